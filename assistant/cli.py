@@ -1,0 +1,164 @@
+"""The `assistant` command: thin wrappers that turn errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if args.corpus is not None:
+        overrides["corpus_dir"] = args.corpus
+    if args.index is not None:
+        overrides["index_dir"] = args.index
+    if getattr(args, "wait", None) is not None:
+        overrides["lock_wait"] = args.wait
+    for name in ("host", "port"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"ASSISTANT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise AssistantError(f"invalid setting: {problems}") from None
+
+
+def _embedder(settings: Settings) -> Any:
+    from assistant.embeddings import LocalEmbeddings
+
+    return LocalEmbeddings(threads=settings.threads, batch_size=settings.embed_batch_size)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from assistant.index import sync_index
+
+    settings = _settings(args)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, disable=None)
+        bar.update(done - bar.n)
+
+    try:
+        report = sync_index(
+            settings,
+            _embedder(settings),
+            rebuild=args.rebuild,
+            dry_run=args.dry_run,
+            progress=progress,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        print(report.summary(), file=sys.stderr)
+        return 0
+    for skipped in report.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}")
+    print(report.summary())
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    from assistant.index import open_index
+
+    settings = _settings(args)
+    records = open_index(settings, _embedder(settings)).articles()
+    if args.json:
+        rows = [
+            {
+                "id": r.id,
+                "title": r.title,
+                "date": r.date,
+                "chunks": r.chunks,
+                "source": r.source,
+                "indexed_at": r.indexed_at,
+            }
+            for r in records
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not records:
+        print(
+            "the index holds no articles: add files to the corpus folder and run `assistant index`"
+        )
+    for r in records:
+        print(f"{r.id}\t{r.date or '(no date)'}\t{r.chunks} chunks\t{r.title}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.chat import serve
+
+    settings = _settings(args)
+    serve(settings, _embedder(settings))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="folder of articles (default: corpus)")
+    common.add_argument("--index", type=Path, help="folder of the index (default: index)")
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Answers about conference proceedings, with citations."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", parents=[common], help="bring the index in step with the corpus")
+    p.add_argument("--rebuild", action="store_true", help="build a new index from scratch")
+    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--wait", type=float, help="seconds to wait for another writer (default 0)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("articles", parents=[common], help="list the articles in the index")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the web page")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; a user sees a one-line message, never a traceback."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: the index that was answering before is unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for ASSISTANT_DEBUG
+        if os.environ.get("ASSISTANT_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"unexpected error: {type(exc).__name__}: {exc} (set ASSISTANT_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 2

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real bundled embedding model, real Chroma in tmp_path, no network."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from assistant.config import Settings
+from assistant.embeddings import LocalEmbeddings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> LocalEmbeddings:
+    """One loaded model for the whole run (it is the real one, loading takes seconds)."""
+    model = LocalEmbeddings(threads=2)
+    model.model()
+    return model
+
+
+@pytest.fixture
+def corpus_dir(tmp_path: Path) -> Path:
+    """A copy of the project's sample corpus that a test may change."""
+    target = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus_dir: Path) -> Settings:
+    return Settings(corpus_dir=corpus_dir, index_dir=tmp_path / "index")
+
+
+def write_article(folder: Path, name: str, title: str, date: str, body: str) -> Path:
+    """A Markdown article with front matter."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n", encoding="utf-8")
+    return path

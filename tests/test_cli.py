@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.config import Settings
+
+from .conftest import ROOT
+
+KEYS = {"added", "updated", "deleted", "unchanged", "skipped", "chunks", "seconds"}
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=300,
+    )
+
+
+def paths(settings: Settings) -> list[str]:
+    return ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+
+
+def test_index_json_then_articles_json(settings: Settings) -> None:
+    (settings.corpus_dir / "empty.md").write_text("")
+    dry = run("index", "--dry-run", "--json", *paths(settings))
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout)["added"] == 4
+    assert not (settings.index_dir / "CURRENT").exists()
+
+    result = run("index", "--json", *paths(settings))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == KEYS
+    assert (report["added"], report["updated"], report["deleted"]) == (4, 0, 0)
+    assert report["skipped"] == [
+        {"path": str(settings.corpus_dir / "empty.md"), "reason": "empty file"}
+    ]
+    assert report["chunks"] > 4 and report["seconds"] > 0
+    assert "4 added" in result.stderr  # the summary line
+
+    listed = run("articles", "--json", *paths(settings))
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert [r["id"] for r in rows] == ["overview", "day-2", "day-1", "preview"]
+    assert rows[1]["title"].startswith("BIMSTEC drug trafficking conference, day 2")
+    assert rows[1]["date"] == "2020-02-14"
+    assert sum(r["chunks"] for r in rows) == report["chunks"]
+
+    plain = run("index", *paths(settings))
+    assert plain.returncode == 0
+    assert "skipped" in plain.stdout and "empty.md: empty file" in plain.stdout
+    assert "0 added, 0 updated, 0 deleted, 4 unchanged, 1 skipped" in plain.stdout
+
+
+def test_errors_are_one_line_messages_without_traceback(tmp_path: Path) -> None:
+    missing = run("articles", "--index", str(tmp_path / "none"))
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == (
+        f"error: no index in {tmp_path / 'none'}: run `assistant index` to build it"
+    )
+    no_corpus = run("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
+    assert no_corpus.returncode == 1
+    assert "corpus folder" in no_corpus.stderr and "does not exist" in no_corpus.stderr
+    bad_setting = run("articles", env={"ASSISTANT_CHUNK_SIZE": "ten"})
+    assert bad_setting.returncode == 1
+    assert "ASSISTANT_CHUNK_SIZE" in bad_setting.stderr
+    for result in (missing, no_corpus, bad_setting):
+        assert "Traceback" not in result.stderr
+
+
+def test_settings_mismatch_via_cli(settings: Settings) -> None:
+    assert run("index", *paths(settings)).returncode == 0
+    result = run("articles", *paths(settings), env={"ASSISTANT_CHUNK_SIZE": "500"})
+    assert result.returncode == 1
+    assert "run `assistant index --rebuild`" in result.stderr

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.embeddings import LocalEmbeddings
+from assistant.errors import IndexMismatchError, IndexMissingError
+from assistant.index import Index, open_index, sync_index
+from assistant.retrieve import Retriever
+
+from .conftest import ROOT, write_article
+
+
+def counts(report: object) -> tuple[int, int, int, int]:
+    return (report.added, report.updated, report.deleted, report.unchanged)
+
+
+def top_article(settings: Settings, embedder: LocalEmbeddings, question: str) -> str:
+    passages = Retriever(Index(settings, embedder)).search(question, k=1)
+    return passages[0].chunk.article_id
+
+
+def test_sync_adds_updates_deletes_and_skips(settings: Settings, embedder: LocalEmbeddings) -> None:
+    first = sync_index(settings, embedder)
+    assert counts(first) == (4, 0, 0, 0)
+    assert first.chunks > 4
+
+    write_article(
+        settings.corpus_dir,
+        "extra/notes.md",
+        "Notes",
+        "2020-02-16",
+        "The closing dinner was hosted by the Narcotics Control Bureau.",
+    )
+    day1 = settings.corpus_dir / "day-1.md"
+    day1.write_text(day1.read_text().replace("cultural programme", "cultural evening"))
+    (settings.corpus_dir / "preview.md").unlink()
+    (settings.corpus_dir / "broken.md").write_bytes(b"\x00\x01binary")
+    second = sync_index(settings, embedder)
+    assert counts(second) == (1, 1, 1, 2)
+    assert [s.reason for s in second.skipped] == ["binary file (contains NUL bytes), not text"]
+
+    index = open_index(settings, embedder)
+    ids = {r.id for r in index.articles()}
+    assert ids == {"day-1", "day-2", "overview", "extra/notes"}
+    assert index.size == second.chunks
+    # Deleted articles are gone from both the dense and the keyword index.
+    vector = embedder.embed_query("Amit Shah is scheduled to inaugurate the conference")
+    assert all(not i.startswith("preview#") for i, _ in index.dense_search(vector, 50))
+    assert all(not i.startswith("preview#") for i, _ in index.keyword_search("scheduled", 50))
+    assert top_article(settings, embedder, "Who hosted the closing dinner?") == "extra/notes"
+
+    third = sync_index(settings, embedder)
+    assert counts(third) == (0, 0, 0, 4)
+
+
+def test_noop_sync_does_not_load_the_model(settings: Settings, embedder: LocalEmbeddings) -> None:
+    sync_index(settings, embedder)
+    fresh = LocalEmbeddings()
+    report = sync_index(settings, fresh)
+    assert counts(report) == (0, 0, 0, 4)
+    assert not fresh.loaded
+
+
+def test_dry_run_writes_nothing(settings: Settings, embedder: LocalEmbeddings) -> None:
+    fresh = LocalEmbeddings()
+    report = sync_index(settings, fresh, dry_run=True)
+    assert counts(report) == (4, 0, 0, 0)
+    assert not settings.index_dir.exists() or not any(settings.index_dir.iterdir())
+    assert not fresh.loaded
+
+
+def test_settings_mismatch_says_to_rebuild(settings: Settings, embedder: LocalEmbeddings) -> None:
+    sync_index(settings, embedder)
+    other = settings.model_copy(update={"chunk_size": 400})
+    with pytest.raises(IndexMismatchError, match=r"chunk_size=900.*assistant index --rebuild"):
+        open_index(other, embedder)
+    with pytest.raises(IndexMismatchError):
+        sync_index(other, embedder)
+    report = sync_index(other, embedder, rebuild=True)
+    assert report.added == 4
+    assert open_index(other, embedder).size == report.chunks
+
+
+def test_missing_index(settings: Settings, embedder: LocalEmbeddings) -> None:
+    with pytest.raises(IndexMissingError, match="run `assistant index`"):
+        open_index(settings, embedder)
+
+
+def test_rebuild_switches_only_when_complete(settings: Settings, embedder: LocalEmbeddings) -> None:
+    sync_index(settings, embedder)
+    old_build = (settings.index_dir / "CURRENT").read_text()
+    sync_index(settings, embedder, rebuild=True)
+    new_build = (settings.index_dir / "CURRENT").read_text()
+    assert new_build != old_build
+    # The previous build is kept (a reader may still hold it); older ones are removed.
+    sync_index(settings, embedder, rebuild=True)
+    builds = {p.name for p in (settings.index_dir / "builds").iterdir()}
+    assert old_build not in builds and new_build in builds and len(builds) == 2
+
+
+def _cli(settings: Settings, *args: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "assistant",
+        *args,
+        "--corpus",
+        str(settings.corpus_dir),
+        "--index",
+        str(settings.index_dir),
+    ]
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+
+
+def _grow_corpus(corpus: Path, n: int) -> None:
+    text = (ROOT / "corpus" / "day-1.md").read_text().split("---", 2)[2]
+    for i in range(n):
+        write_article(corpus, f"bulk/a{i:03d}.md", f"Copy {i}", "2021-01-01", f"Copy {i}.\n{text}")
+
+
+@pytest.mark.slow
+def test_rebuild_killed_half_way_leaves_the_old_index_answering(
+    settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    sync_index(settings, embedder)
+    before = (settings.index_dir / "CURRENT").read_text()
+    _grow_corpus(settings.corpus_dir, 60)
+    proc = subprocess.Popen(
+        _cli(settings, "index", "--rebuild"),
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    builds = settings.index_dir / "builds"
+    deadline = time.monotonic() + 60
+    while len(list(builds.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(1.0)  # inside the build: loading the model or embedding
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert (settings.index_dir / "CURRENT").read_text() == before
+    index = open_index(settings, embedder)
+    assert {r.id for r in index.articles()} == {"day-1", "day-2", "overview", "preview"}
+    assert top_article(settings, embedder, "Who chaired the pharmaceutical session?") == "day-2"
+    # The next writer cleans up the half-built folder and finishes the job.
+    report = sync_index(settings, embedder)
+    assert report.added == 60
+    assert len(list(builds.iterdir())) == 1
+
+
+@pytest.mark.slow
+def test_second_writer_is_told_who_holds_the_lock(
+    settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    _grow_corpus(settings.corpus_dir, 30)
+    first = subprocess.Popen(
+        _cli(settings, "index"),
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    pid_file = settings.index_dir / ".writer.pid"
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    second = subprocess.run(_cli(settings, "index"), env=_env(), capture_output=True, text=True)
+    assert second.returncode == 1
+    assert f"index is being updated by process {first.pid}" in second.stderr
+    waiting = subprocess.run(
+        _cli(settings, "index", "--json", "--wait", "120"),
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert first.wait(timeout=120) == 0
+    assert waiting.returncode == 0, waiting.stderr
+    assert json.loads(waiting.stdout)["unchanged"] == 34
