@@ -1,49 +1,39 @@
-"""The only module that talks to Chroma: build, sync, open and search the index.
+"""The only module that talks to Chroma: sync the index with the corpus, open it, search it.
 
-Layout of the index folder:
+`sync_index` updates the current build in place and writes the manifest last, so a crash
+leaves a manifest that still describes a consistent index; chunks Chroma holds beyond it are
+ignored by readers and replaced by the next sync. `rebuild=True` builds a new folder and
+switches CURRENT only when it is complete (file layout: store.py).
 
-    CURRENT                 name of the build that answers queries (switched atomically)
-    .writer.lock/.pid       one writer at a time
-    builds/<name>/manifest.json   settings, articles and their chunks: the commit point
-    builds/<name>/chroma/         Chroma PersistentClient (cosine space, our own embeddings)
-    builds/<name>/bm25-<gen>/     keyword index for the manifest of generation <gen>
-
-`sync` updates the current build in place and writes the manifest last, so a crash leaves a
-manifest that still describes what was asked for; chunks Chroma holds beyond it are ignored by
-readers and replaced by the next sync. `rebuild` builds a new folder and switches CURRENT only
-when it is complete.
+Work that does not depend on the question is done here, once: sentence splitting, named
+entities and a vector for every sentence read in context (with the sentence before it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import time
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from assistant import store
 from assistant.chunking import SPLITTER_VERSION, chunk_article
 from assistant.config import Settings
 from assistant.corpus import load_corpus
 from assistant.embeddings import LocalEmbeddings
-from assistant.errors import (
-    AssistantError,
-    IndexBusyError,
-    IndexMismatchError,
-    IndexMissingError,
-)
+from assistant.errors import AssistantError, IndexMismatchError, IndexMissingError
 from assistant.keywords import KeywordIndex
-from assistant.types import Article, ArticleRecord, Chunk, IndexReport
+from assistant.types import Article, ArticleRecord, Chunk, IndexReport, Sentence
 
-FORMAT = 1
+FORMAT = 3
 COLLECTION = "chunks"
-Progress = Callable[[int, int], None]  # (done, total) chunks embedded
+DIMENSIONS = 384
+Progress = Callable[[int, int], None]  # (done, total) texts embedded
 
 
 def index_settings(settings: Settings, embedder: LocalEmbeddings) -> dict[str, Any]:
@@ -56,27 +46,19 @@ def index_settings(settings: Settings, embedder: LocalEmbeddings) -> dict[str, A
     }
 
 
-def _write_json_atomic(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+def _check_settings(index_dir: Path, built: dict[str, Any], wanted: dict[str, Any]) -> None:
+    for key, value in wanted.items():
+        if built.get(key) != value:
+            raise IndexMismatchError(index_dir, key, built.get(key), value)
 
 
-def _chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
-    data = asdict(chunk)
-    data["sentences"] = [list(s) for s in chunk.sentences]
-    return data
-
-
-def _chunk_from_dict(data: dict[str, Any]) -> Chunk:
-    return Chunk(**{**data, "sentences": tuple(tuple(s) for s in data["sentences"])})
-
-
-def _date_number(date: str) -> int:
-    return int(date.replace("-", "")) if date else 0
+def sentence_window(text: str, sentences: list[tuple[int, int]], i: int) -> str:
+    """A sentence with the one before it in its paragraph: "This session was chaired by ..."
+    needs its subject, while a new paragraph usually starts a new subject."""
+    start, end = sentences[i]
+    if i > 0 and "\n" not in text[sentences[i - 1][1] : start]:
+        start = sentences[i - 1][0]
+    return text[start:end]
 
 
 def _chroma_client(path: Path) -> Any:
@@ -98,79 +80,8 @@ def _collection(client: Any, meta: dict[str, Any]) -> Any:
     )
 
 
-# ---------------------------------------------------------------------------------------------
-# Build folders and the writer lock
-
-
-def _current_build(index_dir: Path) -> Path | None:
-    pointer = index_dir / "CURRENT"
-    if not pointer.is_file():
-        return None
-    build = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
-    return build if (build / "manifest.json").is_file() else None
-
-
-def _switch_to(index_dir: Path, build: Path) -> None:
-    tmp = index_dir / f".CURRENT.{os.getpid()}.tmp"
-    tmp.write_text(build.name, encoding="utf-8")
-    os.replace(tmp, index_dir / "CURRENT")
-
-
-def _remove_stale_builds(index_dir: Path, keep: set[str]) -> None:
-    """Delete builds that neither answer queries nor were the previous answerer."""
-    for build in (index_dir / "builds").glob("*"):
-        if build.name not in keep:
-            shutil.rmtree(build, ignore_errors=True)
-
-
-@contextmanager
-def writer_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
-    """Hold the single-writer lock; IndexBusyError names the process that holds it."""
-    from filelock import FileLock, Timeout
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / ".writer.lock"))
-    pid_file = index_dir / ".writer.pid"
-    try:
-        lock.acquire(timeout=wait)
-    except Timeout:
-        pid = pid_file.read_text().strip() if pid_file.exists() else "unknown"
-        raise IndexBusyError(pid) from None
-    try:
-        pid_file.write_text(str(os.getpid()))
-        yield
-    finally:
-        pid_file.unlink(missing_ok=True)
-        lock.release()
-
-
-# ---------------------------------------------------------------------------------------------
-# Manifest
-
-
-def _read_manifest(build: Path) -> dict[str, Any]:
-    return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
-
-
-def _check_settings(index_dir: Path, built: dict[str, Any], wanted: dict[str, Any]) -> None:
-    for key, value in wanted.items():
-        if built.get(key) != value:
-            raise IndexMismatchError(index_dir, key, built.get(key), value)
-
-
-def _record(article: Article, chunks: int, now: str) -> dict[str, Any]:
-    return asdict(
-        ArticleRecord(
-            id=article.id,
-            path=article.path,
-            title=article.title,
-            date=article.date,
-            source=article.source,
-            content_hash=article.content_hash,
-            chunks=chunks,
-            indexed_at=now,
-        )
-    )
+def _date_number(date: str) -> int:
+    return int(date.replace("-", "")) if date else 0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,68 +102,171 @@ def sync_index(
     report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
     index_dir = settings.index_dir
     wanted = index_settings(settings, embedder)
-    with writer_lock(index_dir, settings.lock_wait) if not dry_run else _no_lock():
-        current = _current_build(index_dir)
+    with store.no_lock() if dry_run else store.writer_lock(index_dir, settings.lock_wait):
+        current = store.current_build(index_dir)
         if current is not None and not rebuild:
-            manifest = _read_manifest(current)
+            manifest = store.read_manifest(current)
             _check_settings(index_dir, manifest["settings"], wanted)
             build = current
         else:
             manifest = {"settings": wanted, "generation": 0, "articles": {}, "chunks": {}}
-            build = (
-                index_dir / "builds" / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
-            )
+            manifest["texts"] = {}
+            build = store.new_build(index_dir)
 
         old = manifest["articles"]
         by_id = {a.id: a for a in articles}
-        changed = [
-            a for a in articles if a.id not in old or old[a.id]["content_hash"] != a.content_hash
-        ]
+        changed = [a for a in articles if old.get(a.id, {}).get("content_hash") != a.content_hash]
+        changed_ids = {a.id for a in changed}
         report.added = sum(1 for a in changed if a.id not in old)
         report.updated = len(changed) - report.added
         report.deleted = sum(1 for article_id in old if article_id not in by_id)
         report.unchanged = len(articles) - len(changed)
-        gone = [i for i in old if i not in by_id or i in {a.id for a in changed}]
-        nothing_to_do = not changed and not report.deleted and build == current
-
-        if dry_run or nothing_to_do:
+        if dry_run or (not changed and not report.deleted and build == current):
             report.chunks = sum(len(c) for c in manifest["chunks"].values())
-            if dry_run and build != current:
-                report.chunks = 0
             report.seconds = time.perf_counter() - started
             return report
 
         build.mkdir(parents=True, exist_ok=True)
-        new_chunks = {a.id: chunk_article(a, settings.chunk_size) for a in changed}
-        _write_chroma(build, wanted, gone, new_chunks, by_id, embedder, progress)
+        new_chunks = _annotated_chunks(changed, settings.chunk_size)
+        gone = [i for i in old if i not in by_id or i in changed_ids]
+        old_rows = _sentence_rows(manifest)
+        old_vectors = _load_sentence_vectors(build, manifest)
+        chunk_vectors, sentence_vectors = _embed(changed, new_chunks, embedder, progress)
+        _write_chroma(build, wanted, gone, new_chunks, by_id, chunk_vectors)
 
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for article_id in gone:
-            old.pop(article_id, None)
-            manifest["chunks"].pop(article_id, None)
+            for part in ("articles", "chunks", "texts"):
+                manifest[part].pop(article_id, None)
         for article in changed:
             chunks = new_chunks[article.id]
-            old[article.id] = _record(article, len(chunks), now)
+            old[article.id] = asdict(_record(article, len(chunks), now))
+            manifest["texts"][article.id] = article.text
             manifest["chunks"][article.id] = [_chunk_to_dict(c) for c in chunks]
         generation = manifest["generation"] + 1
-        _write_keyword_index(build / f"bm25-{generation}", manifest["chunks"])
+        _write_keyword_index(build / f"bm25-{generation}", manifest)
+        matrix = _merge_sentence_vectors(manifest, old_rows, old_vectors, sentence_vectors)
+        np.save(build / f"sentences-{generation}.npy", matrix)
         manifest.update(generation=generation, updated_at=now)
-        _write_json_atomic(build / "manifest.json", manifest)
-        for stale in build.glob("bm25-*"):
-            if stale.name != f"bm25-{generation}":
-                shutil.rmtree(stale, ignore_errors=True)
+        store.write_json_atomic(build / "manifest.json", manifest)  # the commit point
         if build != current:
-            _switch_to(index_dir, build)
+            store.switch_to(index_dir, build)
         keep = {build.name} | ({current.name} if current is not None else set())
-        _remove_stale_builds(index_dir, keep)
+        store.remove_stale(index_dir, build, keep, generation)
         report.chunks = sum(len(c) for c in manifest["chunks"].values())
     report.seconds = time.perf_counter() - started
     return report
 
 
-@contextmanager
-def _no_lock() -> Iterator[None]:
-    yield
+def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
+    return ArticleRecord(
+        id=article.id,
+        path=article.path,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        content_hash=article.content_hash,
+        chunks=chunks,
+        indexed_at=now,
+    )
+
+
+def _annotated_chunks(articles: list[Article], chunk_size: int) -> dict[str, list[Chunk]]:
+    """Chunks of each article, each carrying the named entities inside it."""
+    out = {a.id: chunk_article(a, chunk_size) for a in articles}
+    if not articles:
+        return out
+    from assistant.nlp import entities
+
+    for article, found in zip(articles, entities([a.text for a in articles]), strict=True):
+        out[article.id] = [
+            replace(c, entities=tuple(e for e in found if c.start <= e[0] and e[1] <= c.end))
+            for c in out[article.id]
+        ]
+    return out
+
+
+def _chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
+    data = asdict(chunk)
+    del data["text"]  # sliced from the article text on load
+    return data
+
+
+def _chunk_from_dict(data: dict[str, Any], text: str) -> Chunk:
+    return Chunk(
+        **{
+            **data,
+            "text": text[data["start"] : data["end"]],
+            "sentences": tuple(tuple(s) for s in data["sentences"]),
+            "entities": tuple(tuple(e) for e in data["entities"]),
+        }
+    )
+
+
+def _sentence_rows(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Row range of each article's sentences in the sentence matrix (manifest order)."""
+    rows, at = {}, 0
+    for article_id, chunks in manifest["chunks"].items():
+        count = sum(len(c["sentences"]) for c in chunks)
+        rows[article_id] = (at, at + count)
+        at += count
+    return rows
+
+
+def _load_sentence_vectors(build: Path, manifest: dict[str, Any]) -> np.ndarray:
+    path = build / f"sentences-{manifest['generation']}.npy"
+    return np.load(path) if path.exists() else np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+
+def _merge_sentence_vectors(
+    manifest: dict[str, Any],
+    old_rows: dict[str, tuple[int, int]],
+    old_vectors: np.ndarray,
+    new_vectors: dict[str, np.ndarray],
+) -> np.ndarray:
+    parts = [
+        new_vectors[a] if a in new_vectors else old_vectors[slice(*old_rows[a])]
+        for a in manifest["chunks"]
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, DIMENSIONS), dtype=np.float32)
+
+
+def _embed(
+    articles: list[Article],
+    chunks: dict[str, list[Chunk]],
+    embedder: LocalEmbeddings,
+    progress: Progress | None,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Vectors of every new chunk, and of every new sentence read with the one before it."""
+    texts = [c.text for a in articles for c in chunks[a.id]]
+    n_chunks = len(texts)
+    counts = []
+    for article in articles:
+        sentences = [s for c in chunks[article.id] for s in c.sentences]
+        texts += [sentence_window(article.text, sentences, i) for i in range(len(sentences))]
+        counts.append(len(sentences))
+    vectors = _embed_with_progress(embedder, texts, progress)
+    by_article, at = {}, n_chunks
+    for article, count in zip(articles, counts, strict=True):
+        by_article[article.id] = vectors[at : at + count]
+        at += count
+    return vectors[:n_chunks], by_article
+
+
+def _embed_with_progress(
+    embedder: LocalEmbeddings, texts: list[str], progress: Progress | None
+) -> np.ndarray:
+    vectors = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    # Longest first across all blocks, as encode() does within one call: batches of similar
+    # length waste no time on padding, and the progress bar still moves.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    block = max(embedder.batch_size * 8, 512)
+    for i in range(0, len(order), block):
+        rows = order[i : i + block]
+        vectors[rows] = embedder.encode([texts[j] for j in rows])
+        if progress is not None:
+            progress(min(i + block, len(texts)), len(texts))
+    return vectors
 
 
 def _write_chroma(
@@ -261,11 +275,9 @@ def _write_chroma(
     gone: list[str],
     new_chunks: dict[str, list[Chunk]],
     articles: dict[str, Article],
-    embedder: LocalEmbeddings,
-    progress: Progress | None,
+    vectors: np.ndarray,
 ) -> None:
     flat = [c for chunks in new_chunks.values() for c in chunks]
-    vectors = _embed_with_progress(embedder, [c.text for c in flat], progress)
     collection = _collection(_chroma_client(build / "chroma"), meta)
     for article_id in gone:
         collection.delete(where={"article_id": article_id})
@@ -291,29 +303,14 @@ def _write_chroma(
         )
 
 
-def _embed_with_progress(
-    embedder: LocalEmbeddings, texts: list[str], progress: Progress | None
-) -> Any:
-    import numpy as np
-
-    vectors = np.zeros((len(texts), 384), dtype=np.float32)
-    # Longest first across all blocks, as encode() does within one call: batches of similar
-    # length waste no time on padding, and the progress bar still moves.
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    block = max(embedder.batch_size * 8, 512)
-    for i in range(0, len(order), block):
-        rows = order[i : i + block]
-        vectors[rows] = embedder.encode([texts[j] for j in rows])
-        if progress is not None:
-            progress(min(i + block, len(texts)), len(texts))
-    return vectors
-
-
-def _write_keyword_index(folder: Path, chunks: dict[str, list[dict[str, Any]]]) -> None:
-    flat = [c for article_chunks in chunks.values() for c in article_chunks]
-    if folder.exists():
-        shutil.rmtree(folder)
-    KeywordIndex.build([c["id"] for c in flat], [c["text"] for c in flat]).save(folder)
+def _write_keyword_index(folder: Path, manifest: dict[str, Any]) -> None:
+    ids, texts = [], []
+    for article_id, chunks in manifest["chunks"].items():
+        text = manifest["texts"][article_id]
+        for c in chunks:
+            ids.append(c["id"])
+            texts.append(text[c["start"] : c["end"]])
+    KeywordIndex.build(ids, texts).save(folder)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,7 +318,7 @@ def _write_keyword_index(folder: Path, chunks: dict[str, list[dict[str, Any]]]) 
 
 
 class Index:
-    """A read-only view of the current build: articles, chunks, dense and keyword search."""
+    """A read-only view of the current build; `open()` again picks up a writer's changes."""
 
     def __init__(self, settings: Settings, embedder: LocalEmbeddings) -> None:
         self.settings = settings
@@ -329,6 +326,9 @@ class Index:
         self.build: Path | None = None
         self._manifest: dict[str, Any] = {}
         self._chunks: dict[str, Chunk] = {}
+        self._sentences: dict[str, list[Sentence]] = {}
+        self._by_row: list[Sentence] = []
+        self._vectors = np.zeros((0, DIMENSIONS), dtype=np.float32)
         self._keywords: KeywordIndex | None = None
         self._collection: Any = None
         self._stamp: tuple[str, float] | None = None
@@ -336,23 +336,40 @@ class Index:
     def open(self) -> Index:
         """Load the current build (again, if a writer has changed it since)."""
         index_dir = self.settings.index_dir
-        build = _current_build(index_dir)
+        build = store.current_build(index_dir)
         if build is None:
             raise IndexMissingError(index_dir)
         stamp = (build.name, (build / "manifest.json").stat().st_mtime)
         if stamp == self._stamp:
             return self
-        manifest = _read_manifest(build)
-        _check_settings(
-            index_dir, manifest["settings"], index_settings(self.settings, self.embedder)
-        )
-        self._chunks = {
-            c["id"]: _chunk_from_dict(c) for chunks in manifest["chunks"].values() for c in chunks
-        }
-        self._keywords = KeywordIndex.load(build / f"bm25-{manifest['generation']}")
+        manifest = store.read_manifest(build)
+        wanted = index_settings(self.settings, self.embedder)
+        _check_settings(index_dir, manifest["settings"], wanted)
+        chunks, sentences, row = {}, {}, 0
+        for article_id, article_chunks in manifest["chunks"].items():
+            text = manifest["texts"][article_id]
+            sentences[article_id] = []
+            for data in article_chunks:
+                chunk = _chunk_from_dict(data, text)
+                chunks[chunk.id] = chunk
+                for start, end in chunk.sentences:
+                    position = len(sentences[article_id])
+                    sentences[article_id].append(
+                        Sentence(row, article_id, chunk.id, position, start, end)
+                    )
+                    row += 1
+        vectors = np.load(build / f"sentences-{manifest['generation']}.npy")
+        if len(vectors) != row:
+            raise AssistantError(
+                f"the index in {index_dir} is damaged (sentence vectors do not match the "
+                "manifest): run `assistant index --rebuild`"
+            )
+        keywords = KeywordIndex.load(build / f"bm25-{manifest['generation']}")
         if build != self.build:
             self._collection = _collection(_chroma_client(build / "chroma"), manifest["settings"])
-        self.build, self._manifest, self._stamp = build, manifest, stamp
+        self._chunks, self._sentences, self._vectors = chunks, sentences, vectors
+        self._by_row = [s for article_sentences in sentences.values() for s in article_sentences]
+        self._keywords, self.build, self._manifest, self._stamp = keywords, build, manifest, stamp
         return self
 
     def articles(self) -> list[ArticleRecord]:
@@ -364,8 +381,29 @@ class Index:
         record = self._manifest.get("articles", {}).get(article_id)
         return ArticleRecord(**record) if record else None
 
+    def text(self, article_id: str) -> str:
+        """The article's cleaned text: what offsets and quotes refer to."""
+        return self._manifest["texts"][article_id]
+
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._chunks.get(chunk_id)
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        """The article's sentences in order."""
+        return self._sentences.get(article_id, [])
+
+    def sentence_at(self, row: int) -> Sentence:
+        """The sentence whose vector is row `row` of sentence_vectors()."""
+        return self._by_row[row]
+
+    @property
+    def stamp(self) -> tuple[str, float] | None:
+        """Changes whenever a writer commits a new manifest."""
+        return self._stamp
+
+    def sentence_vectors(self) -> np.ndarray:
+        """One normalised vector per sentence (read with the sentence before it), by row."""
+        return self._vectors
 
     @property
     def size(self) -> int:
@@ -398,7 +436,7 @@ def open_index(settings: Settings, embedder: LocalEmbeddings) -> Index:
     """Open the current build for reading; errors say how to build or rebuild it."""
     try:
         return Index(settings, embedder).open()
-    except (OSError, json.JSONDecodeError, KeyError) as exc:
+    except (OSError, ValueError, json.JSONDecodeError, KeyError) as exc:
         raise AssistantError(
             f"the index in {settings.index_dir} is damaged ({exc}): run `assistant index --rebuild`"
         ) from None

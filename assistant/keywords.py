@@ -74,3 +74,8 @@ class KeywordIndex:
 
     def _vocab(self) -> dict[str, int]:
         return self._retriever.vocab_dict if self._retriever is not None else {}
+
+
+def stem(word: str) -> str:
+    """The Snowball stem of one lower-cased word."""
+    return _stemmer().stemWord(word.lower())

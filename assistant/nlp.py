@@ -17,23 +17,26 @@ _lock = threading.Lock()
 PERSON = "PERSON"
 PLACE = "PLACE"
 DATE = "DATE"
+DURATION = "DURATION"
 NUMBER = "NUMBER"
 ORG = "ORG"
 COUNTRY = "COUNTRY"
-KIND_OF_LABEL = {
-    "PERSON": PERSON,
-    "GPE": PLACE,
-    "LOC": PLACE,
-    "FAC": PLACE,
-    "DATE": DATE,
-    "TIME": DATE,
-    "CARDINAL": NUMBER,
-    "QUANTITY": NUMBER,
-    "MONEY": NUMBER,
-    "PERCENT": NUMBER,
-    "ORDINAL": NUMBER,
-    "ORG": ORG,
-    "NORP": COUNTRY,
+KIND_OF_LABEL: dict[str, frozenset[str]] = {
+    label: frozenset(kinds)
+    for label, kinds in {
+        "PERSON": {PERSON},
+        "GPE": {PLACE, COUNTRY},
+        "LOC": {PLACE},
+        "FAC": {PLACE},
+        "DATE": {DATE, DURATION},
+        "TIME": {DATE},
+        "CARDINAL": {NUMBER},
+        "QUANTITY": {NUMBER},
+        "MONEY": {NUMBER},
+        "PERCENT": {NUMBER},
+        "ORG": {ORG},
+        "NORP": {COUNTRY},
+    }.items()
 }
 
 

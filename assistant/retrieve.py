@@ -55,11 +55,18 @@ class Retriever:
         self.index = index
         self.candidates = candidates
 
-    def search(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
-        """The k best passages for the question, best first."""
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        filters: Filters | None = None,
+        vector: list[float] | None = None,
+    ) -> list[Passage]:
+        """The k best passages for the question, best first (vector: the question's, if known)."""
         filters = filters or Filters()
         index = self.index.open()
-        vector = index.embedder.embed_query(question)
+        if vector is None:
+            vector = index.embedder.embed_query(question)
         dense = [i for i, _ in index.dense_search(vector, self.candidates, filters.where())]
         keyword = []
         for chunk_id, _ in index.keyword_search(question, self.candidates * 3):

@@ -37,6 +37,19 @@ class Chunk:
     start: int
     end: int
     sentences: tuple[tuple[int, int], ...]  # (start, end) in the article text
+    entities: tuple[tuple[int, int, str], ...] = ()  # (start, end, spaCy label), article offsets
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an indexed article; `row` is its row in the sentence-vector matrix."""
+
+    row: int
+    article_id: str
+    chunk_id: str
+    position: int  # index of the sentence within its article
+    start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -95,3 +108,58 @@ class IndexReport:
             f"{self.unchanged} unchanged, {len(self.skipped)} skipped; "
             f"{self.chunks} chunks in the index ({self.seconds:.1f} s)"
         )
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer: `quote` is exactly article_text[start:end]."""
+
+    n: int
+    article_id: str
+    title: str
+    date: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with its evidence, or a refusal with the nearest passages."""
+
+    question: str
+    rewritten_question: str
+    text: str
+    short_answer: str
+    refused: bool
+    confidence: float
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "rewritten_question": self.rewritten_question,
+            "answer": self.text,
+            "short_answer": self.short_answer,
+            "refused": self.refused,
+            "confidence": round(self.confidence, 3),
+            "citations": [
+                {
+                    "n": c.n,
+                    "article_id": c.article_id,
+                    "title": c.title,
+                    "date": c.date,
+                    "quote": c.quote,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in self.citations
+            ],
+            "passages": [
+                {"article_id": p.chunk.article_id, "text": p.chunk.text, "score": round(p.score, 4)}
+                for p in self.passages
+            ],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }

@@ -1,0 +1,205 @@
+"""A question set (YAML) -> scored answers and metrics.
+
+Format (corpus/questions.yaml):
+
+    cases:
+      - id: pharma-chair
+        question: Who chaired the session on pharmaceutical drugs?
+        answers: [K. Bangarurajan, Bangarurajan]   # any one must appear in the answer
+        answers_all: [Bangladesh, Nepal]           # all must appear
+        sources: [day-2]                           # a citation must name one of these
+      - id: budget
+        question: What was the budget of the conference?
+        answerable: false                          # must be refused
+      - id: followup
+        turns:                                     # a conversation, scored per turn
+          - question: ...
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.errors import AssistantError
+from assistant.types import Answer
+
+_TURN_KEYS = {"question", "answers", "answers_all", "sources", "answerable"}
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answers: tuple[str, ...] = ()
+    answers_all: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    answerable: bool = True
+
+
+@dataclass(frozen=True)
+class EvalCase:
+    id: str
+    turns: tuple[Turn, ...]
+
+
+@dataclass
+class TurnResult:
+    case_id: str
+    turn: int
+    expected: Turn
+    answer: Answer
+    correct: bool
+    reason: str
+    source_ok: bool | None  # None: no sources expected, or nothing cited
+
+
+@dataclass
+class EvalReport:
+    results: list[TurnResult] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float]:
+        answerable = [r for r in self.results if r.expected.answerable]
+        unanswerable = [r for r in self.results if not r.expected.answerable]
+        cited = [r for r in answerable if r.source_ok is not None]
+        answered = [r for r in self.results if not r.answer.refused]
+        quotes = [c for r in self.results for c in r.answer.citations]
+        return {
+            "cases": len(self.results),
+            "accuracy": _share(r.correct for r in self.results),
+            "answerable_accuracy": _share(r.correct for r in answerable),
+            "refusal_accuracy": _share(r.answer.refused for r in unanswerable),
+            "false_refusals": sum(r.answer.refused for r in answerable),
+            "citation_accuracy": _share(r.source_ok for r in cited),
+            "median_answer_words": statistics.median(
+                [len(r.answer.text.split()) for r in answered] or [0]
+            ),
+            "quotes": len(quotes),
+            "median_latency_ms": statistics.median(
+                [r.answer.timings_ms.get("total", 0.0) for r in self.results] or [0]
+            ),
+        }
+
+
+def _share(values: Iterable[bool | None]) -> float:
+    items = list(values)
+    return sum(bool(v) for v in items) / len(items) if items else 0.0
+
+
+def normalise(text: str) -> str:
+    """Lower case, no punctuation, no thousands separators, single spaces."""
+    text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text.lower())
+    return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
+
+
+def contains(answer: str, alias: str) -> bool:
+    return f" {normalise(alias)} " in f" {normalise(answer)} "
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+        raise AssistantError(f"{where}: must be a list of strings")
+    return tuple(str(v) for v in value)
+
+
+def _turn(data: Any, where: str) -> Turn:
+    if not isinstance(data, dict):
+        raise AssistantError(f"{where}: must be a mapping with a 'question'")
+    unknown = set(data) - _TURN_KEYS
+    if unknown:
+        raise AssistantError(f"{where}: unknown field {sorted(unknown)[0]!r}")
+    question = data.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise AssistantError(f"{where}: 'question' must be a non-empty string")
+    answerable = data.get("answerable", True)
+    if not isinstance(answerable, bool):
+        raise AssistantError(f"{where}: 'answerable' must be true or false")
+    turn = Turn(
+        question=question.strip(),
+        answers=_strings(data.get("answers"), f"{where}.answers"),
+        answers_all=_strings(data.get("answers_all"), f"{where}.answers_all"),
+        sources=_strings(data.get("sources"), f"{where}.sources"),
+        answerable=answerable,
+    )
+    if answerable and not (turn.answers or turn.answers_all):
+        raise AssistantError(f"{where}: give 'answers', 'answers_all' or 'answerable: false'")
+    return turn
+
+
+def load_questions(path: Path) -> list[EvalCase]:
+    """Read and check a question set; errors name the case and the field."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AssistantError(f"cannot read question set {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise AssistantError(f"{path} is not valid YAML: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise AssistantError(f"{path}: expected a top-level 'cases:' list")
+    cases, seen = [], set()
+    for i, item in enumerate(data["cases"]):
+        if not isinstance(item, dict):
+            raise AssistantError(f"{path}: case {i + 1} must be a mapping")
+        case_id = str(item.get("id") or f"case-{i + 1}")
+        if case_id in seen:
+            raise AssistantError(f"{path}: case id {case_id!r} is used twice")
+        seen.add(case_id)
+        where = f"{path}: case {case_id!r}"
+        if "turns" in item:
+            if not isinstance(item["turns"], list) or not item["turns"]:
+                raise AssistantError(f"{where}: 'turns' must be a non-empty list")
+            turns = tuple(_turn(t, f"{where} turn {n}") for n, t in enumerate(item["turns"]))
+        else:
+            turns = (_turn({k: v for k, v in item.items() if k != "id"}, where),)
+        cases.append(EvalCase(case_id, turns))
+    return cases
+
+
+def score_turn(expected: Turn, answer: Answer) -> tuple[bool, str, bool | None]:
+    """(correct, reason when not, whether a citation names an expected source)."""
+    cited = {c.article_id for c in answer.citations}
+    source_ok = bool(cited & set(expected.sources)) if expected.sources and cited else None
+    if not expected.answerable:
+        return (True, "", None) if answer.refused else (False, "missed refusal", None)
+    if answer.refused:
+        return False, "false refusal", source_ok
+    if expected.answers and not any(contains(answer.text, a) for a in expected.answers):
+        return False, "wrong answer", source_ok
+    missing = [a for a in expected.answers_all if not contains(answer.text, a)]
+    if missing:
+        return False, f"wrong answer (missing {', '.join(missing)})", source_ok
+    if source_ok is False:
+        return False, "wrong source", source_ok
+    return True, "", source_ok
+
+
+AskFunction = Callable[[str, list[dict[str, str]]], Answer]
+
+
+def run_cases(
+    cases: list[EvalCase], ask: AskFunction, progress: Callable[[int], None] | None = None
+) -> EvalReport:
+    """Ask every turn; each turn of a conversation sees the earlier turns' real answers."""
+    report = EvalReport()
+    for case in cases:
+        history: list[dict[str, str]] = []
+        for n, turn in enumerate(case.turns):
+            answer = ask(turn.question, list(history))
+            correct, reason, source_ok = score_turn(turn, answer)
+            report.results.append(TurnResult(case.id, n, turn, answer, correct, reason, source_ok))
+            history += [
+                {"role": "user", "content": turn.question},
+                {"role": "assistant", "content": answer.text},
+            ]
+        if progress is not None:
+            progress(1)
+    return report

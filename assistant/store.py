@@ -1,0 +1,96 @@
+"""Files of the index folder: build folders, the CURRENT pointer, manifests, the writer lock.
+
+CURRENT                       name of the build that answers queries (switched atomically)
+.writer.lock / .writer.pid    one writer at a time
+builds/<name>/manifest.json   settings, articles, texts, chunks: the build's commit point
+builds/<name>/chroma/         Chroma (see index.py)
+builds/<name>/bm25-<gen>/     keyword index of manifest generation <gen>
+builds/<name>/sentences-<gen>.npy  sentence-in-context vectors, in manifest order
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import IndexBusyError
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so that a reader sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def read_manifest(build: Path) -> dict[str, Any]:
+    return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+
+
+def current_build(index_dir: Path) -> Path | None:
+    """The build folder that answers queries, or None before the first complete build."""
+    pointer = index_dir / "CURRENT"
+    if not pointer.is_file():
+        return None
+    build = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
+    return build if (build / "manifest.json").is_file() else None
+
+
+def new_build(index_dir: Path) -> Path:
+    return index_dir / "builds" / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+
+def switch_to(index_dir: Path, build: Path) -> None:
+    """Point CURRENT at a complete build, atomically."""
+    tmp = index_dir / f".CURRENT.{os.getpid()}.tmp"
+    tmp.write_text(build.name, encoding="utf-8")
+    os.replace(tmp, index_dir / "CURRENT")
+
+
+def remove_stale(index_dir: Path, build: Path, keep: set[str], generation: int) -> None:
+    """Delete builds not in keep (half-built ones included) and old generations in build."""
+    for other in (index_dir / "builds").glob("*"):
+        if other.name not in keep:
+            shutil.rmtree(other, ignore_errors=True)
+    for path in [*build.glob("bm25-*"), *build.glob("sentences-*.npy")]:
+        if path.stem.split("-")[-1] != str(generation):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+@contextmanager
+def writer_lock(index_dir: Path, wait: float = 0.0) -> Iterator[None]:
+    """Hold the single-writer lock; IndexBusyError names the process that holds it."""
+    from filelock import FileLock, Timeout
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / ".writer.lock"))
+    pid_file = index_dir / ".writer.pid"
+    try:
+        lock.acquire(timeout=wait)
+    except Timeout:
+        pid = pid_file.read_text().strip() if pid_file.exists() else "unknown"
+        raise IndexBusyError(pid) from None
+    try:
+        pid_file.write_text(str(os.getpid()))
+        yield
+    finally:
+        pid_file.unlink(missing_ok=True)
+        lock.release()
+
+
+@contextmanager
+def no_lock() -> Iterator[None]:
+    yield
