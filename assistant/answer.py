@@ -76,6 +76,8 @@ class Unit:
     candidates: list[tuple[int, int]] = field(default_factory=list)
     best_candidate: tuple[int, int] | None = None
     proximity: float = 0.0
+    relation_missing: int = 0
+    far_from_names: bool = False
     score: float = 0.0
     confidence: float = 0.0
 
@@ -255,8 +257,13 @@ class Answerer:
         unit.context_coverage = sum(
             w for w, a, b, c in zip(weights, inside, nearby, counted, strict=True) if c and (a or b)
         ) / (sum(w for w, c in zip(weights, counted, strict=True) if c) or 1.0)
+        # Names and numbers must stand in the unit or right before it, not just somewhere near.
+        close = {st for s in self._before(unit)[-1:] for st, _ in self._sentence_stems(s)}
+        close |= {st for st, _ in _stems(record.title)}
         unit.missing = [
-            t for t, a, b in zip(q.terms, inside, nearby, strict=True) if t.salient and not (a or b)
+            t
+            for t, f, a, b in zip(q.terms, forms, inside, nearby, strict=True)
+            if t.salient and not (a or (b and not t.exact) or (t.exact and f & close))
         ]
         unit.missing += _unbound_numbers(q, forms, before_words + words)
         unit.dense = float(similarities[unit.sentences[-1].row])
@@ -272,12 +279,25 @@ class Answerer:
             near = [w if a or b else 0.0 for w, a, b in zip(near, inside, nearby, strict=True)]
             scored = [(_proximity(c, positions, near), c) for c in unit.candidates]
             unit.proximity, unit.best_candidate = max(scored)
+            # "the Sri Lankan co-chair": a name the question qualifies the answer with must
+            # stand close to the answer, or the answer is someone else.
+            names = [p for t, p in zip(q.terms, positions, strict=True) if t.exact and p]
+            unit.far_from_names = any(
+                min(_distance(unit.best_candidate, o) for o in offsets) > 60 for offsets in names
+            )
         elif not q.kinds:
             unit.proximity = _novelty(stems, forms)
+        # The relation asked about must be stated where the answer is, not only around it.
+        unit.relation_missing = sum(
+            1
+            for t, f, a in zip(q.terms, forms, inside, strict=True)
+            if t.pos == "VERB" and f and not a
+        )
         chunk_rank = self._rank.get(unit.sentences[-1].chunk_id)
         unit.score = (
             0.5 * unit.dense
             + 0.6 * unit.coverage
+            - 0.25 * unit.relation_missing
             + (0.25 if unit.type_ok else 0.0)
             + 0.3 * unit.proximity
             - 0.1 * (len(unit.sentences) - 1)
@@ -299,7 +319,8 @@ class Answerer:
             + (1.0 if unit.type_ok else -2.0)
             + (2.0 * (unit.proximity - 0.5) if q.kinds else 0.0)
             - 2.5 * len(exact_missing)
-            - 2.5 * len(unknown)
+            - 3.5 * len(unknown)
+            - (2.0 if unit.far_from_names else 0.0)
             - 1.0 * (len(unit.missing) - len(exact_missing))
             + 1.0
         )
@@ -326,8 +347,9 @@ class Answerer:
             words = {st for st, _ in _stems(text[start:end])}
             if words and words <= question_stems:
                 continue  # the question's own words are not its answer
-            if q.kinds == {nlp.DURATION} and not _DURATION.search(text[start:end]):
-                continue
+            is_duration = bool(_DURATION.search(text[start:end]))
+            if (q.kinds == {nlp.DURATION}) != is_duration and label == "DATE":
+                continue  # "how long" wants "two days"; "when" does not
             if label in _NUMBER_LABELS and nlp.NUMBER in q.kinds:
                 following = {st for st, _ in _stems(text[end : end + 40])}
                 if not any(f & following for t, f in zip(q.terms, forms, strict=True) if t.salient):
@@ -418,6 +440,11 @@ class Answerer:
         )
 
 
+def _distance(span: tuple[int, int], offset: int) -> int:
+    """Characters between a span and a word starting at offset (0 inside the span)."""
+    return max(span[0] - offset, offset - span[1], 0)
+
+
 def _proximity(span: tuple[int, int], positions: list[list[int]], weights: list[float]) -> float:
     """How close the question's words stand to a candidate answer (1: right beside it)."""
     total = got = 0.0
@@ -428,7 +455,7 @@ def _proximity(span: tuple[int, int], positions: list[list[int]], weights: list[
             # itself contains says nothing about where the answer stands.
             total += weight if not offsets else 0.0
             continue
-        distance = min(max(span[0] - o, o - span[1], 0) for o in outside)
+        distance = min(_distance(span, o) for o in outside)
         got += weight * math.exp(-distance / 60)
         total += weight
     return got / total if total else 0.0
@@ -453,7 +480,7 @@ def _unbound_numbers(
         if not term.exact or term.pos == "PROPN":
             continue
         following = forms[i + 1]
-        if not q.terms[i + 1].salient or not following:
+        if q.terms[i + 1].pos not in {"NOUN", "PROPN", "FOCUS"} or not following:
             continue
         found = any(a in forms[i] and b in following for a, b in itertools.pairwise(sequence))
         if not found:

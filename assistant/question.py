@@ -152,9 +152,14 @@ def analyse(text: str) -> Question:
         for part in re.findall(r"\w+", lowered):  # "co-chaired" -> co, chaired
             if part not in STOPWORDS:
                 terms.append(Term(part, stem(part), "NUM" if part.isdigit() else pos))
+    subject = re.match(r"^\s*who\s+(is|was|are|were)\s+", text, re.I)
     about_named = bool(
-        re.match(r"^\s*who\s+(is|was|are|were)\b", text, re.I)
-        and any(t.pos == "PROPN" for t in terms)
+        subject
+        and all(
+            pos in {"PROPN", "PUNCT"}
+            for _, pos, offset in tagged
+            if offset >= subject.end()
+        )
     )
     if about_named:
         kinds = frozenset()
