@@ -55,6 +55,7 @@ _ANAPHOR = re.compile(
     r"^(It|He|She|They|Its|His|Her|Their|This|That|These|Those|The same)\b(?!\s+(is|was)\s+"
     r"(the|a|an)\s+first)",
 )
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^.\n]{4,30}?\s+[—–-]\s+")
 _DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[- ]"
     r"(days?|weeks?|months?|years?|hours?)\b",
@@ -289,9 +290,7 @@ class Answerer:
             unit.proximity = _novelty(stems, forms)
         # The relation asked about must be stated where the answer is, not only around it.
         unit.relation_missing = sum(
-            1
-            for t, f, a in zip(q.terms, forms, inside, strict=True)
-            if t.pos == "VERB" and f and not a
+            1 for t, f, a in zip(q.terms, forms, inside, strict=True) if t.relation and f and not a
         )
         chunk_rank = self._rank.get(unit.sentences[-1].chunk_id)
         unit.score = (
@@ -300,6 +299,7 @@ class Answerer:
             - 0.25 * unit.relation_missing
             + (0.25 if unit.type_ok else 0.0)
             + 0.3 * unit.proximity
+            - 0.003 * max(0, sum(len(self._sentence_stems(s)) for s in unit.sentences) - 30)
             - 0.1 * (len(unit.sentences) - 1)
             + (0.05 / (1 + chunk_rank) if chunk_rank is not None else 0.0)
         )
@@ -320,7 +320,7 @@ class Answerer:
             + (2.0 * (unit.proximity - 0.5) if q.kinds else 0.0)
             - 2.5 * len(exact_missing)
             - 3.5 * len(unknown)
-            - (2.0 if unit.far_from_names else 0.0)
+            - (4.0 if unit.far_from_names else 0.0)
             - 1.0 * (len(unit.missing) - len(exact_missing))
             + 1.0
         )
@@ -337,9 +337,19 @@ class Answerer:
         if unit.sentences[0].chunk_id != unit.sentences[-1].chunk_id:
             first_chunk = self.index.chunk(unit.sentences[0].chunk_id)
             entities += list(first_chunk.entities) if first_chunk else []
+        # The answer stands in a sentence that states the relation asked about ("co-chaired"),
+        # and never in a dateline ("NEW DELHI, 12 February 2020 —" is when it was written).
+        relation = [f for t, f in zip(q.terms, forms, strict=True) if t.relation and f]
+        bounds = [
+            (s.start, s.end)
+            for s in unit.sentences
+            if not relation or all(f & {st for st, _ in self._sentence_stems(s)} for f in relation)
+        ] or [(unit.start, unit.end)]
+        dateline = _DATELINE.match(text)
+        after = dateline.end() if dateline else 0
         spans = []
         for start, end, label in entities:
-            if not (unit.start <= start and end <= unit.end):
+            if start < after or not any(a <= start and end <= b for a, b in bounds):
                 continue
             kinds = nlp.KIND_OF_LABEL.get(label, frozenset())
             if not kinds & q.kinds:

@@ -64,6 +64,13 @@ def synonyms() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@cache
+def role_stems() -> frozenset[str]:
+    """Stems of the roles people play at a conference (chair, co-chair, speaker, host...)."""
+    roles = {stem(w) for g in _SYNONYM_GROUPS[:4] for w in g.split()}
+    return frozenset(roles | {"co" + r for r in roles})
+
+
 @dataclass(frozen=True)
 class Term:
     """A content word of the question."""
@@ -76,6 +83,11 @@ class Term:
     def salient(self) -> bool:
         """A thing the answer must be about (not a verb: verbs are often paraphrased)."""
         return self.pos in SALIENT_POS
+
+    @property
+    def relation(self) -> bool:
+        """The relation asked about ("co-chaired", "the speakers"): the answer must state it."""
+        return self.pos == "VERB" or self.stem in role_stems()
 
     @property
     def exact(self) -> bool:
@@ -140,8 +152,8 @@ def analyse(text: str) -> Question:
     tagged = nlp.tag(text)
     terms = []
     for word, pos, _ in tagged:
-        if pos in {"NOUN", "PROPN"} and (
-            word.lower() == focus_word or word.lower() in ANSWER_TYPE_NOUNS
+        if (pos in {"NOUN", "PROPN"} and word.lower() in ANSWER_TYPE_NOUNS) or (
+            word.lower() == focus_word and pos in {"NOUN", "PROPN", "VERB"}
         ):
             pos = "FOCUS"
         lowered = ORDINALS.get(word.lower(), word.lower())
@@ -155,11 +167,7 @@ def analyse(text: str) -> Question:
     subject = re.match(r"^\s*who\s+(is|was|are|were)\s+", text, re.I)
     about_named = bool(
         subject
-        and all(
-            pos in {"PROPN", "PUNCT"}
-            for _, pos, offset in tagged
-            if offset >= subject.end()
-        )
+        and all(pos in {"PROPN", "PUNCT"} for _, pos, offset in tagged if offset >= subject.end())
     )
     if about_named:
         kinds = frozenset()
