@@ -274,12 +274,15 @@ class Answerer:
             positions = [[o for st, o in words if st in f] for f in forms]
             # The relation asked about ("co-chaired") binds the answer more than the topic does.
             near = [
-                w * (2.0 if t.pos == "VERB" else 1.0)
-                for t, w in zip(q.terms, weights, strict=False)
+                w * (4.0 if t.relation else 1.0) for t, w in zip(q.terms, weights, strict=False)
             ]
             near = [w if a or b else 0.0 for w, a, b in zip(near, inside, nearby, strict=True)]
-            scored = [(_proximity(c, positions, near), c) for c in unit.candidates]
-            unit.proximity, unit.best_candidate = max(scored)
+            text = self.index.text(unit.sentences[0].article_id)
+            unit.proximity = max(_proximity(c, positions, near) for c in unit.candidates)
+            # Which candidate is the answer: the one in the same clause as the relation asked
+            # about ("chaired by A, and co-chaired by B" answers "who co-chaired" with B).
+            scored = [(_proximity(c, positions, near, text), c) for c in unit.candidates]
+            unit.best_candidate = max(scored)[1]
             # "the Sri Lankan co-chair": a name the question qualifies the answer with must
             # stand close to the answer, or the answer is someone else.
             names = [p for t, p in zip(q.terms, positions, strict=True) if t.exact and p]
@@ -450,12 +453,17 @@ class Answerer:
         )
 
 
-def _distance(span: tuple[int, int], offset: int) -> int:
-    """Characters between a span and a word starting at offset (0 inside the span)."""
-    return max(span[0] - offset, offset - span[1], 0)
+def _distance(span: tuple[int, int], offset: int, text: str = "") -> int:
+    """Characters between a span and a word starting at offset (0 inside the span); each
+    clause break (comma, semicolon, dash) between them counts as 50 more."""
+    gap = text[min(span[1], offset) : max(span[0], offset)] if text else ""
+    breaks = len(re.findall(r"[,;:—–]", gap))
+    return max(span[0] - offset, offset - span[1], 0) + 50 * breaks
 
 
-def _proximity(span: tuple[int, int], positions: list[list[int]], weights: list[float]) -> float:
+def _proximity(
+    span: tuple[int, int], positions: list[list[int]], weights: list[float], text: str = ""
+) -> float:
     """How close the question's words stand to a candidate answer (1: right beside it)."""
     total = got = 0.0
     for offsets, weight in zip(positions, weights, strict=True):
@@ -465,7 +473,7 @@ def _proximity(span: tuple[int, int], positions: list[list[int]], weights: list[
             # itself contains says nothing about where the answer stands.
             total += weight if not offsets else 0.0
             continue
-        distance = min(_distance(span, o) for o in outside)
+        distance = min(_distance(span, o, text) for o in outside)
         got += weight * math.exp(-distance / 60)
         total += weight
     return got / total if total else 0.0

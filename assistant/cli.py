@@ -107,6 +107,80 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return 0
 
 
+def _read_history(path: Path | None) -> list[dict[str, str]]:
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AssistantError(f"cannot read --history file {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise AssistantError(f"--history file {path} is not JSON: {exc}") from None
+    ok = isinstance(data, list) and all(
+        isinstance(m, dict)
+        and m.get("role") in {"user", "assistant"}
+        and isinstance(m.get("content"), str)
+        for m in data
+    )
+    if not ok:
+        raise AssistantError(
+            f"--history file {path} must be a JSON list of "
+            '{"role": "user" | "assistant", "content": "..."} messages'
+        )
+    return data
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    import datetime as dt
+
+    from assistant.retrieve import Filters
+
+    for name in ("since", "until"):
+        value = getattr(args, name)
+        if value:
+            try:
+                dt.date.fromisoformat(value)
+            except ValueError:
+                raise AssistantError(f"--{name} {value!r} is not a date: use YYYY-MM-DD") from None
+    return Filters(tuple(args.article or ()), args.since or "", args.until or "")
+
+
+def format_answer(answer: Any) -> str:
+    """An answer as text for a terminal: the answer, its sources, what it rests on."""
+    lines = [answer.text]
+    for c in answer.citations:
+        lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({c.article_id}): "{c.quote}"')
+    if answer.refused and answer.passages:
+        lines.append("Closest passages:")
+        for p in answer.passages[:3]:
+            snippet = " ".join(p.chunk.text.split())
+            snippet = snippet if len(snippet) <= 240 else snippet[:237] + "..."
+            lines.append(f"- {p.title}, {p.date or 'no date'} ({p.chunk.article_id}): {snippet}")
+    note = f"confidence {answer.confidence:.2f}"
+    if answer.rewritten_question != answer.question:
+        note += f"; read as: {answer.rewritten_question}"
+    lines.append(f"({note})")
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.answer import Answerer
+    from assistant.index import open_index
+
+    settings = _settings(args)
+    history = _read_history(args.history)
+    filters = _filters(args)
+    if not args.question.strip():
+        raise AssistantError("the question is empty")
+    answerer = Answerer(open_index(settings, _embedder(settings)))
+    answer = answerer.ask(args.question, history, filters)
+    if args.json:
+        print(json.dumps(answer.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.chat import serve
 
@@ -135,6 +209,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(func=cmd_articles)
 
+    p = sub.add_parser("ask", parents=[common], help="answer a question, citing the articles")
+    p.add_argument("question", help="the question, in quotes")
+    p.add_argument("--history", type=Path, help="JSON file of earlier messages (follow-ups)")
+    p.add_argument("--article", action="append", metavar="ID", help="only this article (repeat)")
+    p.add_argument("--since", metavar="DATE", help="only articles dated on or after YYYY-MM-DD")
+    p.add_argument("--until", metavar="DATE", help="only articles dated on or before YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.set_defaults(func=cmd_ask)
+
     p = sub.add_parser("serve", parents=[common], help="serve the web page")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 7860)")
@@ -151,6 +234,8 @@ def main(argv: list[str] | None = None) -> int:
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
     except KeyboardInterrupt:
         print("interrupted: the index that was answering before is unchanged", file=sys.stderr)
         return 130
