@@ -273,12 +273,11 @@ class Answerer:
         if unit.candidates:
             positions = [[o for st, o in words if st in f] for f in forms]
             # The relation asked about ("co-chaired") binds the answer more than the topic does.
-            near = [
-                w * (4.0 if t.relation else 1.0) for t, w in zip(q.terms, weights, strict=False)
-            ]
-            near = [w if a or b else 0.0 for w, a, b in zip(near, inside, nearby, strict=True)]
+            found = [w if a or b else 0.0 for w, a, b in zip(weights, inside, nearby, strict=True)]
+            near = [w * (2.0 if t.relation else 1.0) for t, w in zip(q.terms, found, strict=True)]
             text = self.index.text(unit.sentences[0].article_id)
             unit.proximity = max(_proximity(c, positions, near) for c in unit.candidates)
+            near = [w * (4.0 if t.relation else 1.0) for t, w in zip(q.terms, found, strict=True)]
             # Which candidate is the answer: the one in the same clause as the relation asked
             # about ("chaired by A, and co-chaired by B" answers "who co-chaired" with B).
             scored = [(_proximity(c, positions, near, text), c) for c in unit.candidates]
