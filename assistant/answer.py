@@ -55,6 +55,7 @@ _ANAPHOR = re.compile(
     r"^(It|He|She|They|Its|His|Her|Their|This|That|These|Those|The same)\b(?!\s+(is|was)\s+"
     r"(the|a|an)\s+first)",
 )
+_AT = re.compile(r"\bat\s+$")
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^.\n]{4,30}?\s+[—–-]\s+")
 _DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[- ]"
@@ -79,6 +80,7 @@ class Unit:
     proximity: float = 0.0
     relation_missing: int = 0
     far_from_names: bool = False
+    venue: bool = False
     score: float = 0.0
     confidence: float = 0.0
 
@@ -284,9 +286,10 @@ class Answerer:
             unit.best_candidate = max(scored)[1]
             # "the Sri Lankan co-chair": a name the question qualifies the answer with must
             # stand close to the answer, or the answer is someone else.
-            names = [p for t, p in zip(q.terms, positions, strict=True) if t.exact and p]
+            names = [p for t, p in zip(q.terms, positions, strict=True) if t.exact]
             unit.far_from_names = any(
-                min(_distance(unit.best_candidate, o) for o in offsets) > 60 for offsets in names
+                not offsets or min(_distance(unit.best_candidate, o) for o in offsets) > 60
+                for offsets in names
             )
         elif not q.kinds:
             unit.proximity = _novelty(stems, forms)
@@ -299,7 +302,9 @@ class Answerer:
             0.5 * unit.dense
             + 0.6 * unit.coverage
             - 0.25 * unit.relation_missing
+            - (0.2 if unit.far_from_names else 0.0)
             + (0.25 if unit.type_ok else 0.0)
+            + (0.1 if q.venue and unit.venue else 0.0)
             + 0.3 * unit.proximity
             - 0.003 * max(0, sum(len(self._sentence_stems(s)) for s in unit.sentences) - 30)
             - 0.1 * (len(unit.sentences) - 1)
@@ -307,23 +312,31 @@ class Answerer:
         )
 
     def _before(self, unit: Unit) -> list[Sentence]:
-        """Up to three sentences before the unit: where its subject is usually named."""
+        """Up to three sentences before the unit in its paragraph: where its subject is
+        usually named. A new paragraph may be about something else."""
         first = unit.sentences[0]
         sentences = self.index.sentences(first.article_id)
-        return sentences[max(0, first.position - 3) : first.position]
+        text = self.index.text(first.article_id)
+        out: list[Sentence] = []
+        for s in reversed(sentences[max(0, first.position - 3) : first.position]):
+            following = out[0] if out else first
+            if "\n" in text[s.end : following.start]:
+                break
+            out.insert(0, s)
+        return out
 
     def _confidence(self, unit: Unit, q: Question, forms: list[set[str]]) -> float:
         unknown = [t for t, f in zip(q.terms, forms, strict=True) if t.salient and not f]
         exact_missing = [t for t in unit.missing if t.exact]
         z = (
-            4.0 * (unit.context_coverage - 0.6)
+            8.0 * (unit.context_coverage - 0.8)
             + 6.0 * (unit.dense - 0.45)
             + (1.0 if unit.type_ok else -2.0)
             + (2.0 * (unit.proximity - 0.5) if q.kinds else 0.0)
             - 2.5 * len(exact_missing)
             - 3.5 * len(unknown)
             - (4.0 if unit.far_from_names else 0.0)
-            - 1.0 * (len(unit.missing) - len(exact_missing))
+            - 2.0 * (len(unit.missing) - len(exact_missing))
             + 1.0
         )
         return 1.0 / (1.0 + math.exp(-z))
@@ -347,6 +360,18 @@ class Answerer:
             for s in unit.sentences
             if not relation or all(f & {st for st, _ in self._sentence_stems(s)} for f in relation)
         ] or [(unit.start, unit.end)]
+        # "at Vigyan Bhawan": a name after "at" is a place, whatever the tagger called it.
+        entities = [
+            (a, b, "FAC")
+            if label == "ORG" and _AT.search(text[max(0, a - 4) : a])
+            else (a, b, label)
+            for a, b, label in entities
+        ]
+        venues = any(
+            label in {"FAC", "LOC"} and any(a <= start and end <= b for a, b in bounds)
+            for start, end, label in entities
+        )
+        unit.venue = venues
         dateline = _DATELINE.match(text)
         after = dateline.end() if dateline else 0
         spans = []
@@ -355,6 +380,10 @@ class Answerer:
                 continue
             kinds = nlp.KIND_OF_LABEL.get(label, frozenset())
             if not kinds & q.kinds:
+                continue
+            if q.venue and label == "GPE" and venues:
+                continue  # "where was it held": the hall, not the country it is in
+            if q.city and label != "GPE":
                 continue
             words = {st for st, _ in _stems(text[start:end])}
             if words and words <= question_stems:

@@ -101,6 +101,8 @@ class Question:
     kinds: frozenset[str]  # answer kinds it wants (nlp.PERSON, ...); empty: any sentence
     terms: tuple[Term, ...]
     about_named: bool  # "Who is Jayant Misra?": asks for a description, not a name
+    venue: bool = False  # "Where was it held?": a building or site before a city or country
+    city: bool = False  # "In which city ...?": a city, not a building
 
 
 _KIND_RULES = (
@@ -171,7 +173,16 @@ def analyse(text: str) -> Question:
     )
     if about_named:
         kinds = frozenset()
-    return Question(text=text, kinds=kinds, terms=tuple(terms), about_named=about_named)
+    venue = bool(re.match(r"^\s*(and\s+)?where\b", text, re.I))
+    city = bool(re.search(r"\b(which|what) (city|town)\b", text, re.I))
+    return Question(
+        text=text,
+        kinds=kinds,
+        terms=tuple(terms),
+        about_named=about_named,
+        venue=venue,
+        city=city,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

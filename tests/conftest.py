@@ -45,3 +45,25 @@ def write_article(folder: Path, name: str, title: str, date: str, body: str) -> 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\ntitle: {title}\ndate: {date}\n---\n\n{body}\n", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_settings(
+    tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings
+) -> Settings:
+    """The sample corpus indexed once for the whole run; tests must not change it."""
+    from assistant.index import sync_index
+
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    sync_index(settings, embedder)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def answerer(sample_settings: Settings, embedder: LocalEmbeddings):  # noqa: ANN201
+    from assistant.answer import Answerer
+    from assistant.index import Index
+
+    return Answerer(Index(sample_settings, embedder))
