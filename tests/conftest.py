@@ -62,7 +62,7 @@ def sample_settings(
 
 
 @pytest.fixture(scope="session")
-def answerer(sample_settings: Settings, embedder: LocalEmbeddings):  # noqa: ANN201
+def answerer(sample_settings: Settings, embedder: LocalEmbeddings):
     from assistant.answer import Answerer
     from assistant.index import Index
 

@@ -130,7 +130,7 @@ def test_answer_json_shape(answerer: Answerer) -> None:
     assert data["timings_ms"]["total"] > 0
 
 
-def test_empty_index_refuses(tmp_path: Path, embedder) -> None:  # noqa: ANN001
+def test_empty_index_refuses(tmp_path: Path, embedder) -> None:
     from assistant.index import Index, sync_index
 
     settings = Settings(corpus_dir=tmp_path / "c", index_dir=tmp_path / "i")
