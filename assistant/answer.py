@@ -149,6 +149,7 @@ class Answerer:
         self._stamp: object = None
         self._stem_cache: dict[int, list[tuple[str, int]]] = {}
         self._rank: dict[str, int] = {}
+        self._weight_of: dict[Term, float] = {}
 
     # -- public ------------------------------------------------------------------------------
 
@@ -211,6 +212,7 @@ class Answerer:
                 units.append(Unit((sentences[s.position - 1], s)))
         best = None
         self._rank = rank
+        self._weight_of = dict(zip(q.terms, weights, strict=True))
         for unit in units:
             self._score(unit, q, forms, weights, similarities)
             if best is None or unit.score > best.score:
@@ -328,6 +330,7 @@ class Answerer:
     def _confidence(self, unit: Unit, q: Question, forms: list[set[str]]) -> float:
         unknown = [t for t, f in zip(q.terms, forms, strict=True) if t.salient and not f]
         exact_missing = [t for t in unit.missing if t.exact]
+        heaviest = max(self._weight_of.values(), default=1.0) or 1.0
         z = (
             8.0 * (unit.context_coverage - 0.8)
             + 6.0 * (unit.dense - 0.45)
@@ -336,7 +339,8 @@ class Answerer:
             - 2.5 * len(exact_missing)
             - 3.5 * len(unknown)
             - (4.0 if unit.far_from_names else 0.0)
-            - 2.0 * (len(unit.missing) - len(exact_missing))
+            # a missing topic word costs as much as it weighs: "pharmaceutical" more than "major"
+            - 3.0 * sum(self._weight_of[t] for t in unit.missing if not t.exact) / heaviest
             + 1.0
         )
         return 1.0 / (1.0 + math.exp(-z))

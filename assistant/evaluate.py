@@ -203,3 +203,38 @@ def run_cases(
         if progress is not None:
             progress(1)
     return report
+
+
+def load_squad(path: Path, corpus_dir: Path) -> list[EvalCase]:
+    """Write each paragraph of a SQuAD 2.0 file as an article under corpus_dir and return its
+    questions as cases (unanswerable ones must be refused; a citation must name the paragraph)."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AssistantError(f"{path} is not a SQuAD 2.0 JSON file: {exc}") from None
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    cases = []
+    for article in data:
+        title = str(article.get("title", "untitled"))
+        slug = re.sub(r"[^\w-]+", "-", title).strip("-").lower() or "untitled"
+        for n, paragraph in enumerate(article.get("paragraphs", [])):
+            article_id = f"{slug}/{n:03d}"
+            target = corpus_dir / f"{article_id}.md"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            heading = json.dumps(f"{title.replace('_', ' ')} ({n + 1})")
+            target.write_text(
+                f"---\ntitle: {heading}\n---\n\n{paragraph['context']}\n", encoding="utf-8"
+            )
+            for qa in paragraph.get("qas", []):
+                impossible = bool(qa.get("is_impossible"))
+                answers = tuple(dict.fromkeys(a["text"] for a in qa.get("answers", [])))
+                turn = Turn(
+                    question=qa["question"].strip(),
+                    answers=answers,
+                    sources=(article_id,),
+                    answerable=not impossible and bool(answers),
+                )
+                cases.append(EvalCase(str(qa.get("id", len(cases))), (turn,)))
+    return cases

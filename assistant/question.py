@@ -47,6 +47,9 @@ _SYNONYM_GROUPS = (
     "sea maritime",
 )
 
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve several few".split()
+)
 ORDINALS = {
     "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
     "6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
@@ -165,7 +168,10 @@ def analyse(text: str) -> Question:
             continue
         for part in re.findall(r"\w+", lowered):  # "co-chaired" -> co, chaired
             if part not in STOPWORDS:
-                terms.append(Term(part, stem(part), "NUM" if part.isdigit() else pos))
+                kind = "NUM" if part.isdigit() else pos
+                if part in NUMBER_WORDS:
+                    kind = "FOCUS"  # "the two abbots": counts the answer, is not a fact to find
+                terms.append(Term(part, stem(part), kind))
     subject = re.match(r"^\s*who\s+(is|was|are|were)\s+", text, re.I)
     about_named = bool(
         subject

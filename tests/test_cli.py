@@ -81,3 +81,50 @@ def test_settings_mismatch_via_cli(settings: Settings) -> None:
     result = run("articles", *paths(settings), env={"ASSISTANT_CHUNK_SIZE": "500"})
     assert result.returncode == 1
     assert "run `assistant index --rebuild`" in result.stderr
+
+
+def test_ask_prints_the_answer_and_its_source(sample_settings: Settings) -> None:
+    result = run("ask", "Who chaired the session on pharmaceutical drugs?", *paths(sample_settings))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("K. Bangarurajan: “")
+    assert lines[0].endswith("[1]")
+    assert lines[1].startswith("[1] BIMSTEC") and '"' in lines[1]
+    assert lines[-1].startswith("(confidence ")
+
+
+def test_ask_json_with_history_and_filters(sample_settings: Settings, tmp_path: Path) -> None:
+    history = tmp_path / "history.json"
+    history.write_text(
+        json.dumps(
+            [
+                {"role": "user", "content": "Who chaired the session on pharmaceutical drugs?"},
+                {"role": "assistant", "content": "K. Bangarurajan chaired it. [1]"},
+            ]
+        )
+    )
+    args = ["--history", str(history), "--article", "day-2", "--since", "2020-02-01", "--json"]
+    result = run("ask", "Which countries co-chaired it?", *args, *paths(sample_settings))
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["rewritten_question"] == (
+        "Which countries co-chaired the session on pharmaceutical drugs?"
+    )
+    assert data["short_answer"] == "Bangladesh and Nepal" and not data["refused"]
+    assert [c["article_id"] for c in data["citations"]] == ["day-2"]
+    assert all(p["article_id"] == "day-2" for p in data["passages"])
+    assert {"embed", "retrieve", "select", "total"} <= set(data["timings_ms"])
+
+
+def test_ask_refusal_and_bad_arguments(sample_settings: Settings, tmp_path: Path) -> None:
+    refused = run("ask", "What was the budget of the conference?", *paths(sample_settings))
+    assert refused.returncode == 0
+    assert refused.stdout.startswith("The articles don't say")
+    assert "Closest passages:" in refused.stdout
+    bad_date = run("ask", "Who?", "--since", "14/02/2020", *paths(sample_settings))
+    assert bad_date.returncode == 1 and "use YYYY-MM-DD" in bad_date.stderr
+    bad_history = tmp_path / "h.json"
+    bad_history.write_text('[{"role": "bot"}]')
+    result = run("ask", "Who?", "--history", str(bad_history), *paths(sample_settings))
+    assert result.returncode == 1 and "--history file" in result.stderr
+    assert "Traceback" not in result.stderr + bad_date.stderr

@@ -39,19 +39,23 @@ def server(settings: Settings, embedder: LocalEmbeddings) -> Iterator[str]:
         app.close()
 
 
-def test_page_serves_and_search_returns_passages_with_title_and_date(server: str) -> None:
+def test_page_serves_and_answers_with_a_cited_quote(server: str) -> None:
     from gradio_client import Client
 
     with urllib.request.urlopen(server, timeout=30) as response:
         assert response.status == 200
-        assert "assistant: search the proceedings" in response.read().decode()
+        assert "assistant: ask the proceedings" in response.read().decode()
     client = Client(server, verbose=False)
-    html = client.predict("Who chaired the session on pharmaceutical drugs?", api_name="/search")
-    first = html.split('<div class="passage">')[1]
-    assert "BIMSTEC drug trafficking conference, day 2" in first
-    assert "2020-02-14" in first and "K. Bangarurajan" in first
+    html = client.predict("Who chaired the session on pharmaceutical drugs?", api_name="/ask")
+    assert "K. Bangarurajan" in html.split('<div class="citation">')[0]
+    citation = html.split('<div class="citation">')[1]
+    assert "<b>K. Bangarurajan</b>" in citation and "<mark>" in citation
+    assert "2020-02-1" in citation
 
-    hostile = client.predict("Who opened the gala?", api_name="/search")
+    refusal = client.predict("What was the budget of the conference?", api_name="/ask")
+    assert "The articles don&#x27;t say" in refusal and "Closest passages" in refusal
+
+    hostile = client.predict("Who opened the gala?", api_name="/ask")
     assert "Mayor Jane Roe" in hostile
     assert "<script>" not in hostile and "&lt;script&gt;" in hostile
     assert "<b>page</b>" not in hostile
