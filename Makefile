@@ -41,6 +41,7 @@ format: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_ask.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/.writer.* .pytest_cache .ruff_cache
