@@ -25,9 +25,11 @@ PASSAGES = 6
 class Answerer:
     """Answers questions from one Index; cheap to call, keeps per-index caches."""
 
-    def __init__(self, index: Index, threshold: float = THRESHOLD) -> None:
+    def __init__(
+        self, index: Index, threshold: float = THRESHOLD, retriever: Retriever | None = None
+    ) -> None:
         self.index = index
-        self.retriever = Retriever(index)
+        self.retriever = retriever or Retriever(index)
         self.threshold = threshold
         self.evidence = Evidence(index)
 

@@ -181,6 +181,111 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import datetime as dt
+    import tempfile
+
+    from tqdm import tqdm
+
+    from assistant import report
+    from assistant.answer import THRESHOLD, Answerer
+    from assistant.evaluate import below_bars, evaluation, load_questions, load_squad, parse_bars
+    from assistant.index import open_index, sync_index
+    from assistant.metrics import compute
+    from assistant.retrieve import Retriever
+
+    if args.backend != "extractive":
+        raise AssistantError(f"unknown --backend {args.backend!r}: available: extractive")
+    bars = parse_bars(args.fail_under or [], compute([]).keys())
+    settings = _settings(args)
+    embedder = _embedder(settings)
+    with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
+        if args.squad:
+            cases = load_squad(args.squad, Path(scratch) / "corpus")
+            settings = settings.model_copy(
+                update={
+                    "corpus_dir": Path(scratch) / "corpus",
+                    "index_dir": Path(scratch) / "index",
+                }
+            )
+            sync_index(settings, embedder)
+            source = str(args.squad)
+        else:
+            path = args.questions or settings.corpus_dir / "questions.yaml"
+            cases = load_questions(path)
+            source = str(path)
+        index = open_index(settings, embedder)
+        systems = {"assistant": Answerer(index)}
+        if args.baselines:
+            dense = Retriever(index, keywords=False)
+            systems["dense-only retrieval"] = Answerer(index, retriever=dense)
+        started = dt.datetime.now(dt.UTC)
+        runs = {}
+        with tqdm(
+            total=len(cases) * len(systems), unit="case", file=sys.stderr, disable=None
+        ) as bar:
+            for name, answerer in systems.items():
+                runs[name] = evaluation(
+                    cases, lambda q, h, a=answerer: a.ask(q, h), index.text, bar.update
+                )
+    data = {
+        "questions": source,
+        "started": started.isoformat(timespec="seconds"),
+        **runs.pop("assistant"),
+        "baselines": {name: {"metrics": run["metrics"]} for name, run in runs.items()},
+    }
+    report_dir = args.report or Path("reports") / f"eval-{started:%Y%m%d-%H%M%S}"
+    previous = report.previous_run(report_dir)
+    data["previous"] = previous["_path"] if previous else None
+    data["diff"] = report.flips(previous, data["cases"])
+    report.write(data, report_dir, THRESHOLD)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"metrics": data["metrics"], "cases": data["cases"]}, indent=2,
+                       ensure_ascii=False),
+            encoding="utf-8",
+        )  # fmt: skip
+    print(_summary(data, report_dir))
+    failures = below_bars(data["metrics"], bars)
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _summary(data: dict[str, Any], report_dir: Path) -> str:
+    m = data["metrics"]
+
+    def pct(key: str) -> str:
+        return "–" if m.get(key) is None else f"{m[key]:.1%}"
+
+    failing = [c for c in data["cases"] if not c["correct"]]
+    lines = [
+        f"{int(m['turns'])} turns from {data['questions']}",
+        f"accuracy {pct('accuracy')} "
+        f"(95% CI {m['accuracy_ci_low']:.1%}-{m['accuracy_ci_high']:.1%})"
+        f"; answerable {pct('answerable_accuracy')}; refusal recall {pct('refusal_recall')},"
+        f" precision {pct('refusal_precision')}",
+        f"citations {pct('citation_accuracy')}; quotes exact {pct('quote_faithfulness')}; "
+        f"retrieval hit@1 {pct('hit_at_1')}, hit@5 {pct('hit_at_5')}",
+        f"latency p50 {m['latency_p50_ms']:.0f} ms, p95 {m['latency_p95_ms']:.0f} ms",
+    ]
+    for name, run in data["baselines"].items():
+        b = run["metrics"]
+        lines.append(
+            f"baseline {name}: accuracy {b['accuracy']:.1%}, answerable "
+            f"{(b['answerable_accuracy'] or 0):.1%}, "
+            f"refusal recall {(b['refusal_recall'] or 0):.1%}"
+        )
+    diff = data["diff"]
+    if data.get("previous"):
+        lines.append(f"since previous run: {len(diff['broke'])} broke, {len(diff['fixed'])} fixed")
+    lines += [f"failing: {c['id']}/{c['turn']} ({c['reason']})" for c in failing[:10]]
+    if len(failing) > 10:
+        lines.append(f"... and {len(failing) - 10} more")
+    lines.append(f"report: {report_dir / 'report.html'}")
+    return "\n".join(lines)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.chat import serve
 
@@ -217,6 +322,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", metavar="DATE", help="only articles dated on or before YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", parents=[common], help="score answers on a question set")
+    p.add_argument("--questions", type=Path, help="question set (default corpus/questions.yaml)")
+    p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file instead (own temporary index)")
+    p.add_argument("--report", type=Path, help="report folder (default reports/eval-<time>)")
+    p.add_argument("--json", type=Path, help="also write metrics and cases to this JSON file")
+    p.add_argument("--backend", default="extractive", help="answering backend (extractive)")
+    p.add_argument("--baselines", action="store_true", help="also run the baselines, side by side")
+    p.add_argument(
+        "--fail-under", action="append", metavar="METRIC=VALUE",
+        help="exit 1 when a metric is below its bar (repeatable)",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web page")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")

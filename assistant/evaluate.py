@@ -238,3 +238,52 @@ def load_squad(path: Path, corpus_dir: Path) -> list[EvalCase]:
                 )
                 cases.append(EvalCase(str(qa.get("id", len(cases))), (turn,)))
     return cases
+
+
+def evaluation(
+    cases: list[EvalCase],
+    ask: AskFunction,
+    text_of: Callable[[str], str],
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Run the cases and gather metrics, per-category accuracy and one row per turn."""
+    from assistant.metrics import by_category, compute
+    from assistant.report import case_rows
+
+    report = run_cases(cases, ask, progress)
+
+    def quote_ok(article_id: str, start: int, end: int, quote: str) -> bool:
+        try:
+            return text_of(article_id)[start:end] == quote
+        except KeyError:
+            return False
+
+    return {
+        "metrics": compute(report.results, quote_ok),
+        "categories": by_category(report.results),
+        "cases": case_rows(report.results),
+    }
+
+
+def parse_bars(bars: list[str], known: Iterable[str]) -> dict[str, float]:
+    """--fail-under METRIC=VALUE pairs, checked against the metric names."""
+    out = {}
+    names = sorted(known)
+    for bar in bars:
+        name, _, value = bar.partition("=")
+        if name not in names:
+            raise AssistantError(f"--fail-under {bar!r}: unknown metric; one of {', '.join(names)}")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise AssistantError(f"--fail-under {bar!r}: the bar must be a number") from None
+    return out
+
+
+def below_bars(metrics: dict[str, float | None], bars: dict[str, float]) -> list[str]:
+    """Messages for the metrics under their bars."""
+    return [
+        f"{name} = {metrics.get(name) or 0:.3f} is below {bar}"
+        for name, bar in bars.items()
+        if (metrics.get(name) or 0.0) < bar
+    ]

@@ -127,7 +127,8 @@ def sync_index(
             return report
 
         build.mkdir(parents=True, exist_ok=True)
-        new_chunks = _annotated_chunks(changed, settings.chunk_size)
+        processes = settings.threads if len(changed) >= 100 else 1
+        new_chunks = _annotated_chunks(changed, settings.chunk_size, processes)
         gone = [i for i in old if i not in by_id or i in changed_ids]
         old_rows = _sentence_rows(manifest)
         old_vectors = _load_sentence_vectors(build, manifest)
@@ -171,14 +172,17 @@ def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
     )
 
 
-def _annotated_chunks(articles: list[Article], chunk_size: int) -> dict[str, list[Chunk]]:
+def _annotated_chunks(
+    articles: list[Article], chunk_size: int, processes: int = 1
+) -> dict[str, list[Chunk]]:
     """Chunks of each article, each carrying the named entities inside it."""
     out = {a.id: chunk_article(a, chunk_size) for a in articles}
     if not articles:
         return out
     from assistant.nlp import entities
 
-    for article, found in zip(articles, entities([a.text for a in articles]), strict=True):
+    found_all = entities([a.text for a in articles], processes)
+    for article, found in zip(articles, found_all, strict=True):
         out[article.id] = [
             replace(c, entities=tuple(e for e in found if c.start <= e[0] and e[1] <= c.end))
             for c in out[article.id]

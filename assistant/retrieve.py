@@ -51,9 +51,10 @@ def fuse(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
 class Retriever:
     """Hybrid search over one Index."""
 
-    def __init__(self, index: Index, candidates: int = 30) -> None:
+    def __init__(self, index: Index, candidates: int = 30, keywords: bool = True) -> None:
         self.index = index
         self.candidates = candidates
+        self.keywords = keywords  # False: dense retrieval only (a baseline)
 
     def search(
         self,
@@ -69,7 +70,8 @@ class Retriever:
             vector = index.embedder.embed_query(question)
         dense = [i for i, _ in index.dense_search(vector, self.candidates, filters.where())]
         keyword = []
-        for chunk_id, _ in index.keyword_search(question, self.candidates * 3):
+        found = index.keyword_search(question, self.candidates * 3) if self.keywords else []
+        for chunk_id, _ in found:
             chunk = index.chunk(chunk_id)
             record = index.article(chunk.article_id) if chunk else None
             if record and filters.admits(record.id, record.date):

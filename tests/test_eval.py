@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.evaluate import Turn, TurnResult
+from assistant.metrics import bootstrap_interval, compute, question_type, token_f1
+from assistant.types import Answer
+
+from .conftest import DATA, ROOT
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env,
+        timeout=600,
+    )  # fmt: skip
+
+
+def fake(answerable: bool, refused: bool, correct: bool, text: str = "x") -> TurnResult:
+    turn = Turn("Who chaired it?", answers=("Rao",) if answerable else (), answerable=answerable)
+    answer = Answer("q", "q", text, "", refused, 0.5, (), (), {"total": 10.0})
+    return TurnResult("c", 0, turn, answer, correct, "", None)
+
+
+def test_metric_rules() -> None:
+    assert question_type("Who chaired it?") == "who"
+    assert question_type("And in which year was it held?") == "which"
+    assert question_type("How many members?") == "how many"
+    assert question_type("Where was it held?") == "where"
+    assert token_f1("chaired by K. Rao", "Rao") == 0.5
+    assert token_f1("nothing", "Rao") == 0.0
+    low, high = bootstrap_interval([True] * 8 + [False] * 2)
+    assert 0.5 <= low <= 0.8 <= high <= 1.0
+    results = [
+        fake(True, False, True, "Rao chaired it"),
+        fake(True, True, False),  # a false refusal
+        fake(False, True, True),  # a correct refusal
+        fake(False, False, False),  # a missed refusal
+    ]
+    m = compute(results)
+    assert m["accuracy"] == 0.5 and m["answerable_accuracy"] == 0.5
+    assert m["refusal_precision"] == 0.5 and m["refusal_recall"] == 0.5
+    assert m["false_refusals"] == 1.0 and m["latency_p50_ms"] == 10.0
+
+
+def write_questions(path: Path, expected: str) -> Path:
+    path.write_text(
+        "cases:\n"
+        "  - id: chair\n    question: Who chaired the session on pharmaceutical drugs?\n"
+        f"    answers: [{expected}]\n    sources: [day-2, overview]\n"
+        "  - id: budget\n    question: What was the budget of the conference?\n"
+        "    answerable: false\n"
+        "  - id: talk\n    turns:\n"
+        "      - question: Who chaired the session on pharmaceutical drugs?\n"
+        "        answers: [Bangarurajan]\n"
+        "      - question: Which countries co-chaired it?\n"
+        "        answers_all: [Bangladesh, Nepal]\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_eval_writes_report_json_and_plots_and_gates(
+    sample_settings: Settings, tmp_path: Path
+) -> None:
+    paths = ["--corpus", str(sample_settings.corpus_dir), "--index", str(sample_settings.index_dir)]
+    reports = tmp_path / "reports"
+    questions = write_questions(tmp_path / "q.yaml", "Bangarurajan")
+    first = run(
+        "eval",
+        "--questions",
+        str(questions),
+        "--report",
+        str(reports / "a"),
+        "--json",
+        str(tmp_path / "out.json"),
+        "--fail-under",
+        "accuracy=0.99",
+        *paths,
+    )
+    assert first.returncode == 0, first.stderr
+    assert "4 turns" in first.stdout and "accuracy 100.0%" in first.stdout
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert [(c["id"], c["turn"]) for c in data["cases"]] == [
+        ("chair", 0), ("budget", 0), ("talk", 0), ("talk", 1),
+    ]  # fmt: skip
+    row = data["cases"][3]
+    assert row["rewritten_question"].endswith("the session on pharmaceutical drugs?")
+    assert row["correct"] and row["reason"] == "" and row["citations"][0]["quote"]
+    assert data["metrics"]["quote_faithfulness"] == 1.0
+    for name in ("report.md", "report.html", "results.json"):
+        assert (reports / "a" / name).is_file()
+    pngs = sorted((reports / "a").glob("*.png"))
+    assert len(pngs) == 4 and all(p.read_bytes().startswith(PNG) for p in pngs)
+    assert "data:image/png;base64," in (reports / "a" / "report.html").read_text()
+
+    # The same cases with a wrong expectation: the diff names the case that broke, the gate
+    # fails, and the baselines stand beside the assistant.
+    write_questions(questions, "Someone Else")
+    second = run(
+        "eval",
+        "--questions",
+        str(questions),
+        "--report",
+        str(reports / "b"),
+        "--baselines",
+        "--fail-under",
+        "accuracy=0.9",
+        *paths,
+    )
+    assert second.returncode == 1
+    assert "FAIL: accuracy = 0.750 is below 0.9" in second.stderr
+    assert "since previous run: 1 broke, 0 fixed" in second.stdout
+    markdown = (reports / "b" / "report.md").read_text()
+    assert "passed before, fail now: chair/0" in markdown
+    assert "## Side by side" in markdown and "dense-only retrieval" in markdown
+    assert markdown.index("chair/0: wrong answer") > markdown.index("## Failing turns")
+
+
+def test_eval_squad_and_bad_input(tmp_path: Path) -> None:
+    squad = run("eval", "--squad", str(DATA / "squad-mini.json"), "--report", str(tmp_path / "s"))
+    assert squad.returncode == 0, squad.stderr
+    assert "5 turns" in squad.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("cases: [{id: x, question: Q}]")
+    result = run("eval", "--questions", str(bad), "--report", str(tmp_path / "r"))
+    assert result.returncode == 1 and "case 'x'" in result.stderr
+    unknown = run("eval", "--fail-under", "speed=3", "--report", str(tmp_path / "r"))
+    assert unknown.returncode == 1 and "unknown metric" in unknown.stderr
+    assert "Traceback" not in result.stderr + unknown.stderr
