@@ -32,8 +32,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The question set is a gate too: the bars are the figures the answers reached (README).
+EVAL_BARS := --fail-under answerable_accuracy=0.9 --fail-under refusal_recall=0.95 \
+	--fail-under citation_accuracy=0.95 --fail-under quote_faithfulness=1
+
 test: lint
 	$(BIN)/python -m pytest
+	$(BIN)/assistant index
+	$(BIN)/assistant eval --report reports/make-test $(EVAL_BARS)
 
 format: install
 	$(BIN)/ruff format .
