@@ -16,7 +16,7 @@ CATEGORIES = ("who", "when", "where", "how many", "which", "what")
 
 def question_type(question: str) -> str:
     """who / when / where / how many / which / what, from the question's first words."""
-    q = re.sub(r"^\s*(and|so|then|also|in|on|at|for|from|by|to)\s+", "", question.lower())
+    q = re.sub(r"^\s*((and|so|then|also|in|on|at|for|from|by|to)\s+)+", "", question.lower())
     for name, pattern in (
         ("who", r"^(who|whom|whose)\b|\bname of\b"),
         ("when", r"^when\b|^(what|which) (date|day|year|month)"),

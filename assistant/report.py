@@ -178,7 +178,9 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
     lines += ["", "## By category", "", "| category | turns | accuracy |", "|---|---|---|"]
     for k, v in data["categories"].items():
         lines.append(f"| {k} | {int(v['turns'])} | {_fmt(v['accuracy'])} |")
-    lines += ["", "## Plots", ""] + [f"![{name}]({name})" for name in images]
+    lines += ["", "## Plots"]
+    for name in images:
+        lines += ["", f"![{name}]({name})"]
     diff = data["diff"]
     lines += ["", "## Since the previous run", ""]
     if data.get("previous"):
