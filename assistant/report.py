@@ -172,9 +172,15 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
                 "token_f1", "hit_at_5", "latency_p50_ms"]  # fmt: skip
         lines += ["", "## Side by side", "", "| metric | " + " | ".join(names) + " |"]
         lines += ["|---" * (len(names) + 1) + "|"]
+        lines.insert(len(lines) - 2, "Each baseline cell gives the ratio to the assistant.\n")
         for k in keys:
-            values = [m.get(k)] + [data["baselines"][n]["metrics"].get(k) for n in names[1:]]
-            lines.append(f"| {k} | " + " | ".join(_fmt(v) for v in values) + " |")
+            ours = m.get(k)
+            cells = [_fmt(ours)]
+            for n in names[1:]:
+                theirs = data["baselines"][n]["metrics"].get(k)
+                ratio = f" ({theirs / ours:.2f}×)" if ours and theirs is not None else ""
+                cells.append(_fmt(theirs) + ratio)
+            lines.append(f"| {k} | " + " | ".join(cells) + " |")
     lines += ["", "## By category", "", "| category | turns | accuracy |", "|---|---|---|"]
     for k, v in data["categories"].items():
         lines.append(f"| {k} | {int(v['turns'])} | {_fmt(v['accuracy'])} |")

@@ -123,6 +123,7 @@ def test_eval_writes_report_json_and_plots_and_gates(
     markdown = (reports / "b" / "report.md").read_text()
     assert "passed before, fail now: chair/0" in markdown
     assert "## Side by side" in markdown and "dense-only retrieval" in markdown
+    assert "tutorial RAG (SmolLM2)" in markdown and "×)" in markdown
     assert markdown.index("chair/0: wrong answer") > markdown.index("## Failing turns")
 
 
