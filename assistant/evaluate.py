@@ -19,7 +19,6 @@ Format (corpus/questions.yaml):
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,32 +62,11 @@ class TurnResult:
 class EvalReport:
     results: list[TurnResult] = field(default_factory=list)
 
-    def metrics(self) -> dict[str, float]:
-        answerable = [r for r in self.results if r.expected.answerable]
-        unanswerable = [r for r in self.results if not r.expected.answerable]
-        cited = [r for r in answerable if r.source_ok is not None]
-        answered = [r for r in self.results if not r.answer.refused]
-        quotes = [c for r in self.results for c in r.answer.citations]
-        return {
-            "cases": len(self.results),
-            "accuracy": _share(r.correct for r in self.results),
-            "answerable_accuracy": _share(r.correct for r in answerable),
-            "refusal_accuracy": _share(r.answer.refused for r in unanswerable),
-            "false_refusals": sum(r.answer.refused for r in answerable),
-            "citation_accuracy": _share(r.source_ok for r in cited),
-            "median_answer_words": statistics.median(
-                [len(r.answer.text.split()) for r in answered] or [0]
-            ),
-            "quotes": len(quotes),
-            "median_latency_ms": statistics.median(
-                [r.answer.timings_ms.get("total", 0.0) for r in self.results] or [0]
-            ),
-        }
+    def metrics(self) -> dict[str, float | None]:
+        """Every metric of metrics.compute over these results."""
+        from assistant.metrics import compute
 
-
-def _share(values: Iterable[bool | None]) -> float:
-    items = list(values)
-    return sum(bool(v) for v in items) / len(items) if items else 0.0
+        return compute(self.results)
 
 
 def normalise(text: str) -> str:

@@ -68,8 +68,8 @@ def main() -> None:
         "Question set `corpus/questions.yaml`:",
         "",
         f"- answerable answered correctly: {metrics['answerable_accuracy']:.1%} "
-        f"({metrics['false_refusals']} refused although answerable)",
-        f"- unanswerable refused: {metrics['refusal_accuracy']:.1%}",
+        f"({metrics['false_refusals']:.0f} refused although answerable)",
+        f"- unanswerable refused: {metrics['refusal_recall']:.1%}",
         f"- citations naming an expected source: {metrics['citation_accuracy']:.1%}",
         f"- median answer length: {metrics['median_answer_words']:.0f} words",
     ]
