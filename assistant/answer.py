@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.evidence import Evidence, Unit, short_answer
 from assistant.index import Index
-from assistant.question import Question, analyse, rewrite
+from assistant.question import analyse, rewrite
 from assistant.retrieve import Filters, Retriever
 from assistant.types import Answer, Citation, Passage
 
@@ -52,7 +52,7 @@ class Answerer:
         best = self.evidence.best_unit(q, vector, passages, filters or Filters())
         clock.lap("select")
         if best is None or best.confidence < self.threshold:
-            return self._refusal(question, standalone, q, best, passages, clock)
+            return self._refusal(question, standalone, best, passages, clock)
         return self._answer(question, standalone, best, passages, clock)
 
     def _answer(
@@ -90,7 +90,6 @@ class Answerer:
         self,
         question: str,
         standalone: str,
-        q: Question,
         unit: Unit | None,
         passages: list[Passage],
         clock: _Clock,
