@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from assistant.evaluate import TurnResult
 
-CATEGORIES = ("who", "when", "where", "how many", "which", "what")
-
 
 def question_type(question: str) -> str:
     """who / when / where / how many / which / what, from the question's first words."""

@@ -25,13 +25,18 @@ SALIENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
 
 # Words that mean the same thing in reports of proceedings: a question may say "ran" where
 # the article says "chaired". General vocabulary of the domain, not any article's wording.
-_SYNONYM_GROUPS = (
+# The roles people play at a conference come first: they are also the relations a "who"
+# question asks about (see role_stems).
+_ROLE_GROUPS = (
     "chair chaired chairs chairman chairperson chairing lead led leads head headed heads run ran "
     "runs preside presided moderate moderated helm",
     "speak spoke speaker speakers talk talked address addressed present presented presentation",
     "open opened inaugurate inaugurated inauguration launch launched",
     "organise organised organize organized organiser organizer host hosted hosting arrange "
     "arranged",
+)
+_SYNONYM_GROUPS = (
+    *_ROLE_GROUPS,
     "end ended close closed conclude concluded closing finish finished",
     "country countries nation nations",
     "conference meeting meet event gathering",
@@ -70,7 +75,7 @@ def synonyms() -> dict[str, frozenset[str]]:
 @cache
 def role_stems() -> frozenset[str]:
     """Stems of the roles people play at a conference (chair, co-chair, speaker, host...)."""
-    roles = {stem(w) for g in _SYNONYM_GROUPS[:4] for w in g.split()}
+    roles = {stem(w) for g in _ROLE_GROUPS for w in g.split()}
     return frozenset(roles | {"co" + r for r in roles})
 
 
