@@ -248,15 +248,15 @@ class Evidence:
             near = [w * (4.0 if t.relation else 1.0) for t, w in zip(q.terms, found, strict=True)]
             # Which candidate is the answer: the one in the same clause as the relation asked
             # about ("chaired by A, and co-chaired by B" answers "who co-chaired" with B).
-            scored = [(_proximity(c, positions, near, text), c) for c in unit.candidates]
-            unit.best_candidate = max(scored)[1]
-            # "the Sri Lankan co-chair": a name the question qualifies the answer with must
-            # stand close to the answer, or the answer is someone else.
+            # "the Sri Lankan co-chair", "who spoke for UNODC": a name the question qualifies
+            # the answer with must stand close to the answer, or the answer is someone else.
             names = [p for t, p in zip(q.terms, positions, strict=True) if t.exact]
-            unit.far_from_names = any(
-                not offsets or min(_distance(unit.best_candidate, o) for o in offsets) > 60
-                for offsets in names
-            )
+            scored = [
+                (not _far(c, names), _proximity(c, positions, near, text), c)
+                for c in unit.candidates
+            ]
+            unit.best_candidate = max(scored)[2]
+            unit.far_from_names = _far(unit.best_candidate, names)
         elif not q.kinds:
             unit.proximity = _novelty(stems, forms)
         # The relation asked about must be stated where the answer is, not only around it.
@@ -264,10 +264,12 @@ class Evidence:
             1 for t, f, a in zip(q.terms, forms, inside, strict=True) if t.relation and f and not a
         )
         chunk_rank = self._rank.get(unit.sentences[-1].chunk_id)
+        heaviest = max(self._weight_of.values(), default=1.0) or 1.0
         unit.score = (
             0.5 * unit.dense
             + 0.6 * unit.coverage
             - 0.25 * unit.relation_missing
+            - 0.3 * sum(self._weight_of[t] for t in unit.missing if not t.exact) / heaviest
             - (0.2 if unit.far_from_names else 0.0)
             + (0.25 if unit.type_ok else 0.0)
             + (0.1 if q.venue and unit.venue else 0.0)
@@ -394,6 +396,11 @@ def _distance(span: tuple[int, int], offset: int, text: str = "") -> int:
     gap = text[min(span[1], offset) : max(span[0], offset)] if text else ""
     breaks = len(re.findall(r"[,;:—–]", gap))
     return max(span[0] - offset, offset - span[1], 0) + 50 * breaks
+
+
+def _far(span: tuple[int, int], names: list[list[int]]) -> bool:
+    """Whether some name of the question stands nowhere near the span (60 characters)."""
+    return any(not offsets or min(_distance(span, o) for o in offsets) > 60 for offsets in names)
 
 
 def _proximity(
