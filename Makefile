@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install index run test lint format bench clean
+.PHONY: install index run test lint format bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,11 @@ lint: install
 EVAL_BARS := --fail-under answerable_accuracy=0.9 --fail-under refusal_recall=0.95 \
 	--fail-under citation_accuracy=0.95 --fail-under quote_faithfulness=1
 
-test: lint
+# Debian's chromium for the browser test (apt-get, only when /usr/bin/chromium is missing)
+browser:
+	scripts/ensure-chromium
+
+test: lint browser
 	$(BIN)/python -m pytest
 	$(BIN)/assistant index
 	$(BIN)/assistant eval --report reports/make-test $(EVAL_BARS)
@@ -47,9 +51,10 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install
+bench: install browser
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_ask.py
+	$(BIN)/python benchmarks/bench_web.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/.writer.* .pytest_cache .ruff_cache

@@ -23,7 +23,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["index_dir"] = args.index
     if getattr(args, "wait", None) is not None:
         overrides["lock_wait"] = args.wait
-    for name in ("host", "port"):
+    for name in ("host", "port", "auth"):
         if getattr(args, name, None) is not None:
             overrides[name] = getattr(args, name)
     from pydantic import ValidationError
@@ -345,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", parents=[common], help="serve the web page")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 7860)")
+    p.add_argument("--auth", metavar="USER:PASS", help="require this login (default: none)")
     p.set_defaults(func=cmd_serve)
     return parser
 

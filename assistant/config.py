@@ -22,3 +22,6 @@ class Settings(BaseSettings):
     lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another writer.")
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
+    auth: str = Field("", description="USER:PASSWORD to require a login on the web page.")
+    max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest file the page accepts.")
+    queue_size: int = Field(32, ge=1, description="Requests waiting beyond this are refused.")

@@ -1,17 +1,24 @@
+"""The web app over real HTTP: gradio_client against the app on a free loopback port."""
+
 from __future__ import annotations
 
+import itertools
 import socket
+import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-from assistant.chat import build_app, launch
+from assistant.chat import build_app, chat_markdown, launch, md_escape, parse_auth, stream_pieces
 from assistant.config import Settings
 from assistant.embeddings import LocalEmbeddings
+from assistant.errors import AssistantError
 from assistant.index import sync_index
 
-from .conftest import write_article
+from .conftest import ROOT, write_article
 
 
 def free_port() -> int:
@@ -20,42 +27,258 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(settings: Settings, embedder: LocalEmbeddings) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def served(
+    tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings
+) -> Iterator[Settings]:
+    """The sample corpus plus a hostile article, indexed and served (the tests in this module
+    change its corpus in order: they share one server, as users do)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("web")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
     write_article(
-        settings.corpus_dir,
+        root / "corpus",
         "hostile.md",
         "Hostile <b>page</b>",
         "2020-03-01",
         "The gala was opened by <script>alert('x')</script> Mayor Jane Roe.",
     )
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", port=free_port())
     sync_index(settings, embedder)
-    served = settings.model_copy(update={"port": free_port()})
-    app = build_app(served, embedder)
-    launch(app, served, block=False)
+    app = build_app(settings, embedder)
+    launch(app, settings, block=False)
     try:
-        yield f"http://127.0.0.1:{served.port}/"
+        yield settings
     finally:
         app.close()
 
 
-def test_page_serves_and_answers_with_a_cited_quote(server: str) -> None:
+def url_of(settings: Settings) -> str:
+    return f"http://127.0.0.1:{settings.port}/"
+
+
+@pytest.fixture(scope="module")
+def client(served: Settings):
     from gradio_client import Client
 
-    with urllib.request.urlopen(server, timeout=30) as response:
+    return Client(url_of(served), verbose=False)
+
+
+def test_the_page_serves_all_three_tabs(served: Settings) -> None:
+    with urllib.request.urlopen(url_of(served), timeout=30) as response:
         assert response.status == 200
-        assert "assistant: ask the proceedings" in response.read().decode()
-    client = Client(server, verbose=False)
-    html = client.predict("Who chaired the session on pharmaceutical drugs?", api_name="/ask")
-    assert "K. Bangarurajan" in html.split('<div class="citation">')[0]
-    citation = html.split('<div class="citation">')[1]
-    assert "<b>K. Bangarurajan</b>" in citation and "<mark>" in citation
-    assert "2020-02-1" in citation
+        page = response.read().decode()
+    assert "assistant: ask the proceedings" in page
+    with urllib.request.urlopen(url_of(served) + "config", timeout=30) as response:
+        config = response.read().decode()
+    for tab in ("Chat", "Articles", "Evaluate", "Update index", "Run evaluation"):
+        assert f'"{tab}"' in config
+
+
+def test_ask_returns_an_answer_with_an_exact_quoted_citation(client, served: Settings) -> None:
+    answer = client.predict("Who chaired the session on pharmaceutical drugs?", api_name="/ask")
+    assert not answer["refused"] and "Bangarurajan" in answer["short_answer"]
+    citation = answer["citations"][0]
+    text = (served.corpus_dir / f"{citation['article_id']}.md").read_text(encoding="utf-8")
+    assert citation["quote"] in text and citation["date"].startswith("2020-02-1")
+
+    follow_up = client.predict(
+        "Which countries co-chaired it?",
+        history=[
+            {"role": "user", "content": "Who chaired the session on pharmaceutical drugs?"},
+            {"role": "assistant", "content": answer["answer"]},
+        ],
+        api_name="/ask",
+    )
+    assert "pharmaceutical" in follow_up["rewritten_question"]
+    assert "Bangladesh" in follow_up["answer"] and "Nepal" in follow_up["answer"]
 
     refusal = client.predict("What was the budget of the conference?", api_name="/ask")
-    assert "The articles don&#x27;t say" in refusal and "Closest passages" in refusal
+    assert refusal["refused"] and not refusal["citations"] and refusal["passages"]
 
-    hostile = client.predict("Who opened the gala?", api_name="/ask")
-    assert "Mayor Jane Roe" in hostile
-    assert "<script>" not in hostile and "&lt;script&gt;" in hostile
-    assert "<b>page</b>" not in hostile
+
+def test_ask_applies_the_filters_and_rejects_a_bad_date(client) -> None:
+    question = "Who chaired the session on pharmaceutical drugs?"
+    only_preview = client.predict(question, article_ids=["preview"], api_name="/ask")
+    assert all(c["article_id"] == "preview" for c in only_preview["citations"])
+    with pytest.raises(Exception, match="not a date"):
+        client.predict(question, since="last week", api_name="/ask")
+
+
+def test_chat_streams_the_answer_and_fills_the_sources_panel(client) -> None:
+    job = client.submit(
+        "Who chaired the session on pharmaceutical drugs?", [], [], "", "", api_name="/chat"
+    )
+    outputs = list(job)
+    assert len(outputs) > 2  # streamed in pieces, not in one go
+    shown, sources, box = job.result()
+    assert [m["role"] for m in shown] == ["user", "assistant"] and box == ""
+    assert "Bangarurajan" in str(shown[-1]["content"]) and "(#source-1)" in str(shown[-1])
+    assert (
+        'id="source-1"' in sources and "<mark>" in sources and "<b>K. Bangarurajan</b>" in sources
+    )
+    assert "Confidence" in sources
+
+    # the conversation itself is kept server-side for this client's session
+    job = client.submit("Which countries co-chaired it?", shown, [], "", "", api_name="/chat")
+    shown, sources, _ = job.result()
+    assert any("Follow-up read as" in str(m.get("metadata") or "") for m in shown)
+    assert "Bangladesh and Nepal" in sources and "Question as understood" in sources
+
+
+def test_article_text_is_escaped_everywhere(client) -> None:
+    job = client.submit("Who opened the gala?", [], [], "", "", api_name="/chat")
+    shown, sources, _ = job.result()
+    assert "Mayor <b>Jane Roe</b>" in sources
+    assert "<script>" not in sources and "&lt;script&gt;" in sources
+    assert "<b>page</b>" not in sources and "Hostile &lt;b&gt;page&lt;/b&gt;" in sources
+    assert "<script>" not in str(shown[-1]["content"])
+
+
+def test_upload_update_and_ask_about_the_new_article(client, served: Settings, tmp_path) -> None:
+    from gradio_client import handle_file
+
+    upload = write_article(
+        tmp_path,
+        "harbour-summit.md",
+        "Harbour summit opens",
+        "2021-06-02",
+        "The harbour security summit in Colombo was chaired by Admiral Nimal Perera.\n\n"
+        "Delegates from twelve ports discussed container scanning.",
+    )
+    bad = tmp_path / "broken.md"
+    bad.write_bytes(b"\x00\x01binary\x00")
+    message = client.predict([handle_file(upload), handle_file(bad)], api_name="/add_files")
+    assert "added harbour-summit.md as article `harbour-summit`" in message
+    assert "refused broken.md: binary file (contains NUL bytes)" in message
+    assert not (served.corpus_dir / "broken.md").exists()
+
+    report, rows, *_ = client.predict(api_name="/update_index")
+    assert "1 added, 0 updated, 0 deleted" in report
+    assert "harbour-summit" in [row[0] for row in rows["data"]]
+
+    answer = client.predict("Who chaired the harbour security summit?", api_name="/ask")
+    assert "Nimal Perera" in answer["answer"]
+    assert answer["citations"][0]["article_id"] == "harbour-summit"
+
+
+def test_pasted_text_and_delete(client, served: Settings) -> None:
+    message = client.predict(
+        "Port workshop", "2021-07-01", "The port workshop was led by Captain Asha Rao.",
+        api_name="/add_text",
+    )  # fmt: skip
+    assert "added pasted article `port-workshop`" in message
+    refused = client.predict("", "", "Text without a title.", api_name="/add_text")
+    assert "Refused" in refused and "title" in refused
+    report, *_ = client.predict(api_name="/update_index")
+    assert "1 added" in report
+    answer = client.predict("Who led the port workshop?", api_name="/ask")
+    assert "Asha Rao" in answer["answer"]
+
+    report, rows, *_ = client.predict("port-workshop", api_name="/delete_article")
+    assert "deleted `port-workshop`" in report and "1 deleted" in report
+    assert "port-workshop" not in [row[0] for row in rows["data"]]
+    assert not (served.corpus_dir / "port-workshop.md").exists()
+    after = client.predict("Who led the port workshop?", api_name="/ask")
+    assert "Asha Rao" not in after["answer"]
+    with pytest.raises(Exception, match="not in the list of choices"):
+        client.predict("no-such-article", api_name="/delete_article")
+
+
+def test_answers_go_on_while_the_index_is_updated(client, served: Settings) -> None:
+    paragraphs = [
+        f"Workshop {n} on port logistics heard from delegate number {n} about cargo records."
+        for n in range(600)
+    ]
+    write_article(served.corpus_dir, "long-report.md", "Long report", "2021-08-01",
+                  "\n\n".join(paragraphs))  # fmt: skip
+    update = client.submit(api_name="/update_index")
+    answered_during_update = 0
+    while not update.done():
+        answer = client.predict("Who inaugurated the conference?", api_name="/ask")
+        assert "Amit Shah" in answer["answer"]
+        answered_during_update += 0 if update.done() else 1
+    report, *_ = update.result()
+    assert "1 added" in report
+    assert answered_during_update >= 1
+
+
+def test_evaluation_runs_an_uploaded_question_set(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        "cases:\n"
+        "  - id: chair\n"
+        "    question: Who chaired the session on pharmaceutical drugs?\n"
+        "    answers: [Bangarurajan]\n"
+        "  - id: budget\n"
+        "    question: What was the budget of the conference?\n"
+        "    answerable: false\n",
+        encoding="utf-8",
+    )
+    summary, metrics, plots, failing, archive = client.predict(
+        handle_file(questions), api_name="/evaluate"
+    )
+    assert "2 turns from questions.yaml" in summary and "accuracy 100.0%" in summary
+    assert ["accuracy", "100.0%"] in metrics["data"] and not failing["data"]
+    assert len(plots) == 4
+    with zipfile.ZipFile(archive) as z:
+        assert {"report.html", "report.md", "results.json"} <= set(z.namelist())
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("cases: [oops", encoding="utf-8")
+    summary, *_ = client.predict(handle_file(broken), api_name="/evaluate")
+    assert "Evaluation failed" in summary and "broken.yaml" in summary
+
+
+def test_files_outside_the_upload_folder_are_not_served(served: Settings) -> None:
+    for path in (served.corpus_dir / "day-1.md", ROOT / "pyproject.toml", Path("/etc/passwd")):
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(f"{url_of(served)}gradio_api/file={path.resolve()}", timeout=30)
+        assert caught.value.code in {403, 404}
+
+
+def test_basic_auth_is_required_when_set(
+    sample_settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    from gradio_client import Client
+
+    settings = sample_settings.model_copy(update={"port": free_port(), "auth": "ann:secret"})
+    app = build_app(settings, embedder)
+    launch(app, settings, block=False)
+    try:
+        with pytest.raises(Exception):  # noqa: B017 (the client's error type is not public)
+            Client(url_of(settings), verbose=False)
+        client = Client(url_of(settings), auth=("ann", "secret"), verbose=False)
+        answer = client.predict("Who inaugurated the conference?", api_name="/ask")
+        assert "Amit Shah" in answer["answer"]
+    finally:
+        app.close()
+
+
+def test_parse_auth() -> None:
+    assert parse_auth("") is None
+    assert parse_auth("ann:se:cret") == ("ann", "se:cret")
+    for bad in ("ann", ":x", "ann:"):
+        with pytest.raises(AssistantError, match="USER:PASSWORD"):
+            parse_auth(bad)
+
+
+def test_markdown_escaping_and_streaming_pieces() -> None:
+    assert md_escape("<img src=x onerror=alert(1)> [a](b) *x*") == (
+        "&lt;img src=x onerror=alert(1)&gt; \\[a\\](b) \\*x\\*"
+    )
+    pieces = list(stream_pieces("one two three four five six seven"))
+    assert pieces[-1] == "one two three four five six seven"
+    assert pieces[0] == "one two three" and len(pieces) == 3
+    assert all(b.startswith(a) for a, b in itertools.pairwise(pieces))
+
+
+def test_chat_markdown_links_the_citation(answerer) -> None:
+    answer = answerer.ask("Who chaired the session on pharmaceutical drugs?")
+    text = chat_markdown(answer)
+    assert text.startswith("**K. Bangarurajan**") and text.endswith("[\\[1\\]](#source-1)")
+    refusal = chat_markdown(answerer.ask("What was the budget of the conference?"))
+    assert refusal.startswith("**Not in the articles.**") and "budget" in refusal

@@ -1,0 +1,160 @@
+"""The page in a real browser: Debian's Chromium driven by Playwright (no browser download).
+
+`.ci/run` and `make test` install Chromium when it is missing; without it this test fails.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.chat import build_app, launch
+from assistant.config import Settings
+from assistant.embeddings import LocalEmbeddings
+from assistant.index import sync_index
+
+from .conftest import ROOT, write_article
+from .test_web import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+# Flags that work on these machines: no GPU, no sandbox (root), and no background traffic.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def page_url(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    write_article(
+        root / "corpus",
+        "hostile.md",
+        "Gala night",
+        "2020-03-01",
+        "The gala was opened by <script>alert('x')</script><img src=x onerror=alert(2)> "
+        "Mayor Jane Roe.",
+    )
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", port=free_port())
+    sync_index(settings, embedder)
+    app = build_app(settings, embedder, warm=True)
+    launch(app, settings, block=False)
+    try:
+        yield f"http://127.0.0.1:{settings.port}/"
+    finally:
+        app.close()
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: run `apt-get install -y chromium`"
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=FLAGS,
+            headless=True,
+            viewport={"width": 1300, "height": 950},
+        )
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+def test_a_question_in_the_browser_shows_the_highlighted_quote(
+    page_url: str, browser_page, tmp_path: Path
+) -> None:
+    page = browser_page
+    outside: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(page_url) else outside.append(r.url))
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    started = time.perf_counter()
+    page.goto(page_url)
+    box = page.locator("#question textarea")
+    box.wait_for()
+    ready = time.perf_counter()
+    box.fill("Who chaired the session on pharmaceutical drugs?")
+    box.press("Enter")
+    mark = page.locator("#sources mark")
+    mark.wait_for(state="visible", timeout=30_000)
+    answered = time.perf_counter()
+
+    assert "Bangarurajan" in mark.inner_text()
+    assert page.locator("#sources mark b").first.inner_text() == "K. Bangarurajan"
+    assert "Confidence" in page.locator("#sources").inner_text()
+    answer = page.locator("#chat").get_by_text("K. Bangarurajan").last
+    answer.wait_for()
+    page.locator('#chat a[href="#source-1"]').last.click()  # the citation links to the source
+    page.locator("#source-1").wait_for(state="visible")
+
+    box.fill("Which countries co-chaired it?")
+    page.locator("#ask").click()
+    page.locator("#sources mark b", has_text="Bangladesh and Nepal").wait_for(timeout=30_000)
+    page.locator('#chat a[href="#source-1"]').nth(1).wait_for()  # the stream has ended
+    assert page.locator("#chat").get_by_text("Follow-up read as").count() >= 1
+
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    timings = {
+        "page_ready_s": round(ready - started, 3),
+        "first_answer_s": round(answered - ready, 3),
+        "time_to_first_answer_s": round(answered - started, 3),
+    }
+    (tmp_path / "timings.json").write_text(json.dumps(timings), encoding="utf-8")
+    print(f"\nscreenshot: {tmp_path / 'chat.png'}; {timings}")
+    assert (tmp_path / "chat.png").stat().st_size > 10_000
+    assert not outside, f"the page fetched from elsewhere: {outside}"
+    assert not dialogs
+
+
+def test_hostile_article_text_is_shown_not_run(page_url: str, browser_page) -> None:
+    page = browser_page
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(page_url)
+    box = page.locator("#question textarea")
+    box.fill("Who opened the gala?")
+    box.press("Enter")
+    mark = page.locator("#sources mark")
+    mark.wait_for(state="visible", timeout=30_000)
+    assert "<script>alert('x')</script>" in mark.inner_text()
+    time.sleep(0.5)
+    assert not dialogs and page.locator("#sources img").count() == 0
+
+
+def test_refusal_clear_and_the_other_tabs(page_url: str, browser_page) -> None:
+    page = browser_page
+    page.goto(page_url)
+    box = page.locator("#question textarea")
+    box.fill("What was the budget of the conference?")
+    box.press("Enter")
+    page.locator("#sources .refusal").wait_for(timeout=30_000)
+    assert page.locator("#chat").get_by_text("Not in the articles.").count() == 1
+    assert page.locator("#sources .passage").count() >= 1
+
+    page.locator("#clear").click()
+    page.locator("#sources .sources-empty").wait_for()
+    assert page.locator("#chat").get_by_text("Not in the articles.").count() == 0
+
+    page.get_by_role("tab", name="Articles").click()
+    table = page.locator("#articles")
+    table.get_by_text("day-2", exact=True).wait_for()
+    assert table.get_by_text("preview", exact=True).count() == 1
+    page.get_by_role("tab", name="Evaluate").click()
+    assert page.locator("#run-eval").is_visible()
