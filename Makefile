@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff format --check .
 
 # The question set is a gate too: the bars are the figures the answers reached (README).
-EVAL_BARS := --fail-under answerable_accuracy=0.9 --fail-under refusal_recall=0.95 \
+EVAL_BARS := --fail-under answerable_accuracy=0.95 --fail-under refusal_recall=0.95 \
 	--fail-under citation_accuracy=0.95 --fail-under quote_faithfulness=1
 
 # Debian's chromium for the browser test (apt-get, only when /usr/bin/chromium is missing)

@@ -14,7 +14,6 @@ and how sure that is.
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 import re
 from collections import Counter
@@ -25,11 +24,20 @@ import numpy as np
 from assistant import nlp
 from assistant.index import Index
 from assistant.keywords import stem
-from assistant.question import ORDINALS, Question, Term, join_prefixes, synonyms
+from assistant.question import FIRST_WORDS, ORDINALS, Question, Term, join_prefixes, synonyms
 from assistant.retrieve import Filters
 from assistant.types import Passage, Sentence
 
 SENTENCE_HITS = 12  # closest sentence vectors added to the candidates
+RERANK = 5  # the best units read closely (parsed) before one is chosen
+UNBOUND = 0.25  # score lost when the question's verb is said of something else
+RARE_SENTENCES = 6
+ORDINAL_REACH = 4  # words between an ordinal and the noun it qualifies, at most (a, the...)
+_WITH = re.compile(r"\s+with\b")
+_FIRST = stem("first")
+_FIRST_STEMS = frozenset(
+    stem(w) for w in FIRST_WORDS
+)  # a question word used in at most this many sentences adds them all
 _WORD_OR_CO = re.compile(r"(?:\b[Cc]o-\s*)?\w+")
 # Between two items of a list: "A, B", "A and B", "A and Police Major B".
 _LIST_GAP = re.compile(r"^\s*(,|and|, and|&)\s*(?:[A-Z][a-z]+\s+){0,2}$")
@@ -66,6 +74,7 @@ class Unit:
     relation_missing: int = 0
     far_from_names: bool = False
     venue: bool = False
+    listed: int = 0  # how many candidates the short answer lists
     score: float = 0.0
     confidence: float = 0.0
 
@@ -79,10 +88,13 @@ class Unit:
 
 
 def _stems(text: str) -> list[tuple[str, int]]:
-    """(stem, offset) of every word; ordinals written as digits read as words."""
+    """(stem, offset) of every word; ordinals written as digits read as words, and "opened
+    with" / "began with" as "first"."""
     out = []
     for m in _WORD_OR_CO.finditer(text):
         word = join_prefixes(m.group()).lower()
+        if word in FIRST_WORDS and _WITH.match(text, m.end()):
+            word = "first"  # "the day opened with X": X came first
         out.append((stem(ORDINALS.get(word, word)), m.start()))
     return out
 
@@ -92,11 +104,15 @@ class Vocabulary:
 
     def __init__(self, index: Index) -> None:
         self.df: Counter[str] = Counter()
+        self.rows: dict[str, list[int]] = {}  # stem -> sentence rows that use it
         self.sentences = 0
         for record in index.articles():
             text = index.text(record.id)
             for s in index.sentences(record.id):
-                self.df.update({st for st, _ in _stems(text[s.start : s.end])})
+                stems = {st for st, _ in _stems(text[s.start : s.end])}
+                self.df.update(stems)
+                for st in stems:
+                    self.rows.setdefault(st, []).append(s.row)
                 self.sentences += 1
         self.sorted = sorted(self.df)
 
@@ -131,6 +147,7 @@ class Evidence:
         self._vocabulary: Vocabulary | None = None
         self._stamp: object = None
         self._stem_cache: dict[int, list[tuple[str, int]]] = {}
+        self._parse_cache: dict[int, dict[int, tuple[tuple[int, str], ...]]] = {}
         self._rank: dict[str, int] = {}
         self._weight_of: dict[Term, float] = {}
 
@@ -140,6 +157,7 @@ class Evidence:
         """The best-scoring unit with its confidence, or None when nothing is indexed."""
         if self.index.stamp != self._stamp:
             self._vocabulary, self._stem_cache = Vocabulary(self.index), {}
+            self._parse_cache = {}
             self._stamp = self.index.stamp
         return self._best_unit(q, vector, passages, filters)
 
@@ -164,6 +182,16 @@ class Evidence:
         vocabulary = self._vocabulary
         assert vocabulary is not None
         forms = [vocabulary.forms(t) for t in q.terms]
+        # A rare word of the question pinpoints its sentences, even in a passage that common
+        # words ("conference") kept out of the retrieved ones.
+        for term, term_forms in zip(q.terms, forms, strict=True):
+            rows = [r for f in term_forms for r in vocabulary.rows.get(f, ())]
+            if term.pos != "FOCUS" and term.salient and 0 < len(rows) <= RARE_SENTENCES:
+                for row in rows:
+                    s = index.sentence_at(row)
+                    record = index.article(s.article_id)
+                    if record and filters.admits(record.id, record.date):
+                        candidates[s.row] = s
         weights = [
             vocabulary.weight(f) * (0.2 if t.pos == "FOCUS" else 0.5 if t.pos == "ADV" else 1.0)
             for t, f in zip(q.terms, forms, strict=True)
@@ -174,13 +202,11 @@ class Evidence:
             units.append(Unit((s,)))
             if s.position > 0:
                 units.append(Unit((sentences[s.position - 1], s)))
-        best = None
         self._rank = rank
         self._weight_of = dict(zip(q.terms, weights, strict=True))
         for unit in units:
             self._score(unit, q, forms, weights, similarities)
-            if best is None or unit.score > best.score:
-                best = unit
+        best = self._rerank(units, q, forms)
         if best is not None:
             best.confidence = self._confidence(best, q, forms)
             first = best.sentences[0]
@@ -190,6 +216,57 @@ class Evidence:
                 previous = index.sentences(first.article_id)[first.position - 1]
                 best.sentences = (previous, *best.sentences)
         return best
+
+    def _rerank(self, units: list[Unit], q: Question, forms: list[set[str]]) -> Unit | None:
+        """The best few units read closely: a verb the question says of something ("where was
+        the conference held") must be said of it in the evidence too, not of something else
+        ("the fourth summit, held in Kathmandu")."""
+        top = sorted(units, key=lambda u: u.score, reverse=True)[:RERANK]
+        for verb, things in self._bound_terms(q, forms):
+            for unit in top:
+                if self._said_of_other(unit, verb, things):
+                    unit.score -= UNBOUND
+        return max(top, key=lambda u: u.score, default=None)
+
+    @staticmethod
+    def _bound_terms(q: Question, forms: list[set[str]]) -> list[tuple[set[str], set[str]]]:
+        """(forms of a verb, forms of the nouns the question says it of), from a parse of the
+        question."""
+        if not any(t.pos == "VERB" for t in q.terms):
+            return []
+        at = {o: st for st, o in _stems(q.text)}
+        form_of = {t.stem: f for t, f in zip(q.terms, forms, strict=True) if f}
+        out = []
+        for verb, nouns in nlp.bound_nouns(q.text).items():
+            verb_forms = form_of.get(at.get(verb, ""), set())
+            things = set().union(*(form_of.get(at.get(n, ""), set()) for n in nouns))
+            if verb_forms and things:
+                out.append((verb_forms, things))
+        return out
+
+    def _said_of_other(self, unit: Unit, verb: set[str], things: set[str]) -> bool:
+        """Whether every use of the verb in the unit has a subject, object or qualified noun,
+        and none of them is one of the things (or a pronoun that may stand for them)."""
+        used = False
+        for s in unit.sentences:
+            words = self._sentence_stems(s)
+            stem_at = {o: st for st, o in words}
+            verbs = self._arguments(s)
+            for st, offset in words:
+                args = verbs.get(offset - s.start)
+                if st not in verb or not args:
+                    continue  # a noun ("the co-chairs"), or a verb the parse left bare
+                used = True
+                for arg, pos in args:
+                    if pos in {"PRON", "DET"} or stem_at.get(s.start + arg) in things:
+                        return False
+        return used
+
+    def _arguments(self, s: Sentence) -> dict[int, tuple[tuple[int, str], ...]]:
+        if s.row not in self._parse_cache:
+            text = self.index.text(s.article_id)
+            self._parse_cache[s.row] = nlp.arguments(text[s.start : s.end])
+        return self._parse_cache[s.row]
 
     def _sentence_stems(self, s: Sentence) -> list[tuple[str, int]]:
         if s.row not in self._stem_cache:
@@ -256,6 +333,7 @@ class Evidence:
                 for c in unit.candidates
             ]
             unit.best_candidate = max(scored)[2]
+            unit.listed = len(_listed(unit.candidates, unit.best_candidate, text))
             unit.far_from_names = _far(unit.best_candidate, names)
         elif not q.kinds:
             unit.proximity = _novelty(stems, forms)
@@ -273,6 +351,7 @@ class Evidence:
             - (0.2 if unit.far_from_names else 0.0)
             + (0.25 if unit.type_ok else 0.0)
             + (0.1 if q.venue and unit.venue else 0.0)
+            + (0.1 if q.several and unit.listed > 1 else 0.0)
             + 0.3 * unit.proximity
             - 0.003 * max(0, sum(len(self._sentence_stems(s)) for s in unit.sentences) - 30)
             - 0.1 * (len(unit.sentences) - 1)
@@ -433,19 +512,44 @@ def _unbound_numbers(
     q: Question, forms: list[set[str]], words: list[tuple[str, int]]
 ) -> list[Term]:
     """Numbers and ordinals of the question that are not found with the word they qualify
-    ("the third day" is not "the third session")."""
+    ("the third day" is not "the third session"): the word must follow within a few words
+    ("the second and final day"), with no other word of the question in between ("the second
+    session of the day" says nothing of a second day)."""
     missing = []
     sequence = [st for st, _ in words]
+    question_forms = set().union(*forms) if forms else set()
     for i, term in enumerate(q.terms[:-1]):
         if not term.exact or term.pos == "PROPN":
             continue
         following = forms[i + 1]
         if q.terms[i + 1].pos not in {"NOUN", "PROPN", "FOCUS"} or not following:
             continue
-        found = any(a in forms[i] and b in following for a, b in itertools.pairwise(sequence))
-        if not found:
+        if not any(_qualifies(sequence, at, following, question_forms)
+                   for at, st in enumerate(sequence) if st in forms[i]):  # fmt: skip
             missing.append(term)
     return missing
+
+
+def _qualifies(sequence: list[str], at: int, noun: set[str], others: set[str]) -> bool:
+    for st in sequence[at + 1 : at + 1 + ORDINAL_REACH]:
+        if st in noun:
+            return True
+        if st in others:
+            return False
+    return False
+
+
+def _listed(
+    spans: list[tuple[int, int]], best: tuple[int, int], text: str
+) -> list[tuple[int, int]]:
+    """The candidates listed with the best one ("Bangladesh and Nepal"), in order."""
+    at = spans.index(best)
+    first = last = at
+    while first > 0 and _LIST_GAP.match(text[spans[first - 1][1] : spans[first][0]]):
+        first -= 1
+    while last + 1 < len(spans) and _LIST_GAP.match(text[spans[last][1] : spans[last + 1][0]]):
+        last += 1
+    return spans[first : last + 1]
 
 
 def short_answer(unit: Unit, text: str) -> str:
@@ -453,11 +557,5 @@ def short_answer(unit: Unit, text: str) -> str:
     the candidates listed beside it ("Bangladesh and Nepal")."""
     if unit.best_candidate is None:
         return ""
-    spans = unit.candidates
-    at = spans.index(unit.best_candidate)
-    first = last = at
-    while first > 0 and _LIST_GAP.match(text[spans[first - 1][1] : spans[first][0]]):
-        first -= 1
-    while last + 1 < len(spans) and _LIST_GAP.match(text[spans[last][1] : spans[last + 1][0]]):
-        last += 1
-    return text[spans[first][0] : spans[last][1]]
+    listed = _listed(unit.candidates, unit.best_candidate, text)
+    return text[listed[0][0] : listed[-1][1]]

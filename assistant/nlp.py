@@ -64,3 +64,50 @@ def tag(text: str) -> list[tuple[str, str, int]]:
     """(word, coarse part of speech, offset) for each token of a short text."""
     doc = _pipeline()(text, disable=["parser", "ner"])
     return [(t.text, t.pos_, t.idx) for t in doc]
+
+
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "obj", "attr", "agent", "csubj"}
+
+
+def arguments(text: str) -> dict[int, tuple[tuple[int, str], ...]]:
+    """For each verb of a sentence, its grammatical arguments: the subject and object it takes,
+    or the noun a participle qualifies ("the summit, held in Kathmandu"): offset of the verb ->
+    (offset, part of speech) of each argument. A verb joined to another by "and" shares its
+    arguments."""
+    doc = _pipeline()(text, disable=["ner"])
+    out: dict[int, tuple[tuple[int, str], ...]] = {}
+    for token in doc:
+        if token.pos_ not in {"VERB", "AUX"}:
+            continue
+        head = token
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        args = [
+            (c.idx, c.pos_) for t in {token, head} for c in t.children if c.dep_ in _ARGUMENT_DEPS
+        ]
+        if token.dep_ in {"acl", "relcl"}:
+            args.append((token.head.idx, token.head.pos_))
+        out[token.idx] = tuple(args)
+    return out
+
+
+def bound_nouns(question: str) -> dict[int, tuple[int, ...]]:
+    """For each verb of a question, the nouns it is said of that the question names (not the
+    thing asked for: "Which drugs ..."): offset of the verb -> offsets of the nouns."""
+    doc = _pipeline()(question, disable=["ner"])
+    out: dict[int, tuple[int, ...]] = {}
+    for token in doc:
+        if token.pos_ != "VERB":
+            continue
+        nouns = [c for c in token.children if c.dep_ in _ARGUMENT_DEPS]
+        if token.dep_ in {"acl", "relcl"}:
+            nouns.append(token.head)
+        named = tuple(
+            n.idx
+            for n in nouns
+            if n.pos_ in {"NOUN", "PROPN"}
+            and not any(c.lower_ in {"which", "what", "whose"} for c in n.children)
+        )
+        if named:
+            out[token.idx] = named
+    return out

@@ -52,6 +52,8 @@ _SYNONYM_GROUPS = (
     "sea maritime",
 )
 
+# "The day opened with X": X came first (only with "with": "who opened it" is not "first").
+FIRST_WORDS = frozenset("open opens opened begin begins began start starts started".split())
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve several few".split()
 )
@@ -111,6 +113,7 @@ class Question:
     about_named: bool  # "Who is Jayant Misra?": asks for a description, not a name
     venue: bool = False  # "Where was it held?": a building or site before a city or country
     city: bool = False  # "In which city ...?": a city, not a building
+    several: bool = False  # "Which dates / countries ...?": the answer is a list
 
 
 _KIND_RULES = (
@@ -186,6 +189,11 @@ def analyse(text: str) -> Question:
         kinds = frozenset()
     venue = bool(re.match(r"^\s*(and\s+)?where\b", text, re.I))
     city = bool(re.search(r"\b(which|what) (city|town)\b", text, re.I))
+    several = bool(
+        kinds
+        and focus_word.endswith("s")
+        and any(t.pos == "FOCUS" and t.word == focus_word and t.stem != t.word for t in terms)
+    )
     return Question(
         text=text,
         kinds=kinds,
@@ -193,6 +201,7 @@ def analyse(text: str) -> Question:
         about_named=about_named,
         venue=venue,
         city=city,
+        several=several,
     )
 
 

@@ -112,7 +112,7 @@ def test_every_quote_in_the_question_set_is_exact(
         assert texts[c.article_id][c.start : c.end] == c.quote
     # The bars this method reached (see README); a regression fails here.
     metrics = report.metrics()
-    assert metrics["answerable_accuracy"] >= 0.88
+    assert metrics["answerable_accuracy"] >= 0.95
     assert metrics["refusal_recall"] >= 0.95
     assert metrics["citation_accuracy"] >= 0.95
     assert metrics["median_answer_words"] < 40
@@ -138,3 +138,35 @@ def test_empty_index_refuses(tmp_path: Path, embedder) -> None:
     sync_index(settings, embedder)
     answer = Answerer(Index(settings, embedder)).ask("Who chaired the session?")
     assert answer.refused and not answer.passages
+
+
+def test_a_verb_must_be_said_of_what_the_question_is_about(answerer: Answerer) -> None:
+    # "the fourth BIMSTEC summit, held in Kathmandu" says "held" of the summit, not of the
+    # conference the question asks about.
+    answer = answerer.ask("Where was the conference held?")
+    assert not answer.refused and "Kathmandu" not in answer.short_answer
+    assert "Vigyan Bhawan" in answer.text
+
+
+def test_a_question_asking_for_several_things_gets_the_list(answerer: Answerer) -> None:
+    answer = answerer.ask("On which dates was the conference held?")
+    assert "13 and 14 February" in answer.text and "2018" not in answer.short_answer
+
+
+def test_opened_with_reads_as_first_and_ordinals_bind_to_their_noun(answerer: Answerer) -> None:
+    answer = answerer.ask("What was the first session of the second day about?")
+    assert not answer.refused and "dark net" in answer.text
+    # "the second session of the day" (day 1) is not a session of the second day
+    assert answer.citations[0].article_id in {"day-2", "overview"}
+    assert answerer.ask("What was the first session of the fourth day about?").refused
+
+
+def test_parse_finds_what_a_verb_is_said_of() -> None:
+    from assistant import nlp
+
+    text = "The leaders met at the fourth summit, held in Kathmandu in 2018."
+    args = nlp.arguments(text)
+    assert (text.index("summit"), "NOUN") in args[text.index("held")]
+    question = "Where was the conference held?"
+    assert nlp.bound_nouns(question) == {question.index("held"): (question.index("conference"),)}
+    assert nlp.bound_nouns("Which drugs were smuggled by sea?") == {}
