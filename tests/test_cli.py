@@ -128,3 +128,51 @@ def test_ask_refusal_and_bad_arguments(sample_settings: Settings, tmp_path: Path
     result = run("ask", "Who?", "--history", str(bad_history), *paths(sample_settings))
     assert result.returncode == 1 and "--history file" in result.stderr
     assert "Traceback" not in result.stderr + bad_date.stderr
+
+
+def test_serve_refuses_a_bad_login_or_a_missing_index(tmp_path: Path) -> None:
+    bad_auth = run("serve", "--auth", "ann", "--index", str(tmp_path / "none"))
+    assert bad_auth.returncode == 1
+    assert bad_auth.stderr.strip() == "error: --auth must be USER:PASSWORD (both non-empty)"
+    no_index = run("serve", "--index", str(tmp_path / "none"))
+    assert no_index.returncode == 1 and "no index in" in no_index.stderr
+
+
+def test_app_py_serves_the_three_tabs(sample_settings: Settings) -> None:
+    import time
+    import urllib.request
+
+    from .test_web import free_port
+
+    port = free_port()
+    env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": str(ROOT),
+        "ASSISTANT_CORPUS_DIR": str(sample_settings.corpus_dir),
+        "ASSISTANT_INDEX_DIR": str(sample_settings.index_dir),
+        "ASSISTANT_PORT": str(port),
+    }
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        config = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=5) as r:
+                    config = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert config, f"app.py did not serve: {server.stderr.read() if server.poll() else ''}"
+        for tab in ('"Chat"', '"Articles"', '"Evaluate"'):
+            assert tab in config
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

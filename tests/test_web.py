@@ -44,7 +44,12 @@ def served(
         "2020-03-01",
         "The gala was opened by <script>alert('x')</script> Mayor Jane Roe.",
     )
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", port=free_port())
+    settings = Settings(
+        corpus_dir=root / "corpus",
+        index_dir=root / "index",
+        port=free_port(),
+        max_upload_bytes=300_000,
+    )
     sync_index(settings, embedder)
     app = build_app(settings, embedder)
     launch(app, settings, block=False)
@@ -161,6 +166,15 @@ def test_upload_update_and_ask_about_the_new_article(client, served: Settings, t
     answer = client.predict("Who chaired the harbour security summit?", api_name="/ask")
     assert "Nimal Perera" in answer["answer"]
     assert answer["citations"][0]["article_id"] == "harbour-summit"
+
+
+def test_an_upload_over_the_size_limit_is_refused(client, served: Settings, tmp_path) -> None:
+    from gradio_client import handle_file
+
+    big = write_article(tmp_path, "big.md", "Big", "2021-01-01", "word " * 80_000)
+    with pytest.raises(Exception, match=r"(?i)too large|exceeds|size"):
+        client.predict([handle_file(big)], api_name="/add_files")
+    assert not (served.corpus_dir / "big.md").exists()
 
 
 def test_pasted_text_and_delete(client, served: Settings) -> None:
