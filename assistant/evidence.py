@@ -35,6 +35,8 @@ RARE_SENTENCES = 6
 ORDINAL_REACH = 4  # words between an ordinal and the noun it qualifies, at most (a, the...)
 _WITH = re.compile(r"\s+with\b")
 _FIRST = stem("first")
+_PLACING = frozenset(stem(w) for w in "hold held holds host hosted hosting venue".split())
+_FIRST = stem("first")
 _FIRST_STEMS = frozenset(
     stem(w) for w in FIRST_WORDS
 )  # a question word used in at most this many sentences adds them all
@@ -88,13 +90,13 @@ class Unit:
 
 
 def _stems(text: str) -> list[tuple[str, int]]:
-    """(stem, offset) of every word; ordinals written as digits read as words, and "opened
-    with" / "began with" as "first"."""
+    """(stem, offset) of every word; ordinals written as digits read as words, and "opening"
+    or "opened with" / "began with" also as "first"."""
     out = []
     for m in _WORD_OR_CO.finditer(text):
         word = join_prefixes(m.group()).lower()
-        if word in FIRST_WORDS and _WITH.match(text, m.end()):
-            word = "first"  # "the day opened with X": X came first
+        if word == "opening" or (word in FIRST_WORDS and _WITH.match(text, m.end())):
+            out.append((_FIRST, m.start()))  # "the opening session", "opened with X"
         out.append((stem(ORDINALS.get(word, word)), m.start()))
     return out
 
@@ -287,7 +289,14 @@ class Evidence:
         stems = {st for st, _ in words}
         record = self.index.article(unit.sentences[0].article_id)
         before = {st for st, _ in before_words} | {st for st, _ in _stems(record.title)}
-        inside = [bool(f & stems) for f in forms]
+        unit.candidates = self._candidates(unit, q, forms)
+        # "Where was it held?": a venue named for the event says where it was held, whatever
+        # the verb ("opened at the Centro Cultural").
+        placed = q.venue and unit.venue
+        inside = [
+            bool(f & stems) or (placed and t.stem in _PLACING)
+            for t, f in zip(q.terms, forms, strict=True)
+        ]
         nearby = [bool(f & before) for f in forms]
         total = sum(weights) or 1.0
         unit.coverage = (
@@ -313,7 +322,6 @@ class Evidence:
         ]
         unit.missing += _unbound_numbers(q, forms, before_words + words)
         unit.dense = float(similarities[unit.sentences[-1].row])
-        unit.candidates = self._candidates(unit, q, forms)
         unit.type_ok = not q.kinds or bool(unit.candidates)
         if unit.candidates:
             positions = [[o for st, o in words if st in f] for f in forms]
@@ -327,7 +335,7 @@ class Evidence:
             # about ("chaired by A, and co-chaired by B" answers "who co-chaired" with B).
             # "the Sri Lankan co-chair", "who spoke for UNODC": a name the question qualifies
             # the answer with must stand close to the answer, or the answer is someone else.
-            names = [p for t, p in zip(q.terms, positions, strict=True) if t.exact]
+            names = _names(q, positions)
             scored = [
                 (not _far(c, names), _proximity(c, positions, near, text), c)
                 for c in unit.candidates
@@ -442,7 +450,11 @@ class Evidence:
                 continue  # "how long" wants "two days"; "when" does not
             if label in _NUMBER_LABELS and nlp.NUMBER in q.kinds:
                 following = {st for st, _ in _stems(text[end : end + 40])}
-                if not any(f & following for t, f in zip(q.terms, forms, strict=True) if t.salient):
+                if not any(
+                    f & following
+                    for t, f in zip(q.terms, forms, strict=True)
+                    if t.salient or t.pos == "FOCUS"
+                ):
                     continue  # "how many members": the number must count a thing asked about
             spans.append((start, end))
         if nlp.PERSON in q.kinds:
@@ -475,6 +487,21 @@ def _distance(span: tuple[int, int], offset: int, text: str = "") -> int:
     gap = text[min(span[1], offset) : max(span[0], offset)] if text else ""
     breaks = len(re.findall(r"[,;:—–]", gap))
     return max(span[0] - offset, offset - span[1], 0) + 50 * breaks
+
+
+def _names(q: Question, positions: list[list[int]]) -> list[list[int]]:
+    """Offsets of each name in the question; a name of several words ("Atlantic Coastal
+    Alliance") is one name, found wherever any of its words is."""
+    names: list[list[int]] = []
+    previous = False
+    for term, offsets in zip(q.terms, positions, strict=True):
+        name = term.pos == "PROPN"  # numbers and ordinals qualify the subject, not the answer
+        if name and previous:
+            names[-1] = names[-1] + offsets
+        elif name:
+            names.append(list(offsets))
+        previous = name
+    return names
 
 
 def _far(span: tuple[int, int], names: list[list[int]]) -> bool:

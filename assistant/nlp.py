@@ -66,6 +66,7 @@ def tag(text: str) -> list[tuple[str, str, int]]:
     return [(t.text, t.pos_, t.idx) for t in doc]
 
 
+_PHRASE_DEPS = {"pobj", "prep", "appos", "compound", "conj"}
 _ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "obj", "attr", "agent", "csubj"}
 
 
@@ -86,7 +87,15 @@ def arguments(text: str) -> dict[int, tuple[tuple[int, str], ...]]:
             (c.idx, c.pos_) for t in {token, head} for c in t.children if c.dep_ in _ARGUMENT_DEPS
         ]
         if token.dep_ in {"acl", "relcl"}:
-            args.append((token.head.idx, token.head.pos_))
+            # "the Alliance, a network of port cities founded in 2015": the participle may
+            # qualify any noun of the phrase it hangs from, up to the verb that phrase serves.
+            noun = token.head
+            args.append((noun.idx, noun.pos_))
+            while noun.dep_ in _PHRASE_DEPS and noun.head is not noun:
+                noun = noun.head
+                if noun.pos_ in {"VERB", "AUX"}:
+                    break
+                args.append((noun.idx, noun.pos_))
         out[token.idx] = tuple(args)
     return out
 

@@ -30,7 +30,8 @@ SALIENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
 _ROLE_GROUPS = (
     "chair chaired chairs chairman chairperson chairing lead led leads head headed heads run ran "
     "runs preside presided moderate moderated helm",
-    "speak spoke speaker speakers talk talked address addressed present presented presentation",
+    "speak spoke speaker speakers talk talked address addressed present presented presentation "
+    "say said tell told argue argued describe described explain explained",
     "open opened inaugurate inaugurated inauguration launch launched",
     "organise organised organize organized organiser organizer host hosted hosting arrange "
     "arranged",
@@ -213,6 +214,7 @@ _PRONOUN = re.compile(
     r"\b(it|its|this session|that session|this conference|that conference)\b", re.I
 )
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her)\b", re.I)
+_THEY = re.compile(r"\b(they|them)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
@@ -270,6 +272,12 @@ def rewrite(question: str, previous: str, previous_answer: str = "") -> str:
             rewritten = _PERSON_PRONOUN.sub(
                 lambda m: f"{person}'s" if m.group().lower() == "his" else person, rewritten, 1
             )
+    if _THEY.search(rewritten):
+        # "Who co-chaired it?" -> "A and B: ..." -> "What did they report?": A and B.
+        short = previous_answer.split(": “", 1)[0] if ": “" in previous_answer else ""
+        labels = {label for _, _, label in (nlp.entities([short])[0] if short else [])}
+        if labels & {"PERSON", "GPE", "NORP", "ORG"}:
+            rewritten = _THEY.sub(short.strip(), rewritten, 1)
     return rewritten
 
 

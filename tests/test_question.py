@@ -94,6 +94,12 @@ def test_topic_of_a_question() -> None:
             "",
             "Who inaugurated the conference?",
         ),
+        (
+            "What did they report?",
+            "Who co-chaired the farming session?",
+            "Kwame Asante and Pornpimon Chaiyasit: “It was co-chaired by ...” [1]",
+            "What did Kwame Asante and Pornpimon Chaiyasit report?",
+        ),
     ],
 )
 def test_follow_ups_are_rewritten_to_stand_alone(
