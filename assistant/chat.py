@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,7 +191,6 @@ class Service:
         self.embedder = embedder
         self.index = Index(settings, embedder)
         self.answerer = Answerer(self.index)
-        self._write = threading.Lock()  # one corpus/index change at a time from this page
 
     def ask(
         self, question: str, history: list[dict[str, str]], filters: Filters | None = None
@@ -212,9 +210,6 @@ class Service:
         except IndexMissingError:
             return []
         return [[r.id, r.title, r.date, r.chunks, r.indexed_at] for r in records]
-
-    def article_choices(self) -> list[tuple[str, str]]:
-        return [(f"{row[1]} ({row[0]})", row[0]) for row in self.article_rows()]
 
     def add_files(self, paths: list[str]) -> str:
         lines = []
@@ -238,16 +233,14 @@ class Service:
             self.settings.corpus_dir, title, date, text, self.settings.max_file_bytes
         )
         return (
-            f"added pasted article `{article.id}` ({article.title}, {article.date or 'no date'}). "
-            "Press **Update index** to make it searchable."
+            f"added pasted article `{article.id}` ({md_escape(article.title)}, "
+            f"{article.date or 'no date'}). Press **Update index** to make it searchable."
         )
 
     def update(self, progress: Any = None) -> str:
         """Incremental sync under the single-writer lock; answers go on from the current
-        index until the new one is committed."""
-        with self._write:
-            report = sync_index(self.settings, self.embedder, progress=progress)
-        self.index.open()
+        index until the new one is committed (the next question opens the new one)."""
+        report = sync_index(self.settings, self.embedder, progress=progress)
         lines = [f"**Index updated:** {report.summary()}"]
         lines += [f"- skipped `{s.path}`: {s.reason}" for s in report.skipped]
         return "\n".join(lines)
@@ -255,10 +248,8 @@ class Service:
     def delete(self, article_id: str) -> str:
         if not article_id:
             raise AssistantError("choose an article to delete")
-        with self._write:
-            path = library.delete_article(self.settings.corpus_dir, article_id)
-            report = sync_index(self.settings, self.embedder)
-        self.index.open()
+        path = library.delete_article(self.settings.corpus_dir, article_id)
+        report = sync_index(self.settings, self.embedder)
         return f"deleted `{article_id}` ({path.name}); {report.summary()}"
 
     def evaluate(self, questions: Path | None, progress: Any = None) -> tuple[dict[str, Any], Path]:
@@ -289,6 +280,11 @@ class Service:
         out = Path(tempfile.mkdtemp(prefix="assistant-eval-")) / f"eval-{started:%Y%m%d-%H%M%S}"
         report.write(data, out, THRESHOLD)
         return data, out
+
+
+def article_choices(rows: list[list[Any]]) -> list[tuple[str, str]]:
+    """Dropdown choices ("title (id)", id) from the rows of the articles table."""
+    return [(f"{row[1]} ({row[0]})", row[0]) for row in rows]
 
 
 def metrics_rows(metrics: dict[str, Any]) -> list[list[str]]:
@@ -324,6 +320,7 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
     import gradio as gr
 
     service = Service(settings, embedder)
+    initial_rows = service.article_rows()
     if warm:
         service.warm()
 
@@ -381,7 +378,8 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
             raise gr.Error(str(exc), print_exception=False) from None
 
     def choices_update() -> tuple[Any, Any, Any]:
-        rows, choices = service.article_rows(), service.article_choices()
+        rows = service.article_rows()
+        choices = article_choices(rows)
         return rows, gr.update(choices=choices), gr.update(choices=choices, value=None)
 
     def add_files(files: list[str] | None) -> str:
@@ -460,7 +458,7 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
                     with gr.Accordion("Filters", open=False):
                         article_filter = gr.Dropdown(
                             label="Only these articles",
-                            choices=service.article_choices(),
+                            choices=article_choices(initial_rows),
                             multiselect=True,
                         )
                         with gr.Row():
@@ -489,7 +487,7 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
         with gr.Tab("Articles", id="articles"):
             articles = gr.Dataframe(
                 headers=["id", "title", "date", "chunks", "indexed at"],
-                value=service.article_rows(),
+                value=initial_rows,
                 interactive=False,
                 label="Articles in the index",
                 elem_id="articles",
@@ -514,7 +512,7 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
             with gr.Row():
                 to_delete = gr.Dropdown(
                     label="Delete an article (from the corpus and the index)",
-                    choices=service.article_choices(),
+                    choices=article_choices(initial_rows),
                     scale=3,
                 )
                 delete_button = gr.Button("Delete", variant="stop", scale=1)
@@ -522,22 +520,14 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
             add_text_button.click(
                 add_text, [paste_title, paste_date, paste_text], corpus_message, api_name="add_text"
             )
-            update_button.click(
-                update,
-                None,
-                [update_message, articles, article_filter, to_delete],
-                api_name="update_index",
-                concurrency_limit=1,
-                concurrency_id="write",
-            )
-            delete_button.click(
-                delete,
-                to_delete,
-                [update_message, articles, article_filter, to_delete],
-                api_name="delete_article",
-                concurrency_limit=1,
-                concurrency_id="write",
-            )
+            # Index writes run one at a time (and under the writer lock against other processes).
+            writes = {
+                "outputs": [update_message, articles, article_filter, to_delete],
+                "concurrency_limit": 1,
+                "concurrency_id": "write",
+            }
+            update_button.click(update, None, api_name="update_index", **writes)
+            delete_button.click(delete, to_delete, api_name="delete_article", **writes)
 
         with gr.Tab("Evaluate", id="evaluate"):
             gr.Markdown(

@@ -24,22 +24,21 @@ import numpy as np
 from assistant import nlp
 from assistant.index import Index
 from assistant.keywords import stem
-from assistant.question import FIRST_WORDS, ORDINALS, Question, Term, join_prefixes, synonyms
+from assistant.question import ORDINALS, Question, Term, join_prefixes, synonyms
 from assistant.retrieve import Filters
 from assistant.types import Passage, Sentence
 
 SENTENCE_HITS = 12  # closest sentence vectors added to the candidates
 RERANK = 5  # the best units read closely (parsed) before one is chosen
 UNBOUND = 0.25  # score lost when the question's verb is said of something else
-RARE_SENTENCES = 6
+RARE_SENTENCES = 6  # a question word used in at most this many sentences adds them all
 ORDINAL_REACH = 4  # words between an ordinal and the noun it qualifies, at most (a, the...)
+# "The day opened with X": X came first (only with "with": "who opened it" is not "first").
+_FIRST_WORDS = frozenset("open opens opened begin begins began start starts started".split())
 _WITH = re.compile(r"\s+with\b")
 _FIRST = stem("first")
-_PLACING = frozenset(stem(w) for w in "hold held holds host hosted hosting venue".split())
-_FIRST = stem("first")
-_FIRST_STEMS = frozenset(
-    stem(w) for w in FIRST_WORDS
-)  # a question word used in at most this many sentences adds them all
+# Verbs that place an event: "where was it held?" is answered by a venue, whatever the verb.
+_PLACING = synonyms()[stem("held")]
 _WORD_OR_CO = re.compile(r"(?:\b[Cc]o-\s*)?\w+")
 # Between two items of a list: "A, B", "A and B", "A and Police Major B".
 _LIST_GAP = re.compile(r"^\s*(,|and|, and|&)\s*(?:[A-Z][a-z]+\s+){0,2}$")
@@ -95,7 +94,7 @@ def _stems(text: str) -> list[tuple[str, int]]:
     out = []
     for m in _WORD_OR_CO.finditer(text):
         word = join_prefixes(m.group()).lower()
-        if word == "opening" or (word in FIRST_WORDS and _WITH.match(text, m.end())):
+        if word == "opening" or (word in _FIRST_WORDS and _WITH.match(text, m.end())):
             out.append((_FIRST, m.start()))  # "the opening session", "opened with X"
         out.append((stem(ORDINALS.get(word, word)), m.start()))
     return out
@@ -150,6 +149,7 @@ class Evidence:
         self._stamp: object = None
         self._stem_cache: dict[int, list[tuple[str, int]]] = {}
         self._parse_cache: dict[int, dict[int, tuple[tuple[int, str], ...]]] = {}
+        self._title_cache: dict[str, set[str]] = {}
         self._rank: dict[str, int] = {}
         self._weight_of: dict[Term, float] = {}
 
@@ -159,7 +159,7 @@ class Evidence:
         """The best-scoring unit with its confidence, or None when nothing is indexed."""
         if self.index.stamp != self._stamp:
             self._vocabulary, self._stem_cache = Vocabulary(self.index), {}
-            self._parse_cache = {}
+            self._parse_cache, self._title_cache = {}, {}
             self._stamp = self.index.stamp
         return self._best_unit(q, vector, passages, filters)
 
@@ -232,14 +232,14 @@ class Evidence:
 
     @staticmethod
     def _bound_terms(q: Question, forms: list[set[str]]) -> list[tuple[set[str], set[str]]]:
-        """(forms of a verb, forms of the nouns the question says it of), from a parse of the
-        question."""
-        if not any(t.pos == "VERB" for t in q.terms):
+        """(forms of a verb, forms of the nouns the question says it of), from the parse of
+        the question."""
+        if not q.bound:
             return []
         at = {o: st for st, o in _stems(q.text)}
         form_of = {t.stem: f for t, f in zip(q.terms, forms, strict=True) if f}
         out = []
-        for verb, nouns in nlp.bound_nouns(q.text).items():
+        for verb, nouns in q.bound:
             verb_forms = form_of.get(at.get(verb, ""), set())
             things = set().union(*(form_of.get(at.get(n, ""), set()) for n in nouns))
             if verb_forms and things:
@@ -270,6 +270,11 @@ class Evidence:
             self._parse_cache[s.row] = nlp.arguments(text[s.start : s.end])
         return self._parse_cache[s.row]
 
+    def _title_stems(self, article_id: str, title: str) -> set[str]:
+        if article_id not in self._title_cache:
+            self._title_cache[article_id] = {st for st, _ in _stems(title)}
+        return self._title_cache[article_id]
+
     def _sentence_stems(self, s: Sentence) -> list[tuple[str, int]]:
         if s.row not in self._stem_cache:
             text = self.index.text(s.article_id)
@@ -288,7 +293,7 @@ class Evidence:
         before_words = [pair for s in self._before(unit) for pair in self._sentence_stems(s)]
         stems = {st for st, _ in words}
         record = self.index.article(unit.sentences[0].article_id)
-        before = {st for st, _ in before_words} | {st for st, _ in _stems(record.title)}
+        before = {st for st, _ in before_words} | self._title_stems(record.id, record.title)
         unit.candidates = self._candidates(unit, q, forms)
         # "Where was it held?": a venue named for the event says where it was held, whatever
         # the verb ("opened at the Centro Cultural").
@@ -314,7 +319,7 @@ class Evidence:
         ) / (sum(w for w, c in zip(weights, counted, strict=True) if c) or 1.0)
         # Names and numbers must stand in the unit or right before it, not just somewhere near.
         close = {st for s in self._before(unit)[-1:] for st, _ in self._sentence_stems(s)}
-        close |= {st for st, _ in _stems(record.title)}
+        close |= self._title_stems(record.id, record.title)
         unit.missing = [
             t
             for t, f, a, b in zip(q.terms, forms, inside, nearby, strict=True)

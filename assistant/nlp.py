@@ -100,10 +100,19 @@ def arguments(text: str) -> dict[int, tuple[tuple[int, str], ...]]:
     return out
 
 
+def read_question(question: str) -> tuple[list[tuple[str, str, int]], dict[int, tuple[int, ...]]]:
+    """One parse of a question: what `tag` gives, and what `bound_nouns` gives."""
+    doc = _pipeline()(question, disable=["ner"])
+    return [(t.text, t.pos_, t.idx) for t in doc], _bound_in(doc)
+
+
 def bound_nouns(question: str) -> dict[int, tuple[int, ...]]:
     """For each verb of a question, the nouns it is said of that the question names (not the
     thing asked for: "Which drugs ..."): offset of the verb -> offsets of the nouns."""
-    doc = _pipeline()(question, disable=["ner"])
+    return read_question(question)[1]
+
+
+def _bound_in(doc: Any) -> dict[int, tuple[int, ...]]:
     out: dict[int, tuple[int, ...]] = {}
     for token in doc:
         if token.pos_ != "VERB":

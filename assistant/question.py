@@ -53,8 +53,6 @@ _SYNONYM_GROUPS = (
     "sea maritime",
 )
 
-# "The day opened with X": X came first (only with "with": "who opened it" is not "first").
-FIRST_WORDS = frozenset("open opens opened begin begins began start starts started".split())
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve several few".split()
 )
@@ -115,6 +113,8 @@ class Question:
     venue: bool = False  # "Where was it held?": a building or site before a city or country
     city: bool = False  # "In which city ...?": a city, not a building
     several: bool = False  # "Which dates / countries ...?": the answer is a list
+    # Verbs and the nouns the question says them of ("held" -> "the conference"): offsets
+    bound: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
 
 _KIND_RULES = (
@@ -163,7 +163,7 @@ def analyse(text: str) -> Question:
     kinds = answer_kinds(text)
     focus = _FOCUS.match(text)
     focus_word = focus.group(2).lower() if focus and kinds else ""
-    tagged = nlp.tag(text)
+    tagged, bound = nlp.read_question(text)
     terms = []
     for word, pos, _ in tagged:
         if (pos in {"NOUN", "PROPN"} and word.lower() in ANSWER_TYPE_NOUNS) or (
@@ -203,6 +203,7 @@ def analyse(text: str) -> Question:
         venue=venue,
         city=city,
         several=several,
+        bound=tuple(bound.items()),
     )
 
 

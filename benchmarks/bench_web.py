@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,19 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.results_file import write_section  # noqa: E402
+from tests.test_browser import CHROMIUM, FLAGS  # noqa: E402 (the flags that work here)
+from tests.test_web import free_port  # noqa: E402
 
 WORK = ROOT / "benchmarks" / ".work-web"
 BIN = Path(sys.executable).parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 QUESTIONS = [
     "Who chaired the session on pharmaceutical drugs?",
     "Who inaugurated the conference?",
@@ -43,12 +34,6 @@ QUESTIONS = [
     "What was the budget of the conference?",
     "How many sessions were held over the two days?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(url: str, seconds: float) -> None:
@@ -88,7 +73,7 @@ def main() -> None:
         serving = time.perf_counter() - started
         loads, firsts, answers = [], [], []
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             for question in QUESTIONS:
                 page = browser.new_page(viewport={"width": 1300, "height": 950})
                 t0 = time.perf_counter()

@@ -6,20 +6,15 @@
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant.chat import build_app, launch
-from assistant.config import Settings
 from assistant.embeddings import LocalEmbeddings
-from assistant.index import sync_index
 
-from .conftest import ROOT, write_article
-from .test_web import free_port
+from .test_web import serve_sample, url_of
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that work on these machines: no GPU, no sandbox (root), and no background traffic.
@@ -37,24 +32,15 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def page_url(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser")
-    shutil.copytree(ROOT / "corpus", root / "corpus")
-    write_article(
-        root / "corpus",
-        "hostile.md",
+    with serve_sample(
+        tmp_path_factory.mktemp("browser"),
+        embedder,
         "Gala night",
-        "2020-03-01",
         "The gala was opened by <script>alert('x')</script><img src=x onerror=alert(2)> "
         "Mayor Jane Roe.",
-    )
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", port=free_port())
-    sync_index(settings, embedder)
-    app = build_app(settings, embedder, warm=True)
-    launch(app, settings, block=False)
-    try:
-        yield f"http://127.0.0.1:{settings.port}/"
-    finally:
-        app.close()
+        warm=True,
+    ) as settings:
+        yield url_of(settings)
 
 
 @pytest.fixture

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import shutil
 import socket
 import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,36 +29,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serve_sample(
+    root: Path, embedder: LocalEmbeddings, title: str, body: str, *, warm: bool = False,
+    **overrides: object,
+) -> Iterator[Settings]:  # fmt: skip
+    """The sample corpus plus one hostile article, indexed and served on a free port."""
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    write_article(root / "corpus", "hostile.md", title, "2020-03-01", body)
+    settings = Settings(
+        corpus_dir=root / "corpus", index_dir=root / "index", port=free_port(), **overrides
+    )
+    sync_index(settings, embedder)
+    app = build_app(settings, embedder, warm=warm)
+    launch(app, settings, block=False)
+    try:
+        yield settings
+    finally:
+        app.close()
+
+
 @pytest.fixture(scope="module")
 def served(
     tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings
 ) -> Iterator[Settings]:
     """The sample corpus plus a hostile article, indexed and served (the tests in this module
     change its corpus in order: they share one server, as users do)."""
-    import shutil
-
-    root = tmp_path_factory.mktemp("web")
-    shutil.copytree(ROOT / "corpus", root / "corpus")
-    write_article(
-        root / "corpus",
-        "hostile.md",
+    with serve_sample(
+        tmp_path_factory.mktemp("web"),
+        embedder,
         "Hostile <b>page</b>",
-        "2020-03-01",
         "The gala was opened by <script>alert('x')</script> Mayor Jane Roe.",
-    )
-    settings = Settings(
-        corpus_dir=root / "corpus",
-        index_dir=root / "index",
-        port=free_port(),
         max_upload_bytes=300_000,
-    )
-    sync_index(settings, embedder)
-    app = build_app(settings, embedder)
-    launch(app, settings, block=False)
-    try:
+    ) as settings:
         yield settings
-    finally:
-        app.close()
 
 
 def url_of(settings: Settings) -> str:
