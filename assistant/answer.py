@@ -1,37 +1,62 @@
-"""Question -> Answer: make the question stand alone, retrieve, pick the evidence (see
-evidence.py), then quote and cite it, or refuse with the nearest passages.
+"""Question -> Answer: make the question stand alone, gather and choose the evidence
+(evidence.py), pick the short answer inside it (spans.py), then quote and cite it, or refuse
+with the nearest passages when the confidence is below the model's threshold.
 
-One question costs one embedding plus look-ups: sentence boundaries, entities and sentence
-vectors were computed when the index was built.
+One question costs one embedding plus look-ups and one parse of the chosen unit: sentence
+boundaries, entities and sentence vectors were computed when the index was built. Nothing
+about a question is kept on the Answerer: two questions may be answered at once.
 """
 
 from __future__ import annotations
 
+import re
+import threading
 import time
 from collections.abc import Sequence
 
 import numpy as np
 
-from assistant.evidence import Evidence, Unit, short_answer
+from assistant.evidence import Evidence, choose, gather
 from assistant.index import Index
+from assistant.lexicon import Lexicon
+from assistant.model import EvidenceModel, load_model
 from assistant.question import analyse, rewrite
 from assistant.retrieve import Filters, Retriever
+from assistant.spans import ShortAnswer, short_answer
 from assistant.types import Answer, Citation, Passage
 
-THRESHOLD = 0.5  # calibrated on corpus/questions.yaml: see README, "Refusals and confidence"
-PASSAGES = 6
+# A quote that starts by pointing back ("This session was chaired by ...") is quoted with the
+# sentence before it, or it means nothing.
+_ANAPHOR = re.compile(
+    r"^(It|He|She|They|Its|His|Her|Their|This|That|These|Those|The same)\b(?!\s+(is|was)\s+"
+    r"(the|a|an)\s+first)"
+)
 
 
 class Answerer:
-    """Answers questions from one Index; cheap to call, keeps per-index caches."""
+    """Answers questions from one Index with one evidence model; keeps per-index caches."""
 
     def __init__(
-        self, index: Index, threshold: float = THRESHOLD, retriever: Retriever | None = None
+        self,
+        index: Index,
+        threshold: float | None = None,
+        retriever: Retriever | None = None,
+        model: EvidenceModel | None = None,
     ) -> None:
         self.index = index
         self.retriever = retriever or Retriever(index)
-        self.threshold = threshold
-        self.evidence = Evidence(index)
+        self.model = model or load_model()
+        self.threshold = self.model.threshold if threshold is None else threshold
+        self._lexicon: Lexicon | None = None
+        self._lexicon_lock = threading.Lock()
+
+    def lexicon(self) -> Lexicon:
+        """Word statistics of the current index build (rebuilt when the build changes)."""
+        index = self.index.open()
+        with self._lexicon_lock:
+            if self._lexicon is None or self._lexicon.stamp != index.stamp:
+                self._lexicon = Lexicon(index)
+            return self._lexicon
 
     def ask(
         self,
@@ -42,45 +67,63 @@ class Answerer:
         """Answer one question in a conversation (history: earlier user/assistant messages)."""
         clock = _Clock()
         index = self.index.open()
+        lexicon = self.lexicon()
         standalone = standalone_question(question, history)
         q = analyse(standalone)
         clock.lap("rewrite")
         vector = np.asarray(index.embedder.embed_query(standalone), dtype=np.float32)
         clock.lap("embed")
-        passages = self.retriever.search(standalone, PASSAGES, filters, vector=vector.tolist())
+        found = gather(q, vector, index, lexicon, self.retriever, filters)
         clock.lap("retrieve")
-        best = self.evidence.best_unit(q, vector, passages, filters or Filters())
+        evidence = choose(self.model, found, lexicon)
         clock.lap("select")
-        if best is None or best.confidence < self.threshold:
-            return self._refusal(question, standalone, best, passages, clock)
-        return self._answer(question, standalone, best, passages, clock)
+        passages = found.reading.retrieved.passages
+        if evidence is None or evidence.confidence < self.threshold:
+            return self._refusal(question, standalone, evidence, passages, clock)
+        short = short_answer(
+            self.model.span, q, found.reading.forms, found.reading.weights, index, lexicon,
+            evidence.unit,
+        )  # fmt: skip
+        clock.lap("short")
+        return self._answer(question, standalone, evidence, short, passages, clock)
 
     def _answer(
-        self, question: str, standalone: str, unit: Unit, passages: list[Passage], clock: _Clock
+        self,
+        question: str,
+        standalone: str,
+        evidence: Evidence,
+        short: ShortAnswer | None,
+        passages: list[Passage],
+        clock: _Clock,
     ) -> Answer:
-        text = self.index.text(unit.sentences[0].article_id)
-        record = self.index.article(unit.sentences[0].article_id)
-        quote = text[unit.start : unit.end]
-        short = short_answer(unit, text)
+        unit = evidence.unit
+        text = self.index.text(unit.article_id)
+        record = self.index.article(unit.article_id)
+        start = unit.start
+        first = unit.sentences[0]
+        if first.position > 0 and _ANAPHOR.match(text[first.start : first.end]):
+            start = self.index.sentences(unit.article_id)[first.position - 1].start
+        quote = text[start : unit.end]
+        shown = short.text if short and short.probability >= self.model.span_threshold else ""
         citation = Citation(
             n=1,
-            article_id=record.id,
-            title=record.title,
-            date=record.date,
+            article_id=unit.article_id,
+            title=record.title if record else unit.article_id,
+            date=record.date if record else "",
             quote=quote,
-            start=unit.start,
+            start=start,
             end=unit.end,
         )
         body = " ".join(quote.split())
-        answer_text = f"{short}: “{body}” [1]" if short else f"“{body}” [1]"
+        answer_text = f"{shown}: “{body}” [1]" if shown else f"“{body}” [1]"
         clock.lap("compose")
         return Answer(
             question=question,
             rewritten_question=standalone,
             text=answer_text,
-            short_answer=short,
+            short_answer=shown,
             refused=False,
-            confidence=unit.confidence,
+            confidence=evidence.confidence,
             citations=(citation,),
             passages=tuple(passages),
             timings_ms=clock.laps,
@@ -90,13 +133,13 @@ class Answerer:
         self,
         question: str,
         standalone: str,
-        unit: Unit | None,
+        evidence: Evidence | None,
         passages: list[Passage],
         clock: _Clock,
     ) -> Answer:
-        missing = [t.word for t in (unit.missing if unit else []) if t.salient]
+        missing = evidence.missing if evidence else ()
         if missing:
-            words = ", ".join(f"“{w}”" for w in dict.fromkeys(missing))
+            words = ", ".join(f"“{w}”" for w in missing)
             reason = f"nothing found about {words}"
         else:
             reason = "the closest passages are below, but none answers the question"
@@ -107,7 +150,7 @@ class Answerer:
             text=f"The articles don't say: {reason}.",
             short_answer="",
             refused=True,
-            confidence=unit.confidence if unit else 0.0,
+            confidence=evidence.confidence if evidence else 0.0,
             citations=(),
             passages=tuple(passages),
             timings_ms=clock.laps,

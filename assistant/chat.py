@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import library
-from assistant.answer import THRESHOLD, Answerer
+from assistant.answer import Answerer
 from assistant.config import Settings
 from assistant.embeddings import LocalEmbeddings
 from assistant.errors import AssistantError, IndexMissingError
@@ -76,9 +76,10 @@ def md_escape(text: str) -> str:
 
 
 def confidence_label(confidence: float, refused: bool) -> str:
+    """The confidence in words: it is a calibrated probability that the quote answers."""
     if refused:
         return "too low to answer"
-    return "high" if confidence >= 0.8 else "medium"
+    return "high" if confidence >= 0.8 else "medium" if confidence >= 0.5 else "low"
 
 
 def chat_markdown(answer: Answer) -> str:
@@ -101,13 +102,13 @@ def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return (0 if before < 0 else before + 2), (len(text) if after < 0 else after)
 
 
-def render_sources(answer: Answer, text_of: Any) -> str:
+def render_sources(answer: Answer, text_of: Any, threshold: float = 0.5) -> str:
     """The sources panel: confidence, then each cited paragraph with the quote highlighted and
     the short answer in bold; for a refusal, the nearest passages."""
     level = confidence_label(answer.confidence, answer.refused)
     out = [
         f'<div class="confidence conf-{level.split()[0]}">Confidence: '
-        f'<meter min="0" max="1" low="{THRESHOLD}" high="0.8" optimum="1" '
+        f'<meter min="0" max="1" low="{threshold:.2f}" high="0.8" optimum="1" '
         f'value="{answer.confidence:.2f}"></meter> {level} ({answer.confidence:.2f})</div>'
     ]
     if answer.rewritten_question != answer.question:
@@ -278,7 +279,7 @@ class Service:
             "diff": {"broke": [], "fixed": []},
         }
         out = Path(tempfile.mkdtemp(prefix="assistant-eval-")) / f"eval-{started:%Y%m%d-%H%M%S}"
-        report.write(data, out, THRESHOLD)
+        report.write(data, out, self.answerer.threshold)
         return data, out
 
 
@@ -344,7 +345,7 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
             shown.append({"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"})
             yield shown, conversation, gr.skip(), ""
             return
-        sources = render_sources(answer, service.text)
+        sources = render_sources(answer, service.text, service.answerer.threshold)
         if answer.rewritten_question != answer.question:
             shown.append(
                 {
@@ -424,9 +425,10 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
         m = data["metrics"]
         summary = (
             f"**{int(m['turns'])} turns from {md_escape(data['questions'])}:** accuracy "
-            f"{m['accuracy']:.1%}, answerable {(m['answerable_accuracy'] or 0):.1%}, refusal "
-            f"recall {(m['refusal_recall'] or 0):.1%}, citations "
-            f"{(m['citation_accuracy'] or 0):.1%}."
+            f"{m['accuracy']:.1%}; answerable: evidence right "
+            f"{(m['evidence_accuracy'] or 0):.1%}, short answer right "
+            f"{(m['short_answer_accuracy'] or 0):.1%}; refusal recall "
+            f"{(m['refusal_recall'] or 0):.1%}, citations {(m['citation_accuracy'] or 0):.1%}."
         )
         archive = shutil.make_archive(str(out), "zip", out)
         plots = [str(p) for p in sorted(out.glob("*.png"))]

@@ -188,7 +188,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from assistant import report
-    from assistant.answer import THRESHOLD, Answerer
+    from assistant.answer import Answerer
     from assistant.evaluate import below_bars, evaluation, load_questions, load_squad, parse_bars
     from assistant.index import open_index, sync_index
     from assistant.metrics import compute
@@ -244,7 +244,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     previous = report.previous_run(report_dir)
     data["previous"] = previous["_path"] if previous else None
     data["diff"] = report.flips(previous, data["cases"])
-    report.write(data, report_dir, THRESHOLD)
+    report.write(data, report_dir, systems["assistant"].threshold)
     if args.json:
         args.json.write_text(
             json.dumps({"metrics": data["metrics"], "cases": data["cases"]}, indent=2,
@@ -269,8 +269,10 @@ def _summary(data: dict[str, Any], report_dir: Path) -> str:
         f"{int(m['turns'])} turns from {data['questions']}",
         f"accuracy {pct('accuracy')} "
         f"(95% CI {m['accuracy_ci_low']:.1%}-{m['accuracy_ci_high']:.1%})"
-        f"; answerable {pct('answerable_accuracy')}; refusal recall {pct('refusal_recall')},"
-        f" precision {pct('refusal_precision')}",
+        f"; refusal recall {pct('refusal_recall')}, precision {pct('refusal_precision')}",
+        f"answerable: evidence right {pct('evidence_accuracy')}, short answer right "
+        f"{pct('short_answer_accuracy')}; calibration error "
+        + ("–" if m.get("calibration_error") is None else f"{m['calibration_error']:.3f}"),
         f"citations {pct('citation_accuracy')}; quotes exact {pct('quote_faithfulness')}; "
         f"retrieval hit@1 {pct('hit_at_1')}, hit@5 {pct('hit_at_5')}",
         f"latency p50 {m['latency_p50_ms']:.0f} ms, p95 {m['latency_p95_ms']:.0f} ms",
@@ -278,8 +280,9 @@ def _summary(data: dict[str, Any], report_dir: Path) -> str:
     for name, run in data["baselines"].items():
         b = run["metrics"]
         lines.append(
-            f"baseline {name}: accuracy {b['accuracy']:.1%}, answerable "
-            f"{(b['answerable_accuracy'] or 0):.1%}, "
+            f"baseline {name}: accuracy {b['accuracy']:.1%}, evidence "
+            f"{(b['evidence_accuracy'] or 0):.1%}, short answer "
+            f"{(b['short_answer_accuracy'] or 0):.1%}, "
             f"refusal recall {(b['refusal_recall'] or 0):.1%}"
         )
     diff = data["diff"]
@@ -290,6 +293,15 @@ def _summary(data: dict[str, Any], report_dir: Path) -> str:
         lines.append(f"... and {len(failing) - 10} more")
     lines.append(f"report: {report_dir / 'report.html'}")
     return "\n".join(lines)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from assistant.train import CONFIG, train
+
+    settings = _settings(args)
+    train(args.config or CONFIG, args.out, args.work, threads=settings.threads,
+          log=lambda line: print(line, file=sys.stderr))  # fmt: skip
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -341,6 +353,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="exit 1 when a metric is below its bar (repeatable)",
     )  # fmt: skip
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train", parents=[common], help="fit the evidence model on the data")
+    p.add_argument("--config", type=Path, help="training sets (default data/training.yaml)")
+    p.add_argument("--out", type=Path, help="model file (default: the package's model)")
+    p.add_argument("--work", type=Path, help="keep the training indexes in this folder")
+    p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web page")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")

@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from assistant.errors import AssistantError
+from assistant.matching import contains, short_correct
 from assistant.types import Answer
 
 _TURN_KEYS = {"question", "answers", "answers_all", "sources", "answerable"}
@@ -53,9 +54,10 @@ class TurnResult:
     turn: int
     expected: Turn
     answer: Answer
-    correct: bool
+    correct: bool  # evidence: the quote holds a gold answer (or the turn was rightly refused)
     reason: str
     source_ok: bool | None  # None: no sources expected, or nothing cited
+    short_ok: bool | None = None  # the short answer holds one; None for unanswerable turns
 
 
 @dataclass
@@ -67,16 +69,6 @@ class EvalReport:
         from assistant.metrics import compute
 
         return compute(self.results)
-
-
-def normalise(text: str) -> str:
-    """Lower case, no punctuation, no thousands separators, single spaces."""
-    text = re.sub(r"(?<=\d)[,.](?=\d{3}\b)", "", text.lower())
-    return " ".join(re.sub(r"[^\w\s]|_", " ", text).split())
-
-
-def contains(answer: str, alias: str) -> bool:
-    return f" {normalise(alias)} " in f" {normalise(answer)} "
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -173,7 +165,15 @@ def run_cases(
         for n, turn in enumerate(case.turns):
             answer = ask(turn.question, list(history))
             correct, reason, source_ok = score_turn(turn, answer)
-            report.results.append(TurnResult(case.id, n, turn, answer, correct, reason, source_ok))
+            short_ok = (
+                not answer.refused
+                and short_correct(answer.short_answer, turn.answers, turn.answers_all)
+                if turn.answerable
+                else None
+            )
+            report.results.append(
+                TurnResult(case.id, n, turn, answer, correct, reason, source_ok, short_ok)
+            )
             history += [
                 {"role": "user", "content": turn.question},
                 {"role": "assistant", "content": answer.text},

@@ -8,6 +8,8 @@ import statistics
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from assistant.matching import token_f1
+
 if TYPE_CHECKING:
     from assistant.evaluate import TurnResult
 
@@ -25,20 +27,6 @@ def question_type(question: str) -> str:
         if re.search(pattern, q):
             return name
     return "what"
-
-
-def token_f1(answer: str, gold: str) -> float:
-    """SQuAD-style token F1 between an answer and one gold string."""
-    from assistant.evaluate import normalise
-
-    a, g = normalise(answer).split(), normalise(gold).split()
-    if not a or not g:
-        return float(a == g)
-    common = sum(min(a.count(w), g.count(w)) for w in set(g))
-    if common == 0:
-        return 0.0
-    precision, recall = common / len(a), common / len(g)
-    return 2 * precision * recall / (precision + recall)
 
 
 def _share(values: Iterable[bool]) -> float | None:
@@ -102,6 +90,11 @@ def compute(
         "accuracy_ci_low": low,
         "accuracy_ci_high": high,
         "answerable_accuracy": _share(r.correct for r in answerable),
+        "evidence_accuracy": _share(r.correct for r in answerable),
+        "short_answer_accuracy": _share(bool(r.short_ok) for r in answerable),
+        "calibration_error": calibration_error(
+            [r.answer.confidence for r in answered], [r.correct for r in answered]
+        ),
         "token_f1": statistics.mean(f1) if f1 else None,
         "refusal_precision": _share(not r.expected.answerable for r in refusals),
         "refusal_recall": _share(r.answer.refused for r in unanswerable),
@@ -124,6 +117,26 @@ def compute(
     return metrics
 
 
+def calibration_error(
+    confidences: list[float], right: list[bool], bins: int = 10
+) -> float | None:
+    """Expected calibration error: |confidence - share right| averaged over equal-width
+    confidence bins, weighted by how many answers fall in each."""
+    if not confidences:
+        return None
+    total = 0.0
+    for k in range(bins):
+        group = [
+            (c, r) for c, r in zip(confidences, right, strict=True)
+            if min(int(c * bins), bins - 1) == k
+        ]  # fmt: skip
+        if group:
+            mean_c = sum(c for c, _ in group) / len(group)
+            mean_r = sum(r for _, r in group) / len(group)
+            total += abs(mean_c - mean_r) * len(group)
+    return total / len(confidences)
+
+
 def by_category(results: list[TurnResult]) -> dict[str, dict[str, float | None]]:
     """Accuracy and counts per question type, answerable or not, single or follow-up."""
     groups: dict[str, list[TurnResult]] = {}
@@ -136,6 +149,12 @@ def by_category(results: list[TurnResult]) -> dict[str, dict[str, float | None]]
         for key in keys:
             groups.setdefault(key, []).append(r)
     return {
-        key: {"turns": float(len(rs)), "accuracy": _share(r.correct for r in rs)}
+        key: {
+            "turns": float(len(rs)),
+            "accuracy": _share(r.correct for r in rs),
+            "short_answer_accuracy": _share(
+                bool(r.short_ok) for r in rs if r.expected.answerable
+            ),
+        }
         for key, rs in sorted(groups.items())
     }

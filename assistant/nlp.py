@@ -66,66 +66,45 @@ def tag(text: str) -> list[tuple[str, str, int]]:
     return [(t.text, t.pos_, t.idx) for t in doc]
 
 
-_PHRASE_DEPS = {"pobj", "prep", "appos", "compound", "conj"}
-_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "obj", "attr", "agent", "csubj"}
+def parse(text: str) -> Any:
+    """A spaCy Doc of a short text with parts of speech and dependencies (no entities)."""
+    return _pipeline()(text, disable=["ner"])
 
 
-def arguments(text: str) -> dict[int, tuple[tuple[int, str], ...]]:
-    """For each verb of a sentence, its grammatical arguments: the subject and object it takes,
-    or the noun a participle qualifies ("the summit, held in Kathmandu"): offset of the verb ->
-    (offset, part of speech) of each argument. A verb joined to another by "and" shares its
-    arguments."""
-    doc = _pipeline()(text, disable=["ner"])
-    out: dict[int, tuple[tuple[int, str], ...]] = {}
-    for token in doc:
-        if token.pos_ not in {"VERB", "AUX"}:
-            continue
-        head = token
-        while head.dep_ == "conj" and head.head is not head:
-            head = head.head
-        args = [
-            (c.idx, c.pos_) for t in {token, head} for c in t.children if c.dep_ in _ARGUMENT_DEPS
-        ]
-        if token.dep_ in {"acl", "relcl"}:
-            # "the Alliance, a network of port cities founded in 2015": the participle may
-            # qualify any noun of the phrase it hangs from, up to the verb that phrase serves.
-            noun = token.head
-            args.append((noun.idx, noun.pos_))
-            while noun.dep_ in _PHRASE_DEPS and noun.head is not noun:
-                noun = noun.head
-                if noun.pos_ in {"VERB", "AUX"}:
-                    break
-                args.append((noun.idx, noun.pos_))
-        out[token.idx] = tuple(args)
-    return out
+_WH = frozenset("what which who whom whose when where why how".split())
+ROLES = {"nsubj": "subject", "nsubjpass": "subject", "csubj": "subject", "dobj": "object",
+         "attr": "object", "oprd": "object", "pobj": "preposition"}  # fmt: skip
 
 
-def read_question(question: str) -> tuple[list[tuple[str, str, int]], dict[int, tuple[int, ...]]]:
-    """One parse of a question: what `tag` gives, and what `bound_nouns` gives."""
+def role_of(dep: str) -> str:
+    """A dependency label grouped into subject / object / preposition / other."""
+    return ROLES.get(dep, "other")
+
+
+def read_question(question: str) -> tuple[list[tuple[str, str, int]], tuple[str, str]]:
+    """One parse of a question: what `tag` gives, and the role of the thing asked for ("Who
+    *commissioned* the Tapestry?": the subject of "commissioned", see `wh_role`)."""
     doc = _pipeline()(question, disable=["ner"])
-    return [(t.text, t.pos_, t.idx) for t in doc], _bound_in(doc)
+    return [(t.text, t.pos_, t.idx) for t in doc], _wh_role(doc)
 
 
-def bound_nouns(question: str) -> dict[int, tuple[int, ...]]:
-    """For each verb of a question, the nouns it is said of that the question names (not the
-    thing asked for: "Which drugs ..."): offset of the verb -> offsets of the nouns."""
-    return read_question(question)[1]
-
-
-def _bound_in(doc: Any) -> dict[int, tuple[int, ...]]:
-    out: dict[int, tuple[int, ...]] = {}
+def _wh_role(doc: Any) -> tuple[str, str]:
+    """(role, word it depends on) of the question's wh-phrase; ("", "") when there is none."""
     for token in doc:
-        if token.pos_ != "VERB":
+        if token.lower_ not in _WH:
             continue
-        nouns = [c for c in token.children if c.dep_ in _ARGUMENT_DEPS]
-        if token.dep_ in {"acl", "relcl"}:
-            nouns.append(token.head)
-        named = tuple(
-            n.idx
-            for n in nouns
-            if n.pos_ in {"NOUN", "PROPN"}
-            and not any(c.lower_ in {"which", "what", "whose"} for c in n.children)
-        )
-        if named:
-            out[token.idx] = named
-    return out
+        phrase = token
+        while phrase.dep_ in {"det", "advmod", "amod", "nummod"} and phrase.head is not phrase:
+            if phrase.head.pos_ not in {"NOUN", "PROPN", "ADJ", "ADV", "PRON", "NUM"}:
+                break
+            phrase = phrase.head  # "which branch", "how many members"
+        head = phrase.head
+        if phrase.dep_ == "pobj" and head.dep_ == "prep":
+            head = head.head
+        return role_of(phrase.dep_), head.text.lower() if head is not phrase else ""
+    return "", ""
+
+
+def wh_role(question: str) -> tuple[str, str]:
+    """The role of the thing a question asks for, and the word it depends on."""
+    return read_question(question)[1]

@@ -44,13 +44,9 @@ _SYNONYM_GROUPS = (
     "hold held holds host hosted hosting venue",
     "session panel discussion",
     "discuss discussed discussion deliberate deliberation examine examined debate debated",
-    "drug drugs narcotic narcotics",
-    "smuggle smuggled smuggling traffic trafficking trafficked",
     "represent represented representative representatives delegate delegates delegation",
     "focus focused devoted dedicated theme topic",
     "purpose aim goal objective",
-    "darknet dark",
-    "sea maritime",
 )
 
 NUMBER_WORDS = frozenset(
@@ -113,8 +109,9 @@ class Question:
     venue: bool = False  # "Where was it held?": a building or site before a city or country
     city: bool = False  # "In which city ...?": a city, not a building
     several: bool = False  # "Which dates / countries ...?": the answer is a list
-    # Verbs and the nouns the question says them of ("held" -> "the conference"): offsets
-    bound: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    focus: frozenset[str] = frozenset()  # stem of the noun asked about: "what *river* ..."
+    role: str = ""  # role of the thing asked for: subject, object, preposition, other
+    governor: str = ""  # stem of the word it depends on: "Who *commissioned* the Tapestry?"
 
 
 _KIND_RULES = (
@@ -130,6 +127,23 @@ _KIND_RULES = (
     (r"\b(what|which) (agency|agencies|organi[sz]ations?|ministry|department|body|bodies|"
      r"institution|office)\b", {nlp.ORG}),
 )  # fmt: skip
+
+
+# What a question asks for: its answer kind when it names one, else its question word.
+QUESTION_CLASSES = (
+    nlp.PERSON, nlp.PLACE, nlp.DATE, nlp.DURATION, nlp.NUMBER, nlp.ORG, nlp.COUNTRY,
+    "what", "which", "why", "how", "other",
+)  # fmt: skip
+_WH = re.compile(r"\b(what|which|why|how)\b", re.I)
+
+
+def question_class(q: Question) -> str:
+    """What the question asks for (one of QUESTION_CLASSES)."""
+    for kind in (nlp.DURATION, nlp.NUMBER, nlp.DATE, nlp.PERSON, nlp.COUNTRY, nlp.ORG, nlp.PLACE):
+        if kind in q.kinds:
+            return kind
+    match = _WH.search(q.text)
+    return match.group(1).lower() if match else "other"
 
 
 def answer_kinds(text: str) -> frozenset[str]:
@@ -152,9 +166,43 @@ _CO_PREFIX = re.compile(r"\b[Cc]o-\s*(?=\w)")
 _FOCUS = re.compile(r"^(?:\W*\w+\W+){0,2}?(which|what)\s+(\w+)", re.I)
 ANSWER_TYPE_NOUNS = frozenset(
     """position post role job title designation name kind type purpose aim goal reason topic
-    subject theme date day week month year time place city venue country countries number
-    amount way""".split()
+    subject theme date day week month year time place city venue building location country
+    countries number amount quantity percentage way""".split()
 )
+
+
+_WH_WORDS = frozenset("what which whose how".split())
+# "What type of engine": the noun after "type of" is what is asked about.
+_KIND_OF = frozenset("type kind sort form class name variety category piece part".split())
+
+
+def focus_of(tagged: list[tuple[str, str, int]]) -> frozenset[str]:
+    """The stem of the noun a "what/which/whose/how many" question asks about ("Which *river*
+    ...", "What type of *engine* ..."), or nothing."""
+    words = [w.lower() for w, _, _ in tagged]
+    for i, word in enumerate(words):
+        if word not in _WH_WORDS:
+            continue
+        j = i + 1
+        if word == "how" and j < len(words) and words[j] in {"many", "much"}:
+            j += 1
+        noun = ""
+        while j < len(tagged) and j <= i + 6:
+            w, pos, _ = tagged[j]
+            if pos in {"NOUN", "PROPN"}:
+                noun = w.lower()
+                if noun in _KIND_OF and j + 2 < len(words) and words[j + 1] == "of":
+                    j += 2
+                    continue
+                if j + 1 < len(tagged) and tagged[j + 1][1] in {"NOUN", "PROPN"}:
+                    j += 1
+                    continue  # "what steam engine": the last noun of the run
+                break
+            if pos not in {"ADJ", "NUM", "DET", "ADV"} and noun == "":
+                break
+            j += 1
+        return frozenset({stem(noun)}) if noun else frozenset()
+    return frozenset()
 
 
 def analyse(text: str) -> Question:
@@ -163,7 +211,7 @@ def analyse(text: str) -> Question:
     kinds = answer_kinds(text)
     focus = _FOCUS.match(text)
     focus_word = focus.group(2).lower() if focus and kinds else ""
-    tagged, bound = nlp.read_question(text)
+    tagged, (role, governor) = nlp.read_question(text)
     terms = []
     for word, pos, _ in tagged:
         if (pos in {"NOUN", "PROPN"} and word.lower() in ANSWER_TYPE_NOUNS) or (
@@ -203,7 +251,9 @@ def analyse(text: str) -> Question:
         venue=venue,
         city=city,
         several=several,
-        bound=tuple(bound.items()),
+        focus=focus_of(tagged),
+        role=role,
+        governor=stem(governor) if governor else "",
     )
 
 
@@ -217,6 +267,29 @@ _PRONOUN = re.compile(
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her)\b", re.I)
 _THEY = re.compile(r"\b(they|them)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+_NUMBER = re.compile(r"\b\d[\d,.]*\b")
+
+
+def _change_number(previous: str, fragment: str) -> str:
+    """ "And in 2018?" after "Where was it held in 2019?": the previous question with its
+    year (or other number) replaced, or "" when the fragment does not just change one."""
+    numbers = _NUMBER.findall(fragment)
+    if len(numbers) != 1 or len(fragment.split()) > 4:
+        return ""
+    new = numbers[0]
+    words = {w.lower() for w in re.findall(r"[^\W\d]+", fragment)} - _FRAGMENT_WORDS
+    if not words <= {w.lower() for w in re.findall(r"[^\W\d]+", previous)}:
+        return ""  # "And meeting 561?" must name only things the previous question named
+    same_kind = _YEAR if _YEAR.fullmatch(new) else _NUMBER
+    old = [m for m in same_kind.finditer(previous) if not (same_kind is _NUMBER
+                                                           and _YEAR.fullmatch(m.group()))]
+    if not old:
+        return ""
+    last = old[-1]
+    return previous[: last.start()] + new + previous[last.end() :]
+
+
+_FRAGMENT_WORDS = frozenset("in at on for of the a an about and what how".split())
 
 
 def topic_of(question: str) -> str:
@@ -250,12 +323,13 @@ def rewrite(question: str, previous: str, previous_answer: str = "") -> str:
     if not previous:
         return question
     topic = topic_of(previous)
+    if _FRAGMENT_LEAD.match(question):
+        changed = _change_number(previous, _FRAGMENT_LEAD.sub("", question).rstrip(" ?.!"))
+        if changed:
+            return changed
     if _FRAGMENT_LEAD.match(question) and _is_fragment(_FRAGMENT_LEAD.sub("", question)):
         fragment = _FRAGMENT_LEAD.sub("", question).rstrip(" ?.!")
-        year = _YEAR.search(fragment)
-        if year and _YEAR.search(previous) and len(fragment.split()) <= 3:
-            return _YEAR.sub(year.group(), previous)
-        if topic and not year:
+        if topic and not _NUMBER.search(fragment):
             return previous.replace(topic, fragment, 1)
         return f"{previous.rstrip(' ?.!')} {fragment}?"
     rewritten = _FRAGMENT_LEAD.sub("", question) if _FRAGMENT_LEAD.match(question) else question
@@ -304,5 +378,11 @@ def _entity_in(text: str, label: str) -> str:
         return ""
     for start, end, found in nlp.entities([text])[0]:
         if found == label:
+            # "G. H. Rao": initials the recogniser left out belong to the name.
+            while initial := _INITIAL_BEFORE.search(text, 0, start):
+                start = initial.start()
             return text[start:end]
     return ""
+
+
+_INITIAL_BEFORE = re.compile(r"\b[A-Z]\.\s*$")

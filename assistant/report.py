@@ -26,10 +26,12 @@ def case_rows(results: list[Any]) -> list[dict[str, Any]]:
                 "question": r.expected.question,
                 "rewritten_question": a.rewritten_question,
                 "answer": a.text,
+                "short_answer": a.short_answer,
                 "refused": a.refused,
                 "confidence": round(a.confidence, 4),
                 "citations": a.as_dict()["citations"],
                 "correct": r.correct,
+                "short_correct": r.short_ok,
                 "reason": r.reason,
                 "latency_ms": round(a.timings_ms.get("total", 0.0), 2),
                 "expected": {
@@ -91,10 +93,16 @@ def plots(rows: list[dict[str, Any]], categories: dict, threshold: float, out: P
 
     fig, ax = plt.subplots(figsize=(7, 3.6))
     keys = list(categories)
-    ax.bar(keys, [categories[k]["accuracy"] or 0 for k in keys], color="#4c78a8")
+    at = list(range(len(keys)))
+    ax.bar([x - 0.2 for x in at], [categories[k]["accuracy"] or 0 for k in keys], width=0.4,
+           color="#4c78a8", label="evidence (or refusal)")  # fmt: skip
+    ax.bar([x + 0.2 for x in at], [categories[k].get("short_answer_accuracy") or 0 for k in keys],
+           width=0.4, color="#f58518", label="short answer")  # fmt: skip
+    ax.set_xticks(at, keys)
     ax.set_ylim(0, 1)
     ax.set_ylabel("accuracy")
     ax.set_title("Accuracy by category")
+    ax.legend(fontsize=8)
     ax.tick_params(axis="x", rotation=30)
     save(fig, "accuracy_by_category.png")
 
@@ -164,12 +172,20 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
     """report.md: metrics, baselines, categories, plots, diff, failing cases first."""
     m = data["metrics"]
     lines = [f"# Evaluation: {data['questions']}", "", f"Run {data['started']}.", ""]
+    if m.get("evidence_accuracy") is not None:
+        lines += [
+            f"Answerable questions: evidence right **{m['evidence_accuracy']:.1%}** (the quote "
+            f"holds a gold answer), short answer right **{m['short_answer_accuracy']:.1%}** "
+            "(it holds a gold answer, or token F1 >= 0.5 with one). Unanswerable questions "
+            f"refused: {_fmt(m.get('refusal_recall'))}.",
+            "",
+        ]
     lines += ["| metric | value |", "|---|---|"]
     lines += [f"| {k} | {_fmt(v)} |" for k, v in m.items()]
     if data.get("baselines"):
         names = ["assistant", *data["baselines"]]
-        keys = ["accuracy", "answerable_accuracy", "refusal_recall", "citation_accuracy",
-                "token_f1", "hit_at_5", "latency_p50_ms"]  # fmt: skip
+        keys = ["accuracy", "evidence_accuracy", "short_answer_accuracy", "refusal_recall",
+                "citation_accuracy", "token_f1", "hit_at_5", "latency_p50_ms"]  # fmt: skip
         lines += ["", "## Side by side", "", "| metric | " + " | ".join(names) + " |"]
         lines += ["|---" * (len(names) + 1) + "|"]
         lines.insert(len(lines) - 2, "Each baseline cell gives the ratio to the assistant.\n")
@@ -181,9 +197,11 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
                 ratio = f" ({theirs / ours:.2f}×)" if ours and theirs is not None else ""
                 cells.append(_fmt(theirs) + ratio)
             lines.append(f"| {k} | " + " | ".join(cells) + " |")
-    lines += ["", "## By category", "", "| category | turns | accuracy |", "|---|---|---|"]
+    lines += ["", "## By category", "", "| category | turns | accuracy | short answer |",
+              "|---|---|---|---|"]  # fmt: skip
     for k, v in data["categories"].items():
-        lines.append(f"| {k} | {int(v['turns'])} | {_fmt(v['accuracy'])} |")
+        short = _fmt(v.get("short_answer_accuracy"))
+        lines.append(f"| {k} | {int(v['turns'])} | {_fmt(v['accuracy'])} | {short} |")
     lines += ["", "## Plots"]
     for name in images:
         lines += ["", f"![{name}]({name})"]
@@ -206,6 +224,9 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
             f"- read as: {r['rewritten_question']}",
             f"- expected: {_expected(r)}",
             f"- got ({r['confidence']:.2f}): {r['answer']}",
+            f"- short answer: {r.get('short_answer') or '(none)'}"
+            + ("" if r.get("short_correct") is None else
+               f" ({'right' if r['short_correct'] else 'wrong'})"),
         ]
         if quote:
             lines.append(f"- evidence: {r['citations'][0]['article_id']}: “{quote}”")

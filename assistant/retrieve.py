@@ -1,13 +1,24 @@
-"""Question -> ranked Passages: dense (Chroma) and keyword (BM25) candidates, fused by rank."""
+"""Question -> what the evidence is chosen from: ranked passages (dense Chroma search and
+BM25 keyword search, fused by rank) and the candidate sentences, which are the passages'
+sentences, the closest sentence vectors and the sentences holding a rare word of the question.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from assistant.index import Index
-from assistant.types import Passage
+from assistant.lexicon import Lexicon
+from assistant.question import Question
+from assistant.types import Passage, Sentence
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the weight of top ranks
+PASSAGES = 6  # fused passages whose sentences are all candidates
+CANDIDATES = 30  # depth of each ranking before fusion
+SENTENCE_HITS = 12  # closest sentence vectors added to the candidates
+RARE_SENTENCES = 6  # a question word used in at most this many sentences adds them all
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,17 @@ class Filters:
         return not (self.since and date < self.since) and not (self.until and date > self.until)
 
 
+@dataclass(frozen=True)
+class Retrieved:
+    """What one question retrieved; everything the evidence features read about ranking."""
+
+    passages: list[Passage]  # the best fused passages, best first
+    sentences: list[Sentence]  # candidate sentences, in no particular order
+    similarities: np.ndarray  # cosine of the question and every sentence vector, by row
+    chunk_rank: dict[str, int]  # fused rank (0 = best) of every chunk either ranking found
+    keyword_score: dict[str, float]  # BM25 score of each chunk, divided by the best one
+
+
 def fuse(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
     """Reciprocal rank fusion: each list adds 1 / (k + rank) to the ids it ranks."""
     scores: dict[str, float] = {}
@@ -51,7 +73,7 @@ def fuse(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
 class Retriever:
     """Hybrid search over one Index."""
 
-    def __init__(self, index: Index, candidates: int = 30, keywords: bool = True) -> None:
+    def __init__(self, index: Index, candidates: int = CANDIDATES, keywords: bool = True) -> None:
         self.index = index
         self.candidates = candidates
         self.keywords = keywords  # False: dense retrieval only (a baseline)
@@ -64,22 +86,79 @@ class Retriever:
         vector: list[float] | None = None,
     ) -> list[Passage]:
         """The k best passages for the question, best first (vector: the question's, if known)."""
+        passages, _, _ = self._fused(question, k, filters or Filters(), vector)
+        return passages
+
+    def retrieve(
+        self,
+        q: Question,
+        vector: np.ndarray,
+        lexicon: Lexicon,
+        forms: tuple[frozenset[str], ...],
+        filters: Filters | None = None,
+    ) -> Retrieved:
+        """Passages and candidate sentences for an analysed question (forms: of its terms)."""
         filters = filters or Filters()
+        index = self.index.open()
+        passages, ranking, keyword = self._fused(q.text, PASSAGES, filters, vector.tolist())
+        candidates: dict[int, Sentence] = {}
+        chosen = {p.chunk.id for p in passages}
+        for p in passages:
+            for s in index.sentences(p.chunk.article_id):
+                if s.chunk_id in chosen:
+                    candidates[s.row] = s
+        similarities = index.sentence_vectors() @ vector
+        limit = len(candidates) + SENTENCE_HITS
+        for row in np.argsort(-similarities)[: SENTENCE_HITS * 4]:
+            s = index.sentence_at(int(row))
+            if self._admits(s, filters):
+                candidates[s.row] = s
+            if len(candidates) >= limit:
+                break
+        # A rare word of the question pinpoints its sentences, even in a passage that common
+        # words kept out of the retrieved ones.
+        for term, term_forms in zip(q.terms, forms, strict=True):
+            rows = [r for f in term_forms for r in lexicon.rows.get(f, ())]
+            if term.salient and term.pos != "FOCUS" and 0 < len(rows) <= RARE_SENTENCES:
+                for row in rows:
+                    s = index.sentence_at(row)
+                    if self._admits(s, filters):
+                        candidates[s.row] = s
+        return Retrieved(
+            passages=passages,
+            sentences=list(candidates.values()),
+            similarities=similarities,
+            chunk_rank={chunk_id: rank for rank, chunk_id in enumerate(ranking)},
+            keyword_score=keyword,
+        )
+
+    def _admits(self, s: Sentence, filters: Filters) -> bool:
+        record = self.index.article(s.article_id)
+        return record is not None and filters.admits(record.id, record.date)
+
+    def _fused(
+        self, question: str, k: int, filters: Filters, vector: list[float] | None
+    ) -> tuple[list[Passage], list[str], dict[str, float]]:
         index = self.index.open()
         if vector is None:
             vector = index.embedder.embed_query(question)
         dense = [i for i, _ in index.dense_search(vector, self.candidates, filters.where())]
-        keyword = []
+        keyword: list[tuple[str, float]] = []
         found = index.keyword_search(question, self.candidates * 3) if self.keywords else []
-        for chunk_id, _ in found:
+        for chunk_id, score in found:
             chunk = index.chunk(chunk_id)
             record = index.article(chunk.article_id) if chunk else None
             if record and filters.admits(record.id, record.date):
-                keyword.append(chunk_id)
-        fused = fuse([dense, keyword[: self.candidates]])
+                keyword.append((chunk_id, score))
+        keyword = keyword[: self.candidates]
+        fused = fuse([dense, [i for i, _ in keyword]])
+        ranking = [i for i, _ in sorted(fused.items(), key=lambda kv: -kv[1])]
         passages = []
-        for chunk_id, score in sorted(fused.items(), key=lambda kv: -kv[1])[:k]:
+        for chunk_id in ranking[:k]:
             chunk = index.chunk(chunk_id)
             record = index.article(chunk.article_id)
-            passages.append(Passage(chunk=chunk, title=record.title, date=record.date, score=score))
-        return passages
+            passages.append(
+                Passage(chunk=chunk, title=record.title, date=record.date, score=fused[chunk_id])
+            )
+        best = keyword[0][1] if keyword else 1.0
+        return passages, ranking, {i: s / best for i, s in keyword}
