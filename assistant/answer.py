@@ -22,7 +22,6 @@ from assistant.lexicon import Lexicon
 from assistant.model import EvidenceModel, load_model
 from assistant.question import analyse, rewrite
 from assistant.retrieve import Filters, Retriever
-from assistant.spans import ShortAnswer, short_answer
 from assistant.types import Answer, Citation, Passage
 
 # A quote that starts by pointing back ("This session was chaired by ...") is quoted with the
@@ -75,28 +74,22 @@ class Answerer:
         clock.lap("embed")
         found = gather(q, vector, index, lexicon, self.retriever, filters)
         clock.lap("retrieve")
-        evidence = choose(self.model, found, lexicon)
+        evidence = choose(self.model, found, index, lexicon)
         clock.lap("select")
         passages = found.reading.retrieved.passages
         if evidence is None or evidence.confidence < self.threshold:
             return self._refusal(question, standalone, evidence, passages, clock)
-        short = short_answer(
-            self.model.span, q, found.reading.forms, found.reading.weights, index, lexicon,
-            evidence.unit,
-        )  # fmt: skip
-        clock.lap("short")
-        return self._answer(question, standalone, evidence, short, passages, clock)
+        return self._answer(question, standalone, evidence, passages, clock)
 
     def _answer(
         self,
         question: str,
         standalone: str,
         evidence: Evidence,
-        short: ShortAnswer | None,
         passages: list[Passage],
         clock: _Clock,
     ) -> Answer:
-        unit = evidence.unit
+        unit, short = evidence.unit, evidence.short
         text = self.index.text(unit.article_id)
         record = self.index.article(unit.article_id)
         start = unit.start

@@ -25,6 +25,7 @@ from assistant.lexicon import Lexicon
 from assistant.model import EvidenceModel, sigmoid
 from assistant.question import Question
 from assistant.retrieve import Filters, Retriever
+from assistant.spans import ShortAnswer, short_answer
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,12 @@ class Candidates:
 
 @dataclass(frozen=True)
 class Evidence:
-    """The chosen unit and how likely it holds the answer."""
+    """The chosen unit, the best short answer in it, and how likely the unit holds the
+    answer."""
 
     unit: Unit
     scored: Scored
+    short: ShortAnswer | None
     confidence: float
     missing: tuple[str, ...]  # salient words of the question found nowhere near the unit
 
@@ -67,20 +70,27 @@ def gather(
     return Candidates(reading, scored, matrix)
 
 
-def choose(model: EvidenceModel, found: Candidates, lexicon: Lexicon) -> Evidence | None:
-    """The unit the ranker puts first, with its calibrated confidence; None without units."""
+def choose(
+    model: EvidenceModel, found: Candidates, index: Index, lexicon: Lexicon
+) -> Evidence | None:
+    """The unit the ranker puts first, the best span in it, and the calibrated confidence
+    that the unit holds the answer; None without candidate units."""
     if not found.scored:
         return None
     scores = model.ranker.logits(found.matrix)
     best = int(np.argmax(scores))
-    row = confidence_features(found.reading, found.units, found.matrix, scores, best)
-    probability = sigmoid(float(model.confidence.logits(row[None])[0]))
     scored = found.scored[best]
+    reading = found.reading
+    short = short_answer(model.span, reading.question, reading.forms, reading.weights, index,
+                         lexicon, scored.unit)  # fmt: skip
+    row = confidence_features(reading, found.units, found.matrix, scores, best, short)
+    probability = sigmoid(float(model.confidence.logits(row[None])[0]))
     return Evidence(
         unit=scored.unit,
         scored=scored,
+        short=short,
         confidence=model.calibration(probability),
-        missing=missing_words(found.reading, scored.unit, lexicon),
+        missing=missing_words(reading, scored.unit, lexicon),
     )
 
 

@@ -12,16 +12,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant import nlp
 from assistant.candidates import Unit
 from assistant.index import Index
-from assistant.lexicon import Lexicon, Stems, text_stems
+from assistant.lexicon import NEGATION, Entity, Lexicon, SentenceInfo, text_stems
 from assistant.question import QUESTION_CLASSES, STOPWORDS, Question, Term, question_class
 from assistant.retrieve import Retrieved
-from assistant.types import Sentence
+
+if TYPE_CHECKING:
+    from assistant.spans import ShortAnswer
 
 # name -> what it measures; the order is the column order of the feature matrix.
 UNIT_FEATURES: dict[str, str] = {
@@ -38,7 +41,7 @@ UNIT_FEATURES: dict[str, str] = {
     "missing_weight": "weight of the question's other salient terms absent nearby, per heaviest",
     "missing_max": "weight of the heaviest question term absent nearby, per heaviest term",
     "missing_share": "share of the question's terms (any part of speech) absent nearby",
-    "missing_article": "weight share of the question's terms absent from the whole article",
+    "elsewhere": "weight share of the question's terms absent near the unit but found elsewhere in its article",
     "run": "longest run of consecutive question terms all found in the unit, per term",
     "negation_missing": "the question is negated (not, never, no...) and the unit is not",
     "negation_extra": "the unit is negated and the question is not",
@@ -51,29 +54,17 @@ UNIT_FEATURES: dict[str, str] = {
     "relation": "share of the question's verbs and roles stated in the unit itself",
     "listed": "the question asks for several things and the unit lists several",
     "novelty": "share of the unit's words the question does not already say",
-    "position": "log(1 + index of the unit's first sentence in its article)",
+    "position": "log(1 + sentences before the unit in its paragraph)",
     "paragraph_start": "the unit starts a paragraph",
     "words": "log of the unit's length in words",
     "pair": "the unit is two sentences",
     "anaphor": "the unit starts with a pronoun that points back (It, This, They...)",
 }
 
-_ANAPHOR = re.compile(
-    r"^(It|He|She|They|Its|His|Her|Their|This|That|These|Those|The same)\b(?!\s+(is|was)\s+"
-    r"(the|a|an)\s+first)"
-)
-_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^.\n]{4,30}?\s+[—–-]\s+")
-_DURATION = re.compile(
-    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[- ]"
-    r"(days?|weeks?|months?|years?|hours?)\b",
-    re.I,
-)
 _NUMBER_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
-_AT = re.compile(r"\bat\s+$")
 _NAME_OF_PLACE = re.compile(
     r"\b((?:[A-Z]\.\s?)*[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s?)*[A-Z][a-z]+){1,3})\s+of\s+$"
 )
-_NEGATION = re.compile(r"\b(not|never|no|none|nor|neither|nothing|without|cannot)\b|n't\b", re.I)
 _STOP_STEMS = frozenset(st for w in STOPWORDS for st, _ in text_stems(w))
 ORDINAL_REACH = 4  # words between an ordinal and the noun it qualifies, at most
 
@@ -88,6 +79,7 @@ class Reading:
     weights: tuple[float, ...]
     retrieved: Retrieved
     unknown: int  # salient terms that no sentence of the index uses
+    unknown_other: int  # other content words (verbs, adverbs) that none uses
 
     @property
     def heaviest(self) -> float:
@@ -109,7 +101,10 @@ def read(
         for t, f in zip(q.terms, forms, strict=True)
     )
     unknown = sum(1 for t, f in zip(q.terms, forms, strict=True) if t.salient and not f)
-    return Reading(q, forms, weights, retrieved, unknown)
+    other = sum(
+        1 for t, f in zip(q.terms, forms, strict=True) if not t.salient and t.pos != "FOCUS" and not f
+    )
+    return Reading(q, forms, weights, retrieved, unknown, other)
 
 
 @dataclass(frozen=True)
@@ -135,7 +130,8 @@ def unit_features(
     reading: Reading, units: list[Unit], index: Index, lexicon: Lexicon
 ) -> tuple[list[Scored], np.ndarray]:
     """Each unit with its named features, and the matrix of them (rows: units)."""
-    scored = [_features(reading, u, index, lexicon) for u in units]
+    view = _View.of(reading)
+    scored = [_features(view, u, index, lexicon) for u in units]
     if scored:
         best_dense = max(s.features["dense"] for s in scored)
         best_coverage = max(s.features["coverage"] for s in scored)
@@ -148,76 +144,85 @@ def unit_features(
     return scored, matrix
 
 
-def _paragraph_before(index: Index, first: Sentence, limit: int = 3) -> list[Sentence]:
-    """Up to `limit` sentences before `first` in its paragraph: where its subject is usually
-    named. A new paragraph may be about something else."""
-    sentences = index.sentences(first.article_id)
-    text = index.text(first.article_id)
-    out: list[Sentence] = []
-    for s in reversed(sentences[max(0, first.position - limit) : first.position]):
-        following = out[0] if out else first
-        if "\n" in text[s.end : following.start]:
-            break
-        out.insert(0, s)
-    return out
+@dataclass(frozen=True)
+class _View:
+    """What every unit's features read of one question, worked out once per question."""
+
+    reading: Reading
+    total: float
+    known: frozenset[str]  # every form of every term
+    own: frozenset[str]  # the question's stems and forms: a span made of them is no answer
+    counted: tuple[frozenset[str], ...]  # forms a number must count ("how many *members*")
+    negated: bool
+
+    @classmethod
+    def of(cls, reading: Reading) -> _View:
+        q = reading.question
+        known = frozenset().union(*reading.forms) if reading.forms else frozenset()
+        counted = tuple(
+            f for t, f in zip(q.terms, reading.forms, strict=True) if t.salient or t.pos == "FOCUS"
+        )
+        return cls(
+            reading=reading,
+            total=sum(reading.weights) or 1.0,
+            known=known,
+            own=known | {t.stem for t in q.terms},
+            counted=counted,
+            negated=bool(NEGATION.search(q.text)),
+        )
 
 
-def _features(reading: Reading, unit: Unit, index: Index, lexicon: Lexicon) -> Scored:
+def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored:
+    reading = view.reading
     q, forms, weights = reading.question, reading.forms, reading.weights
     retrieved = reading.retrieved
-    text = index.text(unit.article_id)
-    words: Stems = [p for s in unit.sentences for p in lexicon.sentence_stems(s.row)]
-    stems = {st for st, _ in words}
-    before_sentences = _paragraph_before(index, unit.sentences[0])
+    infos = [lexicon.info(s.row) for s in unit.sentences]
+    first = infos[0]
+    stems = first.stem_set.union(*(i.stem_set for i in infos[1:]))
     title = lexicon.title_stems(unit.article_id)
-    before = {st for s in before_sentences for st, _ in lexicon.sentence_stems(s.row)} | title
-    close = {st for s in before_sentences[-1:] for st, _ in lexicon.sentence_stems(s.row)}
-    close |= title
+    before = title.union(*(lexicon.info(r).stem_set for r in first.before))
+    close = title | (lexicon.info(first.before[-1]).stem_set if first.before else frozenset())
     inside = [bool(f & stems) for f in forms]
-    exact = [t.stem in stems for t in q.terms]
     nearby = [bool(f & before) for f in forms]
-    total = sum(weights) or 1.0
-    coverage = sum(w for w, a in zip(weights, inside, strict=True) if a) / total
-    coverage_exact = sum(w for w, a in zip(weights, exact, strict=True) if a) / total
-    coverage_near = (
-        sum(w for w, a, b in zip(weights, inside, nearby, strict=True) if a or b) / total
-    )
-    missing_names = sum(
-        1
-        for t, f, a in zip(q.terms, forms, inside, strict=True)
-        if t.pos == "PROPN" and not (a or f & close)
-    )
-    missing_numbers = sum(
-        1
-        for t, f, a in zip(q.terms, forms, inside, strict=True)
-        if t.exact and t.pos != "PROPN" and not (a or f & close)
-    ) + len(_unbound_numbers(q, forms, [st for st, _ in words]))
-    missing_weight = sum(
-        w
-        for t, w, a, b in zip(q.terms, weights, inside, nearby, strict=True)
-        if t.salient and not t.exact and not (a or b)
-    )
     near = [a or b for a, b in zip(inside, nearby, strict=True)]
-    absent = [w for w, n in zip(weights, near, strict=True) if not n]
+    total = view.total
+    sequence = [st for i in infos for st in i.sequence]
+    missing_names = missing_numbers = 0
+    covered = exact = covered_near = missing_weight = elsewhere = 0.0
+    absent = []
     article = lexicon.article_stems(unit.article_id)
-    in_article = [bool(f & article) for f in forms]
+    for t, f, w, a, n in zip(q.terms, forms, weights, inside, near, strict=True):
+        covered += w if a else 0.0
+        exact += w if t.stem in stems else 0.0
+        covered_near += w if n else 0.0
+        if not n:
+            absent.append(w)
+            elsewhere += w if f & article else 0.0
+            if t.salient and not t.exact:
+                missing_weight += w
+        if not (a or f & close):
+            if t.name:
+                missing_names += 1
+            elif t.exact:
+                missing_numbers += 1
+    missing_numbers += len(_unbound_numbers(q, forms, sequence))
     run = longest = 0
     for a in inside:
         run = run + 1 if a else 0
         longest = max(longest, run)
-    q_negated = bool(_NEGATION.search(q.text))
-    unit_negated = bool(_NEGATION.search(text[unit.start : unit.end]))
-    relation_terms = [(a, bool(f)) for t, f, a in zip(q.terms, forms, inside, strict=True)
-                      if t.relation]  # fmt: skip
-    spans = _spans(reading, unit, index, lexicon, text)
-    positions = [[o for st, o in words if st in f] for f in forms]
-    proximity, far = 0.0, 0.0
+    relation = [(a, bool(f)) for t, f, a in zip(q.terms, forms, inside, strict=True) if t.relation]
+    negated = any(i.negated for i in infos)
+    text = index.text(unit.article_id)
+    spans = _spans(view, unit, infos, text)
+    proximity = far = 0.0
     if spans:
-        found = [w if a or b else 0.0 for w, a, b in zip(weights, inside, nearby, strict=True)]
-        near = [w * (4.0 if t.relation else 1.0) for t, w in zip(q.terms, found, strict=True)]
+        words = [p for i in infos for p in i.stems]
+        positions = [[o for st, o in words if st in f] for f in forms]
+        found = [w if n else 0.0 for w, n in zip(weights, near, strict=True)]
+        pull = [w * (4.0 if t.relation else 1.0) for t, w in zip(q.terms, found, strict=True)]
         names = _names(q, positions)
         ranked = sorted(
-            ((not _far(s, names), _proximity(s, positions, near, text), -s.start, s) for s in spans),
+            ((not _far(s, names), _proximity(s, positions, pull, text), -s.start, s) for s in spans),
             key=lambda x: x[:3],
             reverse=True,
         )
@@ -225,31 +230,27 @@ def _features(reading: Reading, unit: Unit, index: Index, lexicon: Lexicon) -> S
         proximity = max(x[1] for x in ranked)
         far = float(not ranked[0][0])
     listed = len(_listed(spans, spans[0], text)) if spans else 0
-    first = unit.sentences[0]
     rank = retrieved.chunk_rank.get(unit.last.chunk_id)
-    unit_text = text[unit.start : unit.end]
-    content = {st for st in stems if st not in _STOP_STEMS and len(st) > 2}
-    known = set().union(*forms) if forms else set()
+    content = {st for i in infos for st in i.content}
+    count = len(weights) or 1
     features = {
         "dense": float(retrieved.similarities[unit.last.row]),
-        "dense_first": float(retrieved.similarities[first.row]),
+        "dense_first": float(retrieved.similarities[unit.sentences[0].row]),
         "dense_gap": 0.0,
-        "coverage": coverage,
-        "coverage_exact": coverage_exact,
-        "coverage_near": coverage_near,
+        "coverage": covered / total,
+        "coverage_exact": exact / total,
+        "coverage_near": covered_near / total,
         "coverage_gap": 0.0,
-        "pairs": _pairs(forms, [st for st, _ in words if st not in _STOP_STEMS]),
+        "pairs": _pairs(forms, [st for i in infos for st in i.content]),
         "missing_names": float(missing_names),
         "missing_numbers": float(missing_numbers),
         "missing_weight": missing_weight / reading.heaviest,
         "missing_max": max(absent, default=0.0) / reading.heaviest,
-        "missing_share": len(absent) / len(weights) if weights else 0.0,
-        "missing_article": (
-            sum(w for w, a in zip(weights, in_article, strict=True) if not a) / total
-        ),
-        "run": longest / len(weights) if weights else 0.0,
-        "negation_missing": float(q_negated and not unit_negated),
-        "negation_extra": float(unit_negated and not q_negated),
+        "missing_share": len(absent) / count if weights else 0.0,
+        "elsewhere": elsewhere / total,
+        "run": longest / count if weights else 0.0,
+        "negation_missing": float(view.negated and not negated),
+        "negation_extra": float(negated and not view.negated),
         "keyword": retrieved.keyword_score.get(unit.last.chunk_id, 0.0),
         "rank": 1.0 / (1 + rank) if rank is not None else 0.0,
         "kind_found": float(bool(spans)),
@@ -257,18 +258,17 @@ def _features(reading: Reading, unit: Unit, index: Index, lexicon: Lexicon) -> S
         "proximity": proximity,
         "far_from_names": far,
         "relation": (
-            sum(a for a, known_ in relation_terms if known_)
-            / max(1, sum(known_ for _, known_ in relation_terms))
-            if relation_terms
+            sum(a for a, k in relation if k) / max(1, sum(k for _, k in relation))
+            if relation
             else 1.0
         ),
         "listed": float(q.several and listed > 1),
-        "novelty": len(content - known) / len(content) if content else 0.0,
-        "position": math.log1p(first.position),
-        "paragraph_start": float(not _paragraph_before(index, first, 1)),
-        "words": math.log1p(len(words)),
+        "novelty": len(content - view.known) / len(content) if content else 0.0,
+        "position": math.log1p(first.in_paragraph),
+        "paragraph_start": float(first.in_paragraph == 0),
+        "words": math.log1p(len(sequence)),
         "pair": float(len(unit.sentences) > 1),
-        "anaphor": float(bool(_ANAPHOR.match(unit_text))),
+        "anaphor": float(first.anaphor),
     }
     return Scored(unit, features, tuple(spans))
 
@@ -289,9 +289,10 @@ def _unbound_numbers(
     """Numbers and ordinals of the question present in the unit but not qualifying the word
     they qualify in the question ("the second session of the day" is not a second day)."""
     missing = []
+    present = set(sequence)
     question_forms = set().union(*forms) if forms else set()
     for i, term in enumerate(q.terms[:-1]):
-        if not term.exact or term.pos == "PROPN" or not forms[i] & set(sequence):
+        if not term.exact or term.name or not forms[i] & present:
             continue
         following = forms[i + 1]
         if q.terms[i + 1].pos not in {"NOUN", "PROPN", "FOCUS"} or not following:
@@ -311,40 +312,24 @@ def _qualifies(sequence: list[str], at: int, noun: frozenset[str], others: set[s
     return False
 
 
-def _spans(reading: Reading, unit: Unit, index: Index, lexicon: Lexicon, text: str) -> list[Span]:
+def _spans(view: _View, unit: Unit, infos: list[SentenceInfo], text: str) -> list[Span]:
     """Things in the unit of the kind the question asks for (none when it asks for no kind)."""
-    q = reading.question
+    q = view.reading.question
     if not q.kinds:
         return []
-    question_stems = {t.stem for t in q.terms} | {f for fs in reading.forms for f in fs}
-    entities: list[tuple[int, int, str]] = []
-    for chunk_id in dict.fromkeys(s.chunk_id for s in unit.sentences):
-        chunk = index.chunk(chunk_id)
-        entities += list(chunk.entities) if chunk else []
-    entities = [
-        (a, b, "FAC") if label == "ORG" and _AT.search(text[max(0, a - 4) : a]) else (a, b, label)
-        for a, b, label in entities
-        if unit.start <= a and b <= unit.end
-    ]
-    dateline = _DATELINE.match(text)
-    after = dateline.end() if dateline else 0
     spans = []
-    for start, end, label in entities:
-        if start < after or not nlp.KIND_OF_LABEL.get(label, frozenset()) & q.kinds:
+    entities = [e for i in infos for e in i.entities]
+    for e in entities:
+        if not nlp.KIND_OF_LABEL.get(e.label, frozenset()) & q.kinds:
             continue
-        words = {st for st, _ in text_stems(text[start:end])}
-        if words and words <= question_stems:
+        if e.stems and e.stems <= view.own:
             continue  # the question's own words are not its answer
-        is_duration = bool(_DURATION.search(text[start:end]))
-        if (q.kinds == {nlp.DURATION}) != is_duration and label == "DATE":
+        if (q.kinds == {nlp.DURATION}) != e.duration and e.label == "DATE":
             continue  # "how long" wants "two days"; "when" does not
-        if label in _NUMBER_LABELS and nlp.NUMBER in q.kinds:
-            following = {st for st, _ in text_stems(text[end : end + 40])}
-            counted = [f for t, f in zip(q.terms, reading.forms, strict=True)
-                       if t.salient or t.pos == "FOCUS"]  # fmt: skip
-            if counted and not any(f & following for f in counted):
+        if e.label in _NUMBER_LABELS and nlp.NUMBER in q.kinds:
+            if view.counted and not any(f & e.following for f in view.counted):
                 continue  # "how many members": the number must count a thing asked about
-        spans.append(Span(start, end, label))
+        spans.append(Span(e.start, e.end, e.label))
     if nlp.PERSON in q.kinds:
         spans += _names_of_places(unit, entities, text)
     # A span inside a longer one ("Ye Win Aung" in "Ye Win Aung of Myanmar") is dropped.
@@ -356,15 +341,15 @@ def _spans(reading: Reading, unit: Unit, index: Index, lexicon: Lexicon, text: s
     ]
 
 
-def _names_of_places(unit: Unit, entities: list[tuple[int, int, str]], text: str) -> list[Span]:
+def _names_of_places(unit: Unit, entities: list[Entity], text: str) -> list[Span]:
     """ "Ugyen Tshering of Bhutan": a name followed by "of <place>" is a person."""
     spans = []
-    for start, end, label in entities:
-        if label != "GPE":
+    for e in entities:
+        if e.label != "GPE":
             continue
-        match = _NAME_OF_PLACE.search(text[max(unit.start, start - 60) : start])
+        match = _NAME_OF_PLACE.search(text[max(unit.start, e.start - 60) : e.start])
         if match:
-            spans.append(Span(start - len(match.group(0)), end, "PERSON"))
+            spans.append(Span(e.start - len(match.group(0)), e.end, "PERSON"))
     return spans
 
 
@@ -382,7 +367,7 @@ def _names(q: Question, positions: list[list[int]]) -> list[list[int]]:
     names: list[list[int]] = []
     previous = False
     for term, offsets in zip(q.terms, positions, strict=True):
-        name = term.pos == "PROPN"
+        name = term.name
         if name and previous:
             names[-1] = names[-1] + offsets
         elif name:
@@ -439,19 +424,38 @@ CONFIDENCE_FEATURES: dict[str, str] = {
     "score": "the ranker's score of the chosen unit",
     "margin": "its lead over the best unit that shares no sentence with it",
     "share": "its share of the candidates' softmax over ranker scores",
-    "units": "log(1 + number of candidate units)",
     "terms": "log(1 + number of the question's terms)",
     "unknown": "salient terms of the question that no sentence of the index uses",
+    "unknown_other": "other content words of the question (verbs...) that none uses",
     "asks_kind": "the question asks for a kind of thing (person, date, place, number...)",
+    "span_share": "the span model's softmax share for the best span of the unit",
+    "span_score": "the span model's score of that span",
+    "span_kind": "that span is of the kind the question asks for",
+    "span_role": "that span stands in the role the question's wh-phrase stands in",
+    "span_none": "the unit has no candidate span",
     **{f"asks_{c}": f"the question asks for {c}" for c in QUESTION_CLASSES},
-    **{f"unit_{name}": f"chosen unit: {text}" for name, text in UNIT_FEATURES.items()},
-}
+    **{
+        f"unit_{name}": f"chosen unit: {UNIT_FEATURES[name]}"
+        for name in (
+            "dense", "coverage", "coverage_exact", "coverage_near", "pairs", "run", "elsewhere",
+            "missing_names", "missing_numbers", "missing_weight", "missing_max",
+            "missing_share", "kind_found", "proximity", "far_from_names", "relation",
+            "negation_missing", "negation_extra", "words", "pair",
+        )
+    },
+}  # fmt: skip
 
 
 def confidence_features(
-    reading: Reading, units: list[Unit], matrix: np.ndarray, scores: np.ndarray, best: int
+    reading: Reading,
+    units: list[Unit],
+    matrix: np.ndarray,
+    scores: np.ndarray,
+    best: int,
+    span: ShortAnswer | None,
 ) -> np.ndarray:
-    """The CONFIDENCE_FEATURES of the unit at index `best` (one row)."""
+    """The CONFIDENCE_FEATURES of the unit at index `best` (one row), given the best span
+    the span model found in it."""
     top = units[best]
     rows = {s.row for s in top.sentences}
     others = [i for i, u in enumerate(units) if not rows & {s.row for s in u.sentences}]
@@ -462,10 +466,15 @@ def confidence_features(
         "score": float(scores[best]),
         "margin": float(scores[best] - runner_up),
         "share": float(shifted[best] / shifted.sum()),
-        "units": math.log1p(len(units)),
         "terms": math.log1p(len(reading.question.terms)),
         "unknown": float(reading.unknown),
+        "unknown_other": float(reading.unknown_other),
         "asks_kind": float(bool(reading.question.kinds)),
+        "span_share": span.probability if span else 0.0,
+        "span_score": span.score if span else 0.0,
+        "span_kind": float(bool(span and span.kind_match)),
+        "span_role": float(bool(span and span.role_match)),
+        "span_none": float(span is None),
         **{f"asks_{c}": float(c == asked) for c in QUESTION_CLASSES},
         **{f"unit_{name}": float(v) for name, v in zip(UNIT_FEATURES, matrix[best], strict=True)},
     }

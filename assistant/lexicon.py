@@ -10,15 +10,43 @@ import bisect
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assistant.keywords import stem
-from assistant.question import ORDINALS, Term, join_prefixes, synonyms
+from assistant.question import ORDINALS, STOPWORDS, Term, join_prefixes, synonyms
 
 if TYPE_CHECKING:
     from assistant.index import Index
 
 Stems = list[tuple[str, int]]  # (stem, offset in the article text)
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity of a sentence, with what a question may ask of it."""
+
+    start: int
+    end: int
+    label: str  # spaCy's label; ORG after "at" counts as a place (FAC)
+    stems: frozenset[str]  # its own words
+    following: frozenset[str]  # words within 40 characters after it ("7 *members*")
+    duration: bool  # "two days", "three-week"
+
+
+@dataclass(frozen=True)
+class SentenceInfo:
+    """Everything about one sentence that does not depend on the question."""
+
+    stems: tuple[tuple[str, int], ...]
+    stem_set: frozenset[str]
+    sequence: tuple[str, ...]  # its stems in order
+    content: tuple[str, ...]  # its stems less function words, in order
+    negated: bool
+    anaphor: bool  # starts by pointing back: "It", "This session", "They"...
+    before: tuple[int, ...]  # rows of up to three sentences before it in its paragraph
+    in_paragraph: int  # sentences before it in its paragraph
+    entities: tuple[Entity, ...]  # after the dateline, if the article has one
 
 _WORD_OR_CO = re.compile(r"(?:\b[Cc]o-\s*)?\w+")
 # "The day opened with X": X came first (only with "with": "who opened it" is not "first").
@@ -29,6 +57,18 @@ _FIRST = stem("first")
 _DEFINED = re.compile(r"((?:[\w'’-]+\s+){1,10})\(\s*([A-Z][A-Za-z]{1,9})\s*\)")
 _LINKS = frozenset("of for and the on in at to de du des la le &".split())
 _LINK_STEMS = frozenset(stem(w) for w in _LINKS)
+NEGATION = re.compile(r"\b(not|never|no|none|nor|neither|nothing|without|cannot)\b|n't\b", re.I)
+_ANAPHOR = re.compile(
+    r"^(It|He|She|They|Its|His|Her|Their|This|That|These|Those|The same)\b(?!\s+(is|was)\s+"
+    r"(the|a|an)\s+first)"
+)
+_DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^.\n]{4,30}?\s+[—–-]\s+")
+_AT = re.compile(r"\bat\s+$")
+_DURATION = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[- ]"
+    r"(days?|weeks?|months?|years?|hours?)\b",
+    re.I,
+)
 
 
 def text_stems(text: str, offset: int = 0) -> Stems:
@@ -96,6 +136,8 @@ class Lexicon:
         self._stems: dict[int, Stems] = {}
         self._titles: dict[str, frozenset[str]] = {}
         self._articles: dict[str, frozenset[str]] = {}
+        self._info: dict[int, SentenceInfo] = {}
+        self._stop = frozenset(st for w in STOPWORDS for st, _ in text_stems(w))
         records = index.articles()
         for record in records:
             self.acronyms.update(find_acronyms(index.text(record.id)))
@@ -121,6 +163,57 @@ class Lexicon:
             cached = self._with_acronyms(text_stems(text[s.start : s.end], s.start), text)
             self._stems[row] = cached
         return cached
+
+    def info(self, row: int) -> SentenceInfo:
+        """The question-independent facts of the sentence at a row (computed once)."""
+        cached = self._info.get(row)
+        if cached is None:
+            cached = self._sentence_info(row)
+            self._info[row] = cached
+        return cached
+
+    def _sentence_info(self, row: int) -> SentenceInfo:
+        s = self.index.sentence_at(row)
+        text = self.index.text(s.article_id)
+        sentences = self.index.sentences(s.article_id)
+        before: list[int] = []
+        following = s
+        for previous in reversed(sentences[: s.position]):
+            if "\n" in text[previous.end : following.start]:
+                break
+            before.insert(0, previous.row)
+            following = previous
+        stems = self.sentence_stems(row)
+        sequence = tuple(st for st, _ in stems)
+        dateline = _DATELINE.match(text)
+        after = dateline.end() if dateline else 0
+        chunk = self.index.chunk(s.chunk_id)
+        entities = []
+        for a, b, label in chunk.entities if chunk else ():
+            if a < max(s.start, after) or b > s.end:
+                continue
+            if label == "ORG" and _AT.search(text[max(0, a - 4) : a]):
+                label = "FAC"  # "at Vigyan Bhawan": a place, whatever the tagger said
+            entities.append(
+                Entity(
+                    a, b, label,
+                    frozenset(st for st, _ in text_stems(text[a:b])),
+                    frozenset(st for st, _ in text_stems(text[b : b + 40])),
+                    bool(_DURATION.search(text[a:b])),
+                )  # fmt: skip
+            )
+        sentence = text[s.start : s.end]
+        return SentenceInfo(
+            stems=tuple(stems),
+            stem_set=frozenset(sequence),
+            sequence=sequence,
+            content=tuple(st for st in sequence if st not in self._stop and len(st) > 2),
+            negated=bool(NEGATION.search(sentence)),
+            anaphor=bool(_ANAPHOR.match(sentence)),
+            before=tuple(before[-3:]),
+            in_paragraph=len(before),
+            entities=tuple(entities),
+        )
 
     def title_stems(self, article_id: str) -> frozenset[str]:
         cached = self._titles.get(article_id)

@@ -83,6 +83,12 @@ class Term:
     word: str
     stem: str
     pos: str
+    capital: bool = False  # written with a capital inside the question: "the Japanese co-chair"
+
+    @property
+    def name(self) -> bool:
+        """A name, or a word made from one ("Japanese"): the answer must stand near it."""
+        return self.pos == "PROPN" or (self.capital and self.pos in {"ADJ", "NOUN", "X"})
 
     @property
     def salient(self) -> bool:
@@ -212,10 +218,15 @@ def analyse(text: str) -> Question:
     focus = _FOCUS.match(text)
     focus_word = focus.group(2).lower() if focus and kinds else ""
     tagged, (role, governor) = nlp.read_question(text)
+    # "What *proclamation* ended ...": the noun asked about names the kind of answer, so the
+    # evidence need not repeat it ("the Edict of Fontainebleau ended ...").
+    asked_about = focus_of(tagged)
     terms = []
-    for word, pos, _ in tagged:
-        if (pos in {"NOUN", "PROPN"} and word.lower() in ANSWER_TYPE_NOUNS) or (
-            word.lower() == focus_word and pos in {"NOUN", "PROPN", "VERB"}
+    for position, (word, pos, _) in enumerate(tagged):
+        if (
+            (pos in {"NOUN", "PROPN"} and word.lower() in ANSWER_TYPE_NOUNS)
+            or (word.lower() == focus_word and pos in {"NOUN", "PROPN", "VERB"})
+            or (pos == "NOUN" and stem(word) in asked_about)
         ):
             pos = "FOCUS"
         lowered = ORDINALS.get(word.lower(), word.lower())
@@ -228,7 +239,8 @@ def analyse(text: str) -> Question:
                 kind = "NUM" if part.isdigit() else pos
                 if part in NUMBER_WORDS:
                     kind = "FOCUS"  # "the two abbots": counts the answer, is not a fact to find
-                terms.append(Term(part, stem(part), kind))
+                capital = position > 0 and word[:1].isupper() and not word.isupper()
+                terms.append(Term(part, stem(part), kind, capital))
     subject = re.match(r"^\s*who\s+(is|was|are|were)\s+", text, re.I)
     about_named = bool(
         subject
@@ -251,7 +263,7 @@ def analyse(text: str) -> Question:
         venue=venue,
         city=city,
         several=several,
-        focus=focus_of(tagged),
+        focus=asked_about,
         role=role,
         governor=stem(governor) if governor else "",
     )

@@ -313,12 +313,16 @@ def _tree_distances(
 
 @dataclass(frozen=True)
 class ShortAnswer:
-    """The chosen span (with the spans listed beside it) and the model's share for it."""
+    """The chosen span (with the spans listed beside it), the model's softmax share and score
+    for it, and whether it is of the kind the question asks for and in the role it asks."""
 
     text: str
     start: int
     end: int
     probability: float
+    score: float
+    kind_match: bool
+    role_match: bool
 
 
 def short_answer(
@@ -344,7 +348,16 @@ def short_answer(
     text = index.text(unit.article_id)
     listed = listed_with(candidates, best, text)
     start, end = listed[0].start, listed[-1].end
-    return ShortAnswer(text[start:end], start, end, float(shares[best]))
+    kind = candidates[best].kind
+    return ShortAnswer(
+        text=text[start:end],
+        start=start,
+        end=end,
+        probability=float(shares[best]),
+        score=float(scores[best]),
+        kind_match=bool(nlp.KIND_OF_LABEL.get(kind, frozenset()) & q.kinds),
+        role_match=bool(matrix[best, list(SPAN_FEATURES).index("same_role")]),
+    )
 
 
 def listed_with(candidates: list[SpanCandidate], best: int, text: str) -> list[SpanCandidate]:

@@ -48,7 +48,14 @@ from assistant.matching import holds_answer, short_correct
 from assistant.model import Calibration, EvidenceModel, Linear, save_model
 from assistant.question import analyse
 from assistant.retrieve import Retriever
-from assistant.spans import SPAN_FEATURES, parse_unit, span_candidates, span_features
+from assistant.spans import (
+    SPAN_FEATURES,
+    ShortAnswer,
+    parse_unit,
+    short_answer,
+    span_candidates,
+    span_features,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "data" / "training.yaml"
@@ -59,6 +66,7 @@ OPERATING_POINT = "refuse at least half of the unanswerable questions, out of fo
 RANKER_L2 = 1.0
 CONFIDENCE_C = 1.0
 SPAN_L2 = 3.0
+SET_WEIGHT = float(__import__("os").environ.get("SETW", "3"))
 Log = Callable[[str], None]
 
 
@@ -85,6 +93,7 @@ class Example:
     index: Index
     lexicon: Lexicon
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))  # out-of-fold ranker
+    weight: float = 1.0  # in the confidence fit: question sets count more than SQuAD's
 
 
 def load_config(path: Path) -> list[TrainingSet]:
@@ -145,6 +154,7 @@ def collect(
             Example(
                 training_set.name, group, question, turn.answerable, turn.answers,
                 turn.answers_all, found, labels, index, lexicon,
+                weight=1.0 if training_set.squad is not None else SET_WEIGHT,
             )  # fmt: skip
         )
     log(
@@ -214,23 +224,27 @@ def fit_listwise(matrices: list[np.ndarray], labels: list[np.ndarray], l2: float
     return Linear(tuple(), mean, scale, result.x, 0.0)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, c: float) -> Linear:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray | None = None
+) -> Linear:
     """Logistic regression on standardised features."""
     from sklearn.linear_model import LogisticRegression
 
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale < 1e-9] = 1.0
-    model = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y)
+    model = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y, sample_weight=weights)
     return Linear(tuple(), mean, scale, model.coef_[0].copy(), float(model.intercept_[0]))
 
 
-def fit_isotonic(scores: np.ndarray, right: np.ndarray) -> Calibration:
+def fit_isotonic(
+    scores: np.ndarray, right: np.ndarray, weights: np.ndarray | None = None
+) -> Calibration:
     """Isotonic regression of right-or-wrong on a score, as interpolation points."""
     from sklearn.isotonic import IsotonicRegression
 
     iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-    iso.fit(scores, right.astype(float))
+    iso.fit(scores, right.astype(float), sample_weight=weights)
     return Calibration(np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_))
 
 
@@ -263,6 +277,7 @@ class Outcome:
     words: int = 0
     naive_score: float = 0.0
     naive_right: bool = False
+    weight: float = 1.0
 
 
 def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = None,
@@ -300,7 +315,6 @@ def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = No
 def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outcome]]:
     """Out-of-fold predictions for every stage, then each stage fitted on all the data."""
     groups = sorted({e.group for e in examples})
-    unit_names = list(UNIT_FEATURES)
     for g in groups:
         fitted = [e for e in examples if e.group != g]
         ranker = fit_listwise([e.found.matrix for e in fitted], [e.labels for e in fitted],
@@ -310,32 +324,41 @@ def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outc
                 e.scores = ranker.logits(e.found.matrix)
     ranker = _named(
         fit_listwise([e.found.matrix for e in examples], [e.labels for e in examples], RANKER_L2),
-        unit_names,
+        list(UNIT_FEATURES),
     )
     log(f"ranker: {len(groups)} folds")
 
     usable = [e for e in examples if len(e.labels)]
-    rows = np.array([_confidence_row(e) for e in usable])
+    span, shorts = _fit_spans(usable, groups, log)
+    rows = np.array([_confidence_row(e, s) for e, s in zip(usable, shorts, strict=True)])
     right = np.array([bool(e.labels[int(np.argmax(e.scores))]) for e in usable])
+    weight = np.array([e.weight for e in usable])
     probability = np.zeros(len(usable))
     for g in groups:
         held = np.array([e.group == g for e in usable])
         if held.any():
-            fitted = fit_logistic(rows[~held], right[~held], CONFIDENCE_C)
+            fitted = fit_logistic(rows[~held], right[~held], CONFIDENCE_C, weight[~held])
             probability[held] = _sigmoid(fitted.logits(rows[held]))
-    confidence = _named(fit_logistic(rows, right, CONFIDENCE_C), list(CONFIDENCE_FEATURES))
-    calibration = fit_isotonic(probability, right)
-    outcomes = [
-        Outcome(e.set, e.group, e.answerable, float(p), right=bool(r))
-        for e, p, r in zip(usable, probability, right, strict=True)
-    ]
-    outcomes += [Outcome(e.set, e.group, e.answerable, 0.0) for e in examples if not len(e.labels)]
-    usable += [e for e in examples if not len(e.labels)]
+    confidence = _named(fit_logistic(rows, right, CONFIDENCE_C, weight), list(CONFIDENCE_FEATURES))
+    calibration = fit_isotonic(probability, right, weight)
+    outcomes = []
+    for e, p, r, s in zip(usable, probability, right, shorts, strict=True):
+        unit = e.found.units[int(np.argmax(e.scores))]
+        o = Outcome(e.set, e.group, e.answerable, float(p), right=bool(r), weight=e.weight)
+        o.words = len(e.index.text(unit.article_id)[unit.start : unit.end].split())
+        if s is not None:
+            o.short, o.short_share = s.text, s.probability
+            o.short_right = e.answerable and short_correct(s.text, e.answers, e.answers_all)
+        _naive(e, o)
+        outcomes.append(o)
+    outcomes += [Outcome(e.set, e.group, e.answerable, 0.0, weight=e.weight)
+                 for e in examples if not len(e.labels)]  # fmt: skip
     for g in groups:
         # Calibration and threshold for a group's questions come from the other groups only.
         others = [o for o in outcomes if o.group != g]
         calibrated = fit_isotonic(np.array([o.probability for o in others]),
-                                  np.array([o.right for o in others]))  # fmt: skip
+                                  np.array([o.right for o in others]),
+                                  np.array([o.weight for o in others]))  # fmt: skip
         threshold = choose_threshold(
             [calibrated(o.probability) for o in others], [o.answerable for o in others]
         )
@@ -346,18 +369,17 @@ def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outc
         [calibration(o.probability) for o in outcomes], [o.answerable for o in outcomes]
     )
     log(f"confidence: threshold {threshold:.3f} ({OPERATING_POINT})")
-
-    span, span_threshold = _fit_spans(usable, outcomes, groups, log)
+    span_threshold = _span_threshold(outcomes)
+    log(f"spans: short answers shown from share {span_threshold:.3f}")
     model = EvidenceModel(ranker, confidence, calibration, threshold, span, span_threshold, {})
-    for e, o in zip(usable, outcomes, strict=True):
-        if len(e.labels):
-            _naive(e, o)
     return model, outcomes
 
 
-def _confidence_row(e: Example) -> np.ndarray:
+def _confidence_row(e: Example, short: ShortAnswer | None) -> np.ndarray:
     best = int(np.argmax(e.scores))
-    return confidence_features(e.found.reading, e.found.units, e.found.matrix, e.scores, best)
+    return confidence_features(
+        e.found.reading, e.found.units, e.found.matrix, e.scores, best, short
+    )
 
 
 def choose_threshold(confidences: list[float], answerable: list[bool]) -> float:
@@ -370,18 +392,17 @@ def choose_threshold(confidences: list[float], answerable: list[bool]) -> float:
 
 
 def _fit_spans(
-    examples: list[Example], outcomes: list[Outcome], groups: list[str], log: Log
-) -> tuple[Linear, float]:
-    """The span model, with out-of-fold short answers written into the outcomes."""
-    from assistant.spans import short_answer
-
+    examples: list[Example], groups: list[str], log: Log
+) -> tuple[Linear, list[ShortAnswer | None]]:
+    """The span model, and each example's out-of-fold short answer in its chosen unit."""
     names = list(SPAN_FEATURES)
     data: list[tuple[str, np.ndarray, np.ndarray]] = []
     for e in examples:
         if not e.answerable or not e.labels.any():
             continue
         chosen = int(np.argmax(e.scores))
-        at = chosen if e.labels[chosen] else max(np.flatnonzero(e.labels), key=lambda i: e.scores[i])
+        positives = np.flatnonzero(e.labels)
+        at = chosen if e.labels[chosen] else int(max(positives, key=lambda i: e.scores[i]))
         unit = e.found.units[at]
         parse = parse_unit(e.index, unit)
         candidates = span_candidates(e.index, unit, parse)
@@ -390,40 +411,40 @@ def _fit_spans(
         text = e.index.text(unit.article_id)
         # With several answers to list, a span naming one of them is right: the listing
         # around it ("Bangladesh and Nepal") is added after the choice.
-        labels = np.array(
-            [short_correct(text[c.start : c.end], e.answers + e.answers_all, ()) for c in candidates]
-        )
+        gold = e.answers + e.answers_all
+        labels = np.array([short_correct(text[c.start : c.end], gold, ()) for c in candidates])
         reading = e.found.reading
         matrix = span_features(reading.question, reading.forms, reading.weights, e.index,
                                e.lexicon, unit, parse, candidates)  # fmt: skip
         data.append((e.group, matrix, labels))
+    shorts: list[ShortAnswer | None] = [None] * len(examples)
     for g in groups:
         fitted = _named(
             fit_listwise([m for grp, m, _ in data if grp != g],
                          [y for grp, _, y in data if grp != g], SPAN_L2),
             names,
         )  # fmt: skip
-        for e, o in zip(examples, outcomes, strict=True):
-            if e.group != g or not len(e.labels):
-                continue
-            unit = e.found.units[int(np.argmax(e.scores))]
-            reading = e.found.reading
-            found = short_answer(fitted, reading.question, reading.forms, reading.weights,
-                                 e.index, e.lexicon, unit)  # fmt: skip
-            o.words = len(e.index.text(unit.article_id)[unit.start : unit.end].split())
-            if found is not None:
-                o.short, o.short_share = found.text, found.probability
-                o.short_right = e.answerable and short_correct(found.text, e.answers,
-                                                               e.answers_all)  # fmt: skip
+        for i, e in enumerate(examples):
+            if e.group == g:
+                unit = e.found.units[int(np.argmax(e.scores))]
+                reading = e.found.reading
+                shorts[i] = short_answer(fitted, reading.question, reading.forms,
+                                         reading.weights, e.index, e.lexicon, unit)  # fmt: skip
     span = _named(fit_listwise([m for _, m, _ in data], [y for _, _, y in data], SPAN_L2), names)
+    log(f"spans: fitted on {len(data)} units")
+    return span, shorts
+
+
+def _span_threshold(outcomes: list[Outcome]) -> float:
+    """The least share at which showing the short answer gains more right ones than wrong
+    ones, out of fold, among answers whose quote is right."""
     shown = [o for o in outcomes if o.answerable and o.right and o.short]
     best, threshold = -1, 0.0
     for t in sorted({0.0, *(o.short_share for o in shown)}):
         gain = sum((1 if o.short_right else -1) for o in shown if o.short_share >= t)
         if gain > best:
             best, threshold = gain, t
-    log(f"spans: {len(data)} units; short answers shown from share {threshold:.3f}")
-    return span, threshold
+    return threshold
 
 
 def _naive(e: Example, o: Outcome) -> None:

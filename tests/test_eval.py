@@ -8,7 +8,8 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.evaluate import Turn, TurnResult
-from assistant.metrics import bootstrap_interval, compute, question_type, token_f1
+from assistant.matching import token_f1
+from assistant.metrics import bootstrap_interval, compute, question_type
 from assistant.types import Answer
 
 from .conftest import DATA, ROOT

@@ -7,7 +7,8 @@ import pytest
 from assistant.answer import Answerer
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.evaluate import contains, load_questions, load_squad, normalise, run_cases
+from assistant.evaluate import load_questions, load_squad, run_cases
+from assistant.matching import contains, normalise
 from assistant.index import Index, sync_index
 
 from .conftest import DATA, ROOT
