@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install index run test lint format bench clean browser
+.PHONY: install index run test lint format bench clean browser model model-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,9 +34,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The question set is a gate too: the bars are the figures the answers reached (README).
-EVAL_BARS := --fail-under answerable_accuracy=0.95 --fail-under refusal_recall=0.95 \
-	--fail-under citation_accuracy=0.95 --fail-under quote_faithfulness=1
+# The gate is measured on conferences the model was never fitted or tuned on (README,
+# "Evaluation"); figures on the sample set would be training figures.
+HOLDOUT := tests/data/holdout
+EVAL_BARS := --fail-under evidence_accuracy=0.85 --fail-under short_answer_accuracy=0.65 \
+	--fail-under refusal_recall=0.8 --fail-under quote_faithfulness=1
 
 # Debian's chromium for the browser test (apt-get, only when /usr/bin/chromium is missing)
 browser:
@@ -45,7 +47,22 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest
 	$(BIN)/assistant index
-	$(BIN)/assistant eval --report reports/make-test $(EVAL_BARS)
+	@for set in transit malaria; do \
+		$(BIN)/assistant index --corpus $(HOLDOUT)/$$set --index reports/make-test/index-$$set \
+			>/dev/null && \
+		$(BIN)/assistant eval --corpus $(HOLDOUT)/$$set --index reports/make-test/index-$$set \
+			--questions $(HOLDOUT)/$$set-questions.yaml --report reports/make-test/$$set \
+			$(EVAL_BARS) || exit 1; \
+	done
+	$(MAKE) model-check
+
+# Fit the evidence model on data/training.yaml (about three minutes on two cores).
+model: install
+	$(BIN)/assistant train
+
+# The shipped model must be what `assistant train` makes of the data in the repository.
+model-check: install
+	$(BIN)/assistant train --check
 
 format: install
 	$(BIN)/ruff format .
@@ -55,6 +72,7 @@ bench: install browser
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_ask.py
 	$(BIN)/python benchmarks/bench_web.py
+	$(BIN)/python benchmarks/bench_synthetic.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/.writer.* .pytest_cache .ruff_cache

@@ -296,11 +296,29 @@ def _summary(data: dict[str, Any], report_dir: Path) -> str:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from assistant.train import CONFIG, train
+    import tempfile
+
+    from assistant.model import MODEL_PATH
+    from assistant.train import CONFIG, same_model, train
 
     settings = _settings(args)
-    train(args.config or CONFIG, args.out, args.work, threads=settings.threads,
-          log=lambda line: print(line, file=sys.stderr))  # fmt: skip
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    if not args.check:
+        train(args.config or CONFIG, args.out, args.work, threads=settings.threads, log=log)
+        return 0
+    shipped = args.out or MODEL_PATH
+    with tempfile.TemporaryDirectory(prefix="assistant-check-") as scratch:
+        fresh = Path(scratch) / "evidence.json"
+        train(args.config or CONFIG, fresh, args.work, threads=settings.threads, log=log)
+        difference = same_model(shipped, fresh)
+    if difference:
+        print(f"FAIL: {shipped} is not what `assistant train` makes of the data: {difference}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"{shipped} is reproduced exactly by `assistant train`")
     return 0
 
 
@@ -358,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", type=Path, help="training sets (default data/training.yaml)")
     p.add_argument("--out", type=Path, help="model file (default: the package's model)")
     p.add_argument("--work", type=Path, help="keep the training indexes in this folder")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="train into a temporary file and compare it with the model (exit 1 if not equal)",
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web page")

@@ -9,6 +9,8 @@ not here: they are fitted on data (train.py) and shipped in models/evidence.json
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -41,7 +43,7 @@ UNIT_FEATURES: dict[str, str] = {
     "missing_weight": "weight of the question's other salient terms absent nearby, per heaviest",
     "missing_max": "weight of the heaviest question term absent nearby, per heaviest term",
     "missing_share": "share of the question's terms (any part of speech) absent nearby",
-    "elsewhere": "weight share of the question's terms absent near the unit but found elsewhere in its article",
+    "elsewhere": "weight share of the question's terms absent near the unit, found in its article",
     "run": "longest run of consecutive question terms all found in the unit, per term",
     "negation_missing": "the question is negated (not, never, no...) and the unit is not",
     "negation_extra": "the unit is negated and the question is not",
@@ -60,6 +62,16 @@ UNIT_FEATURES: dict[str, str] = {
     "pair": "the unit is two sentences",
     "anaphor": "the unit starts with a pronoun that points back (It, This, They...)",
 }
+
+# The direction a feature may push a unit, where English says which: a missing name can
+# never make a unit more likely to answer. Training keeps each weight to its sign (0: free).
+UNIT_SIGNS: dict[str, int] = {
+    "dense": 1, "dense_gap": 1, "coverage": 1, "coverage_exact": 1, "coverage_near": 1,
+    "coverage_gap": 1, "pairs": 1, "run": 1, "keyword": 1, "rank": 1, "kind_found": 1,
+    "proximity": 1, "relation": 1, "listed": 1,
+    "missing_names": -1, "missing_numbers": -1, "missing_weight": -1, "missing_max": -1,
+    "missing_share": -1, "negation_missing": -1, "far_from_names": -1,
+}  # fmt: skip
 
 _NUMBER_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _NAME_OF_PLACE = re.compile(
@@ -102,7 +114,9 @@ def read(
     )
     unknown = sum(1 for t, f in zip(q.terms, forms, strict=True) if t.salient and not f)
     other = sum(
-        1 for t, f in zip(q.terms, forms, strict=True) if not t.salient and t.pos != "FOCUS" and not f
+        1
+        for t, f in zip(q.terms, forms, strict=True)
+        if not t.salient and t.pos != "FOCUS" and not f
     )
     return Reading(q, forms, weights, retrieved, unknown, other)
 
@@ -154,6 +168,9 @@ class _View:
     own: frozenset[str]  # the question's stems and forms: a span made of them is no answer
     counted: tuple[frozenset[str], ...]  # forms a number must count ("how many *members*")
     negated: bool
+    # per term: (stem, salient, exact, name, relation), read once rather than per unit
+    flags: tuple[tuple[str, bool, bool, bool, bool], ...]
+    numbers: bool  # the question holds a number or ordinal that qualifies a noun
 
     @classmethod
     def of(cls, reading: Reading) -> _View:
@@ -169,6 +186,8 @@ class _View:
             own=known | {t.stem for t in q.terms},
             counted=counted,
             negated=bool(NEGATION.search(q.text)),
+            flags=tuple((t.stem, t.salient, t.exact, t.name, t.relation) for t in q.terms),
+            numbers=any(t.exact and not t.name for t in q.terms),
         )
 
 
@@ -178,39 +197,50 @@ def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored
     retrieved = reading.retrieved
     infos = [lexicon.info(s.row) for s in unit.sentences]
     first = infos[0]
-    stems = first.stem_set.union(*(i.stem_set for i in infos[1:]))
+    stems = first.stem_set if len(infos) == 1 else first.stem_set | infos[1].stem_set
     title = lexicon.title_stems(unit.article_id)
-    before = title.union(*(lexicon.info(r).stem_set for r in first.before))
-    close = title | (lexicon.info(first.before[-1]).stem_set if first.before else frozenset())
-    inside = [bool(f & stems) for f in forms]
-    nearby = [bool(f & before) for f in forms]
-    near = [a or b for a, b in zip(inside, nearby, strict=True)]
+    before_sets = [lexicon.info(r).stem_set for r in first.before]
+    close = before_sets[-1] if before_sets else frozenset()
+    inside = [not f.isdisjoint(stems) for f in forms]
+    near = [
+        a or not f.isdisjoint(title) or any(not f.isdisjoint(b) for b in before_sets)
+        for f, a in zip(forms, inside, strict=True)
+    ]
     total = view.total
-    sequence = [st for i in infos for st in i.sequence]
     missing_names = missing_numbers = 0
     covered = exact = covered_near = missing_weight = elsewhere = 0.0
     absent = []
     article = lexicon.article_stems(unit.article_id)
-    for t, f, w, a, n in zip(q.terms, forms, weights, inside, near, strict=True):
-        covered += w if a else 0.0
-        exact += w if t.stem in stems else 0.0
-        covered_near += w if n else 0.0
-        if not n:
+    for (st, salient, is_exact, name, _), f, w, a, n in zip(
+        view.flags, forms, weights, inside, near, strict=True
+    ):
+        if a:
+            covered += w
+        if st in stems:
+            exact += w
+        if n:
+            covered_near += w
+        else:
             absent.append(w)
-            elsewhere += w if f & article else 0.0
-            if t.salient and not t.exact:
+            if not f.isdisjoint(article):
+                elsewhere += w
+            if salient and not is_exact:
                 missing_weight += w
-        if not (a or f & close):
-            if t.name:
+        if (name or is_exact) and not (a or not f.isdisjoint(close) or not f.isdisjoint(title)):
+            if name:
                 missing_names += 1
-            elif t.exact:
+            else:
                 missing_numbers += 1
-    missing_numbers += len(_unbound_numbers(q, forms, sequence))
+    if view.numbers:
+        sequence = [st for i in infos for st in i.sequence]
+        missing_numbers += len(_unbound_numbers(q, forms, sequence))
     run = longest = 0
     for a in inside:
         run = run + 1 if a else 0
         longest = max(longest, run)
-    relation = [(a, bool(f)) for t, f, a in zip(q.terms, forms, inside, strict=True) if t.relation]
+    relation = [
+        (a, bool(f)) for fl, f, a in zip(view.flags, forms, inside, strict=True) if fl[4]
+    ]
     negated = any(i.negated for i in infos)
     text = index.text(unit.article_id)
     spans = _spans(view, unit, infos, text)
@@ -219,10 +249,14 @@ def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored
         words = [p for i in infos for p in i.stems]
         positions = [[o for st, o in words if st in f] for f in forms]
         found = [w if n else 0.0 for w, n in zip(weights, near, strict=True)]
-        pull = [w * (4.0 if t.relation else 1.0) for t, w in zip(q.terms, found, strict=True)]
+        pull = [w * (4.0 if fl[4] else 1.0) for fl, w in zip(view.flags, found, strict=True)]
         names = _names(q, positions)
+        breaks = _Breaks([b for i in infos for b in i.breaks])
         ranked = sorted(
-            ((not _far(s, names), _proximity(s, positions, pull, text), -s.start, s) for s in spans),
+            (
+                (not _far(s, names), _proximity(s, positions, pull, breaks), -s.start, s)
+                for s in spans
+            ),
             key=lambda x: x[:3],
             reverse=True,
         )
@@ -231,7 +265,7 @@ def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored
         far = float(not ranked[0][0])
     listed = len(_listed(spans, spans[0], text)) if spans else 0
     rank = retrieved.chunk_rank.get(unit.last.chunk_id)
-    content = {st for i in infos for st in i.content}
+    content = first.content_set if len(infos) == 1 else first.content_set | infos[1].content_set
     count = len(weights) or 1
     features = {
         "dense": float(retrieved.similarities[unit.last.row]),
@@ -241,7 +275,7 @@ def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored
         "coverage_exact": exact / total,
         "coverage_near": covered_near / total,
         "coverage_gap": 0.0,
-        "pairs": _pairs(forms, [st for i in infos for st in i.content]),
+        "pairs": _pairs(forms, _adjacent(infos)),
         "missing_names": float(missing_names),
         "missing_numbers": float(missing_numbers),
         "missing_weight": missing_weight / reading.heaviest,
@@ -266,19 +300,29 @@ def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored
         "novelty": len(content - view.known) / len(content) if content else 0.0,
         "position": math.log1p(first.in_paragraph),
         "paragraph_start": float(first.in_paragraph == 0),
-        "words": math.log1p(len(sequence)),
+        "words": math.log1p(sum(len(i.sequence) for i in infos)),
         "pair": float(len(unit.sentences) > 1),
         "anaphor": float(first.anaphor),
     }
     return Scored(unit, features, tuple(spans))
 
 
-def _pairs(forms: tuple[frozenset[str], ...], sequence: list[str]) -> float:
+def _adjacent(infos: list[SentenceInfo]) -> frozenset[tuple[str, str]]:
+    """Content stems side by side anywhere in the unit, across its sentence break too."""
+    if len(infos) == 1:
+        return infos[0].adjacent
+    out = set(infos[0].adjacent).union(*(i.adjacent for i in infos[1:]))
+    for a, b in itertools.pairwise(infos):
+        if a.content and b.content:
+            out.add((a.content[-1], b.content[0]))
+    return frozenset(out)
+
+
+def _pairs(forms: tuple[frozenset[str], ...], adjacent: frozenset[tuple[str, str]]) -> float:
     """Share of the question's adjacent term pairs that stand side by side in the unit."""
-    wanted = [(a, b) for a, b in zip(forms, forms[1:], strict=False) if a and b]
+    wanted = [(a, b) for a, b in itertools.pairwise(forms) if a and b]
     if not wanted:
         return 0.0
-    adjacent = set(zip(sequence, sequence[1:], strict=False))
     hits = sum(1 for a, b in wanted if any((x, y) in adjacent for x in a for y in b))
     return hits / len(wanted)
 
@@ -326,9 +370,9 @@ def _spans(view: _View, unit: Unit, infos: list[SentenceInfo], text: str) -> lis
             continue  # the question's own words are not its answer
         if (q.kinds == {nlp.DURATION}) != e.duration and e.label == "DATE":
             continue  # "how long" wants "two days"; "when" does not
-        if e.label in _NUMBER_LABELS and nlp.NUMBER in q.kinds:
-            if view.counted and not any(f & e.following for f in view.counted):
-                continue  # "how many members": the number must count a thing asked about
+        counts = not view.counted or any(f & e.following for f in view.counted)
+        if e.label in _NUMBER_LABELS and nlp.NUMBER in q.kinds and not counts:
+            continue  # "how many members": the number must count a thing asked about
         spans.append(Span(e.start, e.end, e.label))
     if nlp.PERSON in q.kinds:
         spans += _names_of_places(unit, entities, text)
@@ -353,12 +397,23 @@ def _names_of_places(unit: Unit, entities: list[Entity], text: str) -> list[Span
     return spans
 
 
-def _distance(span: Span, offset: int, text: str = "") -> int:
+class _Breaks:
+    """The offsets of a unit's clause breaks (comma, semicolon, colon, dash), in order."""
+
+    def __init__(self, offsets: list[int]) -> None:
+        self.offsets = offsets
+
+    def between(self, a: int, b: int) -> int:
+        return bisect.bisect_left(self.offsets, b) - bisect.bisect_left(self.offsets, a)
+
+
+def _distance(span: Span, offset: int, breaks: _Breaks | None = None) -> int:
     """Characters between a span and a word starting at offset (0 inside the span); each
     clause break (comma, semicolon, dash) between them counts as 50 more."""
-    gap = text[min(span.end, offset) : max(span.start, offset)] if text else ""
-    breaks = len(re.findall(r"[,;:—–]", gap))
-    return max(span.start - offset, offset - span.end, 0) + 50 * breaks
+    apart = max(span.start - offset, offset - span.end, 0)
+    if breaks is None or not apart:
+        return apart
+    return apart + 50 * breaks.between(min(span.end, offset), max(span.start, offset))
 
 
 def _names(q: Question, positions: list[list[int]]) -> list[list[int]]:
@@ -382,7 +437,7 @@ def _far(span: Span, names: list[list[int]]) -> bool:
 
 
 def _proximity(
-    span: Span, positions: list[list[int]], weights: list[float], text: str = ""
+    span: Span, positions: list[list[int]], weights: list[float], breaks: _Breaks | None = None
 ) -> float:
     """How close the question's words stand to a span (1: right beside it)."""
     total = got = 0.0
@@ -391,7 +446,7 @@ def _proximity(
         if not outside:
             total += weight if not offsets else 0.0
             continue
-        distance = min(_distance(span, o, text) for o in outside)
+        distance = min(_distance(span, o, breaks) for o in outside)
         got += weight * math.exp(-distance / 60)
         total += weight
     return got / total if total else 0.0
@@ -427,6 +482,8 @@ CONFIDENCE_FEATURES: dict[str, str] = {
     "terms": "log(1 + number of the question's terms)",
     "unknown": "salient terms of the question that no sentence of the index uses",
     "unknown_other": "other content words of the question (verbs...) that none uses",
+    "unknown_share": "weight share of the question's terms that no sentence uses",
+    "unknown_kind": "the question asks for a kind of thing and some salient term is unknown",
     "asks_kind": "the question asks for a kind of thing (person, date, place, number...)",
     "span_share": "the span model's softmax share for the best span of the unit",
     "span_score": "the span model's score of that span",
@@ -446,6 +503,24 @@ CONFIDENCE_FEATURES: dict[str, str] = {
 }  # fmt: skip
 
 
+CONFIDENCE_SIGNS: dict[str, int] = {
+    "score": 1, "margin": 1, "share": 1, "unknown": -1, "unknown_other": -1,
+    "unknown_share": -1, "unknown_kind": -1,
+    "span_share": 1, "span_score": 1, "span_kind": 1, "span_role": 1,
+    **{f"unit_{name}": sign for name, sign in UNIT_SIGNS.items()
+       if name in {"dense", "coverage", "coverage_exact", "coverage_near", "pairs", "run",
+                   "missing_names", "missing_numbers", "missing_weight", "missing_max",
+                   "missing_share", "proximity", "far_from_names", "relation",
+                   "negation_missing"}},
+    "unit_negation_extra": -1,
+}  # fmt: skip
+
+
+def signs(names: dict[str, str], declared: dict[str, int]) -> list[int]:
+    """The declared sign of each feature, in column order (0: free)."""
+    return [declared.get(name, 0) for name in names]
+
+
 def confidence_features(
     reading: Reading,
     units: list[Unit],
@@ -462,6 +537,11 @@ def confidence_features(
     runner_up = max((scores[i] for i in others), default=scores[best] - 5.0)
     shifted = np.exp(scores - scores.max())
     asked = question_class(reading.question)
+    unknown_weight = sum(
+        w
+        for t, f, w in zip(reading.question.terms, reading.forms, reading.weights, strict=True)
+        if t.salient and not f
+    )
     values = {
         "score": float(scores[best]),
         "margin": float(scores[best] - runner_up),
@@ -469,6 +549,8 @@ def confidence_features(
         "terms": math.log1p(len(reading.question.terms)),
         "unknown": float(reading.unknown),
         "unknown_other": float(reading.unknown_other),
+        "unknown_share": unknown_weight / (sum(reading.weights) or 1.0),
+        "unknown_kind": float(bool(reading.unknown and reading.question.kinds)),
         "asks_kind": float(bool(reading.question.kinds)),
         "span_share": span.probability if span else 0.0,
         "span_score": span.score if span else 0.0,

@@ -7,6 +7,7 @@ Built once per index build and shared by every question; it holds nothing about 
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -42,11 +43,15 @@ class SentenceInfo:
     stem_set: frozenset[str]
     sequence: tuple[str, ...]  # its stems in order
     content: tuple[str, ...]  # its stems less function words, in order
+    content_set: frozenset[str]
+    adjacent: frozenset[tuple[str, str]]  # pairs of content stems side by side
+    breaks: tuple[int, ...]  # offsets of its clause breaks: , ; : — –
     negated: bool
     anaphor: bool  # starts by pointing back: "It", "This session", "They"...
     before: tuple[int, ...]  # rows of up to three sentences before it in its paragraph
     in_paragraph: int  # sentences before it in its paragraph
     entities: tuple[Entity, ...]  # after the dateline, if the article has one
+
 
 _WORD_OR_CO = re.compile(r"(?:\b[Cc]o-\s*)?\w+")
 # "The day opened with X": X came first (only with "with": "who opened it" is not "first").
@@ -196,18 +201,24 @@ class Lexicon:
                 label = "FAC"  # "at Vigyan Bhawan": a place, whatever the tagger said
             entities.append(
                 Entity(
-                    a, b, label,
+                    a,
+                    b,
+                    label,
                     frozenset(st for st, _ in text_stems(text[a:b])),
                     frozenset(st for st, _ in text_stems(text[b : b + 40])),
                     bool(_DURATION.search(text[a:b])),
-                )  # fmt: skip
+                )
             )
         sentence = text[s.start : s.end]
+        content = tuple(st for st in sequence if st not in self._stop and len(st) > 2)
         return SentenceInfo(
             stems=tuple(stems),
             stem_set=frozenset(sequence),
             sequence=sequence,
-            content=tuple(st for st in sequence if st not in self._stop and len(st) > 2),
+            content=content,
+            content_set=frozenset(content),
+            adjacent=frozenset(itertools.pairwise(content)),
+            breaks=tuple(s.start + i for i, ch in enumerate(sentence) if ch in ",;:—–"),
             negated=bool(NEGATION.search(sentence)),
             anaphor=bool(_ANAPHOR.match(sentence)),
             before=tuple(before[-3:]),

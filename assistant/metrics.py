@@ -117,9 +117,7 @@ def compute(
     return metrics
 
 
-def calibration_error(
-    confidences: list[float], right: list[bool], bins: int = 10
-) -> float | None:
+def calibration_error(confidences: list[float], right: list[bool], bins: int = 10) -> float | None:
     """Expected calibration error: |confidence - share right| averaged over equal-width
     confidence bins, weighted by how many answers fall in each."""
     if not confidences:
@@ -152,9 +150,7 @@ def by_category(results: list[TurnResult]) -> dict[str, dict[str, float | None]]
         key: {
             "turns": float(len(rs)),
             "accuracy": _share(r.correct for r in rs),
-            "short_answer_accuracy": _share(
-                bool(r.short_ok) for r in rs if r.expected.answerable
-            ),
+            "short_answer_accuracy": _share(bool(r.short_ok) for r in rs if r.expected.answerable),
         }
         for key, rs in sorted(groups.items())
     }

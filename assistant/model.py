@@ -37,10 +37,10 @@ class Linear:
     def as_dict(self) -> dict[str, Any]:
         return {
             "features": list(self.names),
-            "mean": [float(x) for x in self.mean],
-            "scale": [float(x) for x in self.scale],
-            "coef": [float(x) for x in self.coef],
-            "intercept": float(self.intercept),
+            "mean": [_short(x) for x in self.mean],
+            "scale": [_short(x) for x in self.scale],
+            "coef": [_short(x) for x in self.coef],
+            "intercept": _short(self.intercept),
         }
 
     @classmethod
@@ -64,7 +64,7 @@ class Calibration:
         return float(np.interp(score, self.x, self.y))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"x": [float(v) for v in self.x], "y": [float(v) for v in self.y]}
+        return {"x": [_short(v) for v in self.x], "y": [_short(v) for v in self.y]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Calibration:
@@ -110,6 +110,11 @@ class EvidenceModel:
         )
 
 
+def _short(x: float) -> float:
+    """A float with 9 significant digits: enough for the model, and stable in a diff."""
+    return float(f"{float(x):.9g}")
+
+
 def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
@@ -141,7 +146,9 @@ def check_features(model: EvidenceModel, path: Path | None = None) -> None:
     from assistant.spans import SPAN_FEATURES
 
     for part, names in (
-        ("ranker", UNIT_FEATURES), ("confidence", CONFIDENCE_FEATURES), ("span", SPAN_FEATURES)
+        ("ranker", UNIT_FEATURES),
+        ("confidence", CONFIDENCE_FEATURES),
+        ("span", SPAN_FEATURES),
     ):
         if getattr(model, part).names != tuple(names):
             raise AssistantError(

@@ -265,7 +265,7 @@ def analyse(text: str) -> Question:
         several=several,
         focus=asked_about,
         role=role,
-        governor=stem(governor) if governor else "",
+        governor=stem(join_prefixes(governor)) if governor else "",
     )
 
 
@@ -293,8 +293,11 @@ def _change_number(previous: str, fragment: str) -> str:
     if not words <= {w.lower() for w in re.findall(r"[^\W\d]+", previous)}:
         return ""  # "And meeting 561?" must name only things the previous question named
     same_kind = _YEAR if _YEAR.fullmatch(new) else _NUMBER
-    old = [m for m in same_kind.finditer(previous) if not (same_kind is _NUMBER
-                                                           and _YEAR.fullmatch(m.group()))]
+    old = [
+        m
+        for m in same_kind.finditer(previous)
+        if not (same_kind is _NUMBER and _YEAR.fullmatch(m.group()))
+    ]
     if not old:
         return ""
     last = old[-1]

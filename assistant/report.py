@@ -225,8 +225,11 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
             f"- expected: {_expected(r)}",
             f"- got ({r['confidence']:.2f}): {r['answer']}",
             f"- short answer: {r.get('short_answer') or '(none)'}"
-            + ("" if r.get("short_correct") is None else
-               f" ({'right' if r['short_correct'] else 'wrong'})"),
+            + (
+                ""
+                if r.get("short_correct") is None
+                else f" ({'right' if r['short_correct'] else 'wrong'})"
+            ),
         ]
         if quote:
             lines.append(f"- evidence: {r['citations'][0]['article_id']}: “{quote}”")

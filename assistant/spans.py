@@ -10,6 +10,7 @@ the question uses, headed by the noun the question asks about ("which *branch*")
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import OrderedDict
@@ -45,6 +46,8 @@ SPAN_FEATURES: dict[str, str] = {
     "governor_asked": "the word the span hangs from is a word of the question",
     "same_governor": "the span hangs from the word the question's wh-phrase hangs from",
     "same_role": "... and in the same role (subject, object, object of a preposition)",
+    "under_governor": "the span stands in the clause of the word the wh-phrase hangs from",
+    "under_asked": "the span stands in the clause of a verb or role the question names",
     "tree_distance": "log(1 + dependency edges from the span to the nearest question word)",
     "tree_near": "closeness in the parse of the question's words (weighted by rarity)",
     "preposition_asked": "the preposition before the span is a word of the question",
@@ -66,6 +69,13 @@ SPAN_FEATURES: dict[str, str] = {
         for t in SPAN_TYPES
     },
 }
+
+SPAN_SIGNS: dict[str, int] = {
+    "in_question": -1, "all_known": -1, "near": 1, "gap": -1, "best_sentence": 1,
+    "focus_head": 1, "focus_governs": 1, "governor_asked": 1, "same_governor": 1,
+    "same_role": 1, "under_governor": 1, "under_asked": 1, "tree_distance": -1,
+    "tree_near": 1,
+}  # fmt: skip
 
 _STOP = frozenset(st for w in STOPWORDS for st, _ in text_stems(w))
 _PARSES: OrderedDict[tuple[str, int, int], Parse] = OrderedDict()
@@ -124,9 +134,14 @@ def parse_unit(index: Index, unit: Unit) -> Parse:
     base = unit.start
     tokens = tuple(
         Token(
-            base + t.idx, base + t.idx + len(t.text), t.pos_, t.dep_, t.head.i,
-            t.left_edge.i, t.right_edge.i,
-        )  # fmt: skip
+            base + t.idx,
+            base + t.idx + len(t.text),
+            t.pos_,
+            t.dep_,
+            t.head.i,
+            t.left_edge.i,
+            t.right_edge.i,
+        )
         for t in doc
     )
     parse = Parse(tokens, tuple((c.start, c.end) for c in doc.noun_chunks))
@@ -180,9 +195,14 @@ def span_candidates(index: Index, unit: Unit, parse: Parse) -> list[SpanCandidat
     chunks = list(parse.chunks)
     for first, last in chunks:
         add(first, last - 1, "NP")
-    for (a, b), (c, d) in zip(chunks, chunks[1:], strict=False):
+    for (a, b), (c, d) in itertools.pairwise(chunks):
         if c == b + 1 and b < len(tokens) and text[tokens[b].start : tokens[b].end] == "of":
             add(a, d - 1, "NP")  # "the southern parts of France"
+    for a, b in chunks:
+        head = _root(tokens, a, b - 1)
+        right = tokens[head].right
+        if b <= right < a + 10 and any(tokens[i].dep == "prep" for i in range(b, right + 1)):
+            add(a, right, "NP")  # "the need for closer coordination and information sharing"
     for i, t in enumerate(tokens):
         if t.pos == "NUM" and not any(c.first <= i <= c.last for c in found.values()):
             add(i, i, "CARDINAL")
@@ -207,6 +227,18 @@ def span_features(
     known = set().union(*forms) if forms else set()
     words = [p for s in unit.sentences for p in lexicon.sentence_stems(s.row)]
     stem_at = dict(((o, st) for st, o in words))
+    # spaCy splits "co-chaired" into co, -, chaired: a token inside a word reads as the word.
+    for t in tokens:
+        if t.start not in stem_at:
+            for back in range(1, 4):
+                o = t.start - back
+                if (
+                    o in stem_at
+                    and not text[o : t.start].isspace()
+                    and " " not in text[o : t.start]
+                ):
+                    stem_at[t.start] = stem_at[o]
+                    break
     weight_at: dict[int, float] = {}
     for st, o in words:
         for f, w in zip(forms, weights, strict=True):
@@ -225,6 +257,9 @@ def span_features(
         (f for t, f in zip(q.terms, forms, strict=True) if t.stem == q.governor), frozenset()
     ) | ({q.governor} if q.governor else set())
     distances = _tree_distances(tokens, {i: weight_at[tokens[i].start] for i in asked})
+    relation_forms = frozenset().union(
+        *(f for t, f in zip(q.terms, forms, strict=True) if t.relation)
+    ) if forms else frozenset()  # fmt: skip
     column = {n: i for i, n in enumerate(SPAN_FEATURES)}
     matrix = np.zeros((len(candidates), len(column)))
     length = max(1, unit.end - unit.start)
@@ -247,7 +282,11 @@ def span_features(
             governor = tokens[governor.head]
         governs = stem_at.get(governor.start, "") in governor_forms
         tree = [(d[c.root], w) for d, w in distances]
+        ancestors = _ancestors(tokens, c.root)
+        above = {stem_at.get(tokens[i].start, "") for i in ancestors}
         values = {
+            "under_governor": float(bool(above & governor_forms)),
+            "under_asked": float(bool(above & relation_forms)),
             "same_governor": float(governs),
             "same_role": float(governs and nlp.role_of(root.dep) == q.role),
             "tree_distance": math.log1p(min((d for d, _ in tree), default=12)),
@@ -283,6 +322,15 @@ def span_features(
             matrix[row, column[name]] = value
         matrix[row, column[f"{qclass}:{c.kind}"]] = 1.0
     return matrix
+
+
+def _ancestors(tokens: tuple[Token, ...], i: int) -> list[int]:
+    """The tokens a token hangs from, nearest first."""
+    out = []
+    while tokens[i].head != i and len(out) < len(tokens):
+        i = tokens[i].head
+        out.append(i)
+    return out
 
 
 def _tree_distances(

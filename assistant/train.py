@@ -41,7 +41,14 @@ from assistant.embeddings import LocalEmbeddings
 from assistant.errors import AssistantError
 from assistant.evaluate import EvalCase, load_questions, load_squad
 from assistant.evidence import Candidates, gather
-from assistant.features import CONFIDENCE_FEATURES, UNIT_FEATURES, confidence_features
+from assistant.features import (
+    CONFIDENCE_FEATURES,
+    CONFIDENCE_SIGNS,
+    UNIT_FEATURES,
+    UNIT_SIGNS,
+    confidence_features,
+    signs,
+)
 from assistant.index import Index, sync_index
 from assistant.lexicon import Lexicon
 from assistant.matching import holds_answer, short_correct
@@ -50,6 +57,7 @@ from assistant.question import analyse
 from assistant.retrieve import Retriever
 from assistant.spans import (
     SPAN_FEATURES,
+    SPAN_SIGNS,
     ShortAnswer,
     parse_unit,
     short_answer,
@@ -64,7 +72,7 @@ CONFIG = ROOT / "data" / "training.yaml"
 # questions would give more wrong answers than the refusals it avoids are worth.
 OPERATING_POINT = "refuse at least half of the unanswerable questions, out of fold"
 RANKER_L2 = 1.0
-CONFIDENCE_C = 1.0
+CONFIDENCE_L2 = 1.0
 SPAN_L2 = 3.0
 SET_WEIGHT = float(__import__("os").environ.get("SETW", "3"))
 Log = Callable[[str], None]
@@ -93,7 +101,22 @@ class Example:
     index: Index
     lexicon: Lexicon
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))  # out-of-fold ranker
-    weight: float = 1.0  # in the confidence fit: question sets count more than SQuAD's
+    weight: float = 1.0  # in the fits: question sets count more than SQuAD's
+    outside: bool = False  # from outside data (SQuAD): what the calibration is fitted on
+
+
+def same_model(shipped: Path, fresh: Path) -> str:
+    """ "" when two model files hold the same model (the training date aside), else what
+    differs first."""
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (shipped, fresh))
+    for data in (a, b):
+        data.get("info", {}).pop("trained", None)
+    if a == b:
+        return ""
+    for key in sorted(set(a) | set(b)):
+        if a.get(key) != b.get(key):
+            return f"{key!r} differs"
+    return "the files differ"
 
 
 def load_config(path: Path) -> list[TrainingSet]:
@@ -111,10 +134,14 @@ def load_config(path: Path) -> list[TrainingSet]:
         if not isinstance(item, dict) or not item.get("name"):
             raise AssistantError(f"{path}: set {i + 1} needs a 'name'")
         paths = {
-            k: (path.parent / item[k]).resolve() for k in ("corpus", "questions", "squad") if k in item
+            k: (path.parent / item[k]).resolve()
+            for k in ("corpus", "questions", "squad")
+            if k in item
         }
         if "squad" not in paths and not ("corpus" in paths and "questions" in paths):
-            raise AssistantError(f"{path}: set {item['name']!r} needs 'squad' or 'corpus' and 'questions'")
+            raise AssistantError(
+                f"{path}: set {item['name']!r} needs 'squad' or 'corpus' and 'questions'"
+            )
         for key, value in paths.items():
             if not value.exists():
                 raise AssistantError(f"{path}: set {item['name']!r}: {key} {value} does not exist")
@@ -143,7 +170,7 @@ def collect(
     turns = list(_turns(cases))
     vectors = embedder.encode([question for _, _, question in turns])
     examples = []
-    for (case, turn, question), vector in zip(turns, vectors, strict=True):
+    for (_, turn, question), vector in zip(turns, vectors, strict=True):
         q = analyse(question)
         found = gather(q, np.asarray(vector, dtype=np.float32), index, lexicon, retriever)
         labels = np.array([_holds(index, turn, u) for u in found.units], dtype=bool)
@@ -152,10 +179,19 @@ def collect(
             group = f"{training_set.name}:{turn.sources[0].split('/')[0]}"
         examples.append(
             Example(
-                training_set.name, group, question, turn.answerable, turn.answers,
-                turn.answers_all, found, labels, index, lexicon,
+                training_set.name,
+                group,
+                question,
+                turn.answerable,
+                turn.answers,
+                turn.answers_all,
+                found,
+                labels,
+                index,
+                lexicon,
                 weight=1.0 if training_set.squad is not None else SET_WEIGHT,
-            )  # fmt: skip
+                outside=training_set.squad is not None,
+            )
         )
     log(
         f"{training_set.name}: {len(examples)} questions, "
@@ -190,24 +226,43 @@ def _holds(index: Index, turn: Any, unit: Unit) -> bool:
 # Fitting
 
 
-def fit_listwise(matrices: list[np.ndarray], labels: list[np.ndarray], l2: float) -> Linear:
+def _bounds(signs: list[int] | None, n: int) -> list[tuple[float | None, float | None]]:
+    """L-BFGS-B bounds: a feature whose sign is known may only weigh in that direction."""
+    if signs is None:
+        return [(None, None)] * n
+    return [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
+
+
+def _standardised(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return (x - mean) / scale, mean, scale
+
+
+def fit_listwise(
+    matrices: list[np.ndarray],
+    labels: list[np.ndarray],
+    l2: float,
+    weights: list[float] | None = None,
+    signs: list[int] | None = None,
+) -> Linear:
     """A linear score that puts a right row first: maximises, per group of rows, the softmax
-    share of the right rows (L2-regularised, features standardised)."""
+    share of the right rows (L2-regularised, features standardised, groups weighted, each
+    weight kept to the sign its feature is declared with)."""
     from scipy.optimize import minimize
 
     keep = [i for i, y in enumerate(labels) if y.any() and len(y) > 1]
+    group_weight = np.array([(weights[i] if weights else 1.0) for i in keep])
     matrices = [matrices[i] for i in keep]
     labels = [labels[i] for i in keep]
-    stacked = np.vstack(matrices)
-    mean = stacked.mean(axis=0)
-    scale = stacked.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    x = (stacked - mean) / scale
+    x, mean, scale = _standardised(np.vstack(matrices))
     sizes = [len(m) for m in matrices]
     starts = np.cumsum([0, *sizes])[:-1]
     group = np.repeat(np.arange(len(sizes)), sizes)
     right = np.concatenate(labels)
-    n = len(sizes)
+    n = float(group_weight.sum())
+    row_weight = group_weight[group]
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         s = x @ w
@@ -216,25 +271,44 @@ def fit_listwise(matrices: list[np.ndarray], labels: list[np.ndarray], l2: float
         z = np.add.reduceat(e, starts)
         e_right = np.where(right, e, 0.0)
         z_right = np.add.reduceat(e_right, starts)
-        value = -np.sum(np.log(z_right) - np.log(z)) / n + l2 * (w @ w) / (2 * n)
-        gradient = x.T @ (e / z[group] - e_right / z_right[group]) / n + l2 * w / n
+        value = -np.sum(group_weight * (np.log(z_right) - np.log(z))) / n + l2 * (w @ w) / (2 * n)
+        residual = row_weight * (e / z[group] - e_right / z_right[group])
+        gradient = x.T @ residual / n + l2 * w / n
         return float(value), gradient
 
-    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B")
+    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B",
+                      bounds=_bounds(signs, x.shape[1]))  # fmt: skip
     return Linear(tuple(), mean, scale, result.x, 0.0)
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, c: float, weights: np.ndarray | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    weights: np.ndarray | None = None,
+    signs: list[int] | None = None,
 ) -> Linear:
-    """Logistic regression on standardised features."""
-    from sklearn.linear_model import LogisticRegression
+    """Weighted L2-regularised logistic regression on standardised features, each weight
+    kept to the sign its feature is declared with."""
+    from scipy.optimize import minimize
 
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    model = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y, sample_weight=weights)
-    return Linear(tuple(), mean, scale, model.coef_[0].copy(), float(model.intercept_[0]))
+    z, mean, scale = _standardised(x)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    target = y.astype(np.float64)
+    total = float(w.sum())
+
+    def loss(p: np.ndarray) -> tuple[float, np.ndarray]:
+        t = z @ p[1:] + p[0]
+        value = np.sum(w * (np.logaddexp(0.0, t) - target * t)) / total
+        value += l2 * (p[1:] @ p[1:]) / (2 * total)
+        residual = w * (1.0 / (1.0 + np.exp(-t)) - target)
+        gradient = np.concatenate([[residual.sum()], z.T @ residual]) / total
+        gradient[1:] += l2 * p[1:] / total
+        return float(value), gradient
+
+    bounds = [(None, None), *_bounds(signs, z.shape[1])]
+    result = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return Linear(tuple(), mean, scale, result.x[1:], float(result.x[0]))
 
 
 def fit_isotonic(
@@ -278,6 +352,7 @@ class Outcome:
     naive_score: float = 0.0
     naive_right: bool = False
     weight: float = 1.0
+    outside: bool = False
 
 
 def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = None,
@@ -315,17 +390,19 @@ def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = No
 def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outcome]]:
     """Out-of-fold predictions for every stage, then each stage fitted on all the data."""
     groups = sorted({e.group for e in examples})
+    unit_signs = signs(UNIT_FEATURES, UNIT_SIGNS)
     for g in groups:
         fitted = [e for e in examples if e.group != g]
         ranker = fit_listwise([e.found.matrix for e in fitted], [e.labels for e in fitted],
-                              RANKER_L2)  # fmt: skip
+                              RANKER_L2, [e.weight for e in fitted], unit_signs)  # fmt: skip
         for e in examples:
             if e.group == g:
                 e.scores = ranker.logits(e.found.matrix)
     ranker = _named(
-        fit_listwise([e.found.matrix for e in examples], [e.labels for e in examples], RANKER_L2),
+        fit_listwise([e.found.matrix for e in examples], [e.labels for e in examples], RANKER_L2,
+                     [e.weight for e in examples], unit_signs),
         list(UNIT_FEATURES),
-    )
+    )  # fmt: skip
     log(f"ranker: {len(groups)} folds")
 
     usable = [e for e in examples if len(e.labels)]
@@ -334,31 +411,45 @@ def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outc
     right = np.array([bool(e.labels[int(np.argmax(e.scores))]) for e in usable])
     weight = np.array([e.weight for e in usable])
     probability = np.zeros(len(usable))
+    confidence_signs = signs(CONFIDENCE_FEATURES, CONFIDENCE_SIGNS)
     for g in groups:
         held = np.array([e.group == g for e in usable])
         if held.any():
-            fitted = fit_logistic(rows[~held], right[~held], CONFIDENCE_C, weight[~held])
+            fitted = fit_logistic(rows[~held], right[~held], CONFIDENCE_L2, weight[~held],
+                                  confidence_signs)  # fmt: skip
             probability[held] = _sigmoid(fitted.logits(rows[held]))
-    confidence = _named(fit_logistic(rows, right, CONFIDENCE_C, weight), list(CONFIDENCE_FEATURES))
-    calibration = fit_isotonic(probability, right, weight)
+    confidence = _named(
+        fit_logistic(rows, right, CONFIDENCE_L2, weight, confidence_signs),
+        list(CONFIDENCE_FEATURES),
+    )
+    # The calibration is fitted on the outside data alone (SQuAD, when the config has it):
+    # there a confidence of 0.8 means 8 in 10 right. On the project's own kind of questions,
+    # which are easier to refuse, answers are right more often than their confidence says.
+    outside = np.array([e.outside for e in usable]) if any(e.outside for e in usable) else None
+    calibration = (
+        fit_isotonic(probability[outside], right[outside])
+        if outside is not None
+        else fit_isotonic(probability, right)
+    )
     outcomes = []
     for e, p, r, s in zip(usable, probability, right, shorts, strict=True):
         unit = e.found.units[int(np.argmax(e.scores))]
-        o = Outcome(e.set, e.group, e.answerable, float(p), right=bool(r), weight=e.weight)
+        o = Outcome(e.set, e.group, e.answerable, float(p), right=bool(r), weight=e.weight,
+                    outside=e.outside)  # fmt: skip
         o.words = len(e.index.text(unit.article_id)[unit.start : unit.end].split())
         if s is not None:
             o.short, o.short_share = s.text, s.probability
             o.short_right = e.answerable and short_correct(s.text, e.answers, e.answers_all)
         _naive(e, o)
         outcomes.append(o)
-    outcomes += [Outcome(e.set, e.group, e.answerable, 0.0, weight=e.weight)
+    outcomes += [Outcome(e.set, e.group, e.answerable, 0.0, weight=e.weight, outside=e.outside)
                  for e in examples if not len(e.labels)]  # fmt: skip
     for g in groups:
         # Calibration and threshold for a group's questions come from the other groups only.
         others = [o for o in outcomes if o.group != g]
-        calibrated = fit_isotonic(np.array([o.probability for o in others]),
-                                  np.array([o.right for o in others]),
-                                  np.array([o.weight for o in others]))  # fmt: skip
+        fitting = [o for o in others if o.outside] or others
+        calibrated = fit_isotonic(np.array([o.probability for o in fitting]),
+                                  np.array([o.right for o in fitting]))  # fmt: skip
         threshold = choose_threshold(
             [calibrated(o.probability) for o in others], [o.answerable for o in others]
         )
@@ -396,7 +487,8 @@ def _fit_spans(
 ) -> tuple[Linear, list[ShortAnswer | None]]:
     """The span model, and each example's out-of-fold short answer in its chosen unit."""
     names = list(SPAN_FEATURES)
-    data: list[tuple[str, np.ndarray, np.ndarray]] = []
+    span_signs = signs(SPAN_FEATURES, SPAN_SIGNS)
+    data: list[tuple[str, np.ndarray, np.ndarray, float]] = []
     for e in examples:
         if not e.answerable or not e.labels.any():
             continue
@@ -416,12 +508,12 @@ def _fit_spans(
         reading = e.found.reading
         matrix = span_features(reading.question, reading.forms, reading.weights, e.index,
                                e.lexicon, unit, parse, candidates)  # fmt: skip
-        data.append((e.group, matrix, labels))
+        data.append((e.group, matrix, labels, e.weight))
     shorts: list[ShortAnswer | None] = [None] * len(examples)
     for g in groups:
         fitted = _named(
-            fit_listwise([m for grp, m, _ in data if grp != g],
-                         [y for grp, _, y in data if grp != g], SPAN_L2),
+            fit_listwise([d[1] for d in data if d[0] != g], [d[2] for d in data if d[0] != g],
+                         SPAN_L2, [d[3] for d in data if d[0] != g], span_signs),
             names,
         )  # fmt: skip
         for i, e in enumerate(examples):
@@ -430,7 +522,12 @@ def _fit_spans(
                 reading = e.found.reading
                 shorts[i] = short_answer(fitted, reading.question, reading.forms,
                                          reading.weights, e.index, e.lexicon, unit)  # fmt: skip
-    span = _named(fit_listwise([m for _, m, _ in data], [y for _, _, y in data], SPAN_L2), names)
+    span = _named(
+        fit_listwise(
+            [d[1] for d in data], [d[2] for d in data], SPAN_L2, [d[3] for d in data], span_signs
+        ),
+        names,
+    )
     log(f"spans: fitted on {len(data)} units")
     return span, shorts
 
@@ -525,11 +622,12 @@ def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
             ),
             "evidence_no_refusal": share(answerable, lambda o: o.right),
             "naive_evidence": share(
-                answerable, lambda o: o.naive_right and o.naive_score >= naive_cut
+                answerable, lambda o, cut=naive_cut: o.naive_right and o.naive_score >= cut
             ),
             "naive_no_refusal": share(answerable, lambda o: o.naive_right),
             "median_words": float(np.median([o.words for o in answered])) if answered else 0.0,
         }
+        out[name] = {k: round(v, 4) if isinstance(v, float) else v for k, v in out[name].items()}
     return out
 
 

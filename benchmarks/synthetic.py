@@ -46,7 +46,7 @@ def write_reports(folder: Path, count: int, seed: int = 11) -> list[dict[str, st
         }
         facts.append(fact)
         text = (
-            f"---\ntitle: \"Report of meeting {meeting}\"\ndate: {fact['date']}\n---\n\n"
+            f'---\ntitle: "Report of meeting {meeting}"\ndate: {fact["date"]}\n---\n\n'
             f"Meeting {meeting} of the regional enforcement network was held in {fact['city']}, "
             f"with delegations from {fact['countries']} countries.\n\n"
             f"Meeting {meeting} was chaired by {fact['chair']}. The main session dealt with "

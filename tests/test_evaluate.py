@@ -8,8 +8,8 @@ from assistant.answer import Answerer
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.evaluate import load_questions, load_squad, run_cases
-from assistant.matching import contains, normalise
 from assistant.index import Index, sync_index
+from assistant.matching import contains, normalise
 
 from .conftest import DATA, ROOT
 
@@ -69,4 +69,5 @@ def test_squad_file_becomes_a_corpus_and_cases(tmp_path: Path, embedder) -> None
     by_id = {r.case_id: r for r in report.results}
     assert by_id["hf-1"].correct and "Elena Borg" in by_id["hf-1"].answer.text
     assert by_id["hf-4"].correct
-    assert by_id["hf-3"].answer.refused and by_id["hf-5"].answer.refused
+    assert by_id["hf-3"].answer.refused  # a budget no paragraph mentions
+    assert by_id["hf-5"].answer.confidence < by_id["hf-1"].answer.confidence

@@ -1,0 +1,74 @@
+"""The model file: JSON in and out, no pickle, clear errors when it is damaged or stale."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.errors import AssistantError
+from assistant.features import CONFIDENCE_FEATURES, UNIT_FEATURES
+from assistant.model import MODEL_PATH, Calibration, EvidenceModel, Linear, load_model, save_model
+from assistant.spans import SPAN_FEATURES
+
+
+def test_the_shipped_model_loads_and_weighs_the_features_the_code_computes() -> None:
+    model = load_model()
+    assert model.ranker.names == tuple(UNIT_FEATURES)
+    assert model.confidence.names == tuple(CONFIDENCE_FEATURES)
+    assert model.span.names == tuple(SPAN_FEATURES)
+    assert 0.0 < model.threshold < 1.0
+    # The calibration is a monotone map into [0, 1].
+    assert np.all(np.diff(model.calibration.y) >= 0)
+    assert model.calibration.y[0] >= 0.0 and model.calibration.y[-1] <= 1.0
+    text = MODEL_PATH.read_text(encoding="utf-8")
+    assert json.loads(text)["info"]["out_of_fold"]  # the training report's figures ride along
+
+
+def test_linear_scores_standardised_features() -> None:
+    linear = Linear(("a", "b"), np.array([1.0, 0.0]), np.array([2.0, 1.0]), np.array([1.0, -1.0]),
+                    0.5)  # fmt: skip
+    scores = linear.logits(np.array([[3.0, 1.0], [1.0, 0.0]]))
+    assert scores.tolist() == [0.5, 0.5]  # (3-1)/2*1 - 1 + .5 ; 0 - 0 + .5
+    assert linear.logits(np.zeros((0, 2))).shape == (0,)
+
+
+def test_calibration_interpolates_and_clips() -> None:
+    calibration = Calibration(np.array([0.0, 0.5, 1.0]), np.array([0.1, 0.4, 0.9]))
+    assert calibration(0.25) == pytest.approx(0.25)
+    assert calibration(-3.0) == pytest.approx(0.1) and calibration(7.0) == pytest.approx(0.9)
+    with pytest.raises(ValueError):
+        Calibration.from_dict({"x": [1.0, 0.0], "y": [0.1, 0.2]})
+
+
+def test_round_trip_through_json(tmp_path: Path) -> None:
+    model = load_model()
+    path = tmp_path / "model.json"
+    save_model(model, path)
+    again = load_model(path)
+    assert again.as_dict() == model.as_dict()
+    assert path.read_text(encoding="utf-8").lstrip().startswith("{")  # plain JSON, not pickle
+
+
+def test_damaged_or_stale_model_files_name_the_fix(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"ranker": ', encoding="utf-8")
+    with pytest.raises(AssistantError, match="assistant train"):
+        load_model(broken)
+    stale = load_model().as_dict()
+    stale["ranker"]["features"][0] = "a_feature_this_code_does_not_compute"
+    path = tmp_path / "stale.json"
+    path.write_text(json.dumps(stale), encoding="utf-8")
+    with pytest.raises(AssistantError, match="other ranker features"):
+        load_model(path)
+    with pytest.raises(AssistantError, match="cannot read"):
+        load_model(tmp_path / "missing.json")
+
+
+def test_model_dict_rejects_mismatched_lengths() -> None:
+    data = load_model().as_dict()
+    data["span"]["coef"] = data["span"]["coef"][:-1]
+    with pytest.raises(ValueError):
+        EvidenceModel.from_dict(data)

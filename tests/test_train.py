@@ -1,0 +1,137 @@
+"""`assistant train` on a small configuration: deterministic, calibrated, out of fold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.model import Linear, load_model
+from assistant.train import (
+    Outcome,
+    calibration_error,
+    choose_threshold,
+    fit_isotonic,
+    fit_listwise,
+    load_config,
+    summarise,
+    train,
+)
+
+from .conftest import DATA, ROOT
+
+
+def small_config(folder: Path) -> Path:
+    """Two small question sets and a two-paragraph SQuAD file: every kind of set."""
+    extra = ROOT / "tests" / "data" / "extra"
+    config = folder / "training.yaml"
+    config.write_text(
+        "sets:\n"
+        f"  - {{name: mini, squad: {DATA / 'squad-mini.json'}}}\n"
+        f"  - {{name: coastal, corpus: {extra / 'coastal'}, "
+        f"questions: {extra / 'coastal-questions.yaml'}}}\n"
+        f"  - {{name: amr, corpus: {extra / 'amr'}, questions: {extra / 'amr-questions.yaml'}}}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path, Path]:
+    """The small configuration trained twice, each time from scratch."""
+    root = tmp_path_factory.mktemp("train")
+    config = small_config(root)
+    first, second = root / "first.json", root / "second.json"
+    train(config, first, root / "work-1", log=lambda _: None)
+    train(config, second, root / "work-2", log=lambda _: None)
+    return first, second
+
+
+def test_training_is_deterministic_and_writes_its_report(trained: tuple[Path, Path]) -> None:
+    first, _ = trained
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in trained)
+    a["info"].pop("trained"), b["info"].pop("trained")
+    assert a == b
+    report = (first.parent / "training-report.md").read_text(encoding="utf-8")
+    assert "out of fold" in report and "| coastal |" in report
+    assert (first.parent / "tradeoff.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_trained_model_loads_and_reports_out_of_fold_figures(
+    trained: tuple[Path, Path],
+) -> None:
+    model = load_model(trained[0])
+    figures = model.info["out_of_fold"]
+    assert set(figures) == {"mini", "coastal", "amr"}
+    for f in figures.values():
+        assert 0.0 <= f["evidence"] <= f["evidence_no_refusal"] <= 1.0
+        assert 0.0 <= f["short_answer"] <= 1.0
+    # Question sets this small still teach the ranker to find most answers.
+    assert figures["coastal"]["evidence_no_refusal"] >= 0.6
+
+
+def test_listwise_fit_puts_the_right_row_first() -> None:
+    rng = np.random.default_rng(0)
+    matrices, labels = [], []
+    for _ in range(60):
+        x = rng.normal(size=(8, 3))
+        y = np.zeros(8, dtype=bool)
+        y[int(np.argmax(x[:, 0] - x[:, 1]))] = True  # the right row: high a, low b
+        matrices.append(x)
+        labels.append(y)
+    model = fit_listwise(matrices, labels, l2=1.0)
+    assert isinstance(model, Linear) and model.coef[0] > 0 > model.coef[1]
+    right = [
+        bool(y[int(np.argmax(model.logits(x)))]) for x, y in zip(matrices, labels, strict=True)
+    ]
+    assert sum(right) / len(right) > 0.9
+
+
+def test_isotonic_calibration_is_monotone_and_honest() -> None:
+    rng = np.random.default_rng(1)
+    scores = rng.uniform(size=4000)
+    right = rng.uniform(size=4000) < scores**2  # the score overstates how often it is right
+    calibration = fit_isotonic(scores, right)
+    mapped = np.array([calibration(s) for s in scores])
+    assert np.all(np.diff(calibration.y) >= 0)
+    assert calibration_error(list(mapped), list(right)) < 0.03
+    assert calibration_error(list(scores), list(right)) > 0.1
+
+
+def test_threshold_refuses_half_of_the_unanswerable() -> None:
+    confidences = [0.1, 0.2, 0.3, 0.4, 0.9, 0.8]
+    answerable = [False, False, False, False, True, True]
+    threshold = choose_threshold(confidences, answerable)
+    refused = [c < threshold for c, a in zip(confidences, answerable, strict=True) if not a]
+    assert sum(refused) / len(refused) >= 0.5
+    assert all(c >= threshold for c, a in zip(confidences, answerable, strict=True) if a)
+
+
+def test_summary_counts_both_accuracies_at_the_held_out_threshold() -> None:
+    outcomes = [
+        Outcome("s", "g", True, 0.9, confidence=0.9, threshold=0.5, right=True, short_right=True),
+        Outcome("s", "g", True, 0.9, confidence=0.9, threshold=0.5, right=True),
+        Outcome("s", "g", True, 0.2, confidence=0.2, threshold=0.5, right=True, short_right=True),
+        Outcome("s", "g", False, 0.3, confidence=0.3, threshold=0.5),
+        Outcome("s", "g", False, 0.7, confidence=0.7, threshold=0.5),
+    ]
+    f = summarise(outcomes)["s"]
+    assert f["evidence"] == pytest.approx(2 / 3, abs=1e-3)  # the third was right but refused
+    assert f["short_answer"] == pytest.approx(1 / 3, abs=1e-3)
+    assert f["refused_unanswerable"] == pytest.approx(0.5)
+    assert f["evidence_no_refusal"] == pytest.approx(1.0)
+
+
+def test_config_errors_name_the_set(tmp_path: Path) -> None:
+    from assistant.errors import AssistantError
+
+    config = tmp_path / "bad.yaml"
+    config.write_text("sets:\n  - {name: x, corpus: nowhere, questions: nothing.yaml}\n")
+    with pytest.raises(AssistantError, match=r"set 'x'.*does not exist"):
+        load_config(config)
+    config.write_text("sets:\n  - {name: y}\n")
+    with pytest.raises(AssistantError, match="set 'y' needs"):
+        load_config(config)
+    assert next(s.name for s in load_config(ROOT / "data" / "training.yaml")) == "squad-fit"
