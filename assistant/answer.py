@@ -44,7 +44,7 @@ class Answerer:
     ) -> None:
         self.index = index
         self.retriever = retriever or Retriever(index)
-        self.model = model or load_model()
+        self.model = model or load_model(index.settings.evidence_model)
         self.threshold = self.model.threshold if threshold is None else threshold
         self._lexicon: Lexicon | None = None
         self._lexicon_lock = threading.Lock()

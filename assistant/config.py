@@ -25,3 +25,6 @@ class Settings(BaseSettings):
     auth: str = Field("", description="USER:PASSWORD to require a login on the web page.")
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest file the page accepts.")
     queue_size: int = Field(32, ge=1, description="Requests waiting beyond this are refused.")
+    evidence_model: Path | None = Field(
+        None, description="Evidence model file (default: the one shipped in the package)."
+    )

@@ -65,10 +65,12 @@ def main() -> None:
         "|---|---|",
         *[f"| {k} | {statistics.median(v):.2f} |" for k, v in parts.items() if k != "total"],
         "",
-        "Question set `corpus/questions.yaml`:",
+        "Question set `corpus/questions.yaml` (training data of the shipped model: these are "
+        "**training figures**; the out-of-fold ones are in assistant/models/training-report.md):",
         "",
-        f"- answerable answered correctly: {metrics['answerable_accuracy']:.1%} "
-        f"({metrics['false_refusals']:.0f} refused although answerable)",
+        f"- answerable, evidence right: {metrics['evidence_accuracy']:.1%}, short answer right: "
+        f"{metrics['short_answer_accuracy']:.1%} ({metrics['false_refusals']:.0f} refused "
+        "although answerable)",
         f"- unanswerable refused: {metrics['refusal_recall']:.1%}",
         f"- citations naming an expected source: {metrics['citation_accuracy']:.1%}",
         f"- median answer length: {metrics['median_answer_words']:.0f} words",
