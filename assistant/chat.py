@@ -297,6 +297,8 @@ def metrics_rows(metrics: dict[str, Any]) -> list[list[str]]:
             shown = f"{value:g}"
         elif key.endswith("_ms"):
             shown = f"{value:.0f} ms"
+        elif key == "calibration_error":
+            shown = f"{value:.3f}"
         else:
             shown = f"{value:.1%}"
         rows.append([key.replace("_", " "), shown])

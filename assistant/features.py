@@ -238,9 +238,7 @@ def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored
     for a in inside:
         run = run + 1 if a else 0
         longest = max(longest, run)
-    relation = [
-        (a, bool(f)) for fl, f, a in zip(view.flags, forms, inside, strict=True) if fl[4]
-    ]
+    relation = [(a, bool(f)) for fl, f, a in zip(view.flags, forms, inside, strict=True) if fl[4]]
     negated = any(i.negated for i in infos)
     text = index.text(unit.article_id)
     spans = _spans(view, unit, infos, text)

@@ -143,7 +143,44 @@ def plots(rows: list[dict[str, Any]], categories: dict, threshold: float, out: P
     ax.set_ylabel("share correct")
     ax.set_title("Reliability")
     save(fig, "reliability.png")
+
+    points = tradeoff(rows)
+    if points:
+        fig, ax = plt.subplots(figsize=(4.6, 4.2))
+        ax.plot([p[0] for p in points], [p[1] for p in points], color="#4c78a8")
+        answered = [r for r in rows if r["expected"]["answerable"]]
+        unanswerable = [r for r in rows if not r["expected"]["answerable"]]
+        here = (
+            sum(r["refused"] for r in unanswerable) / len(unanswerable),
+            sum(r["correct"] for r in answered) / len(answered),
+        )
+        ax.plot([here[0]], [here[1]], "o", color="black", label="at the threshold")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("unanswerable turns refused")
+        ax.set_ylabel("answerable turns right")
+        ax.set_title("Trade-off as the threshold moves")
+        ax.legend(fontsize=8)
+        save(fig, "tradeoff.png")
     return names
+
+
+def tradeoff(rows: list[dict[str, Any]]) -> list[tuple[float, float]]:
+    """(share of unanswerable turns refused, share of answerable turns right) for every
+    threshold: a turn is answered when its confidence reaches it. Exact for thresholds above
+    the one the run used; below it, turns the run refused count as wrong. Empty unless the
+    run has both kinds of turns."""
+    answerable = [r for r in rows if r["expected"]["answerable"]]
+    unanswerable = [r for r in rows if not r["expected"]["answerable"]]
+    if not answerable or not unanswerable:
+        return []
+    right = [r for r in answerable if r["correct"]]
+    points = []
+    for t in sorted({0.0, *(r["confidence"] for r in rows), 1.01}):
+        refused = sum(r["confidence"] < t for r in unanswerable) / len(unanswerable)
+        kept = sum(r["confidence"] >= t for r in right) / len(answerable)
+        points.append((refused, kept))
+    return points
 
 
 def _fmt(value: Any) -> str:

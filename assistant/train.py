@@ -74,7 +74,7 @@ OPERATING_POINT = "refuse at least half of the unanswerable questions, out of fo
 RANKER_L2 = 1.0
 CONFIDENCE_L2 = 1.0
 SPAN_L2 = 3.0
-SET_WEIGHT = float(__import__("os").environ.get("SETW", "3"))
+SET_WEIGHT = 3.0
 Log = Callable[[str], None]
 
 

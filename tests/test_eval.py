@@ -97,12 +97,19 @@ def test_eval_writes_report_json_and_plots_and_gates(
     row = data["cases"][3]
     assert row["rewritten_question"].endswith("the session on pharmaceutical drugs?")
     assert row["correct"] and row["reason"] == "" and row["citations"][0]["quote"]
+    assert "Bangladesh" in row["short_answer"] and row["short_correct"]
+    assert data["cases"][1]["short_answer"] == "" and data["cases"][1]["short_correct"] is None
     assert data["metrics"]["quote_faithfulness"] == 1.0
+    assert data["metrics"]["evidence_accuracy"] == 1.0
+    assert data["metrics"]["short_answer_accuracy"] == 1.0
+    assert "evidence right 100.0%, short answer right 100.0%" in first.stdout
     for name in ("report.md", "report.html", "results.json"):
         assert (reports / "a" / name).is_file()
     pngs = sorted((reports / "a").glob("*.png"))
-    assert len(pngs) == 4 and all(p.read_bytes().startswith(PNG) for p in pngs)
-    assert (reports / "a" / "report.html").read_text().count("data:image/png;base64,") == 4
+    assert len(pngs) == 5 and all(p.read_bytes().startswith(PNG) for p in pngs)
+    assert (reports / "a" / "report.html").read_text().count("data:image/png;base64,") == 5
+    report_md = (reports / "a" / "report.md").read_text()
+    assert "evidence right **100.0%**" in report_md and "short answer" in report_md
 
     # The same cases with a wrong expectation: the diff names the case that broke, the gate
     # fails, and the baselines stand beside the assistant.
