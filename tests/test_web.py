@@ -244,7 +244,7 @@ def test_evaluation_runs_an_uploaded_question_set(client, tmp_path: Path) -> Non
     assert "2 turns from questions.yaml" in summary and "accuracy 100.0%" in summary
     assert "evidence right 100.0%" in summary and "short answer right 100.0%" in summary
     assert ["accuracy", "100.0%"] in metrics["data"] and not failing["data"]
-    assert ["short_answer_accuracy", "100.0%"] in metrics["data"]
+    assert ["short answer accuracy", "100.0%"] in metrics["data"]
     assert len(plots) == 5  # with the trade-off: the set has turns to answer and to refuse
     with zipfile.ZipFile(archive) as z:
         assert {"report.html", "report.md", "results.json"} <= set(z.namelist())
