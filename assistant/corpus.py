@@ -228,6 +228,10 @@ def _paragraphs(body: str) -> list[str]:
     return out
 
 
+def _title_from_name(path: Path) -> str:
+    return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.stem
+
+
 def _from_text(text: str, path: Path) -> tuple[str, str, str, list[str]]:
     meta, body = _split_front_matter(text)
     try:
@@ -239,7 +243,10 @@ def _from_text(text: str, path: Path) -> tuple[str, str, str, list[str]]:
     if not title and paragraphs:
         # Without a title in front matter the first line is the headline.
         title = _paragraphs(body.strip().split("\n", 1)[0])[0]
-        if paragraphs[0] == title:
+        if paragraphs[0] == title and len(paragraphs) == 1:
+            # one paragraph and nothing else: it is the text; the title comes from the name
+            title = _title_from_name(path)
+        elif paragraphs[0] == title:
             paragraphs = paragraphs[1:]
         elif paragraphs[0].startswith(title):
             paragraphs[0] = paragraphs[0][len(title) :].strip()
@@ -324,6 +331,7 @@ def article_id_for(path: Path, corpus_dir: Path) -> str:
 def load_corpus(corpus_dir: Path, max_bytes: int) -> tuple[list[Article], list[Skipped]]:
     """Load every article under corpus_dir; unusable files come back as Skipped with a reason."""
     articles: dict[str, Article] = {}
+    texts: dict[str, Article] = {}  # by normalised text: a copy of an article is reported
     skipped: list[Skipped] = []
     for path in iter_corpus_files(corpus_dir):
         shown = str(path)
@@ -340,7 +348,18 @@ def load_corpus(corpus_dir: Path, max_bytes: int) -> tuple[list[Article], list[S
             skipped.append(Skipped(shown, reason))
             continue
         try:
-            articles[article_id] = load_article(path, article_id, max_bytes)
+            article = load_article(path, article_id, max_bytes)
         except ValueError as exc:
             skipped.append(Skipped(shown, str(exc)))
+            continue
+        same = texts.get(_text_key(article.text))
+        if same is not None:
+            skipped.append(Skipped(shown, f"duplicate: the same text as {same.path}"))
+            continue
+        texts[_text_key(article.text)] = article
+        articles[article_id] = article
     return list(articles.values()), skipped
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()

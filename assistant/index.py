@@ -105,7 +105,10 @@ def sync_index(
     with store.no_lock() if dry_run else store.writer_lock(index_dir, settings.lock_wait):
         current = store.current_build(index_dir)
         if current is not None and not rebuild:
-            manifest = store.read_manifest(current)
+            try:
+                manifest = store.read_manifest(current)
+            except (OSError, ValueError) as exc:
+                raise _damaged(index_dir, exc) from None
             _check_settings(index_dir, manifest["settings"], wanted)
             build = current
         else:
@@ -131,9 +134,21 @@ def sync_index(
         new_chunks = _annotated_chunks(changed, settings.chunk_size, processes)
         gone = [i for i in old if i not in by_id or i in changed_ids]
         old_rows = _sentence_rows(manifest)
-        old_vectors = _load_sentence_vectors(build, manifest)
+        try:
+            old_vectors = _load_sentence_vectors(build, manifest)
+        except (OSError, ValueError) as exc:
+            raise _damaged(index_dir, exc) from None
         chunk_vectors, sentence_vectors = _embed(changed, new_chunks, embedder, progress)
-        _write_chroma(build, wanted, gone, new_chunks, by_id, chunk_vectors)
+        expected = {
+            c["id"]
+            for article_id, chunks in manifest["chunks"].items()
+            if article_id not in changed_ids and article_id in by_id
+            for c in chunks
+        } | {c.id for chunks in new_chunks.values() for c in chunks}
+        try:
+            _write_chroma(build, wanted, gone, new_chunks, by_id, chunk_vectors, expected)
+        except Exception as exc:  # Chroma's own errors: a damaged store
+            raise _damaged(index_dir, exc) from None
 
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         for article_id in gone:
@@ -280,11 +295,16 @@ def _write_chroma(
     new_chunks: dict[str, list[Chunk]],
     articles: dict[str, Article],
     vectors: np.ndarray,
+    expected: set[str],
 ) -> None:
     flat = [c for chunks in new_chunks.values() for c in chunks]
     collection = _collection(_chroma_client(build / "chroma"), meta)
     for article_id in gone:
         collection.delete(where={"article_id": article_id})
+    # Chunks an interrupted sync wrote for articles that have since gone: not in any manifest.
+    orphans = [i for i in collection.get(include=[])["ids"] if i not in expected]
+    for i in range(0, len(orphans), 2000):
+        collection.delete(ids=orphans[i : i + 2000])
     batch = 2000
     for i in range(0, len(flat), batch):
         part = flat[i : i + batch]
@@ -370,7 +390,11 @@ class Index:
             )
         keywords = KeywordIndex.load(build / f"bm25-{manifest['generation']}")
         if build != self.build:
-            self._collection = _collection(_chroma_client(build / "chroma"), manifest["settings"])
+            try:
+                client = _chroma_client(build / "chroma")
+                self._collection = _collection(client, manifest["settings"])
+            except Exception as exc:  # Chroma's own errors: a damaged or foreign store
+                raise _damaged(index_dir, exc) from None
         self._chunks, self._sentences, self._vectors = chunks, sentences, vectors
         self._by_row = [s for article_sentences in sentences.values() for s in article_sentences]
         self._keywords, self.build, self._manifest, self._stamp = keywords, build, manifest, stamp
@@ -419,12 +443,15 @@ class Index:
         """Up to k (chunk id, cosine similarity) pairs, best first."""
         if self._collection is None or not self._chunks:
             return []
-        result = self._collection.query(
-            query_embeddings=[vector],
-            n_results=min(k, len(self._chunks)),
-            where=where or None,
-            include=["distances"],
-        )
+        try:
+            result = self._collection.query(
+                query_embeddings=[vector],
+                n_results=min(k, len(self._chunks)),
+                where=where or None,
+                include=["distances"],
+            )
+        except Exception as exc:  # Chroma's own errors: a damaged store
+            raise _damaged(self.settings.index_dir, exc) from None
         pairs = zip(result["ids"][0], result["distances"][0], strict=True)
         # Chunks Chroma holds beyond the manifest belong to an unfinished sync: not answers yet.
         return [(i, 1.0 - float(d)) for i, d in pairs if i in self._chunks]
@@ -434,6 +461,13 @@ class Index:
         if self._keywords is None:
             return []
         return [(i, s) for i, s in self._keywords.search(query, k) if i in self._chunks]
+
+
+def _damaged(index_dir: Path, exc: BaseException) -> AssistantError:
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return AssistantError(
+        f"the index in {index_dir} is damaged ({reason}): run `assistant index --rebuild`"
+    )
 
 
 def open_index(settings: Settings, embedder: LocalEmbeddings) -> Index:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,32 @@ def answerer(sample_settings: Settings, embedder: LocalEmbeddings):
     from assistant.index import Index
 
     return Answerer(Index(sample_settings, embedder))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_sample(
+    root: Path, embedder: LocalEmbeddings, title: str, body: str, *, warm: bool = False,
+    **overrides: object,
+) -> Iterator[Settings]:  # fmt: skip
+    """The sample corpus plus one hostile article, indexed and served on a free port."""
+    from assistant.chat import build_app, launch
+    from assistant.index import sync_index
+
+    shutil.copytree(ROOT / "corpus", root / "corpus")
+    write_article(root / "corpus", "hostile.md", title, "2020-03-01", body)
+    settings = Settings(
+        corpus_dir=root / "corpus", index_dir=root / "index", port=free_port(), **overrides
+    )
+    sync_index(settings, embedder)
+    app = build_app(settings, embedder, warm=warm)
+    launch(app, settings, block=False)
+    try:
+        yield settings
+    finally:
+        app.close()

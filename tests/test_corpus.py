@@ -196,3 +196,29 @@ def test_content_hash_changes_with_content_only(tmp_path: Path) -> None:
 def test_missing_corpus_folder(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "nope", LIMIT)
+
+
+def test_a_one_paragraph_note_keeps_its_text_and_takes_the_title_from_its_name(
+    tmp_path: Path,
+) -> None:
+    note = tmp_path / "short_note.txt"
+    note.write_bytes("Le délégué a présenté le rapport de la session à Genève.".encode("latin-1"))
+    article = load_article(note, "short_note", 10_000)
+    assert article.text == "Le délégué a présenté le rapport de la session à Genève."
+    assert article.title == "Short note"
+
+
+def test_an_article_with_the_same_text_as_another_is_reported_as_a_duplicate(
+    tmp_path: Path,
+) -> None:
+    body = "The forum opened in Accra.\n\nIt was chaired by Ama Mensah."
+    (tmp_path / "a.md").write_text(f"---\ntitle: Forum\n---\n\n{body}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"Forum opens\n\n{body}\n", encoding="utf-8")
+    (tmp_path / "c.md").write_text(
+        "---\ntitle: Other\n---\n\nA different text.\n", encoding="utf-8"
+    )
+    articles, skipped = load_corpus(tmp_path, 10_000)
+    assert sorted(a.id for a in articles) == ["a", "c"]
+    assert [(Path(s.path).name, s.reason) for s in skipped] == [
+        ("b.txt", f"duplicate: the same text as {tmp_path / 'a.md'}")
+    ]
