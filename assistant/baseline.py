@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.index import Index
-from assistant.llm import TUTORIAL_SYSTEM_PROMPT, TUTORIAL_USER_PROMPT
+from assistant.prompts import tutorial_messages
 from assistant.types import Answer, Chunk, Citation, Passage
 
 REFUSALS = ("don't know", "do not know", "not mentioned", "no information", "cannot answer")
@@ -48,15 +48,10 @@ class TutorialRAG:
             self.store.add_documents(docs)
 
     def ask(self, question: str, history: Sequence[dict[str, str]] = ()) -> Answer:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
         started = time.perf_counter()
         docs = self.store.similarity_search(question, k=4)
         context = "\n\n".join(d.page_content for d in docs)
-        prompt = TUTORIAL_USER_PROMPT.format(context=context, question=question)
-        reply = self.chat_model.invoke(
-            [SystemMessage(TUTORIAL_SYSTEM_PROMPT), HumanMessage(prompt)]
-        )
+        reply = self.chat_model.invoke(tutorial_messages(context, question))
         text = str(reply.content).strip()
         refused = not docs or any(phrase in text.lower() for phrase in REFUSALS)
         passages = tuple(self._passage(d, i) for i, d in enumerate(docs))

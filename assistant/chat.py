@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 from assistant import library
 from assistant.answer import Answerer
-from assistant.config import Settings
+from assistant.config import BACKENDS, Settings
 from assistant.embeddings import LocalEmbeddings
 from assistant.errors import AssistantError, IndexMissingError
 from assistant.index import Index, sync_index
@@ -90,10 +91,21 @@ def chat_markdown(answer: Answer) -> str:
             f"**Not in the articles.** The articles don't say: {md_escape(reason)}. "
             "The nearest passages are beside the chat."
         )
+    if answer.backend != "extractive" and not answer.fallback:
+        return generated_markdown(answer.text)
     citation = answer.citations[0]
     quote = md_escape(" ".join(citation.quote.split()))
     short = f"**{md_escape(answer.short_answer)}**: " if answer.short_answer else ""
-    return f"{short}“{quote}” [\\[{citation.n}\\]](#source-{citation.n})"
+    text = f"{short}“{quote}” [\\[{citation.n}\\]](#source-{citation.n})"
+    if answer.fallback:
+        text += f"\n\n_{md_escape(f'({answer.backend} answer not shown: {answer.note}.)')}_"
+    return text
+
+
+def generated_markdown(text: str) -> str:
+    """A generated (already checked) answer: escaped, its [n] linked to the sources panel."""
+    escaped = md_escape(text)
+    return re.sub(r"\\\[(\d+)\\\]", r"[\\[\1\\]](#source-\1)", escaped)
 
 
 def _paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -192,11 +204,41 @@ class Service:
         self.embedder = embedder
         self.index = Index(settings, embedder)
         self.answerer = Answerer(self.index)
+        self._generative: dict[str, Any] = {}
+        self._generative_lock = threading.Lock()
+
+    def answerer_for(self, backend: str | None) -> Any:
+        """The answerer of a backend (one per backend, shared by every conversation)."""
+        from assistant.generate import answerer_for
+
+        backend = backend or self.settings.backend
+        with self._generative_lock:
+            if backend not in self._generative:
+                self._generative[backend] = answerer_for(self.answerer, self.settings, backend)
+            return self._generative[backend]
 
     def ask(
-        self, question: str, history: list[dict[str, str]], filters: Filters | None = None
+        self,
+        question: str,
+        history: list[dict[str, str]],
+        filters: Filters | None = None,
+        backend: str | None = None,
     ) -> Answer:
-        return self.answerer.ask(question, history, filters)
+        return self.answerer_for(backend).ask(question, history, filters)
+
+    def stream(
+        self,
+        question: str,
+        history: list[dict[str, str]],
+        filters: Filters | None = None,
+        backend: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Checked sentences as a model writes them, then the Answer."""
+        answerer = self.answerer_for(backend)
+        if hasattr(answerer, "stream"):
+            yield from answerer.stream(question, history, filters)
+        else:
+            yield answerer.ask(question, history, filters)
 
     def warm(self) -> None:
         """Load the index, the model and the per-index caches before the first question."""
@@ -334,6 +376,7 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
         article_ids: list[str] | None,
         since: str,
         until: str,
+        backend: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         shown, conversation = list(shown or []), list(conversation or [])
         if not message.strip():
@@ -342,7 +385,15 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
         shown.append({"role": "user", "content": message})
         try:
             filters = parse_filters(article_ids, since or "", until or "")
-            answer = service.ask(message, conversation, filters)
+            answer, written = None, ""
+            for item in service.stream(message, conversation, filters, backend or None):
+                if isinstance(item, str):  # a sentence that passed the grounding check
+                    written += item
+                    draft = {"role": "assistant", "content": generated_markdown(written)}
+                    yield [*shown, draft], conversation, gr.skip(), ""
+                else:
+                    answer = item
+            assert answer is not None
         except AssistantError as exc:
             shown.append({"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"})
             yield shown, conversation, gr.skip(), ""
@@ -372,11 +423,15 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
         article_ids: list[str] | None = None,
         since: str = "",
         until: str = "",
+        backend: str = "",
     ) -> dict[str, Any]:
         """One question (with earlier messages) -> the answer as JSON, as `assistant ask --json`."""
         try:
             filters = parse_filters(article_ids, since, until)
-            return service.ask(question, list(history or []), filters).as_dict()
+            if backend and backend not in BACKENDS:
+                raise AssistantError(f"unknown backend {backend!r}: one of {', '.join(BACKENDS)}")
+            answer = service.ask(question, list(history or []), filters, backend or None)
+            return answer.as_dict()
         except AssistantError as exc:
             raise gr.Error(str(exc), print_exception=False) from None
 
@@ -459,6 +514,14 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
                             max_length=1000,
                         )
                         ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    backend = gr.Radio(
+                        list(BACKENDS),
+                        value=settings.backend,
+                        label="Answer with",
+                        info="extractive quotes the article; the others word the answer with a "
+                        "language model, shown only when every claim is found in the sources",
+                        elem_id="backend",
+                    )
                     with gr.Accordion("Filters", open=False):
                         article_filter = gr.Dropdown(
                             label="Only these articles",
@@ -473,7 +536,7 @@ def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = Fal
                 with gr.Column(scale=2):
                     gr.Markdown("### Sources")
                     sources = gr.HTML(SOURCES_EMPTY, elem_id="sources")
-            chat_inputs = [question, chatbot, conversation, article_filter, since, until]
+            chat_inputs = [question, chatbot, conversation, article_filter, since, until, backend]
             chat_outputs = [chatbot, conversation, sources, question]
             ask_button.click(respond, chat_inputs, chat_outputs, api_name="chat")
             question.submit(respond, chat_inputs, chat_outputs, api_name=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
+from assistant.config import BACKENDS, Settings
 from assistant.errors import AssistantError
 
 
@@ -145,9 +146,12 @@ def _filters(args: argparse.Namespace) -> Any:
     return Filters(tuple(args.article or ()), args.since or "", args.until or "")
 
 
-def format_answer(answer: Any) -> str:
-    """An answer as text for a terminal: the answer, its sources, what it rests on."""
-    lines = [answer.text]
+def format_answer(answer: Any, skip_text: bool = False) -> str:
+    """An answer as text for a terminal: the answer (unless already streamed), its sources,
+    what it rests on."""
+    lines = [] if skip_text else [answer.text]
+    if answer.fallback:
+        lines.insert(0, f"(extractive answer shown: {answer.note})")
     for c in answer.citations:
         lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({c.article_id}): "{c.quote}"')
     if answer.refused and answer.passages:
@@ -157,6 +161,9 @@ def format_answer(answer: Any) -> str:
             snippet = snippet if len(snippet) <= 240 else snippet[:237] + "..."
             lines.append(f"- {p.title}, {p.date or 'no date'} ({p.chunk.article_id}): {snippet}")
     note = f"confidence {answer.confidence:.2f}"
+    if answer.backend != "extractive":
+        state = "grounded" if answer.grounded else "not grounded"
+        note += f"; {answer.backend}: {state}, {answer.tokens} tokens"
     if answer.rewritten_question != answer.question:
         note += f"; read as: {answer.rewritten_question}"
     lines.append(f"({note})")
@@ -165,6 +172,7 @@ def format_answer(answer: Any) -> str:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.answer import Answerer
+    from assistant.generate import answerer_for
     from assistant.index import open_index
 
     settings = _settings(args)
@@ -172,12 +180,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
     filters = _filters(args)
     if not args.question.strip():
         raise AssistantError("the question is empty")
-    answerer = Answerer(open_index(settings, _embedder(settings)))
-    answer = answerer.ask(args.question, history, filters)
+    backend = args.backend or settings.backend
+    answerer = answerer_for(Answerer(open_index(settings, _embedder(settings))), settings, backend)
+    if backend == "extractive":
+        answer = answerer.ask(args.question, history, filters)
+    else:
+        answer = None
+        streamed = False
+        for item in answerer.stream(args.question, history, filters):
+            if isinstance(item, str):
+                if not args.json:  # checked sentences, as they pass
+                    print(item, end="", flush=True)
+                    streamed = True
+            else:
+                answer = item
+        if streamed:
+            print()
+        if answer.fallback:
+            print(f"error: {answer.note}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2, ensure_ascii=False))
     else:
-        print(format_answer(answer))
+        print(format_answer(answer, skip_text=not answer.fallback and backend != "extractive"
+                            and not answer.refused))  # fmt: skip
     return 0
 
 
@@ -190,12 +215,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from assistant import report
     from assistant.answer import Answerer
     from assistant.evaluate import below_bars, evaluation, load_questions, load_squad, parse_bars
+    from assistant.generate import answerer_for
     from assistant.index import open_index, sync_index
     from assistant.metrics import compute
     from assistant.retrieve import Retriever
 
-    if args.backend != "extractive":
-        raise AssistantError(f"unknown --backend {args.backend!r}: available: extractive")
     bars = parse_bars(args.fail_under or [], compute([]).keys())
     settings = _settings(args)
     embedder = _embedder(settings)
@@ -215,12 +239,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
             cases = load_questions(path)
             source = str(path)
         index = open_index(settings, embedder)
-        systems = {"assistant": Answerer(index)}
+        backends = list(dict.fromkeys(args.backend or [settings.backend]))
+        extractive = Answerer(index)
+        systems = {"assistant": answerer_for(extractive, settings, backends[0])}
+        for backend in backends[1:]:
+            systems[f"{backend} backend"] = answerer_for(extractive, settings, backend)
         if args.baselines:
             from assistant.baseline import TutorialRAG
-            from assistant.llm import LlamaCppChat
+            from assistant.llm import chat_model
 
-            chat = LlamaCppChat(threads=settings.threads)
+            chat = chat_model(settings, "llamacpp")
             tutorial = TutorialRAG(index, chat, Path(scratch) / "tutorial-chroma")
             systems["tutorial RAG (SmolLM2)"] = tutorial
             dense = Retriever(index, keywords=False)
@@ -236,6 +264,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 )
     data = {
         "questions": source,
+        "backend": backends[0],
         "started": started.isoformat(timespec="seconds"),
         **runs.pop("assistant"),
         "baselines": {name: {"metrics": run["metrics"]} for name, run in runs.items()},
@@ -277,6 +306,8 @@ def _summary(data: dict[str, Any], report_dir: Path) -> str:
         f"retrieval hit@1 {pct('hit_at_1')}, hit@5 {pct('hit_at_5')}",
         f"latency p50 {m['latency_p50_ms']:.0f} ms, p95 {m['latency_p95_ms']:.0f} ms",
     ]
+    if data.get("backend", "extractive") != "extractive":
+        lines.append(_generation_line(data["backend"], m))
     for name, run in data["baselines"].items():
         b = run["metrics"]
         lines.append(
@@ -285,6 +316,8 @@ def _summary(data: dict[str, Any], report_dir: Path) -> str:
             f"{(b['short_answer_accuracy'] or 0):.1%}, "
             f"refusal recall {(b['refusal_recall'] or 0):.1%}"
         )
+        if b.get("tokens_per_second") is not None:
+            lines.append(_generation_line(name, b))
     diff = data["diff"]
     if data.get("previous"):
         lines.append(f"since previous run: {len(diff['broke'])} broke, {len(diff['fixed'])} fixed")
@@ -293,6 +326,17 @@ def _summary(data: dict[str, Any], report_dir: Path) -> str:
         lines.append(f"... and {len(failing) - 10} more")
     lines.append(f"report: {report_dir / 'report.html'}")
     return "\n".join(lines)
+
+
+def _generation_line(name: str, m: dict[str, Any]) -> str:
+    def pct(key: str) -> str:
+        return "–" if m.get(key) is None else f"{m[key]:.1%}"
+
+    speed = m.get("tokens_per_second")
+    return (
+        f"{name}: grounded {pct('grounded_rate')} of answers, fallback to extractive "
+        f"{pct('fallback_rate')}, " + ("–" if speed is None else f"{speed:.1f}") + " tokens/s"
+    )
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -330,6 +374,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_llm_server(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from assistant.llm import serve_gguf
+
+    settings = Settings()
+    server = serve_gguf(
+        args.model or settings.llm_model_path, args.host, args.port, settings.threads,
+        settings.llm_context,
+    )  # fmt: skip
+    print(f"serving {args.model or 'the bundled SmolLM2-135M'} at "
+          f"http://{args.host}:{args.port}/v1 (Ctrl-C stops)", flush=True)  # fmt: skip
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    del server
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", type=Path, help="folder of articles (default: corpus)")
@@ -357,6 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only articles dated on or after YYYY-MM-DD")
     p.add_argument("--until", metavar="DATE", help="only articles dated on or before YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--backend", choices=BACKENDS, help="who words the answer (default: setting)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", parents=[common], help="score answers on a question set")
@@ -364,7 +430,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file instead (own temporary index)")
     p.add_argument("--report", type=Path, help="report folder (default reports/eval-<time>)")
     p.add_argument("--json", type=Path, help="also write metrics and cases to this JSON file")
-    p.add_argument("--backend", default="extractive", help="answering backend (extractive)")
+    p.add_argument(
+        "--backend", action="append", choices=BACKENDS, metavar="NAME",
+        help="answering backend (repeat to compare backends side by side; default: setting)",
+    )  # fmt: skip
     p.add_argument("--baselines", action="store_true", help="also run the baselines, side by side")
     p.add_argument(
         "--fail-under", action="append", metavar="METRIC=VALUE",
@@ -382,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="train into a temporary file and compare it with the model (exit 1 if not equal)",
     )
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("llm-server", help="serve a GGUF model over an OpenAI-compatible API")
+    p.add_argument("--model", type=Path, help="GGUF file (default: the bundled SmolLM2-135M)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.set_defaults(func=cmd_llm_server)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web page")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BACKENDS = ("extractive", "llamacpp", "openai", "ollama")  # who words an answer
 
 
 class Settings(BaseSettings):
@@ -28,3 +30,30 @@ class Settings(BaseSettings):
     evidence_model: Path | None = Field(
         None, description="Evidence model file (default: the one shipped in the package)."
     )
+    # Generative answers (README, "Generative answers"); the extractive answer is the default.
+    backend: str = Field(
+        "extractive", description="extractive, llamacpp, openai or ollama (answers, web chat)."
+    )
+    llm_model_path: Path | None = Field(
+        None, description="GGUF chat model for llamacpp (default: the bundled SmolLM2-135M)."
+    )
+    llm_context: int = Field(4096, ge=512, description="Context window (tokens) for llamacpp.")
+    llm_max_tokens: int = Field(160, ge=8, description="Longest generated answer (tokens).")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for a model server.")
+    llm_passages: int = Field(3, ge=1, le=10, description="Numbered passages the model reads.")
+    openai_base_url: str = Field(
+        "http://127.0.0.1:8080/v1", description="OpenAI-compatible server for `openai`."
+    )
+    openai_model: str = Field("default", description="Model name sent to that server.")
+    openai_api_key_env: str = Field(
+        "OPENAI_API_KEY", description="Environment variable holding that server's API key."
+    )
+    ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server for `ollama`.")
+    ollama_model: str = Field("llama3.2", description="Ollama model name.")
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value not in BACKENDS:
+            raise ValueError(f"unknown backend {value!r}: choose one of {', '.join(BACKENDS)}")
+        return value

@@ -113,8 +113,19 @@ def compute(
         ),
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),
+        # generative backends: how often the model's own answer reached the user
+        "grounded_rate": _share(r.answer.grounded for r in answered),
+        "fallback_rate": _share(r.answer.fallback is not None for r in answered),
+        "tokens_per_second": _rate(results),
     }
     return metrics
+
+
+def _rate(results: list[TurnResult]) -> float | None:
+    """Generated tokens per second of generation, over the turns a model was asked."""
+    asked = [r.answer for r in results if r.answer.timings_ms.get("generate")]
+    seconds = sum(a.timings_ms["generate"] for a in asked) / 1000
+    return sum(a.tokens for a in asked) / seconds if seconds > 0 else None
 
 
 def calibration_error(confidences: list[float], right: list[bool], bins: int = 10) -> float | None:

@@ -34,6 +34,10 @@ def case_rows(results: list[Any]) -> list[dict[str, Any]]:
                 "short_correct": r.short_ok,
                 "reason": r.reason,
                 "latency_ms": round(a.timings_ms.get("total", 0.0), 2),
+                "backend": a.backend,
+                "grounded": a.grounded,
+                "fallback": a.fallback,
+                "note": a.note,
                 "expected": {
                     "answers": list(r.expected.answers),
                     "answers_all": list(r.expected.answers_all),
@@ -220,9 +224,11 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
     lines += ["| metric | value |", "|---|---|"]
     lines += [f"| {k} | {_fmt(v)} |" for k, v in m.items()]
     if data.get("baselines"):
-        names = ["assistant", *data["baselines"]]
+        names = [f"assistant ({data.get('backend', 'extractive')})", *data["baselines"]]
         keys = ["accuracy", "evidence_accuracy", "short_answer_accuracy", "refusal_recall",
-                "citation_accuracy", "token_f1", "hit_at_5", "latency_p50_ms"]  # fmt: skip
+                "citation_accuracy", "token_f1", "hit_at_5", "quote_faithfulness",
+                "grounded_rate", "fallback_rate", "latency_p50_ms", "latency_p95_ms",
+                "tokens_per_second"]  # fmt: skip
         lines += ["", "## Side by side", "", "| metric | " + " | ".join(names) + " |"]
         lines += ["|---" * (len(names) + 1) + "|"]
         lines.insert(len(lines) - 2, "Each baseline cell gives the ratio to the assistant.\n")

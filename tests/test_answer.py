@@ -121,8 +121,9 @@ def test_answer_json_shape(answerer: Answerer) -> None:
     data = answerer.ask("Who inaugurated the conference?").as_dict()
     assert set(data) == {
         "question", "rewritten_question", "answer", "short_answer", "refused", "confidence",
-        "citations", "passages", "timings_ms",
+        "citations", "passages", "timings_ms", "backend", "grounded", "fallback", "note", "tokens",
     }  # fmt: skip
+    assert (data["backend"], data["grounded"], data["fallback"]) == ("extractive", True, None)
     assert data["short_answer"] and data["short_answer"] in data["citations"][0]["quote"]
     assert set(data["citations"][0]) == {"n", "article_id", "title", "date", "quote", "start",
                                          "end"}  # fmt: skip

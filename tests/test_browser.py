@@ -144,3 +144,18 @@ def test_refusal_clear_and_the_other_tabs(page_url: str, browser_page) -> None:
     assert table.get_by_text("preview", exact=True).count() == 1
     page.get_by_role("tab", name="Evaluate").click()
     assert page.locator("#run-eval").is_visible()
+
+
+def test_choosing_the_bundled_model_in_the_page(page_url: str, browser_page) -> None:
+    page = browser_page
+    page.goto(page_url)
+    page.locator("#backend").get_by_label("llamacpp").check()
+    box = page.locator("#question textarea")
+    box.fill("Who chaired the session on pharmaceutical drugs?")
+    box.press("Enter")
+    page.locator("#sources mark").first.wait_for(timeout=120_000)
+    last = page.locator("#chat .message-row").last
+    last.get_by_text("[1]").first.wait_for(timeout=30_000)  # streamed to its end
+    answer = last.inner_text()
+    # SmolLM2's answer is shown only when grounded; otherwise the page says why not
+    assert "[1]" in answer and ("llamacpp answer not shown" in answer or "Bangarurajan" in answer)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import shutil
-import socket
 import urllib.error
 import urllib.request
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,35 +15,8 @@ from assistant.chat import build_app, chat_markdown, launch, md_escape, parse_au
 from assistant.config import Settings
 from assistant.embeddings import LocalEmbeddings
 from assistant.errors import AssistantError
-from assistant.index import sync_index
 
-from .conftest import ROOT, write_article
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serve_sample(
-    root: Path, embedder: LocalEmbeddings, title: str, body: str, *, warm: bool = False,
-    **overrides: object,
-) -> Iterator[Settings]:  # fmt: skip
-    """The sample corpus plus one hostile article, indexed and served on a free port."""
-    shutil.copytree(ROOT / "corpus", root / "corpus")
-    write_article(root / "corpus", "hostile.md", title, "2020-03-01", body)
-    settings = Settings(
-        corpus_dir=root / "corpus", index_dir=root / "index", port=free_port(), **overrides
-    )
-    sync_index(settings, embedder)
-    app = build_app(settings, embedder, warm=warm)
-    launch(app, settings, block=False)
-    try:
-        yield settings
-    finally:
-        app.close()
+from .conftest import ROOT, free_port, serve_sample, write_article
 
 
 @pytest.fixture(scope="module")
@@ -136,6 +106,25 @@ def test_chat_streams_the_answer_and_fills_the_sources_panel(client) -> None:
     shown, sources, _ = job.result()
     assert any("Follow-up read as" in str(m.get("metadata") or "") for m in shown)
     assert "Bangladesh and Nepal" in sources and "Question as understood" in sources
+
+
+def test_the_chat_answers_with_a_generative_backend(client) -> None:
+    answer = client.predict(
+        "Who chaired the session on pharmaceutical drugs?", backend="llamacpp", api_name="/ask"
+    )
+    assert answer["backend"] == "llamacpp" and isinstance(answer["grounded"], bool)
+    assert answer["fallback"] in (None, "extractive") and answer["tokens"] > 0
+    job = client.submit(
+        "Who chaired the session on pharmaceutical drugs?", [], [], "", "", "llamacpp",
+        api_name="/chat",
+    )  # fmt: skip
+    shown, sources, _ = job.result()
+    text = str(shown[-1]["content"])
+    assert "(#source-" in text and 'id="source-' in sources
+    if answer["fallback"]:  # the page says why the model's answer is not shown
+        assert "llamacpp answer not shown" in text and "Bangarurajan" in text
+    with pytest.raises(Exception, match="unknown backend"):
+        client.predict("Who opened it?", backend="gpt-9", api_name="/ask")
 
 
 def test_article_text_is_escaped_everywhere(client) -> None:

@@ -1,0 +1,173 @@
+"""The grounding check on a generated answer: every sentence cites a numbered passage, and the
+names, numbers and dates it states occur in the passages it cites.
+
+It is deliberately literal: a model that paraphrases "5,977 kilograms" as "about six tonnes"
+fails it, and the extractive answer is shown instead. A refusal ("The articles do not say.")
+is recognised as such and carries no claim.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+# citations written after the full stop belong to the sentence before it
+_CITE_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|St|No|Nos|Gen|Col|Maj|Lt|Capt|Sgt|Jr|Sr|Inc|Ltd|Co|vs|etc|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)|\b[A-Z])\.$"
+)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CAPITAL = re.compile(r"\b[A-Z][\w'’.-]*")
+_WORD = re.compile(r"[\w'’-]+")
+REFUSAL = re.compile(
+    r"\b(articles?|passages?|text|context)\b.{0,40}\b(do(es)?\s*n[o']t|never)\s+"
+    r"(say|state|mention|contain|answer|include|specify|provide)|"
+    r"\b(don'?t|do not|cannot|can'?t)\s+(know|answer|find|tell)|\bno information\b|"
+    r"\bnot (mentioned|stated|specified)\b",
+    re.IGNORECASE,
+)
+# Capitalised at the start of a sentence without being a name.
+_FUNCTION_WORDS = frozenset(
+    """a an the it its he she they his her their this that these those there here in on at
+    by for from to of with as after before during according yes no both all some each one
+    i we our you your and but or so also then however while when where who what which how
+    why was were is are has had have be been being not answer dr mr mrs ms prof""".split()
+)
+_NUMBER_WORDS = {
+    w: str(i)
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
+        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+
+
+@dataclass(frozen=True)
+class CheckedSentence:
+    """One sentence of a generated answer and what is wrong with it (nothing when grounded)."""
+
+    text: str
+    cited: tuple[int, ...]
+    problems: tuple[str, ...]
+    refusal: bool = False
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """The verdict on a whole generated answer."""
+
+    grounded: bool
+    refusal: bool
+    sentences: tuple[CheckedSentence, ...]
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        return tuple(p for s in self.sentences for p in s.problems)
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
+    return text.casefold()
+
+
+def _number(token: str) -> str:
+    token = token.replace(",", "")
+    return token.rstrip(".").lstrip("0") or "0"
+
+
+def _passage_facts(text: str) -> tuple[set[str], set[str]]:
+    folded = _fold(text)
+    words = {w.strip("'-") for w in _WORD.findall(folded)}
+    words |= {w[:-2] for w in words if w.endswith("'s")}
+    numbers = {_number(n) for n in _NUMBER.findall(folded)}
+    numbers |= {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
+    return words, numbers
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a generated answer, with citations written after a full stop moved onto
+    the sentence they follow."""
+    text = _CITE_AFTER_STOP.sub(lambda m: f" {m.group(2).strip()}{m.group(1)}", text.strip())
+    text = re.sub(r"\s+(?=\s\[\d)", "", text)
+    sentences, start = [], 0
+    for m in re.finditer(r"[.!?](?=\s+\S)", text):
+        piece = text[start : m.end()]
+        following = text[m.end() :].lstrip()
+        if _ABBREVIATION.search(piece) or following[:1].islower() or following[:1].isdigit():
+            continue
+        sentences.append(piece.strip())
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def complete_sentences(text: str) -> tuple[list[str], str]:
+    """While a model streams: the sentences already finished, and the unfinished rest."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return [], text
+    last = sentences[-1]
+    ends_open = not re.search(r"[.!?](\s*\[\d+(?:\s*,\s*\d+)*\])*\s*$", text)
+    if ends_open or not text[-1:].isspace() or _ABBREVIATION.search(last):
+        return sentences[:-1], sentences[-1]
+    return sentences, ""
+
+
+def check_sentence(sentence: str, passages: Sequence[str]) -> CheckedSentence:
+    """One sentence against the numbered passages (passages[0] is [1])."""
+    cited = tuple(
+        sorted({int(n) for group in _CITE.findall(sentence) for n in re.split(r"\s*,\s*", group)})
+    )
+    claim = _CITE.sub(" ", sentence)
+    if REFUSAL.search(claim):
+        return CheckedSentence(sentence, cited, (), refusal=True)
+    if not _WORD.search(claim):
+        return CheckedSentence(sentence, cited, ())  # a stray citation or punctuation
+    problems = []
+    if not cited:
+        problems.append(f"cites no passage: “{claim.strip()}”")
+    unknown = [n for n in cited if not 1 <= n <= len(passages)]
+    if unknown:
+        problems.append(f"cites a passage that does not exist: {unknown}")
+    words: set[str] = set()
+    numbers: set[str] = set()
+    for n in cited:
+        if 1 <= n <= len(passages):
+            w, num = _passage_facts(passages[n - 1])
+            words |= w
+            numbers |= num
+    for token in _NUMBER.findall(claim):
+        if _number(token) not in numbers:
+            problems.append(f"the number {token} is not in the cited passages")
+    first = True
+    for m in _CAPITAL.finditer(claim):
+        word = _fold(m.group()).strip(".'-")
+        word = word[:-2] if word.endswith("'s") else word
+        at_start = first and not claim[: m.start()].strip()
+        first = False
+        if not word or (at_start and word in _FUNCTION_WORDS) or word == "i":
+            continue
+        if word in _NUMBER_WORDS and _NUMBER_WORDS[word] in numbers:
+            continue
+        if word not in words:
+            problems.append(f"“{m.group()}” is not in the cited passages")
+    for m in _WORD.finditer(_fold(claim)):
+        value = _NUMBER_WORDS.get(m.group())
+        if value and value not in numbers and m.group() not in words:
+            problems.append(f"the number “{m.group()}” is not in the cited passages")
+    return CheckedSentence(sentence, cited, tuple(problems))
+
+
+def check(answer: str, passages: Sequence[str]) -> Grounding:
+    """The whole answer: grounded when it says something and every sentence passes."""
+    sentences = tuple(check_sentence(s, passages) for s in split_sentences(answer))
+    refusal = any(s.refusal for s in sentences)
+    claims = [s for s in sentences if not s.refusal and _WORD.search(_CITE.sub(" ", s.text))]
+    grounded = bool(claims) and not refusal and not any(s.problems for s in sentences)
+    return Grounding(grounded, refusal, sentences)
