@@ -40,9 +40,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _embedder(settings: Settings) -> Any:
-    from assistant.embeddings import LocalEmbeddings
+    from assistant.embeddings import embedder_for
 
-    return LocalEmbeddings(threads=settings.threads, batch_size=settings.embed_batch_size)
+    return embedder_for(settings.embedding_runtime, settings.threads, settings.embed_batch_size)
 
 
 def cmd_index(args: argparse.Namespace) -> int:

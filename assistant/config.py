@@ -20,7 +20,10 @@ class Settings(BaseSettings):
     chunk_size: int = Field(900, ge=200, le=8000, description="Target chunk length (chars).")
     max_file_bytes: int = Field(2_000_000, ge=1, description="Larger corpus files are skipped.")
     embed_batch_size: int = Field(64, ge=1, le=1024)
-    threads: int = Field(2, ge=1, le=64, description="CPU threads for torch.")
+    threads: int = Field(2, ge=1, le=64, description="CPU threads for the models.")
+    embedding_runtime: str = Field(
+        "onnx", description="onnx (default, faster) or torch: what runs the embedding model."
+    )
     lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another writer.")
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
@@ -29,6 +32,12 @@ class Settings(BaseSettings):
     queue_size: int = Field(32, ge=1, description="Requests waiting beyond this are refused.")
     evidence_model: Path | None = Field(
         None, description="Evidence model file (default: the one shipped in the package)."
+    )
+    chroma_url: str = Field(
+        "", description="A Chroma server (http://host:8000) to hold the index instead of files."
+    )
+    chroma_namespace: str = Field(
+        "assistant", description="Prefix of this index's collections on the Chroma server."
     )
     # Generative answers (README, "Generative answers"); the extractive answer is the default.
     backend: str = Field(
@@ -50,6 +59,13 @@ class Settings(BaseSettings):
     )
     ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server for `ollama`.")
     ollama_model: str = Field("llama3.2", description="Ollama model name.")
+
+    @field_validator("embedding_runtime")
+    @classmethod
+    def _known_runtime(cls, value: str) -> str:
+        if value not in ("onnx", "torch"):
+            raise ValueError(f"unknown embedding runtime {value!r}: use onnx or torch")
+        return value
 
     @field_validator("backend")
     @classmethod

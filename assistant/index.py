@@ -46,7 +46,7 @@ def index_settings(settings: Settings, embedder: LocalEmbeddings) -> dict[str, A
     }
 
 
-def _check_settings(index_dir: Path, built: dict[str, Any], wanted: dict[str, Any]) -> None:
+def _check_settings(index_dir: object, built: dict[str, Any], wanted: dict[str, Any]) -> None:
     for key, value in wanted.items():
         if built.get(key) != value:
             raise IndexMismatchError(index_dir, key, built.get(key), value)
@@ -102,6 +102,8 @@ def sync_index(
     report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
     index_dir = settings.index_dir
     wanted = index_settings(settings, embedder)
+    if settings.chroma_url:
+        return _sync_remote(settings, embedder, articles, report, rebuild, progress, started)
     with store.no_lock() if dry_run else store.writer_lock(index_dir, settings.lock_wait):
         current = store.current_build(index_dir)
         if current is not None and not rebuild:
@@ -172,6 +174,102 @@ def sync_index(
         report.chunks = sum(len(c) for c in manifest["chunks"].values())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _sync_remote(
+    settings: Settings,
+    embedder: LocalEmbeddings,
+    articles: list[Article],
+    report: IndexReport,
+    rebuild: bool,
+    progress: Progress | None,
+    started: float,
+) -> IndexReport:
+    """sync_index in server mode (remote.py): the same steps, with collections and a pointer
+    record on the Chroma server in place of build folders and CURRENT."""
+    from assistant.remote import Remote
+
+    remote = Remote(settings.chroma_url, settings.chroma_namespace)
+    wanted = index_settings(settings, embedder)
+    where = f"the index on {remote.url}"
+    lock = store.no_lock() if report.dry_run else store.writer_lock(settings.index_dir,
+                                                                    settings.lock_wait)  # fmt: skip
+    with lock:
+        pointer = remote.current()
+        if pointer is not None and not rebuild:
+            build = pointer[0]
+            manifest = remote.manifest(*pointer)
+            _check_settings(where, manifest["settings"], wanted)
+        else:
+            build = store.new_build(settings.index_dir).name
+            manifest = {"settings": wanted, "generation": 0, "articles": {}, "chunks": {}}
+            manifest["texts"] = {}
+        old = manifest["articles"]
+        by_id = {a.id: a for a in articles}
+        changed = [a for a in articles if old.get(a.id, {}).get("content_hash") != a.content_hash]
+        changed_ids = {a.id for a in changed}
+        report.added = sum(1 for a in changed if a.id not in old)
+        report.updated = len(changed) - report.added
+        report.deleted = sum(1 for article_id in old if article_id not in by_id)
+        report.unchanged = len(articles) - len(changed)
+        same_build = pointer is not None and build == pointer[0]
+        if report.dry_run or (not changed and not report.deleted and same_build):
+            report.chunks = sum(len(c) for c in manifest["chunks"].values())
+            report.seconds = time.perf_counter() - started
+            return report
+        processes = settings.threads if len(changed) >= 100 else 1
+        new_chunks = _annotated_chunks(changed, settings.chunk_size, processes)
+        gone = [i for i in old if i not in by_id or i in changed_ids]
+        chunk_vectors, sentence_vectors = _embed(changed, new_chunks, embedder, progress)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        for article_id in gone:
+            for part in ("articles", "chunks", "texts"):
+                manifest[part].pop(article_id, None)
+        for article in changed:
+            chunks = new_chunks[article.id]
+            old[article.id] = asdict(_record(article, len(chunks), now))
+            manifest["texts"][article.id] = article.text
+            manifest["chunks"][article.id] = [_chunk_to_dict(c) for c in chunks]
+        expected = {c["id"] for chunks in manifest["chunks"].values() for c in chunks}
+        meta = {k: v for k, v in wanted.items() if isinstance(v, str | int | float)}
+        _write_chunks(remote.collection("chunks", build, meta), gone, new_chunks, by_id,
+                      chunk_vectors, expected)  # fmt: skip
+        _write_sentences(remote.collection("sentences", build), gone, manifest, sentence_vectors)
+        generation = manifest["generation"] + 1
+        manifest.update(generation=generation, updated_at=now)
+        remote.commit(build, generation, manifest)  # the commit point
+        remote.remove_stale(build, generation)
+        report.chunks = len(expected)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _sentence_ids(manifest: dict[str, Any]) -> list[str]:
+    """Ids of the sentence records, in sentence-matrix row order."""
+    return [
+        f"{article_id}#{n}"
+        for article_id, chunks in manifest["chunks"].items()
+        for n in range(sum(len(c["sentences"]) for c in chunks))
+    ]
+
+
+def _write_sentences(
+    collection: Any, gone: list[str], manifest: dict[str, Any], vectors: dict[str, np.ndarray]
+) -> None:
+    for article_id in gone:
+        collection.delete(where={"article_id": article_id})
+    expected = set(_sentence_ids(manifest))
+    orphans = [i for i in collection.get(include=[])["ids"] if i not in expected]
+    for i in range(0, len(orphans), 2000):
+        collection.delete(ids=orphans[i : i + 2000])
+    rows = [(a, n, v) for a, matrix in vectors.items() for n, v in enumerate(matrix)]
+    for i in range(0, len(rows), 2000):
+        part = rows[i : i + 2000]
+        collection.upsert(
+            ids=[f"{a}#{n}" for a, n, _ in part],
+            embeddings=np.array([v for _, _, v in part]),
+            metadatas=[{"article_id": a, "position": n} for a, n, _ in part],
+        )
 
 
 def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
@@ -297,8 +395,21 @@ def _write_chroma(
     vectors: np.ndarray,
     expected: set[str],
 ) -> None:
+    _write_chunks(
+        _collection(_chroma_client(build / "chroma"), meta), gone, new_chunks, articles, vectors,
+        expected,
+    )  # fmt: skip
+
+
+def _write_chunks(
+    collection: Any,
+    gone: list[str],
+    new_chunks: dict[str, list[Chunk]],
+    articles: dict[str, Article],
+    vectors: np.ndarray,
+    expected: set[str],
+) -> None:
     flat = [c for chunks in new_chunks.values() for c in chunks]
-    collection = _collection(_chroma_client(build / "chroma"), meta)
     for article_id in gone:
         collection.delete(where={"article_id": article_id})
     # Chunks an interrupted sync wrote for articles that have since gone: not in any manifest.
@@ -356,9 +467,12 @@ class Index:
         self._keywords: KeywordIndex | None = None
         self._collection: Any = None
         self._stamp: tuple[str, float] | None = None
+        self._remote: Any = None
 
     def open(self) -> Index:
         """Load the current build (again, if a writer has changed it since)."""
+        if self.settings.chroma_url:
+            return self._open_remote()
         index_dir = self.settings.index_dir
         build = store.current_build(index_dir)
         if build is None:
@@ -399,6 +513,70 @@ class Index:
         self._by_row = [s for article_sentences in sentences.values() for s in article_sentences]
         self._keywords, self.build, self._manifest, self._stamp = keywords, build, manifest, stamp
         return self
+
+    def _open_remote(self) -> Index:
+        """Server mode: follow the pointer record; when it moved, load that manifest and its
+        sentence vectors and rebuild the keyword index in memory."""
+        from assistant.remote import Remote
+
+        if self._remote is None:
+            self._remote = Remote(self.settings.chroma_url, self.settings.chroma_namespace)
+        remote = self._remote
+        try:
+            pointer = remote.current()
+        except Exception as exc:
+            raise AssistantError(
+                f"the Chroma server at {remote.url} does not answer "
+                f"({' '.join(str(exc).split())[:160]})"
+            ) from None
+        if pointer is None:
+            raise IndexMissingError(f"the Chroma server at {remote.url}")
+        stamp = (pointer[0], float(pointer[1]))
+        if stamp == self._stamp:
+            return self
+        manifest = remote.manifest(*pointer)
+        wanted = index_settings(self.settings, self.embedder)
+        _check_settings(f"the index on {remote.url}", manifest["settings"], wanted)
+        chunks, sentences, texts = self._read_manifest(manifest)
+        ids = _sentence_ids(manifest)
+        stored = remote.collection("sentences", pointer[0]).get(include=["embeddings"])
+        by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+        if any(i not in by_id for i in ids):
+            raise AssistantError(
+                f"the index on {remote.url} is damaged (sentence vectors missing): "
+                "run `assistant index --rebuild`"
+            )
+        vectors = (
+            np.asarray([by_id[i] for i in ids], dtype=np.float32)
+            if ids
+            else np.zeros((0, DIMENSIONS), dtype=np.float32)
+        )
+        keywords = KeywordIndex.build(list(chunks), texts)
+        meta = {k: v for k, v in manifest["settings"].items() if isinstance(v, str | int | float)}
+        self._collection = remote.collection("chunks", pointer[0], meta)
+        self._chunks, self._sentences, self._vectors = chunks, sentences, vectors
+        self._by_row = [s for article_sentences in sentences.values() for s in article_sentences]
+        self._keywords, self._manifest, self._stamp = keywords, manifest, stamp
+        return self
+
+    def _read_manifest(
+        self, manifest: dict[str, Any]
+    ) -> tuple[dict[str, Chunk], dict[str, list[Sentence]], list[str]]:
+        chunks, sentences, texts, row = {}, {}, [], 0
+        for article_id, article_chunks in manifest["chunks"].items():
+            text = manifest["texts"][article_id]
+            sentences[article_id] = []
+            for data in article_chunks:
+                chunk = _chunk_from_dict(data, text)
+                chunks[chunk.id] = chunk
+                texts.append(chunk.text)
+                for start, end in chunk.sentences:
+                    position = len(sentences[article_id])
+                    sentences[article_id].append(
+                        Sentence(row, article_id, chunk.id, position, start, end)
+                    )
+                    row += 1
+        return chunks, sentences, texts
 
     def articles(self) -> list[ArticleRecord]:
         """Every indexed article, newest first."""

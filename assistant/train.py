@@ -37,7 +37,7 @@ import yaml
 from assistant.answer import standalone_question
 from assistant.candidates import Unit
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
+from assistant.embeddings import LocalEmbeddings, embedder_for
 from assistant.errors import AssistantError
 from assistant.evaluate import EvalCase, load_questions, load_squad
 from assistant.evidence import Candidates, gather
@@ -105,18 +105,40 @@ class Example:
     outside: bool = False  # from outside data (SQuAD): what the calibration is fitted on
 
 
-def same_model(shipped: Path, fresh: Path) -> str:
-    """ "" when two model files hold the same model (the training date aside), else what
-    differs first."""
+def same_model(shipped: Path, fresh: Path, tolerance: float = 1e-4) -> str:
+    """ "" when two model files hold the same model (the training date aside; numbers equal
+    to a relative `tolerance`: summation order may differ in the last digits), else where
+    they first differ."""
     a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (shipped, fresh))
     for data in (a, b):
         data.get("info", {}).pop("trained", None)
-    if a == b:
+    return _difference(a, b, "", tolerance)
+
+
+def _difference(a: Any, b: Any, where: str, tolerance: float) -> str:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            if key not in a or key not in b:
+                return f"{where}/{key} is missing from one file"
+            found = _difference(a[key], b[key], f"{where}/{key}", tolerance)
+            if found:
+                return found
         return ""
-    for key in sorted(set(a) | set(b)):
-        if a.get(key) != b.get(key):
-            return f"{key!r} differs"
-    return "the files differ"
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{where} has {len(a)} items in one file and {len(b)} in the other"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = _difference(x, y, f"{where}[{i}]", tolerance)
+            if found:
+                return found
+        return ""
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
+        if math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance * 1e-3):
+            return ""
+    elif a == b:
+        return ""
+    return f"{where} differs: {a!r} against {b!r}"
 
 
 def load_config(path: Path) -> list[TrainingSet]:
@@ -363,7 +385,7 @@ def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = No
     out = out or MODEL_PATH
     started = time.perf_counter()
     sets = load_config(config)
-    embedder = LocalEmbeddings(threads=threads)
+    embedder = embedder_for("onnx", threads)  # the default runtime answers with these vectors
     with tempfile.TemporaryDirectory(prefix="assistant-train-") as scratch:
         folder = work or Path(scratch)
         examples = [e for s in sets for e in collect(s, folder, embedder, log)]

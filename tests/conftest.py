@@ -15,7 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
+from assistant.embeddings import LocalEmbeddings, embedder_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -24,7 +24,7 @@ DATA = Path(__file__).resolve().parent / "data"
 @pytest.fixture(scope="session")
 def embedder() -> LocalEmbeddings:
     """One loaded model for the whole run (it is the real one, loading takes seconds)."""
-    model = LocalEmbeddings(threads=2)
+    model = embedder_for("onnx", threads=2)  # the default runtime
     model.model()
     return model
 

@@ -1,0 +1,209 @@
+"""Server mode against a real Chroma server (`chroma run`, the pinned chromadb's own server),
+started on a free loopback port for this module and stopped by its process id: sync, ask and
+eval through it; a rebuild switching the pointer record; a sync killed half-way; and two
+`assistant serve` processes sharing one server, where an article synced through one is
+answered by the other without a restart."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import Answerer
+from assistant.config import Settings
+from assistant.corpus import load_corpus
+from assistant.embeddings import LocalEmbeddings
+from assistant.evaluate import load_questions, run_cases
+from assistant.index import Index, _sentence_ids, sync_index
+from assistant.remote import Remote
+
+from .conftest import ROOT, free_port, write_article
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    chroma = Path(sys.executable).with_name("chroma")
+    port = free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    server = subprocess.Popen(
+        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the Chroma server did not start") from None
+                time.sleep(0.25)
+        yield url
+    finally:
+        os.kill(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def server_settings(tmp_path: Path, url: str, namespace: str) -> Settings:
+    corpus = tmp_path / "corpus"
+    if not corpus.exists():
+        shutil.copytree(ROOT / "corpus", corpus)
+    return Settings(
+        corpus_dir=corpus, index_dir=tmp_path / "lock", chroma_url=url, chroma_namespace=namespace
+    )
+
+
+def assert_in_step(settings: Settings) -> None:
+    remote = Remote(settings.chroma_url, settings.chroma_namespace)
+    pointer = remote.current()
+    assert pointer is not None
+    manifest = remote.manifest(*pointer)
+    articles, _ = load_corpus(settings.corpus_dir, settings.max_file_bytes)
+    assert {a.id: a.content_hash for a in articles} == {
+        i: r["content_hash"] for i, r in manifest["articles"].items()
+    }
+    chunk_ids = {c["id"] for chunks in manifest["chunks"].values() for c in chunks}
+    stored = remote.collection("chunks", pointer[0]).get(include=[])["ids"]
+    assert len(stored) == len(set(stored)) and set(stored) == chunk_ids
+    sentences = remote.collection("sentences", pointer[0]).get(include=[])["ids"]
+    assert sorted(sentences) == sorted(_sentence_ids(manifest))
+
+
+def test_sync_ask_and_eval_through_the_server(
+    tmp_path: Path, chroma_url: str, embedder: LocalEmbeddings, answerer: Answerer
+) -> None:
+    settings = server_settings(tmp_path, chroma_url, "sample")
+    report = sync_index(settings, embedder)
+    assert report.added == 4 and not (tmp_path / "lock" / "builds").exists()  # no local files
+    assert_in_step(settings)
+    remote_answerer = Answerer(Index(settings, embedder))
+    cases = load_questions(ROOT / "corpus" / "questions.yaml")
+    remote_run = run_cases(cases, lambda q, h: remote_answerer.ask(q, h))
+    local_run = run_cases(cases, lambda q, h: answerer.ask(q, h))
+    # the same index in a server answers exactly as the embedded one
+    assert [r.answer.text for r in remote_run.results] == [r.answer.text for r in local_run.results]
+    assert remote_run.metrics()["evidence_accuracy"] == local_run.metrics()["evidence_accuracy"]
+
+    (settings.corpus_dir / "preview.md").unlink()
+    write_article(settings.corpus_dir, "late.md", "Late", "2020-03-02",
+                  "The closing dinner was hosted by Ambassador Rita Okafor.")  # fmt: skip
+    report = sync_index(settings, embedder)
+    assert (report.added, report.deleted) == (1, 1)
+    assert_in_step(settings)
+    assert "Rita Okafor" in remote_answerer.ask("Who hosted the closing dinner?").text
+
+    before = Remote(chroma_url, "sample").current()
+    sync_index(settings, embedder, rebuild=True)
+    after = Remote(chroma_url, "sample").current()
+    assert before and after and after[0] != before[0]
+    names = [c.name for c in Remote(chroma_url, "sample").client.list_collections()]
+    assert not any(before[0] in n for n in names)  # the old build's collections are gone
+    assert_in_step(settings)
+
+
+def test_eval_command_against_the_server(tmp_path: Path, chroma_url: str) -> None:
+    holdout = ROOT / "tests" / "data" / "holdout"
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "ASSISTANT_CHROMA_URL": chroma_url,
+           "ASSISTANT_CHROMA_NAMESPACE": "malaria"}  # fmt: skip
+    where = ["--corpus", str(holdout / "malaria"), "--index", str(tmp_path / "lock")]
+    done = subprocess.run([sys.executable, "-m", "assistant", "index", *where], env=env,
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "assistant", "eval", *where,
+         "--questions", str(holdout / "malaria-questions.yaml"), "--report", str(tmp_path / "r"),
+         "--fail-under", "evidence_accuracy=0.85", "--fail-under", "quote_faithfulness=1"],
+        env=env, capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_sync_killed_half_way_leaves_the_last_commit_answering(
+    tmp_path: Path, chroma_url: str, embedder: LocalEmbeddings
+) -> None:
+    settings = server_settings(tmp_path, chroma_url, "crash")
+    sync_index(settings, embedder)
+    for trial in range(2):
+        for n in range(20):
+            write_article(settings.corpus_dir, f"t{trial}/a{n}.md", f"T{trial} {n}", "2021-01-01",
+                          f"Meeting {trial}-{n} was chaired by Officer {n}. " * 30)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "assistant", "index", "--corpus", str(settings.corpus_dir),
+             "--index", str(settings.index_dir)],
+            env={**os.environ, "HF_HUB_OFFLINE": "1", "ASSISTANT_CHROMA_URL": chroma_url,
+                 "ASSISTANT_CHROMA_NAMESPACE": "crash", "ASSISTANT_THREADS": "1"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(4 + 2 * trial)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        answer = Answerer(Index(settings, embedder)).ask("Who chaired the pharmaceutical session?")
+        assert "Bangarurajan" in answer.text
+        sync_index(settings, embedder)
+        assert_in_step(settings)
+
+
+def _serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", "serve", "--port", str(port),
+         "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)],
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "ASSISTANT_CHROMA_URL": settings.chroma_url,
+             "ASSISTANT_CHROMA_NAMESPACE": settings.chroma_namespace, "ASSISTANT_THREADS": "1",
+             "GRADIO_ANALYTICS_ENABLED": "False"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
+    )  # fmt: skip
+
+
+def _client(port: int, deadline: float):
+    from gradio_client import Client
+
+    while True:
+        try:
+            return Client(f"http://127.0.0.1:{port}/", verbose=False)
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def test_two_web_replicas_share_one_server(
+    tmp_path: Path, chroma_url: str, embedder: LocalEmbeddings
+) -> None:
+    one = server_settings(tmp_path / "one", chroma_url, "replicas")
+    two = server_settings(tmp_path / "two", chroma_url, "replicas")
+    sync_index(one, embedder)
+    ports = [free_port(), free_port()]
+    servers = [_serve(one, ports[0]), _serve(two, ports[1])]
+    try:
+        deadline = time.monotonic() + 120
+        clients = [_client(p, deadline) for p in ports]
+        for client in clients:
+            answer = client.predict("Who chaired the session on pharmaceutical drugs?",
+                                    api_name="/ask")  # fmt: skip
+            assert "Bangarurajan" in answer["answer"]
+        write_article(one.corpus_dir, "late.md", "Late", "2020-03-02",
+                      "The closing dinner was hosted by Ambassador Rita Okafor.")  # fmt: skip
+        clients[0].predict(api_name="/update_index")  # a sync through the first replica
+        answer = clients[1].predict("Who hosted the closing dinner?", api_name="/ask")
+        assert "Rita Okafor" in answer["answer"]  # the second follows without a restart
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
