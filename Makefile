@@ -70,7 +70,8 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install browser
-	$(BIN)/python benchmarks/bench_index.py
+	$(BIN)/python benchmarks/bench_index.py --runtime onnx
+	$(BIN)/python benchmarks/bench_index.py --runtime torch
 	$(BIN)/python benchmarks/bench_ask.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_synthetic.py

@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.answer import Answerer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embeddings import LocalEmbeddings  # noqa: E402
+from assistant.embeddings import embedder_for  # noqa: E402
 from assistant.index import Index, sync_index  # noqa: E402
 from assistant.matching import contains  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
@@ -38,7 +38,7 @@ def main() -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     facts = write_reports(WORK / "corpus", args.reports)
     settings = Settings(corpus_dir=WORK / "corpus", index_dir=WORK / "index")
-    embedder = LocalEmbeddings(threads=settings.threads)
+    embedder = embedder_for(settings.embedding_runtime, settings.threads)
     started = time.perf_counter()
     sync_index(settings, embedder)
     built = time.perf_counter() - started

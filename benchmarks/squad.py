@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.answer import Answerer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embeddings import LocalEmbeddings  # noqa: E402
+from assistant.embeddings import embedder_for  # noqa: E402
 from assistant.evaluate import load_squad, run_cases  # noqa: E402
 from assistant.index import Index, sync_index  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
@@ -37,7 +37,7 @@ def main() -> None:
     shutil.rmtree(WORK, ignore_errors=True)
     cases = load_squad(source, WORK / "corpus")
     settings = Settings(corpus_dir=WORK / "corpus", index_dir=WORK / "index")
-    embedder = LocalEmbeddings(threads=settings.threads)
+    embedder = embedder_for(settings.embedding_runtime, settings.threads)
     report_index = sync_index(settings, embedder)
     answerer = Answerer(Index(settings, embedder))
     report = run_cases(cases, lambda q, h: answerer.ask(q, h))

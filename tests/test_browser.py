@@ -14,7 +14,10 @@ import pytest
 
 from assistant.embeddings import LocalEmbeddings
 
-from .test_web import serve_sample, url_of
+from .conftest import serve_sample
+from .test_web import url_of
+
+pytestmark = pytest.mark.e2e  # real servers (and a browser)
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that work on these machines: no GPU, no sandbox (root), and no background traffic.

@@ -227,6 +227,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
     )  # fmt: skip
 
 
+@pytest.mark.e2e
 def test_ask_with_the_bundled_model_prints_grounded_and_fallback(sample_settings) -> None:
     where = ["--corpus", str(sample_settings.corpus_dir), "--index", str(sample_settings.index_dir)]
     done = run_cli("ask", QUESTION, "--backend", "llamacpp", "--json", *where)
@@ -278,6 +279,7 @@ def llm_server() -> Iterator[str]:
             server.kill()
 
 
+@pytest.mark.e2e
 def test_openai_backend_against_a_real_server(answerer: Answerer, llm_server: str) -> None:
     settings = answerer.index.settings.model_copy(update={"openai_base_url": llm_server})
     g = GenerativeAnswerer(answerer, settings, "openai")
@@ -291,6 +293,7 @@ def test_openai_backend_against_a_real_server(answerer: Answerer, llm_server: st
         assert answer.fallback == "extractive" and "backend failed" not in answer.note
 
 
+@pytest.mark.e2e
 def test_openai_backend_from_the_cli(sample_settings, llm_server: str) -> None:
     where = ["--corpus", str(sample_settings.corpus_dir), "--index", str(sample_settings.index_dir)]
     done = run_cli(
@@ -340,6 +343,7 @@ def test_a_missing_model_file_names_the_setting(answerer: Answerer, tmp_path: Pa
     assert answer.fallback == "extractive" and "ASSISTANT_LLM_MODEL_PATH" in answer.note
 
 
+@pytest.mark.e2e
 def test_eval_compares_backends_side_by_side(sample_settings, tmp_path: Path) -> None:
     questions = tmp_path / "questions.yaml"
     questions.write_text(

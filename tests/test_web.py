@@ -18,6 +18,8 @@ from assistant.errors import AssistantError
 
 from .conftest import ROOT, free_port, serve_sample, write_article
 
+pytestmark = pytest.mark.e2e  # real servers (and a browser)
+
 
 @pytest.fixture(scope="module")
 def served(
