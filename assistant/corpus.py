@@ -228,6 +228,10 @@ def _paragraphs(body: str) -> list[str]:
     return out
 
 
+def _is_prose(line: str) -> bool:
+    return len(line.split()) >= 8 and bool(re.search(r"[.!?]$", line.strip()))
+
+
 def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.stem
 
@@ -243,8 +247,9 @@ def _from_text(text: str, path: Path) -> tuple[str, str, str, list[str]]:
     if not title and paragraphs:
         # Without a title in front matter the first line is the headline.
         title = _paragraphs(body.strip().split("\n", 1)[0])[0]
-        if paragraphs[0] == title and len(paragraphs) == 1:
-            # one paragraph and nothing else: it is the text; the title comes from the name
+        if paragraphs[0] == title and len(paragraphs) == 1 and _is_prose(title):
+            # one paragraph of prose and nothing else: it is the text; the title comes from
+            # the file name (a lone headline or menu line is still "no article text")
             title = _title_from_name(path)
         elif paragraphs[0] == title:
             paragraphs = paragraphs[1:]
