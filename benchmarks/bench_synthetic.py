@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import resource
 import shutil
 import statistics
 import sys
@@ -40,7 +41,7 @@ def main() -> None:
     settings = Settings(corpus_dir=WORK / "corpus", index_dir=WORK / "index")
     embedder = embedder_for(settings.embedding_runtime, settings.threads)
     started = time.perf_counter()
-    sync_index(settings, embedder)
+    report = sync_index(settings, embedder)
     built = time.perf_counter() - started
     answerer = Answerer(Index(settings, embedder))
     answerer.ask("Who chaired meeting 101?")  # warm the caches
@@ -55,8 +56,10 @@ def main() -> None:
             and answer.citations[0].article_id == q["source"]
             and contains(answer.citations[0].quote, q["answer"])
         )
+    memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
-        "## Many similar reports (`benchmarks/bench_synthetic.py`)",
+        f"## {args.reports:,} similar reports (`benchmarks/bench_synthetic.py --reports "
+        f"{args.reports}`)",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC: {args.reports} generated "
         f"meeting reports (index built in {built:.0f} s), {args.questions} questions whose "
@@ -65,9 +68,11 @@ def main() -> None:
         f"- answered from the right report with the answer in the quote: **{right}/"
         f"{args.questions}** (target at least 95%); refused: {refused}",
         f"- warm latency: median {statistics.median(latency):.1f} ms, "
-        f"p95 {statistics.quantiles(latency, n=20)[-1]:.1f} ms",
+        f"p95 {statistics.quantiles(latency, n=20)[-1]:.1f} ms "
+        f"({report.chunks:,} chunks, {settings.embedding_runtime} embeddings)",
+        f"- peak memory of the process (index build and answers): {memory:,.0f} MB",
     ]
-    write_section("synthetic", lines)
+    write_section("synthetic" if args.reports == 1000 else f"synthetic-{args.reports}", lines)
     print("\n".join(lines))
     shutil.rmtree(WORK, ignore_errors=True)
 
