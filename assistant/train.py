@@ -105,15 +105,16 @@ class Example:
     outside: bool = False  # from outside data (SQuAD): what the calibration is fitted on
 
 
-def same_model(shipped: Path, fresh: Path, tolerance: float = 1e-3) -> str:
+def same_model(shipped: Path, fresh: Path, tolerance: float = 1e-2) -> str:
     """ "" when two model files hold the same model, else where they first differ.
 
-    Two fits of the same code on the same data differ in the fifth digit (onnxruntime's
-    threads and set orders change float sums), so numbers are compared to a relative
+    Two fits of the same code on the same data differ slightly from machine to machine and
+    run to run (onnxruntime's threads change float sums; seen: coefficients in the fifth
+    digit, calibration curves by up to 0.0012), so numbers are compared to a relative
     `tolerance` (or tolerance/10 absolute), and the calibration as the function it is: both
     curves read on a grid of 201 points must agree within `tolerance`. The report (`info`)
-    is not part of the model. A changed feature, data set or fitting step moves these by
-    far more."""
+    is not part of the model. What this catches: a feature added, removed or renamed, a
+    changed data set or fitting step, a model file edited by hand or left stale."""
     a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (shipped, fresh))
     for data in (a, b):
         data.pop("info", None)
