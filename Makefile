@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install index run test lint format bench clean browser model model-check
+.PHONY: install index run test test-server lint format bench clean browser model model-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,7 +54,15 @@ test: lint browser
 			--questions $(HOLDOUT)/$$set-questions.yaml --report reports/make-test/$$set \
 			$(EVAL_BARS) || exit 1; \
 	done
+	$(MAKE) test-server
 	$(MAKE) model-check
+
+# The index, answer, CLI and eval tests again, with the index on a real Chroma server
+# (`chroma run` on a free loopback port, stopped by its process id afterwards).
+SERVER_TESTS := tests/test_index.py tests/test_answer.py tests/test_cli.py tests/test_eval.py \
+	tests/test_holdout.py tests/test_synthetic.py
+test-server: install
+	$(BIN)/python scripts/with-chroma-server $(BIN)/python -m pytest -q $(SERVER_TESTS)
 
 # Fit the evidence model on data/training.yaml (about three minutes on two cores). A fixed
 # hash seed makes set and dict orders, and so float sums, the same on every machine.
@@ -75,6 +83,7 @@ bench: install browser
 	$(BIN)/python benchmarks/bench_ask.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_synthetic.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/.writer.* .pytest_cache .ruff_cache

@@ -37,7 +37,9 @@ class Settings(BaseSettings):
         "", description="A Chroma server (http://host:8000) to hold the index instead of files."
     )
     chroma_namespace: str = Field(
-        "assistant", description="Prefix of this index's collections on the Chroma server."
+        "assistant",
+        description="Prefix of this index's collections on the Chroma server; `auto`: one "
+        "namespace per index folder, as with files.",
     )
     # Generative answers (README, "Generative answers"); the extractive answer is the default.
     backend: str = Field(

@@ -187,9 +187,11 @@ def _sync_remote(
 ) -> IndexReport:
     """sync_index in server mode (remote.py): the same steps, with collections and a pointer
     record on the Chroma server in place of build folders and CURRENT."""
-    from assistant.remote import Remote
+    from assistant.remote import Remote, namespace_of
 
-    remote = Remote(settings.chroma_url, settings.chroma_namespace)
+    remote = Remote(
+        settings.chroma_url, namespace_of(settings.chroma_namespace, settings.index_dir)
+    )
     wanted = index_settings(settings, embedder)
     where = f"the index on {remote.url}"
     lock = store.no_lock() if report.dry_run else store.writer_lock(settings.index_dir,
@@ -517,10 +519,11 @@ class Index:
     def _open_remote(self) -> Index:
         """Server mode: follow the pointer record; when it moved, load that manifest and its
         sentence vectors and rebuild the keyword index in memory."""
-        from assistant.remote import Remote
+        from assistant.remote import Remote, namespace_of
 
         if self._remote is None:
-            self._remote = Remote(self.settings.chroma_url, self.settings.chroma_namespace)
+            namespace = namespace_of(self.settings.chroma_namespace, self.settings.index_dir)
+            self._remote = Remote(self.settings.chroma_url, namespace)
         remote = self._remote
         try:
             pointer = remote.current()

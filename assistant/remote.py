@@ -19,13 +19,24 @@ is shared through local files. Only the writer lock is local, so run syncs from 
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 from assistant.errors import AssistantError
 
 POINTER = "current"
+
+
+def namespace_of(namespace: str, index_dir: Path) -> str:
+    """The namespace setting as used: `auto` names one after the index folder, so that each
+    `--index` folder keeps its own index on a shared server, as with files."""
+    if namespace != "auto":
+        return namespace
+    digest = hashlib.sha256(str(index_dir.resolve()).encode("utf-8")).hexdigest()
+    return f"index-{digest[:16]}"
 
 
 def client_for(url: str) -> Any:

@@ -61,6 +61,14 @@ class Retrieved:
     keyword_score: dict[str, float]  # BM25 score of each chunk, divided by the best one
 
 
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k highest scores, highest first, without sorting all of them."""
+    if len(scores) > k:
+        part = np.argpartition(-scores, k - 1)[:k]
+        return part[np.argsort(-scores[part], kind="stable")]
+    return np.argsort(-scores, kind="stable")
+
+
 def fuse(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
     """Reciprocal rank fusion: each list adds 1 / (k + rank) to the ids it ranks."""
     scores: dict[str, float] = {}
@@ -109,7 +117,7 @@ class Retriever:
                     candidates[s.row] = s
         similarities = index.sentence_vectors() @ vector
         limit = len(candidates) + SENTENCE_HITS
-        for row in np.argsort(-similarities)[: SENTENCE_HITS * 4]:
+        for row in _top(similarities, SENTENCE_HITS * 4):
             s = index.sentence_at(int(row))
             if self._admits(s, filters):
                 candidates[s.row] = s
@@ -118,9 +126,11 @@ class Retriever:
         # A rare word of the question pinpoints its sentences, even in a passage that common
         # words kept out of the retrieved ones.
         for term, term_forms in zip(q.terms, forms, strict=True):
-            rows = [r for f in term_forms for r in lexicon.rows.get(f, ())]
-            if term.salient and term.pos != "FOCUS" and 0 < len(rows) <= RARE_SENTENCES:
-                for row in rows:
+            if not term.salient or term.pos == "FOCUS":
+                continue
+            used = sum(len(lexicon.rows.get(f, ())) for f in term_forms)
+            if 0 < used <= RARE_SENTENCES:
+                for row in (r for f in term_forms for r in lexicon.rows.get(f, ())):
                     s = index.sentence_at(row)
                     if self._admits(s, filters):
                         candidates[s.row] = s

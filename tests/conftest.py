@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +14,24 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 from assistant.config import Settings
+from assistant.daemons import free_port
 from assistant.embeddings import LocalEmbeddings, embedder_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+# `make test-server` runs the index, answer, CLI and eval tests again with the index on a real
+# Chroma server (scripts/with-chroma-server), one namespace per index folder.
+ON_SERVER = bool(os.environ.get("ASSISTANT_CHROMA_URL"))
+if ON_SERVER:
+    os.environ["ASSISTANT_CHROMA_NAMESPACE"] = "auto"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if ON_SERVER:
+        skip = pytest.mark.skip(reason="reads the embedded index's files")
+        for item in items:
+            if item.get_closest_marker("embedded_only"):
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -70,12 +83,6 @@ def answerer(sample_settings: Settings, embedder: LocalEmbeddings):
     from assistant.index import Index
 
     return Answerer(Index(sample_settings, embedder))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

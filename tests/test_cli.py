@@ -142,7 +142,7 @@ def test_app_py_serves_the_three_tabs(sample_settings: Settings) -> None:
     import time
     import urllib.request
 
-    from .test_web import free_port
+    from assistant.daemons import free_port
 
     port = free_port()
     env = {

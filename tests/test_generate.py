@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from langchain_core.messages import AIMessage
 
 from assistant.answer import Answerer
 from assistant.config import Settings
+from assistant.daemons import free_port, running
 from assistant.generate import GenerativeAnswerer
 from assistant.grounding import check, complete_sentences, split_sentences
 from assistant.index import Index, sync_index
@@ -243,40 +243,17 @@ def test_ask_with_the_bundled_model_prints_grounded_and_fallback(sample_settings
         assert "extractive answer is shown" in done.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llm_server() -> Iterator[str]:
     """llama.cpp's OpenAI-compatible server on the bundled GGUF (`assistant llm-server`)."""
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "assistant", "llm-server", "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "ASSISTANT_THREADS": "1"},
-    )  # fmt: skip
+    command = [sys.executable, "-m", "assistant", "llm-server", "--port", str(port)]
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/models", timeout=2) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the llama.cpp server did not start") from None
-                time.sleep(0.5)
+    with running(
+        command, f"{url}/models", "llama.cpp server", timeout=90,
+        env={"ASSISTANT_THREADS": "1"}, cwd=ROOT,
+    ):  # fmt: skip
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 @pytest.mark.e2e

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,44 +20,21 @@ import pytest
 from assistant.answer import Answerer
 from assistant.config import Settings
 from assistant.corpus import load_corpus
+from assistant.daemons import chroma_server, free_port
 from assistant.embeddings import LocalEmbeddings
 from assistant.evaluate import load_questions, run_cases
 from assistant.index import Index, _sentence_ids, sync_index
 from assistant.remote import Remote
 
-from .conftest import ROOT, free_port, write_article
+from .conftest import ROOT, write_article
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    chroma = Path(sys.executable).with_name("chroma")
-    port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the Chroma server did not start") from None
-                time.sleep(0.25)
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
         yield url
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def server_settings(tmp_path: Path, url: str, namespace: str) -> Settings:

@@ -13,10 +13,11 @@ import pytest
 
 from assistant.chat import build_app, chat_markdown, launch, md_escape, parse_auth, stream_pieces
 from assistant.config import Settings
+from assistant.daemons import free_port
 from assistant.embeddings import LocalEmbeddings
 from assistant.errors import AssistantError
 
-from .conftest import ROOT, free_port, serve_sample, write_article
+from .conftest import ROOT, serve_sample, write_article
 
 pytestmark = pytest.mark.e2e  # real servers (and a browser)
 
