@@ -167,6 +167,9 @@ class _Unusable(Exception):
     """A file that cannot be loaded; the message is the one-line reason."""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but \t \n \f \r
+
+
 def _read_text(path: Path, max_bytes: int) -> str:
     size = path.stat().st_size
     if size > max_bytes:
@@ -185,10 +188,15 @@ def _read_text(path: Path, max_bytes: int) -> str:
             raise _Unusable(
                 f"not UTF-8 text (undecodable byte at offset {utf8_error.start}); save it as UTF-8"
             ) from None
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     if controls > max(2, len(text) // 100):
         raise _Unusable("binary or corrupt file (many control characters), not text")
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# libyaml's safe loader when PyYAML was built with it: the same documents, 7 times as fast, and
+# a sync reads every file's front matter.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _split_front_matter(text: str) -> tuple[dict, str]:
@@ -199,7 +207,7 @@ def _split_front_matter(text: str) -> tuple[dict, str]:
         raise _Unusable("front matter starts with '---' but has no closing '---' line")
     raw, body = text[4 : 4 + end.start()], text[4 + end.end() :]
     try:
-        meta = yaml.safe_load(raw)
+        meta = yaml.load(raw, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""
@@ -321,7 +329,7 @@ def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
         raise CorpusError(f"corpus folder {corpus_dir} does not exist: create it or pass --corpus")
     if not corpus_dir.is_dir():
         raise CorpusError(f"{corpus_dir} is not a folder: pass --corpus with a folder of articles")
-    for path in sorted(corpus_dir.rglob("*")):
+    for path in sorted(corpus_dir.rglob("*"), key=lambda p: p.parts):
         rel = path.relative_to(corpus_dir)
         if any(part.startswith(".") for part in rel.parts) or not path.is_file():
             continue

@@ -95,6 +95,7 @@ def test_missing_index(settings: Settings, embedder: LocalEmbeddings) -> None:
         open_index(settings, embedder)
 
 
+@pytest.mark.embedded_only  # tests/test_server.py checks the same on a server
 def test_rebuild_switches_only_when_complete(settings: Settings, embedder: LocalEmbeddings) -> None:
     sync_index(settings, embedder)
     old_build = (settings.index_dir / "CURRENT").read_text()
@@ -131,6 +132,7 @@ def _grow_corpus(corpus: Path, n: int) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.embedded_only  # tests/test_server.py checks the same on a server
 def test_rebuild_killed_half_way_leaves_the_old_index_answering(
     settings: Settings, embedder: LocalEmbeddings
 ) -> None:
