@@ -134,6 +134,8 @@ def test_refusal_clear_and_the_other_tabs(page_url: str, browser_page) -> None:
     box.fill("What was the budget of the conference?")
     box.press("Enter")
     page.locator("#sources .refusal").wait_for(timeout=30_000)
+    # the sources arrive with the first words of the answer; the rest streams in after
+    page.locator("#chat").get_by_text("Not in the articles.").wait_for(timeout=10_000)
     assert page.locator("#chat").get_by_text("Not in the articles.").count() == 1
     assert page.locator("#sources .passage").count() >= 1
 
