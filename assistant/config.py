@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BACKENDS = ("extractive", "llamacpp", "openai", "ollama")  # who words an answer
+
+
+def default_cache_dir() -> Path:
+    """$XDG_CACHE_HOME/assistant, or ~/.cache/assistant."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assistant"
 
 
 class Settings(BaseSettings):
@@ -61,6 +67,15 @@ class Settings(BaseSettings):
     )
     ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server for `ollama`.")
     ollama_model: str = Field("llama3.2", description="Ollama model name.")
+    cache_dir: Path = Field(
+        default_factory=lambda: default_cache_dir(),
+        description="Where the ONNX export of the embedding model is kept.",
+    )
+    debug: bool = Field(False, description="Print the traceback of an unexpected error.")
+
+    def openai_api_key(self) -> str:
+        """The key for the OpenAI-compatible server, from the variable openai_api_key_env names."""
+        return os.environ.get(self.openai_api_key_env) or "not-needed"
 
     @field_validator("embedding_runtime")
     @classmethod

@@ -1,8 +1,43 @@
-"""Plain frozen records passed between modules (standard library only)."""
+"""The records passed between the parts (standard library only): articles and their
+paragraphs, chunks and sentences, answers and citations, retrieval filters, question sets and
+evaluation results."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import AssistantError
+
+PARAGRAPH_BREAK = "\n\n"  # an article's paragraphs are joined by one blank line; nothing else
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """An article's text from its paragraphs (each one line)."""
+    return PARAGRAPH_BREAK.join(paragraphs)
+
+
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """(start, end) of the paragraph of an article's text that holds text[start:end]."""
+    before = text.rfind(PARAGRAPH_BREAK, 0, start)
+    after = text.find(PARAGRAPH_BREAK, end)
+    return (0 if before < 0 else before + len(PARAGRAPH_BREAK)), (len(text) if after < 0 else after)
+
+
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each blank-line separated paragraph."""
+    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
+
+
+def same_paragraph(text: str, end: int, start: int) -> bool:
+    """Whether nothing between text[:end] and text[start:] breaks a paragraph."""
+    return "\n" not in text[end:start]
 
 
 @dataclass(frozen=True)
@@ -16,6 +51,10 @@ class Article:
     source: str
     text: str
     content_hash: str
+
+    def paragraphs(self) -> list[tuple[int, int]]:
+        """(start, end) of each paragraph of the text."""
+        return paragraph_spans(self.text)
 
 
 @dataclass(frozen=True)
@@ -172,4 +211,118 @@ class Answer:
             ],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "tokens": self.tokens,
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval to some articles and/or a date range (inclusive, YYYY-MM-DD)."""
+
+    article_ids: tuple[str, ...] = ()
+    since: str = ""
+    until: str = ""
+
+    @classmethod
+    def parse(
+        cls, article_ids: list[str] | tuple[str, ...] | None, since: str, until: str,
+        labels: tuple[str, str] = ("--since", "--until"),
+    ) -> Filters:  # fmt: skip
+        """Filters from what a user typed; a date that is not YYYY-MM-DD is an error naming
+        the field (labels: how the two date fields are called where they were typed)."""
+        for label, value in zip(labels, (since, until), strict=True):
+            if value and value.strip():
+                try:
+                    dt.date.fromisoformat(value.strip())
+                except ValueError:
+                    raise AssistantError(
+                        f"{label} {value!r} is not a date: use YYYY-MM-DD"
+                    ) from None
+        return cls(tuple(article_ids or ()), (since or "").strip(), (until or "").strip())
+
+    def where(self) -> dict | None:
+        """The same filters as a Chroma metadata filter."""
+        clauses: list[dict] = []
+        if self.article_ids:
+            clauses.append({"article_id": {"$in": list(self.article_ids)}})
+        if self.since:
+            clauses.append({"date_number": {"$gte": int(self.since.replace("-", ""))}})
+        if self.until:
+            clauses.append({"date_number": {"$lte": int(self.until.replace("-", ""))}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def admits(self, article_id: str, date: str) -> bool:
+        if self.article_ids and article_id not in self.article_ids:
+            return False
+        if (self.since or self.until) and not date:
+            return False
+        return not (self.since and date < self.since) and not (self.until and date > self.until)
+
+
+# ---------------------------------------------------------------------------------------------
+# Question sets and evaluations
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question of a question set with what a right answer holds."""
+
+    question: str
+    answers: tuple[str, ...] = ()
+    answers_all: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    answerable: bool = True
+
+
+@dataclass(frozen=True)
+class EvalCase:
+    """A question, or a conversation of several turns."""
+
+    id: str
+    turns: tuple[Turn, ...]
+
+
+@dataclass
+class TurnResult:
+    """How one turn was answered and scored."""
+
+    case_id: str
+    turn: int
+    expected: Turn
+    answer: Answer
+    correct: bool  # evidence: the quote holds a gold answer (or the turn was rightly refused)
+    reason: str
+    source_ok: bool | None  # None: no sources expected, or nothing cited
+    short_ok: bool | None = None  # the short answer holds one; None for unanswerable turns
+
+
+@dataclass
+class Evaluation:
+    """One evaluation run: the assistant's metrics and rows, the baselines' metrics, the
+    comparison with the previous run in the same report folder, and where the report is."""
+
+    questions: str
+    backend: str
+    started: str
+    metrics: dict[str, float | None]
+    categories: dict[str, dict[str, float | None]]
+    cases: list[dict[str, Any]]
+    baselines: dict[str, dict[str, Any]] = field(default_factory=dict)
+    previous: str | None = None
+    diff: dict[str, list[Any]] = field(default_factory=lambda: {"broke": [], "fixed": []})
+    report_dir: Path | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The results as written to results.json (and read back by the next run)."""
+        return {
+            "questions": self.questions,
+            "backend": self.backend,
+            "started": self.started,
+            "metrics": self.metrics,
+            "categories": self.categories,
+            "cases": self.cases,
+            "baselines": self.baselines,
+            "previous": self.previous,
+            "diff": self.diff,
         }

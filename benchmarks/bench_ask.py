@@ -18,11 +18,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import Answerer  # noqa: E402
+from assistant.answering.answer import Answerer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embeddings import embedder_for  # noqa: E402
-from assistant.evaluate import load_questions, run_cases  # noqa: E402
-from assistant.index import Index, sync_index  # noqa: E402
+from assistant.evaluation.questions import load_questions  # noqa: E402
+from assistant.evaluation.runner import run_cases  # noqa: E402
+from assistant.store.embeddings import embedder_for  # noqa: E402
+from assistant.store.reader import Index  # noqa: E402
+from assistant.store.sync import sync_index  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
 
 WORK = ROOT / "benchmarks" / ".work-ask"

@@ -25,11 +25,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import chunk_article  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.corpus import load_corpus  # noqa: E402
-from assistant.embeddings import LocalEmbeddings, embedder_for  # noqa: E402
-from assistant.index import sentence_window, sync_index  # noqa: E402
+from assistant.ingest.chunking import chunk_article  # noqa: E402
+from assistant.ingest.corpus import load_corpus  # noqa: E402
+from assistant.store.embeddings import LocalEmbeddings, embedder_for  # noqa: E402
+from assistant.store.sync import sentence_window, sync_index  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
 
 WORK = ROOT / "benchmarks" / ".work"
@@ -93,7 +93,7 @@ def main() -> None:
     embedder.encode(texts)  # the encoder alone, on the same texts
     raw = time.perf_counter() - start
 
-    from assistant.nlp import entities
+    from assistant.ingest.nlp import entities
 
     entities(["warm up the entity recogniser"])
     start = time.perf_counter()

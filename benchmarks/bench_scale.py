@@ -42,9 +42,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from assistant.app.daemons import chroma_server  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.daemons import chroma_server  # noqa: E402
-from assistant.embeddings import LocalEmbeddings, embedder_for  # noqa: E402
+from assistant.store.embeddings import LocalEmbeddings, embedder_for  # noqa: E402
 from benchmarks.results_file import write_section  # noqa: E402
 from benchmarks.synthetic import questions, write_reports  # noqa: E402
 
@@ -77,7 +77,7 @@ class CachingEmbeddings(LocalEmbeddings):
             self.encoded += len(missing)
             for key, vector in zip(missing, self.real.encode(missing), strict=True):
                 self.cache[key] = vector
-        return np.stack([self.cache[k] for k in keys]) if keys else np.zeros((0, 384))
+        return np.stack([self.cache[k] for k in keys]) if keys else np.zeros((0, self.dimensions))
 
 
 def write_copies(folder: Path, source: Path, distinct: int, first: int, last: int) -> None:
@@ -89,7 +89,7 @@ def write_copies(folder: Path, source: Path, distinct: int, first: int, last: in
 
 
 def timed_sync(settings: Settings, embedder: LocalEmbeddings) -> tuple[float, Any]:
-    from assistant.index import sync_index
+    from assistant.store.sync import sync_index
 
     start = time.perf_counter()
     report = sync_index(settings, embedder)
@@ -111,9 +111,9 @@ def serve(settings: Settings, asked: list[dict[str, str]]) -> dict[str, Any]:
 
 def serving_process() -> None:
     """--serve: open the index, answer every question twice (warm), print figures as JSON."""
-    from assistant.answer import Answerer
-    from assistant.index import Index
-    from assistant.matching import contains
+    from assistant.answering.answer import Answerer
+    from assistant.evaluation.matching import contains
+    from assistant.store.reader import Index
 
     job = json.loads(sys.stdin.read())
     settings = Settings(corpus_dir=Path(job["corpus"]), index_dir=Path(job["index"]))

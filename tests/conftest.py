@@ -1,10 +1,14 @@
-"""Shared fixtures: the real bundled embedding model, real Chroma in tmp_path, no network."""
+"""Shared fixtures and helpers: the real bundled embedding model, real Chroma in tmp_path,
+indexed copies of a corpus, the `assistant` command in a subprocess, a served app. No test
+reaches the network."""
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,9 +17,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from assistant.app.daemons import free_port
 from assistant.config import Settings
-from assistant.daemons import free_port
-from assistant.embeddings import LocalEmbeddings, embedder_for
+from assistant.store.embeddings import LocalEmbeddings, embedder_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -63,26 +67,74 @@ def write_article(folder: Path, name: str, title: str, date: str, body: str) -> 
     return path
 
 
+def index_copy(
+    root: Path, embedder: LocalEmbeddings, corpus: Path = ROOT / "corpus", **overrides: object
+) -> Settings:
+    """A copy of a corpus folder under root, indexed there; its settings."""
+    from assistant.store.sync import sync_index
+
+    shutil.copytree(corpus, root / "corpus")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index", **overrides)
+    sync_index(settings, embedder)
+    return settings
+
+
+@pytest.fixture
+def indexed(tmp_path: Path, embedder: LocalEmbeddings) -> Callable[..., Settings]:
+    """indexed(corpus=the sample corpus, **settings) -> settings of an indexed copy of it."""
+    made = []
+
+    def make(corpus: Path = ROOT / "corpus", **overrides: object) -> Settings:
+        made.append(None)
+        return index_copy(tmp_path / f"indexed-{len(made)}", embedder, corpus, **overrides)
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def sample_settings(
     tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings
 ) -> Settings:
     """The sample corpus indexed once for the whole run; tests must not change it."""
-    from assistant.index import sync_index
-
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "corpus", root / "corpus")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
-    sync_index(settings, embedder)
-    return settings
+    return index_copy(tmp_path_factory.mktemp("sample"), embedder)
 
 
 @pytest.fixture(scope="session")
 def answerer(sample_settings: Settings, embedder: LocalEmbeddings):
-    from assistant.answer import Answerer
-    from assistant.index import Index
+    from assistant.answering.answer import Answerer
+    from assistant.store.reader import Index
 
     return Answerer(Index(sample_settings, embedder))
+
+
+def assistant_command(*args: str) -> list[str]:
+    """The `assistant` command line, run by this interpreter."""
+    return [sys.executable, "-m", "assistant", *args]
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for a subprocess: this one, offline, importing this checkout."""
+    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **extra}
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run `assistant ARGS...` to the end; its output as text."""
+    return subprocess.run(
+        assistant_command(*args), capture_output=True, text=True, cwd=ROOT,
+        env=cli_env(**(env or {})), timeout=timeout,
+    )  # fmt: skip
+
+
+def where(settings: Settings) -> list[str]:
+    """--corpus and --index of these settings, for the command line."""
+    return ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+
+
+def url_of(settings: Settings) -> str:
+    """The page of an app served with these settings."""
+    return f"http://127.0.0.1:{settings.port}/"
 
 
 @contextmanager
@@ -91,15 +143,12 @@ def serve_sample(
     **overrides: object,
 ) -> Iterator[Settings]:  # fmt: skip
     """The sample corpus plus one hostile article, indexed and served on a free port."""
-    from assistant.chat import build_app, launch
-    from assistant.index import sync_index
+    from assistant.app.web import build_app, launch
 
-    shutil.copytree(ROOT / "corpus", root / "corpus")
-    write_article(root / "corpus", "hostile.md", title, "2020-03-01", body)
-    settings = Settings(
-        corpus_dir=root / "corpus", index_dir=root / "index", port=free_port(), **overrides
-    )
-    sync_index(settings, embedder)
+    corpus = root / "sample"
+    shutil.copytree(ROOT / "corpus", corpus)
+    write_article(corpus, "hostile.md", title, "2020-03-01", body)
+    settings = index_copy(root, embedder, corpus, port=free_port(), **overrides)
     app = build_app(settings, embedder, warm=warm)
     launch(app, settings, block=False)
     try:

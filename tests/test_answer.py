@@ -4,11 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering.answer import Answerer
 from assistant.config import Settings
-from assistant.corpus import load_corpus
-from assistant.evaluate import load_questions, run_cases
-from assistant.retrieve import Filters
+from assistant.evaluation.questions import load_questions
+from assistant.evaluation.runner import run_cases
+from assistant.ingest.corpus import load_corpus
+from assistant.types import Filters
 
 from .conftest import ROOT
 
@@ -132,7 +133,8 @@ def test_answer_json_shape(answerer: Answerer) -> None:
 
 
 def test_empty_index_refuses(tmp_path: Path, embedder) -> None:
-    from assistant.index import Index, sync_index
+    from assistant.store.reader import Index
+    from assistant.store.sync import sync_index
 
     settings = Settings(corpus_dir=tmp_path / "c", index_dir=tmp_path / "i")
     settings.corpus_dir.mkdir()
@@ -154,8 +156,8 @@ def test_confidence_is_a_probability_with_the_models_threshold(answerer: Answere
 
 
 def test_the_question_says_what_it_asks_about() -> None:
-    from assistant import nlp
-    from assistant.question import analyse
+    from assistant.answering.question import analyse
+    from assistant.ingest import nlp
 
     assert nlp.wh_role("Who commissioned the Tapestry?") == ("subject", "commissioned")
     q = analyse("What type of steam engine produces most electricity?")

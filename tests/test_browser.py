@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import LocalEmbeddings
+from assistant.store.embeddings import LocalEmbeddings
 
-from .conftest import serve_sample
-from .test_web import url_of
+from .conftest import serve_sample, url_of
 
 pytestmark = pytest.mark.e2e  # real servers (and a browser)
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chunking import chunk_article, split_sentences
-from assistant.corpus import load_article, load_corpus
+from assistant.ingest.chunking import chunk_article, split_sentences
+from assistant.ingest.corpus import load_article, load_corpus
 from assistant.types import Article
 
 from .conftest import DATA, ROOT

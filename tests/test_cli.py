@@ -6,36 +6,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from assistant.config import Settings
 
-from .conftest import ROOT
+from .conftest import ROOT, run_cli, where
 
 KEYS = {"added", "updated", "deleted", "unchanged", "skipped", "chunks", "seconds"}
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=300,
-    )
-
-
-def paths(settings: Settings) -> list[str]:
-    return ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
-
-
+@pytest.mark.e2e
 def test_index_json_then_articles_json(settings: Settings) -> None:
     (settings.corpus_dir / "empty.md").write_text("")
-    dry = run("index", "--dry-run", "--json", *paths(settings))
+    dry = run_cli("index", "--dry-run", "--json", *where(settings))
     assert dry.returncode == 0, dry.stderr
     assert json.loads(dry.stdout)["added"] == 4
     assert not (settings.index_dir / "CURRENT").exists()
 
-    result = run("index", "--json", *paths(settings))
+    result = run_cli("index", "--json", *where(settings))
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert set(report) == KEYS
@@ -46,7 +34,7 @@ def test_index_json_then_articles_json(settings: Settings) -> None:
     assert report["chunks"] > 4 and report["seconds"] > 0
     assert "4 added" in result.stderr  # the summary line
 
-    listed = run("articles", "--json", *paths(settings))
+    listed = run_cli("articles", "--json", *where(settings))
     assert listed.returncode == 0, listed.stderr
     rows = json.loads(listed.stdout)
     assert [r["id"] for r in rows] == ["overview", "day-2", "day-1", "preview"]
@@ -54,37 +42,42 @@ def test_index_json_then_articles_json(settings: Settings) -> None:
     assert rows[1]["date"] == "2020-02-14"
     assert sum(r["chunks"] for r in rows) == report["chunks"]
 
-    plain = run("index", *paths(settings))
+    plain = run_cli("index", *where(settings))
     assert plain.returncode == 0
     assert "skipped" in plain.stdout and "empty.md: empty file" in plain.stdout
     assert "0 added, 0 updated, 0 deleted, 4 unchanged, 1 skipped" in plain.stdout
 
 
+@pytest.mark.e2e
 def test_errors_are_one_line_messages_without_traceback(tmp_path: Path) -> None:
-    missing = run("articles", "--index", str(tmp_path / "none"))
+    missing = run_cli("articles", "--index", str(tmp_path / "none"))
     assert missing.returncode == 1
     assert missing.stderr.strip() == (
         f"error: no index in {tmp_path / 'none'}: run `assistant index` to build it"
     )
-    no_corpus = run("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
+    no_corpus = run_cli("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
     assert no_corpus.returncode == 1
     assert "corpus folder" in no_corpus.stderr and "does not exist" in no_corpus.stderr
-    bad_setting = run("articles", env={"ASSISTANT_CHUNK_SIZE": "ten"})
+    bad_setting = run_cli("articles", env={"ASSISTANT_CHUNK_SIZE": "ten"})
     assert bad_setting.returncode == 1
     assert "ASSISTANT_CHUNK_SIZE" in bad_setting.stderr
     for result in (missing, no_corpus, bad_setting):
         assert "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_settings_mismatch_via_cli(settings: Settings) -> None:
-    assert run("index", *paths(settings)).returncode == 0
-    result = run("articles", *paths(settings), env={"ASSISTANT_CHUNK_SIZE": "500"})
+    assert run_cli("index", *where(settings)).returncode == 0
+    result = run_cli("articles", *where(settings), env={"ASSISTANT_CHUNK_SIZE": "500"})
     assert result.returncode == 1
     assert "run `assistant index --rebuild`" in result.stderr
 
 
+@pytest.mark.e2e
 def test_ask_prints_the_answer_and_its_source(sample_settings: Settings) -> None:
-    result = run("ask", "Who chaired the session on pharmaceutical drugs?", *paths(sample_settings))
+    result = run_cli(
+        "ask", "Who chaired the session on pharmaceutical drugs?", *where(sample_settings)
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("K. Bangarurajan: “")
@@ -93,6 +86,7 @@ def test_ask_prints_the_answer_and_its_source(sample_settings: Settings) -> None
     assert lines[-1].startswith("(confidence ")
 
 
+@pytest.mark.e2e
 def test_ask_json_with_history_and_filters(sample_settings: Settings, tmp_path: Path) -> None:
     history = tmp_path / "history.json"
     history.write_text(
@@ -104,7 +98,7 @@ def test_ask_json_with_history_and_filters(sample_settings: Settings, tmp_path: 
         )
     )
     args = ["--history", str(history), "--article", "day-2", "--since", "2020-02-01", "--json"]
-    result = run("ask", "Which countries co-chaired it?", *args, *paths(sample_settings))
+    result = run_cli("ask", "Which countries co-chaired it?", *args, *where(sample_settings))
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["rewritten_question"] == (
@@ -116,33 +110,36 @@ def test_ask_json_with_history_and_filters(sample_settings: Settings, tmp_path: 
     assert {"embed", "retrieve", "select", "total"} <= set(data["timings_ms"])
 
 
+@pytest.mark.e2e
 def test_ask_refusal_and_bad_arguments(sample_settings: Settings, tmp_path: Path) -> None:
-    refused = run("ask", "What was the budget of the conference?", *paths(sample_settings))
+    refused = run_cli("ask", "What was the budget of the conference?", *where(sample_settings))
     assert refused.returncode == 0
     assert refused.stdout.startswith("The articles don't say")
     assert "Closest passages:" in refused.stdout
-    bad_date = run("ask", "Who?", "--since", "14/02/2020", *paths(sample_settings))
+    bad_date = run_cli("ask", "Who?", "--since", "14/02/2020", *where(sample_settings))
     assert bad_date.returncode == 1 and "use YYYY-MM-DD" in bad_date.stderr
     bad_history = tmp_path / "h.json"
     bad_history.write_text('[{"role": "bot"}]')
-    result = run("ask", "Who?", "--history", str(bad_history), *paths(sample_settings))
+    result = run_cli("ask", "Who?", "--history", str(bad_history), *where(sample_settings))
     assert result.returncode == 1 and "--history file" in result.stderr
     assert "Traceback" not in result.stderr + bad_date.stderr
 
 
+@pytest.mark.e2e
 def test_serve_refuses_a_bad_login_or_a_missing_index(tmp_path: Path) -> None:
-    bad_auth = run("serve", "--auth", "ann", "--index", str(tmp_path / "none"))
+    bad_auth = run_cli("serve", "--auth", "ann", "--index", str(tmp_path / "none"))
     assert bad_auth.returncode == 1
     assert bad_auth.stderr.strip() == "error: --auth must be USER:PASSWORD (both non-empty)"
-    no_index = run("serve", "--index", str(tmp_path / "none"))
+    no_index = run_cli("serve", "--index", str(tmp_path / "none"))
     assert no_index.returncode == 1 and "no index in" in no_index.stderr
 
 
+@pytest.mark.e2e
 def test_app_py_serves_the_three_tabs(sample_settings: Settings) -> None:
     import time
     import urllib.request
 
-    from assistant.daemons import free_port
+    from assistant.app.daemons import free_port
 
     port = free_port()
     env = {

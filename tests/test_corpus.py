@@ -4,8 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.corpus import find_date, furniture_kind, load_article, load_corpus, strip_furniture
 from assistant.errors import CorpusError
+from assistant.ingest.corpus import (
+    find_date,
+    furniture_kind,
+    load_article,
+    load_corpus,
+    strip_furniture,
+)
 
 from .conftest import DATA, ROOT
 

@@ -16,30 +16,21 @@ from pathlib import Path
 
 import pytest
 
-from assistant import store
+from assistant.answering.retrieve import Retriever
 from assistant.config import Settings
-from assistant.corpus import load_corpus
-from assistant.embeddings import LocalEmbeddings
 from assistant.errors import AssistantError
-from assistant.index import COLLECTION, _chroma_client, open_index, sync_index
-from assistant.keywords import KeywordIndex
-from assistant.retrieve import Retriever
+from assistant.ingest.corpus import load_corpus
+from assistant.store import files as store
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.keywords import KeywordIndex
+from assistant.store.layout import COLLECTION, chroma_client
+from assistant.store.reader import open_index
+from assistant.store.sync import sync_index
 
-from .conftest import ROOT, write_article
+from .conftest import ROOT, assistant_command, cli_env, where, write_article
 
 TRIALS = 20
 WORDS = "delegates port customs heroin ministers agreed training seizures forum border".split()
-
-
-def _index_command(settings: Settings) -> list[str]:
-    return [
-        sys.executable, "-m", "assistant", "index",
-        "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir),
-    ]  # fmt: skip
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "ASSISTANT_THREADS": "1"}
 
 
 def _change_corpus(corpus: Path, rng: random.Random, trial: int) -> None:
@@ -68,7 +59,7 @@ def assert_in_step(settings: Settings, embedder: LocalEmbeddings) -> None:
     }
     chunk_ids = [c["id"] for chunks in manifest["chunks"].values() for c in chunks]
     assert len(chunk_ids) == len(set(chunk_ids))
-    collection = _chroma_client(build / "chroma").get_collection(COLLECTION)
+    collection = chroma_client(build / "chroma").get_collection(COLLECTION)
     stored = collection.get(include=[])["ids"]
     assert len(stored) == len(set(stored)) and set(stored) == set(chunk_ids)
     keywords = KeywordIndex.load(build / f"bm25-{manifest['generation']}")
@@ -85,14 +76,19 @@ def test_index_killed_at_random_points_recovers_exactly(
     # how long an uninterrupted run takes, so that kills land anywhere inside one
     _change_corpus(settings.corpus_dir, random.Random(-1), 99)
     started = time.monotonic()
-    subprocess.run(_index_command(settings), env=_env(), check=True, capture_output=True)
+    subprocess.run(
+        assistant_command("index", *where(settings)),
+        env=cli_env(ASSISTANT_THREADS="1"),
+        check=True,
+        capture_output=True,
+    )
     duration = time.monotonic() - started
     rng = random.Random(20261129)
     killed = 0
     for trial in range(TRIALS):
         _change_corpus(settings.corpus_dir, rng, trial)
         proc = subprocess.Popen(
-            _index_command(settings), env=_env(),
+            assistant_command("index", *where(settings)), env=cli_env(ASSISTANT_THREADS="1"),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         time.sleep(rng.uniform(0.3, duration))
@@ -125,7 +121,7 @@ def test_a_damaged_index_names_the_rebuild_that_recovers(
     done = subprocess.run(
         [sys.executable, "-m", "assistant", "ask", "Who chaired the pharmaceutical session?",
          "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)],
-        env=_env(), capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env=cli_env(ASSISTANT_THREADS="1"), capture_output=True, text=True, cwd=ROOT, timeout=120,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
     assert "assistant index --rebuild" in done.stderr and "Traceback" not in done.stderr

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.embeddings import LocalEmbeddings, OnnxEmbeddings, embedder_for, onnx_file
 from assistant.errors import AssistantError
+from assistant.store.embeddings import LocalEmbeddings, OnnxEmbeddings, embedder_for, onnx_file
 
 TEXTS = [
     "Who chaired the session on pharmaceutical drugs?",

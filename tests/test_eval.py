@@ -1,28 +1,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from assistant.config import Settings
-from assistant.evaluate import Turn, TurnResult
-from assistant.matching import token_f1
-from assistant.metrics import bootstrap_interval, compute, question_type
-from assistant.types import Answer
+import pytest
 
-from .conftest import DATA, ROOT
+from assistant.config import Settings
+from assistant.evaluation.matching import token_f1
+from assistant.evaluation.metrics import bootstrap_interval, compute, question_type
+from assistant.types import Answer, Turn, TurnResult
+
+from .conftest import DATA, run_cli
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, env=env,
-        timeout=600,
-    )  # fmt: skip
 
 
 def fake(answerable: bool, refused: bool, correct: bool, text: str = "x") -> TurnResult:
@@ -70,13 +60,14 @@ def write_questions(path: Path, expected: str) -> Path:
     return path
 
 
+@pytest.mark.e2e
 def test_eval_writes_report_json_and_plots_and_gates(
     sample_settings: Settings, tmp_path: Path
 ) -> None:
     paths = ["--corpus", str(sample_settings.corpus_dir), "--index", str(sample_settings.index_dir)]
     reports = tmp_path / "reports"
     questions = write_questions(tmp_path / "q.yaml", "Bangarurajan")
-    first = run(
+    first = run_cli(
         "eval",
         "--questions",
         str(questions),
@@ -114,7 +105,7 @@ def test_eval_writes_report_json_and_plots_and_gates(
     # The same cases with a wrong expectation: the diff names the case that broke, the gate
     # fails, and the baselines stand beside the assistant.
     write_questions(questions, "Someone Else")
-    second = run(
+    second = run_cli(
         "eval",
         "--questions",
         str(questions),
@@ -135,14 +126,17 @@ def test_eval_writes_report_json_and_plots_and_gates(
     assert markdown.index("chair/0: wrong answer") > markdown.index("## Failing turns")
 
 
+@pytest.mark.e2e
 def test_eval_squad_and_bad_input(tmp_path: Path) -> None:
-    squad = run("eval", "--squad", str(DATA / "squad-mini.json"), "--report", str(tmp_path / "s"))
+    squad = run_cli(
+        "eval", "--squad", str(DATA / "squad-mini.json"), "--report", str(tmp_path / "s")
+    )
     assert squad.returncode == 0, squad.stderr
     assert "5 turns" in squad.stdout
     bad = tmp_path / "bad.yaml"
     bad.write_text("cases: [{id: x, question: Q}]")
-    result = run("eval", "--questions", str(bad), "--report", str(tmp_path / "r"))
+    result = run_cli("eval", "--questions", str(bad), "--report", str(tmp_path / "r"))
     assert result.returncode == 1 and "case 'x'" in result.stderr
-    unknown = run("eval", "--fail-under", "speed=3", "--report", str(tmp_path / "r"))
+    unknown = run_cli("eval", "--fail-under", "speed=3", "--report", str(tmp_path / "r"))
     assert unknown.returncode == 1 and "unknown metric" in unknown.stderr
     assert "Traceback" not in result.stderr + unknown.stderr

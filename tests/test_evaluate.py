@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering.answer import Answerer
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.evaluate import load_questions, load_squad, run_cases
-from assistant.index import Index, sync_index
-from assistant.matching import contains, normalise
+from assistant.evaluation.matching import contains, normalise
+from assistant.evaluation.questions import load_questions, load_squad
+from assistant.evaluation.runner import run_cases
+from assistant.store.reader import Index
+from assistant.store.sync import sync_index
 
 from .conftest import DATA, ROOT
 

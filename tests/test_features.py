@@ -8,17 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.candidates import candidate_units
+from assistant.answering.candidates import candidate_units
+from assistant.answering.evidence import Candidates, gather
+from assistant.answering.lexicon import Lexicon, find_acronyms
+from assistant.answering.question import analyse
+from assistant.answering.retrieve import Retriever
+from assistant.answering.schema import UNIT_FEATURES
+from assistant.answering.spans import parse_unit, span_candidates
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
-from assistant.evidence import Candidates, gather
-from assistant.features import UNIT_FEATURES
-from assistant.index import Index, sync_index
-from assistant.keywords import stem
-from assistant.lexicon import Lexicon, find_acronyms
-from assistant.question import analyse
-from assistant.retrieve import Filters, Retriever
-from assistant.spans import parse_unit, span_candidates
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.keywords import stem
+from assistant.store.reader import Index
+from assistant.store.sync import sync_index
+from assistant.types import Filters
 
 from .conftest import write_article
 
@@ -159,7 +161,7 @@ def test_span_candidates_hold_names_numbers_and_phrases(small: Index) -> None:
 def test_two_readers_do_not_share_question_state(small: Index) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from assistant.answer import Answerer
+    from assistant.answering.answer import Answerer
 
     answerer = Answerer(small)
     questions = ["Who chaired the session on droughts?", "Who led the session on floods?"] * 6

@@ -6,9 +6,7 @@ answers)."""
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -19,16 +17,17 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answer import Answerer
+from assistant.answering.answer import Answerer
+from assistant.answering.generative.generate import GenerativeAnswerer
+from assistant.answering.generative.grounding import check, complete_sentences, split_sentences
+from assistant.answering.generative.prompts import answer_messages
+from assistant.app.daemons import free_port, running
 from assistant.config import Settings
-from assistant.daemons import free_port, running
-from assistant.generate import GenerativeAnswerer
-from assistant.grounding import check, complete_sentences, split_sentences
-from assistant.index import Index, sync_index
-from assistant.prompts import answer_messages
+from assistant.store.reader import Index
+from assistant.store.sync import sync_index
 from assistant.types import Answer
 
-from .conftest import ROOT, write_article
+from .conftest import ROOT, run_cli, write_article
 
 PASSAGES = [
     "The session on pharmaceutical drugs was chaired by K. Bangarurajan on 15 February 2020. "
@@ -217,14 +216,6 @@ def test_planted_instructions_in_an_article_do_not_change_the_answer(
 
 
 # --- real backends ---------------------------------------------------------------------------
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
-        env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
-    )  # fmt: skip
 
 
 @pytest.mark.e2e

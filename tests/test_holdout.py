@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering.answer import Answerer
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
-from assistant.evaluate import load_questions, run_cases
-from assistant.train import CONFIG, load_config
+from assistant.evaluation.questions import load_questions
+from assistant.evaluation.runner import run_cases
+from assistant.evaluation.training_data import CONFIG, load_config
+from assistant.store.embeddings import LocalEmbeddings
 
 from .conftest import ROOT
 
@@ -33,7 +34,8 @@ def test_the_held_out_sets_are_not_training_data() -> None:
 def test_answers_on_conferences_nobody_tuned_for(
     name: str, tmp_path: Path, embedder: LocalEmbeddings
 ) -> None:
-    from assistant.index import Index, sync_index
+    from assistant.store.reader import Index
+    from assistant.store.sync import sync_index
 
     settings = Settings(corpus_dir=HOLDOUT / name, index_dir=tmp_path / "index")
     sync_index(settings, embedder)

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering.answer import Answerer
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
-from assistant.index import Index, sync_index
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.reader import Index
+from assistant.store.sync import sync_index
 
 from .conftest import write_article
 

@@ -1,22 +1,21 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from assistant.answering.retrieve import Retriever
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
 from assistant.errors import IndexMismatchError, IndexMissingError
-from assistant.index import Index, open_index, sync_index
-from assistant.retrieve import Retriever
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.reader import Index, open_index
+from assistant.store.sync import sync_index
 
-from .conftest import ROOT, write_article
+from .conftest import ROOT, assistant_command, cli_env, where, write_article
 
 
 def counts(report: object) -> tuple[int, int, int, int]:
@@ -108,30 +107,13 @@ def test_rebuild_switches_only_when_complete(settings: Settings, embedder: Local
     assert old_build not in builds and new_build in builds and len(builds) == 2
 
 
-def _cli(settings: Settings, *args: str) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "assistant",
-        *args,
-        "--corpus",
-        str(settings.corpus_dir),
-        "--index",
-        str(settings.index_dir),
-    ]
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
-
-
 def _grow_corpus(corpus: Path, n: int) -> None:
     text = (ROOT / "corpus" / "day-1.md").read_text().split("---", 2)[2]
     for i in range(n):
         write_article(corpus, f"bulk/a{i:03d}.md", f"Copy {i}", "2021-01-01", f"Copy {i}.\n{text}")
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 @pytest.mark.embedded_only  # tests/test_server.py checks the same on a server
 def test_rebuild_killed_half_way_leaves_the_old_index_answering(
     settings: Settings, embedder: LocalEmbeddings
@@ -140,8 +122,8 @@ def test_rebuild_killed_half_way_leaves_the_old_index_answering(
     before = (settings.index_dir / "CURRENT").read_text()
     _grow_corpus(settings.corpus_dir, 60)
     proc = subprocess.Popen(
-        _cli(settings, "index", "--rebuild"),
-        env=_env(),
+        [*assistant_command("index", "--rebuild"), *where(settings)],
+        env=cli_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -163,14 +145,14 @@ def test_rebuild_killed_half_way_leaves_the_old_index_answering(
     assert len(list(builds.iterdir())) == 1
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_second_writer_is_told_who_holds_the_lock(
     settings: Settings, embedder: LocalEmbeddings
 ) -> None:
     _grow_corpus(settings.corpus_dir, 30)
     first = subprocess.Popen(
-        _cli(settings, "index"),
-        env=_env(),
+        [*assistant_command("index"), *where(settings)],
+        env=cli_env(),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -179,12 +161,17 @@ def test_second_writer_is_told_who_holds_the_lock(
     deadline = time.monotonic() + 60
     while not pid_file.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    second = subprocess.run(_cli(settings, "index"), env=_env(), capture_output=True, text=True)
+    second = subprocess.run(
+        [*assistant_command("index"), *where(settings)],
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+    )
     assert second.returncode == 1
     assert f"index is being updated by process {first.pid}" in second.stderr
     waiting = subprocess.run(
-        _cli(settings, "index", "--json", "--wait", "120"),
-        env=_env(),
+        [*assistant_command("index", "--json", "--wait", "120"), *where(settings)],
+        env=cli_env(),
         capture_output=True,
         text=True,
     )

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import library
-from assistant.corpus import load_corpus
 from assistant.errors import CorpusError
+from assistant.ingest import library
+from assistant.ingest.corpus import load_corpus
 
 from .conftest import write_article
 

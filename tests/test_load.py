@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embeddings import LocalEmbeddings
-from assistant.index import sync_index
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.sync import sync_index
 
 from .conftest import serve_sample, write_article
 

@@ -8,10 +8,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.answering.model import (
+    MODEL_PATH,
+    Calibration,
+    EvidenceModel,
+    Linear,
+    load_model,
+    save_model,
+)
+from assistant.answering.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
 from assistant.errors import AssistantError
-from assistant.features import CONFIDENCE_FEATURES, UNIT_FEATURES
-from assistant.model import MODEL_PATH, Calibration, EvidenceModel, Linear, load_model, save_model
-from assistant.spans import SPAN_FEATURES
 
 
 def test_the_shipped_model_loads_and_weighs_the_features_the_code_computes() -> None:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant import nlp
-from assistant.question import analyse, answer_kinds, rewrite, topic_of
+from assistant.answering.question import analyse, answer_kinds, rewrite, topic_of
+from assistant.ingest import nlp
 
 
 @pytest.mark.parametrize(

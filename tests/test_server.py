@@ -17,14 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer import Answerer
+from assistant.answering.answer import Answerer
+from assistant.app.daemons import chroma_server, free_port
 from assistant.config import Settings
-from assistant.corpus import load_corpus
-from assistant.daemons import chroma_server, free_port
-from assistant.embeddings import LocalEmbeddings
-from assistant.evaluate import load_questions, run_cases
-from assistant.index import Index, _sentence_ids, sync_index
-from assistant.remote import Remote
+from assistant.evaluation.questions import load_questions
+from assistant.evaluation.runner import run_cases
+from assistant.ingest.corpus import load_corpus
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.layout import sentence_ids
+from assistant.store.reader import Index
+from assistant.store.remote import Remote
+from assistant.store.sync import sync_index
 
 from .conftest import ROOT, write_article
 
@@ -59,7 +62,7 @@ def assert_in_step(settings: Settings) -> None:
     stored = remote.collection("chunks", pointer[0]).get(include=[])["ids"]
     assert len(stored) == len(set(stored)) and set(stored) == chunk_ids
     sentences = remote.collection("sentences", pointer[0]).get(include=[])["ids"]
-    assert sorted(sentences) == sorted(_sentence_ids(manifest))
+    assert sorted(sentences) == sorted(sentence_ids(manifest))
 
 
 def test_sync_ask_and_eval_through_the_server(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.answer import Answerer
+from assistant.answering.answer import Answerer
 from assistant.config import Settings
-from assistant.embeddings import LocalEmbeddings
-from assistant.index import Index, sync_index
-from assistant.matching import contains
+from assistant.evaluation.matching import contains
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.reader import Index
+from assistant.store.sync import sync_index
 from benchmarks.synthetic import questions, write_reports
 
 

@@ -8,17 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.model import Linear, load_model
-from assistant.train import (
-    Outcome,
-    calibration_error,
-    choose_threshold,
-    fit_isotonic,
-    fit_listwise,
-    load_config,
-    summarise,
-    train,
-)
+from assistant.answering.model import Linear, load_model
+from assistant.evaluation.fitting import fit_isotonic, fit_listwise
+from assistant.evaluation.train import choose_threshold, train
+from assistant.evaluation.training_data import load_config
+from assistant.evaluation.training_report import Outcome, calibration_error, summarise
 
 from .conftest import DATA, ROOT
 

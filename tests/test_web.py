@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant.chat import build_app, chat_markdown, launch, md_escape, parse_auth, stream_pieces
+from assistant.app.daemons import free_port
+from assistant.app.web import build_app, chat_markdown, launch, md_escape, parse_auth, stream_pieces
 from assistant.config import Settings
-from assistant.daemons import free_port
-from assistant.embeddings import LocalEmbeddings
 from assistant.errors import AssistantError
+from assistant.store.embeddings import LocalEmbeddings
 
-from .conftest import ROOT, serve_sample, write_article
+from .conftest import ROOT, serve_sample, url_of, write_article
 
 pytestmark = pytest.mark.e2e  # real servers (and a browser)
 
@@ -36,10 +36,6 @@ def served(
         max_upload_bytes=300_000,
     ) as settings:
         yield settings
-
-
-def url_of(settings: Settings) -> str:
-    return f"http://127.0.0.1:{settings.port}/"
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,361 @@
+"""The `assistant` command: thin wrappers that turn errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assistant.config import BACKENDS, Settings
+from assistant.errors import AssistantError
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if args.corpus is not None:
+        overrides["corpus_dir"] = args.corpus
+    if args.index is not None:
+        overrides["index_dir"] = args.index
+    if getattr(args, "wait", None) is not None:
+        overrides["lock_wait"] = args.wait
+    for name in ("host", "port", "auth"):
+        if getattr(args, name, None) is not None:
+            overrides[name] = getattr(args, name)
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"ASSISTANT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        raise AssistantError(f"invalid setting: {problems}") from None
+
+
+def _service(args: argparse.Namespace) -> Any:
+    from assistant.app.service import Service
+
+    return Service(_settings(args))
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    service = _service(args)
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, disable=None)
+        bar.update(done - bar.n)
+
+    try:
+        report = service.sync(rebuild=args.rebuild, dry_run=args.dry_run, progress=progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        print(report.summary(), file=sys.stderr)
+        return 0
+    for skipped in report.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}")
+    print(report.summary())
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    service = _service(args)
+    service.check_index()
+    records = service.articles()
+    if args.json:
+        rows = [
+            {
+                "id": r.id,
+                "title": r.title,
+                "date": r.date,
+                "chunks": r.chunks,
+                "source": r.source,
+                "indexed_at": r.indexed_at,
+            }
+            for r in records
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not records:
+        print(
+            "the index holds no articles: add files to the corpus folder and run `assistant index`"
+        )
+    for r in records:
+        print(f"{r.id}\t{r.date or '(no date)'}\t{r.chunks} chunks\t{r.title}")
+    return 0
+
+
+def _read_history(path: Path | None) -> list[dict[str, str]]:
+    if path is None:
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AssistantError(f"cannot read --history file {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise AssistantError(f"--history file {path} is not JSON: {exc}") from None
+    ok = isinstance(data, list) and all(
+        isinstance(m, dict)
+        and m.get("role") in {"user", "assistant"}
+        and isinstance(m.get("content"), str)
+        for m in data
+    )
+    if not ok:
+        raise AssistantError(
+            f"--history file {path} must be a JSON list of "
+            '{"role": "user" | "assistant", "content": "..."} messages'
+        )
+    return data
+
+
+def _filters(args: argparse.Namespace) -> Any:
+    from assistant.types import Filters
+
+    return Filters.parse(args.article, args.since or "", args.until or "")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.app.terminal import format_answer
+
+    service = _service(args)
+    settings = service.settings
+    history = _read_history(args.history)
+    filters = _filters(args)
+    if not args.question.strip():
+        raise AssistantError("the question is empty")
+    backend = args.backend or settings.backend
+    service.check_index()
+    if backend == "extractive":
+        answer = service.ask(args.question, history, filters, backend)
+    else:
+        answer = None
+        streamed = False
+        for item in service.stream(args.question, history, filters, backend):
+            if isinstance(item, str):
+                if not args.json:  # checked sentences, as they pass
+                    print(item, end="", flush=True)
+                    streamed = True
+            else:
+                answer = item
+        if streamed:
+            print()
+        if answer.fallback:
+            print(f"error: {answer.note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(answer.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_answer(answer, skip_text=not answer.fallback and backend != "extractive"
+                            and not answer.refused))  # fmt: skip
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from assistant.app.terminal import eval_summary
+    from assistant.evaluation.metrics import compute
+    from assistant.evaluation.runner import below_bars, parse_bars
+
+    bars = parse_bars(args.fail_under or [], compute([]).keys())
+    service = _service(args)
+    with tqdm(unit="case", file=sys.stderr, disable=None) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        result = service.evaluate(
+            args.questions, squad=args.squad, backends=args.backend, baselines=args.baselines,
+            report_dir=args.report or Path("reports") / f"eval-{_now():%Y%m%d-%H%M%S}",
+            progress=progress,
+        )  # fmt: skip
+    if args.json:
+        args.json.write_text(
+            json.dumps({"metrics": result.metrics, "cases": result.cases}, indent=2,
+                       ensure_ascii=False),
+            encoding="utf-8",
+        )  # fmt: skip
+    print(eval_summary(result))
+    failures = below_bars(result.metrics, bars)
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _now() -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from assistant.answering.model import MODEL_PATH
+    from assistant.evaluation.train import train
+    from assistant.evaluation.training_data import CONFIG
+    from assistant.evaluation.training_report import same_model
+
+    settings = _settings(args)
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    if not args.check:
+        train(args.config or CONFIG, args.out, args.work, threads=settings.threads, log=log)
+        return 0
+    shipped = args.out or MODEL_PATH
+    with tempfile.TemporaryDirectory(prefix="assistant-check-") as scratch:
+        fresh = Path(scratch) / "evidence.json"
+        train(args.config or CONFIG, fresh, args.work, threads=settings.threads, log=log)
+        difference = same_model(shipped, fresh)
+    if difference:
+        print(f"FAIL: {shipped} is not what `assistant train` makes of the data: {difference}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"{shipped} is reproduced by `assistant train` (to the tolerance of same_model)")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.app.web import serve
+
+    service = _service(args)
+    serve(service.settings, service.embedder)
+    return 0
+
+
+def cmd_llm_server(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from assistant.answering.generative.llm import serve_gguf
+
+    settings = Settings()
+    server = serve_gguf(
+        args.model or settings.llm_model_path, args.host, args.port, settings.threads,
+        settings.llm_context,
+    )  # fmt: skip
+    print(f"serving {args.model or 'the bundled SmolLM2-135M'} at "
+          f"http://{args.host}:{args.port}/v1 (Ctrl-C stops)", flush=True)  # fmt: skip
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    del server
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--corpus", type=Path, help="folder of articles (default: corpus)")
+    common.add_argument("--index", type=Path, help="folder of the index (default: index)")
+    parser = argparse.ArgumentParser(
+        prog="assistant", description="Answers about conference proceedings, with citations."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", parents=[common], help="bring the index in step with the corpus")
+    p.add_argument("--rebuild", action="store_true", help="build a new index from scratch")
+    p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--wait", type=float, help="seconds to wait for another writer (default 0)")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("articles", parents=[common], help="list the articles in the index")
+    p.add_argument("--json", action="store_true", help="print the list as JSON")
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a question, citing the articles")
+    p.add_argument("question", help="the question, in quotes")
+    p.add_argument("--history", type=Path, help="JSON file of earlier messages (follow-ups)")
+    p.add_argument("--article", action="append", metavar="ID", help="only this article (repeat)")
+    p.add_argument("--since", metavar="DATE", help="only articles dated on or after YYYY-MM-DD")
+    p.add_argument("--until", metavar="DATE", help="only articles dated on or before YYYY-MM-DD")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--backend", choices=BACKENDS, help="who words the answer (default: setting)")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", parents=[common], help="score answers on a question set")
+    p.add_argument("--questions", type=Path, help="question set (default corpus/questions.yaml)")
+    p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file instead (own temporary index)")
+    p.add_argument("--report", type=Path, help="report folder (default reports/eval-<time>)")
+    p.add_argument("--json", type=Path, help="also write metrics and cases to this JSON file")
+    p.add_argument(
+        "--backend", action="append", choices=BACKENDS, metavar="NAME",
+        help="answering backend (repeat to compare backends side by side; default: setting)",
+    )  # fmt: skip
+    p.add_argument("--baselines", action="store_true", help="also run the baselines, side by side")
+    p.add_argument(
+        "--fail-under", action="append", metavar="METRIC=VALUE",
+        help="exit 1 when a metric is below its bar (repeatable)",
+    )  # fmt: skip
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("train", parents=[common], help="fit the evidence model on the data")
+    p.add_argument("--config", type=Path, help="training sets (default data/training.yaml)")
+    p.add_argument("--out", type=Path, help="model file (default: the package's model)")
+    p.add_argument("--work", type=Path, help="keep the training indexes in this folder")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="train into a temporary file and compare it with the model (exit 1 if not equal)",
+    )
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("llm-server", help="serve a GGUF model over an OpenAI-compatible API")
+    p.add_argument("--model", type=Path, help="GGUF file (default: the bundled SmolLM2-135M)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p.set_defaults(func=cmd_llm_server)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the web page")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    p.add_argument("--auth", metavar="USER:PASS", help="require this login (default: none)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def _debug() -> bool:
+    try:
+        return Settings().debug
+    except Exception:  # the settings themselves are broken: no details then
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; a user sees a one-line message, never a traceback."""
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted: the index that was answering before is unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for ASSISTANT_DEBUG
+        if _debug():
+            traceback.print_exc()
+        print(
+            f"unexpected error: {type(exc).__name__}: {exc} (set ASSISTANT_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return 2

@@ -1,0 +1,192 @@
+"""The application's verbs, behind both faces (the CLI and the web page): answer a question
+(whole or streamed), list, add and delete articles, bring the index in step with the corpus,
+and run an evaluation. Built from Settings with its parts injected (embedder, index,
+answerer); it returns records (types.py), and the faces turn them into text or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.answering.answer import Answerer
+from assistant.config import Settings
+from assistant.errors import AssistantError, IndexMissingError
+from assistant.ingest import library
+from assistant.store.embeddings import LocalEmbeddings, embedder_for
+from assistant.store.reader import Index, opened
+from assistant.store.sync import Progress, sync_index
+from assistant.types import Answer, Article, ArticleRecord, Evaluation, Filters, IndexReport
+
+EvalProgress = Callable[[int, int], None]  # (cases done, cases in all, over every system)
+
+
+def embedder_of(settings: Settings) -> LocalEmbeddings:
+    """The embedding model the settings name (not loaded until first used)."""
+    return embedder_for(
+        settings.embedding_runtime, settings.threads, settings.embed_batch_size, settings.cache_dir
+    )
+
+
+class Service:
+    """One per process: answers, corpus changes, index updates and evaluations."""
+
+    def __init__(
+        self, settings: Settings, embedder: LocalEmbeddings | None = None,
+        index: Index | None = None, answerer: Answerer | None = None,
+    ) -> None:  # fmt: skip
+        self.settings = settings
+        self.embedder = embedder or embedder_of(settings)
+        self.index = index or Index(settings, self.embedder)
+        self.answerer = answerer or Answerer(self.index)
+        self._backends: dict[str, Any] = {}
+        self._backends_lock = threading.Lock()
+
+    # Answers
+
+    def answerer_for(self, backend: str | None = None) -> Any:
+        """The answerer of a backend (one per backend, shared by every conversation)."""
+        from assistant.answering.generative.generate import answerer_for
+
+        backend = backend or self.settings.backend
+        with self._backends_lock:
+            if backend not in self._backends:
+                self._backends[backend] = answerer_for(self.answerer, self.settings, backend)
+            return self._backends[backend]
+
+    def ask(
+        self, question: str, history: list[dict[str, str]] | None = None,
+        filters: Filters | None = None, backend: str | None = None,
+    ) -> Answer:  # fmt: skip
+        return self.answerer_for(backend).ask(question, history or [], filters)
+
+    def stream(
+        self, question: str, history: list[dict[str, str]] | None = None,
+        filters: Filters | None = None, backend: str | None = None,
+    ) -> Iterator[str | Answer]:  # fmt: skip
+        """Checked sentences as a model writes them, then the Answer."""
+        answerer = self.answerer_for(backend)
+        if hasattr(answerer, "stream"):
+            yield from answerer.stream(question, history or [], filters)
+        else:
+            yield answerer.ask(question, history or [], filters)
+
+    def warm(self) -> None:
+        """Load the index, the model and the per-index caches before the first question."""
+        self.answerer.ask("Who opened the conference?")
+
+    # The corpus and the index
+
+    def check_index(self) -> None:
+        """Open the index; if it cannot be read, the error says how to build or rebuild it."""
+        opened(self.index)
+
+    def articles(self) -> list[ArticleRecord]:
+        """Every indexed article, newest first (none before the first index)."""
+        try:
+            return self.index.open().articles()
+        except IndexMissingError:
+            return []
+
+    def text(self, article_id: str) -> str:
+        """An indexed article's cleaned text (what quotes and offsets refer to)."""
+        return self.index.open().text(article_id)
+
+    def add_file(self, path: Path, name: str | None = None) -> Article:
+        """Copy a file into the corpus after checking it as `assistant index` would."""
+        return library.add_file(
+            self.settings.corpus_dir, path, self.settings.max_file_bytes, name or path.name
+        )
+
+    def add_text(self, title: str, date: str, text: str) -> Article:
+        """Write pasted text into the corpus as an article."""
+        return library.add_text(
+            self.settings.corpus_dir, title, date, text, self.settings.max_file_bytes
+        )
+
+    def delete(self, article_id: str) -> tuple[Path, IndexReport]:
+        """Remove an article's file from the corpus and from the index."""
+        if not article_id:
+            raise AssistantError("choose an article to delete")
+        path = library.delete_article(self.settings.corpus_dir, article_id)
+        return path, self.sync()
+
+    def sync(
+        self, *, rebuild: bool = False, dry_run: bool = False, progress: Progress | None = None
+    ) -> IndexReport:
+        """Bring the index in step with the corpus under the single-writer lock; answers go on
+        from the current index until the new one is committed."""
+        return sync_index(
+            self.settings, self.embedder, rebuild=rebuild, dry_run=dry_run, progress=progress
+        )
+
+    # Evaluation
+
+    def evaluate(
+        self, questions: Path | None = None, *, squad: Path | None = None,
+        backends: list[str] | None = None, baselines: bool = False,
+        report_dir: Path | None = None, progress: EvalProgress | None = None,
+    ) -> Evaluation:  # fmt: skip
+        """Run a question set (or a SQuAD 2.0 file, indexed in a scratch folder) through the
+        assistant, any other backends and the baselines; write the report (results.json,
+        report.md, report.html, plots) into report_dir, comparing with the run before it."""
+        from assistant.evaluation import report as report_files
+        from assistant.evaluation.questions import load_questions, load_squad
+        from assistant.evaluation.runner import run_systems
+
+        backends = list(dict.fromkeys(backends or [self.settings.backend]))
+        started = dt.datetime.now(dt.UTC)
+        with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
+            service = self
+            if squad is not None:
+                cases = load_squad(squad, Path(scratch) / "corpus")
+                settings = self.settings.model_copy(
+                    update={"corpus_dir": Path(scratch) / "corpus",
+                            "index_dir": Path(scratch) / "index", "chroma_url": ""}
+                )  # fmt: skip
+                service = Service(settings, self.embedder)
+                service.sync()
+                source = str(squad)
+            else:
+                path = questions or self.settings.corpus_dir / "questions.yaml"
+                cases = load_questions(path)
+                source = str(path)
+            service.check_index()
+            index = service.index.open()
+            systems = {"assistant": service.answerer_for(backends[0])}
+            for backend in backends[1:]:
+                systems[f"{backend} backend"] = service.answerer_for(backend)
+            if baselines:
+                systems |= service._baselines(Path(scratch))
+            result = run_systems(cases, systems, index.text, progress)
+        evaluation = Evaluation(
+            questions=source, backend=backends[0], started=started.isoformat(timespec="seconds"),
+            **result.pop("assistant"),
+            baselines={name: {"metrics": run["metrics"]} for name, run in result.items()},
+        )  # fmt: skip
+        out = report_dir or Path(tempfile.mkdtemp(prefix="assistant-eval-")) / (
+            f"eval-{started:%Y%m%d-%H%M%S}"
+        )
+        previous = report_files.previous_run(out)
+        evaluation.previous = previous["_path"] if previous else None
+        evaluation.diff = report_files.flips(previous, evaluation.cases)
+        report_files.write(evaluation.as_dict(), out, systems["assistant"].threshold)
+        evaluation.report_dir = out
+        return evaluation
+
+    def _baselines(self, scratch: Path) -> dict[str, Any]:
+        """A tutorial RAG pipeline on the bundled LLM, and dense-only retrieval."""
+        from assistant.answering.generative.llm import chat_model
+        from assistant.answering.retrieve import Retriever
+        from assistant.evaluation.baseline import TutorialRAG
+
+        index = self.index.open()
+        chat = chat_model(self.settings, "llamacpp")
+        return {
+            "tutorial RAG (SmolLM2)": TutorialRAG(index, chat, scratch / "tutorial-chroma"),
+            "dense-only retrieval": Answerer(index, retriever=Retriever(index, keywords=False)),
+        }

@@ -1,0 +1,17 @@
+"""The web page (the only package that imports gradio): page.py puts together the Chat,
+Articles and Evaluate tabs (one module each) over the Service; render.py holds what the page
+shows as plain, testable functions."""
+
+from assistant.app.web.page import build_app, launch, parse_auth, serve
+from assistant.app.web.render import chat_markdown, md_escape, render_sources, stream_pieces
+
+__all__ = [
+    "build_app",
+    "chat_markdown",
+    "launch",
+    "md_escape",
+    "parse_auth",
+    "render_sources",
+    "serve",
+    "stream_pieces",
+]

@@ -1,0 +1,154 @@
+"""The Chat tab: a conversation whose answers stream in with a sources panel beside it, the
+backend choice and filters; and the /ask API that answers one question as JSON."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from assistant.app.service import Service
+from assistant.app.web.render import (
+    EXAMPLES,
+    SOURCES_EMPTY,
+    STREAM_STEP,
+    article_choices,
+    chat_markdown,
+    generated_markdown,
+    md_escape,
+    render_sources,
+    stream_pieces,
+)
+from assistant.config import BACKENDS
+from assistant.errors import AssistantError
+from assistant.types import Filters
+
+DATE_LABELS = ("From date", "To date")  # what the date filters are called on the page
+
+
+def build(service: Service, initial_rows: list[list[Any]]) -> Any:
+    """The tab's components inside the current gr.Blocks; returns the article filter (the
+    Articles tab refreshes its choices)."""
+    import gradio as gr
+
+    def respond(
+        message: str,
+        shown: list[dict[str, Any]],
+        conversation: list[dict[str, str]],
+        article_ids: list[str] | None,
+        since: str,
+        until: str,
+        backend: str | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        shown, conversation = list(shown or []), list(conversation or [])
+        if not message.strip():
+            yield shown, conversation, gr.skip(), ""
+            return
+        shown.append({"role": "user", "content": message})
+        try:
+            filters = Filters.parse(article_ids, since or "", until or "", DATE_LABELS)
+            answer, written = None, ""
+            for item in service.stream(message, conversation, filters, backend or None):
+                if isinstance(item, str):  # a sentence that passed the grounding check
+                    written += item
+                    draft = {"role": "assistant", "content": generated_markdown(written)}
+                    yield [*shown, draft], conversation, gr.skip(), ""
+                else:
+                    answer = item
+            assert answer is not None
+        except AssistantError as exc:
+            shown.append({"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"})
+            yield shown, conversation, gr.skip(), ""
+            return
+        sources = render_sources(answer, service.text, service.answerer.threshold)
+        if answer.rewritten_question != answer.question:
+            shown.append(
+                {
+                    "role": "assistant",
+                    "content": md_escape(answer.rewritten_question),
+                    "metadata": {"title": "Follow-up read as", "status": "done"},
+                }
+            )
+        conversation += [
+            {"role": "user", "content": message},
+            {"role": "assistant", "content": answer.text},
+        ]
+        shown.append({"role": "assistant", "content": ""})
+        for piece in stream_pieces(chat_markdown(answer)):
+            shown[-1] = {"role": "assistant", "content": piece}
+            yield shown, conversation, sources, ""
+            time.sleep(STREAM_STEP)
+
+    def ask_api(
+        question: str,
+        history: list[dict[str, str]] | None = None,
+        article_ids: list[str] | None = None,
+        since: str = "",
+        until: str = "",
+        backend: str = "",
+    ) -> dict[str, Any]:
+        """One question (with earlier messages) -> the answer as JSON, as `assistant ask --json`."""
+        try:
+            filters = Filters.parse(article_ids, since, until, DATE_LABELS)
+            if backend and backend not in BACKENDS:
+                raise AssistantError(f"unknown backend {backend!r}: one of {', '.join(BACKENDS)}")
+            answer = service.ask(question, list(history or []), filters, backend or None)
+            return answer.as_dict()
+        except AssistantError as exc:
+            raise gr.Error(str(exc), print_exception=False) from None
+
+    conversation = gr.State([])
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(
+                label="Conversation",
+                elem_id="chat",
+                height=480,
+                feedback_options=None,
+                buttons=["copy"],
+                placeholder="Ask a question; every answer quotes the article it rests on.",
+            )
+            with gr.Row():
+                question = gr.Textbox(
+                    show_label=False,
+                    placeholder=EXAMPLES[0],
+                    elem_id="question",
+                    scale=5,
+                    max_length=1000,
+                )
+                ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+            backend = gr.Radio(
+                list(BACKENDS),
+                value=service.settings.backend,
+                label="Answer with",
+                info="extractive quotes the article; the others word the answer with a "
+                "language model, shown only when every claim is found in the sources",
+                elem_id="backend",
+            )
+            with gr.Accordion("Filters", open=False):
+                article_filter = gr.Dropdown(
+                    label="Only these articles",
+                    choices=article_choices(initial_rows),
+                    multiselect=True,
+                )
+                with gr.Row():
+                    since = gr.Textbox(label=DATE_LABELS[0], placeholder="YYYY-MM-DD")
+                    until = gr.Textbox(label=DATE_LABELS[1], placeholder="YYYY-MM-DD")
+            gr.Examples(EXAMPLES, inputs=question, label="Example questions")
+            clear = gr.Button("Clear conversation", elem_id="clear")
+        with gr.Column(scale=2):
+            gr.Markdown("### Sources")
+            sources = gr.HTML(SOURCES_EMPTY, elem_id="sources")
+    chat_inputs = [question, chatbot, conversation, article_filter, since, until, backend]
+    chat_outputs = [chatbot, conversation, sources, question]
+    ask_button.click(respond, chat_inputs, chat_outputs, api_name="chat")
+    question.submit(respond, chat_inputs, chat_outputs, api_name=False)
+    clear.click(
+        lambda: ([], [], SOURCES_EMPTY, ""),
+        None,
+        [chatbot, conversation, sources, question],
+        api_name=False,
+    )
+    chatbot.clear(lambda: ([], SOURCES_EMPTY), None, [conversation, sources], api_name=False)
+    gr.api(ask_api, api_name="ask")
+    return article_filter

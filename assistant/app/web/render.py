@@ -1,0 +1,232 @@
+"""What the page shows, as plain functions tested without a server: the chat's Markdown, the
+sources panel's HTML, tables, and the messages for the service's results.
+
+Every piece of article text reaches the page escaped: a hostile article cannot inject markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from assistant.types import (
+    Answer,
+    Article,
+    ArticleRecord,
+    Evaluation,
+    IndexReport,
+    Passage,
+    paragraph_bounds,
+)
+
+EXAMPLES = [
+    "Who chaired the session on pharmaceutical drugs?",
+    "Which countries co-chaired it?",
+    "Where was the BIMSTEC conference held?",
+    "Who inaugurated the conference?",
+    "What was the budget of the conference?",
+]
+STREAM_STEP = 0.015  # seconds between streamed pieces of an answer
+SOURCES_EMPTY = '<div class="sources-empty">Sources for the answer appear here.</div>'
+
+CSS = """
+#sources { max-height: 640px; overflow-y: auto; }
+.source { border-left: 3px solid #d0d7de; padding: 0.2em 0.8em; margin: 0.6em 0; }
+.source.flash { border-left-color: #f59e0b; }
+.source-head { font-size: 0.9em; color: #555; }
+.source mark { background: #fde68a; color: inherit; padding: 0 0.1em; }
+.confidence { font-size: 0.9em; margin-bottom: 0.4em; }
+.confidence meter { width: 8em; vertical-align: middle; }
+.refusal { font-weight: 600; margin-bottom: 0.4em; }
+"""
+# Citation numbers in the chat link to "#source-N": scroll the sources panel to it.
+HEAD = """
+<script>
+document.addEventListener("click", function (event) {
+  const link = event.target.closest && event.target.closest('a[href^="#source-"]');
+  if (!link) return;
+  const target = document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  event.preventDefault();
+  target.scrollIntoView({behavior: "smooth", block: "nearest"});
+  target.classList.add("flash");
+  setTimeout(function () { target.classList.remove("flash"); }, 1500);
+}, true);
+</script>
+"""
+
+# Brackets escaped, no link can form; emphasis, code, tables and strike-through are escaped too.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally inside Markdown: no markup, no HTML, no links."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def confidence_label(confidence: float, refused: bool) -> str:
+    """The confidence in words: it is a calibrated probability that the quote answers."""
+    if refused:
+        return "too low to answer"
+    return "high" if confidence >= 0.8 else "medium" if confidence >= 0.5 else "low"
+
+
+def chat_markdown(answer: Answer) -> str:
+    """The answer as it appears in the chat; citation numbers link to the sources panel."""
+    if answer.refused:
+        reason = answer.text.removeprefix("The articles don't say: ").rstrip(".")
+        return (
+            f"**Not in the articles.** The articles don't say: {md_escape(reason)}. "
+            "The nearest passages are beside the chat."
+        )
+    if answer.backend != "extractive" and not answer.fallback:
+        return generated_markdown(answer.text)
+    citation = answer.citations[0]
+    quote = md_escape(" ".join(citation.quote.split()))
+    short = f"**{md_escape(answer.short_answer)}**: " if answer.short_answer else ""
+    text = f"{short}“{quote}” [\\[{citation.n}\\]](#source-{citation.n})"
+    if answer.fallback:
+        text += f"\n\n_{md_escape(f'({answer.backend} answer not shown: {answer.note}.)')}_"
+    return text
+
+
+def generated_markdown(text: str) -> str:
+    """A generated (already checked) answer: escaped, its [n] linked to the sources panel."""
+    escaped = md_escape(text)
+    return re.sub(r"\\\[(\d+)\\\]", r"[\\[\1\\]](#source-\1)", escaped)
+
+
+def render_sources(answer: Answer, text_of: Any, threshold: float = 0.5) -> str:
+    """The sources panel: confidence, then each cited paragraph with the quote highlighted and
+    the short answer in bold; for a refusal, the nearest passages."""
+    level = confidence_label(answer.confidence, answer.refused)
+    out = [
+        f'<div class="confidence conf-{level.split()[0]}">Confidence: '
+        f'<meter min="0" max="1" low="{threshold:.2f}" high="0.8" optimum="1" '
+        f'value="{answer.confidence:.2f}"></meter> {level} ({answer.confidence:.2f})</div>'
+    ]
+    if answer.rewritten_question != answer.question:
+        out.append(
+            '<details class="rewritten"><summary>Question as understood</summary>'
+            f"{html.escape(answer.rewritten_question)}</details>"
+        )
+    for c in answer.citations:
+        text = text_of(c.article_id)
+        a, b = paragraph_bounds(text, c.start, c.end)
+        quote = html.escape(c.quote)
+        if answer.short_answer:
+            short = html.escape(answer.short_answer)
+            quote = quote.replace(short, f"<b>{short}</b>", 1)
+        out.append(
+            f'<div class="source" id="source-{c.n}"><div class="source-head">[{c.n}] '
+            f"<b>{html.escape(c.title)}</b> · {html.escape(c.date or 'no date')} · "
+            f"<code>{html.escape(c.article_id)}</code></div>"
+            f"<p>{html.escape(text[a : c.start])}<mark>{quote}</mark>"
+            f"{html.escape(text[c.end : b])}</p></div>"
+        )
+    if answer.refused:
+        out.append('<div class="refusal">Not in the articles. Nearest passages:</div>')
+        out.append(render_passages(answer.passages[:3]))
+    return "\n".join(out)
+
+
+def render_passages(passages: tuple[Passage, ...] | list[Passage]) -> str:
+    """Passages as HTML; every piece of article text is escaped."""
+    items = []
+    for p in passages:
+        date = html.escape(p.date or "no date")
+        items.append(
+            f'<div class="source passage"><div class="source-head"><b>{html.escape(p.title)}</b>'
+            f" · {date} · <code>{html.escape(p.chunk.article_id)}</code></div>"
+            f"<p>{html.escape(p.chunk.text)}</p></div>"
+        )
+    return "\n".join(items)
+
+
+def stream_pieces(text: str, words: int = 3) -> Iterator[str]:
+    """The text growing a few words at a time (the last piece is the whole text)."""
+    parts = re.split(r"(\s+)", text)
+    step = 2 * words
+    for end in range(step, len(parts), step):
+        yield "".join(parts[:end]).rstrip()
+    yield text
+
+
+def article_choices(rows: list[list[Any]]) -> list[tuple[str, str]]:
+    """Dropdown choices ("title (id)", id) from the rows of the articles table."""
+    return [(f"{row[1]} ({row[0]})", row[0]) for row in rows]
+
+
+def metrics_rows(metrics: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for key, value in metrics.items():
+        if value is None:
+            shown = "–"
+        elif key in {"turns", "false_refusals", "median_answer_words"}:
+            shown = f"{value:g}"
+        elif key.endswith("_ms"):
+            shown = f"{value:.0f} ms"
+        elif key == "calibration_error":
+            shown = f"{value:.3f}"
+        else:
+            shown = f"{value:.1%}"
+        rows.append([key.replace("_", " "), shown])
+    return rows
+
+
+def failing_rows(cases: list[dict[str, Any]]) -> list[list[Any]]:
+    return [
+        [c["id"], c["turn"], c["question"], c["reason"], c["answer"], round(c["confidence"], 2)]
+        for c in cases
+        if not c["correct"]
+    ]
+
+
+def article_rows(records: list[ArticleRecord]) -> list[list[Any]]:
+    """The rows of the articles table."""
+    return [[r.id, r.title, r.date, r.chunks, r.indexed_at] for r in records]
+
+
+def added_files_message(results: list[tuple[str, Article | str]]) -> str:
+    """(file name, the article added or why it was refused) -> a Markdown list."""
+    lines = [
+        f"added {md_escape(name)} as article `{got.id}` ({md_escape(got.title)})"
+        if isinstance(got, Article)
+        else f"refused {md_escape(got)}"
+        for name, got in results
+    ]
+    message = "\n".join(f"- {line}" for line in lines)
+    if any(isinstance(got, Article) for _, got in results):
+        message += "\n\nPress **Update index** to make the new articles searchable."
+    return message
+
+
+def added_text_message(article: Article) -> str:
+    return (
+        f"added pasted article `{article.id}` ({md_escape(article.title)}, "
+        f"{article.date or 'no date'}). Press **Update index** to make it searchable."
+    )
+
+
+def update_message(report: IndexReport) -> str:
+    lines = [f"**Index updated:** {report.summary()}"]
+    lines += [f"- skipped `{s.path}`: {s.reason}" for s in report.skipped]
+    return "\n".join(lines)
+
+
+def deleted_message(article_id: str, path: Path, report: IndexReport) -> str:
+    return f"deleted `{article_id}` ({path.name}); {report.summary()}"
+
+
+def evaluation_summary(evaluation: Evaluation) -> str:
+    m = evaluation.metrics
+    return (
+        f"**{int(m['turns'] or 0)} turns from {md_escape(Path(evaluation.questions).name)}:** "
+        f"accuracy {(m['accuracy'] or 0):.1%}; answerable: evidence right "
+        f"{(m['evidence_accuracy'] or 0):.1%}, short answer right "
+        f"{(m['short_answer_accuracy'] or 0):.1%}; refusal recall "
+        f"{(m['refusal_recall'] or 0):.1%}, citations {(m['citation_accuracy'] or 0):.1%}."
+    )

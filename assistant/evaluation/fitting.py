@@ -1,0 +1,112 @@
+"""The fits the evidence model is made of: a listwise (softmax) ranker, logistic regression
+and isotonic calibration, with coefficients held to declared signs (L-BFGS-B bounds)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.answering.model import Calibration, Linear
+
+
+def _bounds(signs: list[int] | None, n: int) -> list[tuple[float | None, float | None]]:
+    """L-BFGS-B bounds: a feature whose sign is known may only weigh in that direction."""
+    if signs is None:
+        return [(None, None)] * n
+    return [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
+
+
+def _standardised(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    return (x - mean) / scale, mean, scale
+
+
+def fit_listwise(
+    matrices: list[np.ndarray],
+    labels: list[np.ndarray],
+    l2: float,
+    weights: list[float] | None = None,
+    signs: list[int] | None = None,
+) -> Linear:
+    """A linear score that puts a right row first: maximises, per group of rows, the softmax
+    share of the right rows (L2-regularised, features standardised, groups weighted, each
+    weight kept to the sign its feature is declared with)."""
+    from scipy.optimize import minimize
+
+    keep = [i for i, y in enumerate(labels) if y.any() and len(y) > 1]
+    group_weight = np.array([(weights[i] if weights else 1.0) for i in keep])
+    matrices = [matrices[i] for i in keep]
+    labels = [labels[i] for i in keep]
+    x, mean, scale = _standardised(np.vstack(matrices))
+    sizes = [len(m) for m in matrices]
+    starts = np.cumsum([0, *sizes])[:-1]
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    right = np.concatenate(labels)
+    n = float(group_weight.sum())
+    row_weight = group_weight[group]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        s = x @ w
+        top = np.maximum.reduceat(s, starts)
+        e = np.exp(s - top[group])
+        z = np.add.reduceat(e, starts)
+        e_right = np.where(right, e, 0.0)
+        z_right = np.add.reduceat(e_right, starts)
+        value = -np.sum(group_weight * (np.log(z_right) - np.log(z))) / n + l2 * (w @ w) / (2 * n)
+        residual = row_weight * (e / z[group] - e_right / z_right[group])
+        gradient = x.T @ residual / n + l2 * w / n
+        return float(value), gradient
+
+    result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B",
+                      bounds=_bounds(signs, x.shape[1]))  # fmt: skip
+    return Linear(tuple(), mean, scale, result.x, 0.0)
+
+
+def fit_logistic(
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    weights: np.ndarray | None = None,
+    signs: list[int] | None = None,
+) -> Linear:
+    """Weighted L2-regularised logistic regression on standardised features, each weight
+    kept to the sign its feature is declared with."""
+    from scipy.optimize import minimize
+
+    z, mean, scale = _standardised(x)
+    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
+    target = y.astype(np.float64)
+    total = float(w.sum())
+
+    def loss(p: np.ndarray) -> tuple[float, np.ndarray]:
+        t = z @ p[1:] + p[0]
+        value = np.sum(w * (np.logaddexp(0.0, t) - target * t)) / total
+        value += l2 * (p[1:] @ p[1:]) / (2 * total)
+        residual = w * (1.0 / (1.0 + np.exp(-t)) - target)
+        gradient = np.concatenate([[residual.sum()], z.T @ residual]) / total
+        gradient[1:] += l2 * p[1:] / total
+        return float(value), gradient
+
+    bounds = [(None, None), *_bounds(signs, z.shape[1])]
+    result = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return Linear(tuple(), mean, scale, result.x[1:], float(result.x[0]))
+
+
+def fit_isotonic(
+    scores: np.ndarray, right: np.ndarray, weights: np.ndarray | None = None
+) -> Calibration:
+    """Isotonic regression of right-or-wrong on a score, as interpolation points."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    iso.fit(scores, right.astype(float), sample_weight=weights)
+    return Calibration(np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_))
+
+
+def named(model: Linear, names: list[str]) -> Linear:
+    return Linear(tuple(names), model.mean, model.scale, model.coef, model.intercept)
+
+
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))

@@ -1,0 +1,140 @@
+"""Running question sets: ask every turn (a conversation's later turns see the earlier
+answers), score each answer, and gather metrics, per-category figures and one row per turn
+for each system compared. Question-set files are read by questions.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.errors import AssistantError
+from assistant.evaluation.matching import contains, short_correct
+from assistant.evaluation.metrics import by_category, compute
+from assistant.evaluation.report import case_rows
+from assistant.types import Answer, EvalCase, Turn, TurnResult
+
+
+@dataclass
+class EvalReport:
+    results: list[TurnResult] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float | None]:
+        """Every metric of metrics.compute over these results."""
+        return compute(self.results)
+
+
+def score_turn(expected: Turn, answer: Answer) -> tuple[bool, str, bool | None]:
+    """(correct, reason when not, whether a citation names an expected source)."""
+    cited = {c.article_id for c in answer.citations}
+    source_ok = bool(cited & set(expected.sources)) if expected.sources and cited else None
+    if not expected.answerable:
+        return (True, "", None) if answer.refused else (False, "missed refusal", None)
+    if answer.refused:
+        return False, "false refusal", source_ok
+    if expected.answers and not any(contains(answer.text, a) for a in expected.answers):
+        return False, "wrong answer", source_ok
+    missing = [a for a in expected.answers_all if not contains(answer.text, a)]
+    if missing:
+        return False, f"wrong answer (missing {', '.join(missing)})", source_ok
+    if source_ok is False:
+        return False, "wrong source", source_ok
+    return True, "", source_ok
+
+
+AskFunction = Callable[[str, list[dict[str, str]]], Answer]
+
+
+def run_cases(
+    cases: list[EvalCase], ask: AskFunction, progress: Callable[[int], None] | None = None
+) -> EvalReport:
+    """Ask every turn; each turn of a conversation sees the earlier turns' real answers."""
+    report = EvalReport()
+    for case in cases:
+        history: list[dict[str, str]] = []
+        for n, turn in enumerate(case.turns):
+            answer = ask(turn.question, list(history))
+            correct, reason, source_ok = score_turn(turn, answer)
+            short_ok = (
+                not answer.refused
+                and short_correct(answer.short_answer, turn.answers, turn.answers_all)
+                if turn.answerable
+                else None
+            )
+            report.results.append(
+                TurnResult(case.id, n, turn, answer, correct, reason, source_ok, short_ok)
+            )
+            history += [
+                {"role": "user", "content": turn.question},
+                {"role": "assistant", "content": answer.text},
+            ]
+        if progress is not None:
+            progress(1)
+    return report
+
+
+def evaluation(
+    cases: list[EvalCase],
+    ask: AskFunction,
+    text_of: Callable[[str], str],
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Run the cases and gather metrics, per-category accuracy and one row per turn."""
+    report = run_cases(cases, ask, progress)
+
+    def quote_ok(article_id: str, start: int, end: int, quote: str) -> bool:
+        try:
+            return text_of(article_id)[start:end] == quote
+        except KeyError:
+            return False
+
+    return {
+        "metrics": compute(report.results, quote_ok),
+        "categories": by_category(report.results),
+        "cases": case_rows(report.results),
+    }
+
+
+def run_systems(
+    cases: list[EvalCase],
+    systems: dict[str, Any],
+    text_of: Callable[[str], str],
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, dict[str, Any]]:
+    """evaluation() of each system (anything with ask(question, history)), by name;
+    progress(cases done, cases in all) over all of them."""
+    total, done = len(cases) * len(systems), [0]
+
+    def step(n: int) -> None:
+        done[0] += n
+        if progress is not None:
+            progress(done[0], total)
+
+    return {
+        name: evaluation(cases, lambda q, h, a=system: a.ask(q, h), text_of, step)
+        for name, system in systems.items()
+    }
+
+
+def parse_bars(bars: list[str], known: Iterable[str]) -> dict[str, float]:
+    """--fail-under METRIC=VALUE pairs, checked against the metric names."""
+    out = {}
+    names = sorted(known)
+    for bar in bars:
+        name, _, value = bar.partition("=")
+        if name not in names:
+            raise AssistantError(f"--fail-under {bar!r}: unknown metric; one of {', '.join(names)}")
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise AssistantError(f"--fail-under {bar!r}: the bar must be a number") from None
+    return out
+
+
+def below_bars(metrics: dict[str, float | None], bars: dict[str, float]) -> list[str]:
+    """Messages for the metrics under their bars."""
+    return [
+        f"{name} = {metrics.get(name) or 0:.3f} is below {bar}"
+        for name, bar in bars.items()
+        if (metrics.get(name) or 0.0) < bar
+    ]

@@ -1,0 +1,280 @@
+"""`assistant train`: fit the evidence model on data in the repository and write it, with its
+training report, next to the package's code (models/evidence.json, models/training-report.md).
+
+Data (data/training.yaml): SQuAD 2.0 paragraphs and the project's own question sets. Each
+question is answered by the same code as at answer time up to the features: retrieval,
+candidate units, unit features. A unit is labelled right when it holds a gold answer (and
+comes from an expected source); unanswerable questions give only wrong units.
+
+Models, each fitted on data, scored out of fold with folds grouped by article (each SQuAD
+article, each question set), so that no article is in both the fitting and the scoring:
+1. ranker: a linear score over the unit features, fitted to put a right unit first (softmax
+   over each question's units);
+2. confidence: logistic regression over the chosen unit's features and its lead, then an
+   isotonic map from its out-of-fold outputs to how often the chosen unit was right;
+3. refusal threshold: the lowest calibrated confidence at which, out of fold, answering does
+   more good than harm (see OPERATING_POINT);
+4. span model: a linear score over candidate spans of the right unit, fitted to put a span
+   matching the gold answer first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from assistant.answering.candidates import Unit
+from assistant.answering.confidence import confidence_features
+from assistant.answering.linear import signs
+from assistant.answering.model import EvidenceModel, Linear, save_model
+from assistant.answering.schema import (
+    CONFIDENCE_FEATURES,
+    CONFIDENCE_SIGNS,
+    SPAN_FEATURES,
+    SPAN_SIGNS,
+    UNIT_FEATURES,
+    UNIT_SIGNS,
+)
+from assistant.answering.spans import (
+    ShortAnswer,
+    parse_unit,
+    short_answer,
+    span_candidates,
+    span_features,
+)
+from assistant.evaluation.fitting import fit_isotonic, fit_listwise, fit_logistic, named, sigmoid
+from assistant.evaluation.matching import short_correct
+from assistant.evaluation.training_data import CONFIG, ROOT, Example, Log, collect, load_config
+from assistant.evaluation.training_report import Outcome, summarise, write_report
+from assistant.store.embeddings import embedder_for
+
+# Answer when the calibrated confidence says a right answer is at least this likely. A wrong
+# answer costs more than a refusal; below this point, out of fold, answering the SQuAD data's
+# questions would give more wrong answers than the refusals it avoids are worth.
+OPERATING_POINT = "refuse at least half of the unanswerable questions, out of fold"
+RANKER_L2 = 1.0
+CONFIDENCE_L2 = 1.0
+SPAN_L2 = 3.0
+
+
+def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = None,
+          threads: int = 2, log: Log = print) -> EvidenceModel:  # fmt: skip
+    """Fit every part of the evidence model, write it and its report, return it."""
+    from assistant.answering.model import MODEL_PATH
+
+    out = out or MODEL_PATH
+    started = time.perf_counter()
+    sets = load_config(config)
+    embedder = embedder_for("onnx", threads)  # the default runtime answers with these vectors
+    with tempfile.TemporaryDirectory(prefix="assistant-train-") as scratch:
+        folder = work or Path(scratch)
+        examples = [e for s in sets for e in collect(s, folder, embedder, log)]
+        model, outcomes = fit_all(examples, log)
+    seconds = time.perf_counter() - started
+    figures = summarise(outcomes)
+    model = EvidenceModel(
+        model.ranker, model.confidence, model.calibration, model.threshold, model.span,
+        model.span_threshold,
+        {
+            "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+            "config": str(config.relative_to(ROOT) if config.is_relative_to(ROOT) else config),
+            "operating_point": OPERATING_POINT,
+            "questions": len(examples),
+            "out_of_fold": figures,
+        },
+    )  # fmt: skip
+    save_model(model, out)
+    write_report(out.parent, model, outcomes, sets, seconds)
+    log(f"model written to {out} ({seconds:.0f} s)")
+    return model
+
+
+def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outcome]]:
+    """Out-of-fold predictions for every stage, then each stage fitted on all the data."""
+    groups = sorted({e.group for e in examples})
+    unit_signs = signs(UNIT_FEATURES, UNIT_SIGNS)
+    for g in groups:
+        fitted = [e for e in examples if e.group != g]
+        ranker = fit_listwise([e.found.matrix for e in fitted], [e.labels for e in fitted],
+                              RANKER_L2, [e.weight for e in fitted], unit_signs)  # fmt: skip
+        for e in examples:
+            if e.group == g:
+                e.scores = ranker.logits(e.found.matrix)
+    ranker = named(
+        fit_listwise([e.found.matrix for e in examples], [e.labels for e in examples], RANKER_L2,
+                     [e.weight for e in examples], unit_signs),
+        list(UNIT_FEATURES),
+    )  # fmt: skip
+    log(f"ranker: {len(groups)} folds")
+
+    usable = [e for e in examples if len(e.labels)]
+    span, shorts = _fit_spans(usable, groups, log)
+    rows = np.array([_confidence_row(e, s) for e, s in zip(usable, shorts, strict=True)])
+    right = np.array([bool(e.labels[int(np.argmax(e.scores))]) for e in usable])
+    weight = np.array([e.weight for e in usable])
+    probability = np.zeros(len(usable))
+    confidence_signs = signs(CONFIDENCE_FEATURES, CONFIDENCE_SIGNS)
+    for g in groups:
+        held = np.array([e.group == g for e in usable])
+        if held.any():
+            fitted = fit_logistic(rows[~held], right[~held], CONFIDENCE_L2, weight[~held],
+                                  confidence_signs)  # fmt: skip
+            probability[held] = sigmoid(fitted.logits(rows[held]))
+    confidence = named(
+        fit_logistic(rows, right, CONFIDENCE_L2, weight, confidence_signs),
+        list(CONFIDENCE_FEATURES),
+    )
+    # The calibration is fitted on the outside data alone (SQuAD, when the config has it):
+    # there a confidence of 0.8 means 8 in 10 right. On the project's own kind of questions,
+    # which are easier to refuse, answers are right more often than their confidence says.
+    outside = np.array([e.outside for e in usable]) if any(e.outside for e in usable) else None
+    calibration = (
+        fit_isotonic(probability[outside], right[outside])
+        if outside is not None
+        else fit_isotonic(probability, right)
+    )
+    outcomes = []
+    for e, p, r, s in zip(usable, probability, right, shorts, strict=True):
+        unit = e.found.units[int(np.argmax(e.scores))]
+        o = Outcome(e.set, e.group, e.answerable, float(p), right=bool(r), weight=e.weight,
+                    outside=e.outside)  # fmt: skip
+        o.words = len(e.index.text(unit.article_id)[unit.start : unit.end].split())
+        if s is not None:
+            o.short, o.short_share = s.text, s.probability
+            o.short_right = e.answerable and short_correct(s.text, e.answers, e.answers_all)
+        _naive(e, o)
+        outcomes.append(o)
+    outcomes += [Outcome(e.set, e.group, e.answerable, 0.0, weight=e.weight, outside=e.outside)
+                 for e in examples if not len(e.labels)]  # fmt: skip
+    for g in groups:
+        # Calibration and threshold for a group's questions come from the other groups only.
+        others = [o for o in outcomes if o.group != g]
+        fitting = [o for o in others if o.outside] or others
+        calibrated = fit_isotonic(np.array([o.probability for o in fitting]),
+                                  np.array([o.right for o in fitting]))  # fmt: skip
+        threshold = choose_threshold(
+            [calibrated(o.probability) for o in others], [o.answerable for o in others]
+        )
+        for o in outcomes:
+            if o.group == g:
+                o.confidence, o.threshold = calibrated(o.probability), threshold
+    threshold = choose_threshold(
+        [calibration(o.probability) for o in outcomes], [o.answerable for o in outcomes]
+    )
+    log(f"confidence: threshold {threshold:.3f} ({OPERATING_POINT})")
+    span_threshold = _span_threshold(outcomes)
+    log(f"spans: short answers shown from share {span_threshold:.3f}")
+    model = EvidenceModel(ranker, confidence, calibration, threshold, span, span_threshold, {})
+    return model, outcomes
+
+
+def _confidence_row(e: Example, short: ShortAnswer | None) -> np.ndarray:
+    best = int(np.argmax(e.scores))
+    return confidence_features(
+        e.found.reading, e.found.units, e.found.matrix, e.scores, best, short
+    )
+
+
+def choose_threshold(confidences: list[float], answerable: list[bool]) -> float:
+    """The refusal threshold for OPERATING_POINT: the median calibrated confidence of the
+    unanswerable questions, so that at least half of them are refused."""
+    unanswerable = [c for c, a in zip(confidences, answerable, strict=True) if not a]
+    if not unanswerable:
+        return 0.5
+    return float(np.quantile(unanswerable, 0.5)) + 1e-9
+
+
+def _fit_spans(
+    examples: list[Example], groups: list[str], log: Log
+) -> tuple[Linear, list[ShortAnswer | None]]:
+    """The span model, and each example's out-of-fold short answer in its chosen unit."""
+    names = list(SPAN_FEATURES)
+    span_signs = signs(SPAN_FEATURES, SPAN_SIGNS)
+    data: list[tuple[str, np.ndarray, np.ndarray, float]] = []
+    for e in examples:
+        if not e.answerable or not e.labels.any():
+            continue
+        chosen = int(np.argmax(e.scores))
+        positives = np.flatnonzero(e.labels)
+        at = chosen if e.labels[chosen] else int(max(positives, key=lambda i: e.scores[i]))
+        unit = e.found.units[at]
+        parse = parse_unit(e.index, unit)
+        candidates = span_candidates(e.index, unit, parse)
+        if len(candidates) < 2:
+            continue
+        text = e.index.text(unit.article_id)
+        # With several answers to list, a span naming one of them is right: the listing
+        # around it ("Bangladesh and Nepal") is added after the choice.
+        gold = e.answers + e.answers_all
+        labels = np.array([short_correct(text[c.start : c.end], gold, ()) for c in candidates])
+        reading = e.found.reading
+        matrix = span_features(reading.question, reading.forms, reading.weights, e.index,
+                               e.lexicon, unit, parse, candidates)  # fmt: skip
+        data.append((e.group, matrix, labels, e.weight))
+    shorts: list[ShortAnswer | None] = [None] * len(examples)
+    for g in groups:
+        fitted = named(
+            fit_listwise([d[1] for d in data if d[0] != g], [d[2] for d in data if d[0] != g],
+                         SPAN_L2, [d[3] for d in data if d[0] != g], span_signs),
+            names,
+        )  # fmt: skip
+        for i, e in enumerate(examples):
+            if e.group == g:
+                unit = e.found.units[int(np.argmax(e.scores))]
+                reading = e.found.reading
+                shorts[i] = short_answer(fitted, reading.question, reading.forms,
+                                         reading.weights, e.index, e.lexicon, unit)  # fmt: skip
+    span = named(
+        fit_listwise(
+            [d[1] for d in data], [d[2] for d in data], SPAN_L2, [d[3] for d in data], span_signs
+        ),
+        names,
+    )
+    log(f"spans: fitted on {len(data)} units")
+    return span, shorts
+
+
+def _span_threshold(outcomes: list[Outcome]) -> float:
+    """The least share at which showing the short answer gains more right ones than wrong
+    ones, out of fold, among answers whose quote is right."""
+    shown = [o for o in outcomes if o.answerable and o.right and o.short]
+    best, threshold = -1, 0.0
+    for t in sorted({0.0, *(o.short_share for o in shown)}):
+        gain = sum((1 if o.short_right else -1) for o in shown if o.short_share >= t)
+        if gain > best:
+            best, threshold = gain, t
+    return threshold
+
+
+def _naive(e: Example, o: Outcome) -> None:
+    """The naive peer: the single sentence that MiniLM cosine and BM25, fused by rank, put
+    first among the same candidates; its cosine is its confidence."""
+    singles = [i for i, u in enumerate(e.found.units) if len(u.sentences) == 1]
+    if not singles:
+        return
+    dense = e.found.matrix[:, list(UNIT_FEATURES).index("dense")]
+    bm25 = [_bm25(e, e.found.units[i]) for i in singles]
+    by_dense = sorted(singles, key=lambda i: -dense[i])
+    by_bm25 = [singles[j] for j in sorted(range(len(singles)), key=lambda j: -bm25[j])]
+    fused = {i: 1 / (60 + by_dense.index(i) + 1) + 1 / (60 + by_bm25.index(i) + 1) for i in singles}
+    best = max(singles, key=lambda i: fused[i])
+    o.naive_score, o.naive_right = float(dense[best]), bool(e.labels[best])
+
+
+def _bm25(e: Example, unit: Unit, k1: float = 1.5, b: float = 0.75) -> float:
+    lexicon = e.lexicon
+    words = [st for st, _ in lexicon.sentence_stems(unit.last.row)]
+    n, average = lexicon.sentences, lexicon.average_length
+    score = 0.0
+    for term in {t.stem for t in e.found.reading.question.terms}:
+        tf = words.count(term)
+        if tf:
+            df = lexicon.df[term]
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(words) / average))
+    return score

@@ -1,0 +1,248 @@
+"""What training says about itself: out-of-fold outcomes and the figures drawn from them
+(per-set accuracy, refusals, calibration error, the trade-off against a naive peer), the
+training report and plot, and the comparison of two model files (`make model-check`)."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.answering.model import EvidenceModel
+from assistant.evaluation.training_data import TrainingSet
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Outcome:
+    """Out-of-fold result of one training question at the chosen unit."""
+
+    set: str
+    group: str
+    answerable: bool
+    probability: float  # the confidence model's output, before calibration
+    confidence: float = 0.0  # calibrated by a map fitted without this question's group
+    threshold: float = 0.0  # chosen without this question's group
+    right: bool = False  # the chosen unit holds a gold answer
+    short: str = ""
+    short_share: float = 0.0
+    short_right: bool = False
+    words: int = 0
+    naive_score: float = 0.0
+    naive_right: bool = False
+    weight: float = 1.0
+    outside: bool = False
+
+
+def same_model(shipped: Path, fresh: Path, tolerance: float = 1e-2) -> str:
+    """ "" when two model files hold the same model, else where they first differ.
+
+    Two fits of the same code on the same data differ slightly from machine to machine and
+    run to run (onnxruntime's threads change float sums; seen: coefficients in the fifth
+    digit, calibration curves by up to 0.0012), so numbers are compared to a relative
+    `tolerance` (or tolerance/10 absolute), and the calibration as the function it is: both
+    curves read on a grid of 201 points must agree within `tolerance`. The report (`info`)
+    is not part of the model. What this catches: a feature added, removed or renamed, a
+    changed data set or fitting step, a model file edited by hand or left stale."""
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (shipped, fresh))
+    for data in (a, b):
+        data.pop("info", None)
+    grid = np.linspace(0.0, 1.0, 201)
+    curves = [np.interp(grid, d["calibration"]["x"], d["calibration"]["y"]) for d in (a, b)]
+    gap = float(np.max(np.abs(curves[0] - curves[1])))
+    if gap > tolerance:
+        return f"/calibration differs by up to {gap:.4f}"
+    for data in (a, b):
+        data.pop("calibration")
+    return _difference(a, b, "", tolerance)
+
+
+def _difference(a: Any, b: Any, where: str, tolerance: float) -> str:
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b), key=str):
+            if key not in a or key not in b:
+                return f"{where}/{key} is missing from one file"
+            found = _difference(a[key], b[key], f"{where}/{key}", tolerance)
+            if found:
+                return found
+        return ""
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{where} has {len(a)} items in one file and {len(b)} in the other"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = _difference(x, y, f"{where}[{i}]", tolerance)
+            if found:
+                return found
+        return ""
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool):
+        if math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance / 10):
+            return ""
+    elif a == b:
+        return ""
+    return f"{where} differs: {a!r} against {b!r}"
+
+
+def calibration_error(confidences: list[float], right: list[bool], bins: int = 10) -> float:
+    """Expected calibration error: the gap between confidence and share right, averaged
+    over equal-width confidence bins weighted by their size."""
+    if not confidences:
+        return 0.0
+    c, r = np.array(confidences), np.array(right, dtype=float)
+    which = np.minimum((c * bins).astype(int), bins - 1)
+    return float(
+        sum(abs(c[which == k].mean() - r[which == k].mean()) * (which == k).sum()
+            for k in range(bins) if (which == k).any()) / len(c)
+    )  # fmt: skip
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
+    """Out-of-fold figures per training set, at each question's held-out threshold."""
+    out = {}
+    for name in sorted({o.set for o in outcomes}):
+        rows = [o for o in outcomes if o.set == name]
+        answerable = [o for o in rows if o.answerable]
+        unanswerable = [o for o in rows if not o.answerable]
+        answered = [o for o in rows if o.confidence >= o.threshold]
+
+        def share(items: list[Any], test: Callable[[Any], bool]) -> float:
+            return sum(1 for i in items if test(i)) / len(items) if items else 0.0
+
+        refused = share(unanswerable, lambda o: o.confidence < o.threshold)
+        # The naive peer, refusing as many unanswerable questions as the assistant does.
+        naive_cut = (
+            float(np.quantile([o.naive_score for o in unanswerable], refused))
+            if unanswerable else -1.0
+        )  # fmt: skip
+        out[name] = {
+            "answerable": len(answerable),
+            "unanswerable": len(unanswerable),
+            "evidence": share(answerable, lambda o: o.right and o.confidence >= o.threshold),
+            "short_answer": share(
+                answerable, lambda o: o.short_right and o.confidence >= o.threshold
+            ),
+            "refused_unanswerable": refused,
+            "answered_right": share(answered, lambda o: o.right),
+            "calibration_error": calibration_error(
+                [o.confidence for o in answered], [o.right for o in answered]
+            ),
+            "evidence_no_refusal": share(answerable, lambda o: o.right),
+            "naive_evidence": share(
+                answerable, lambda o, cut=naive_cut: o.naive_right and o.naive_score >= cut
+            ),
+            "naive_no_refusal": share(answerable, lambda o: o.naive_right),
+            "median_words": float(np.median([o.words for o in answered])) if answered else 0.0,
+        }
+        out[name] = {k: round(v, 4) if isinstance(v, float) else v for k, v in out[name].items()}
+    return out
+
+
+def tradeoff(outcomes: list[Outcome], naive: bool = False) -> list[tuple[float, float]]:
+    """(share of unanswerable refused, share of answerable right) as the threshold moves."""
+    score = (lambda o: o.naive_score) if naive else (lambda o: o.confidence)
+    right = (lambda o: o.naive_right) if naive else (lambda o: o.right)
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    if not answerable or not unanswerable:
+        return []
+    points = []
+    for t in sorted({-1.0, *(score(o) for o in outcomes), 2.0}):
+        points.append(
+            (
+                sum(score(o) < t for o in unanswerable) / len(unanswerable),
+                sum(right(o) and score(o) >= t for o in answerable) / len(answerable),
+            )
+        )
+    return points
+
+
+def write_report(
+    folder: Path,
+    model: EvidenceModel,
+    outcomes: list[Outcome],
+    sets: list[TrainingSet],
+    seconds: float,
+) -> None:
+    """models/training-report.md and the trade-off plot beside the model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figures = model.info["out_of_fold"]
+    squad = [s.name for s in sets if s.squad is not None]
+    fig, ax = plt.subplots(figsize=(6, 4.4))
+    for name in squad:
+        rows = [o for o in outcomes if o.set == name]
+        for naive, style in ((False, "-"), (True, ":")):
+            points = tradeoff(rows, naive)
+            label = f"{'naive peer' if naive else 'assistant'} ({name})"
+            ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
+        f = figures[name]
+        ax.plot([f["refused_unanswerable"]], [f["evidence"]], "o", color="black")
+        ax.annotate("threshold", (f["refused_unanswerable"], f["evidence"]),
+                    textcoords="offset points", xytext=(6, 6))  # fmt: skip
+    ax.set_xlabel("unanswerable questions refused")
+    ax.set_ylabel("answerable questions answered with the right evidence")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower left", fontsize=8)
+    ax.set_title("Out of fold, folds grouped by article")
+    fig.tight_layout()
+    fig.savefig(folder / "tradeoff.png", dpi=110)
+    plt.close(fig)
+
+    def pct(x: float) -> str:
+        return f"{x:.1%}"
+
+    lines = [
+        "# Training report (written by `assistant train`)",
+        "",
+        f"Trained {model.info['trained']} on {model.info['questions']} questions from "
+        f"`{model.info['config']}` in {seconds:.0f} s. Every figure below is out of fold: folds "
+        "are grouped by article (each SQuAD article, each question set), the calibration and "
+        "the threshold that score a group were fitted without it.",
+        "",
+        f"Refusal threshold of the shipped model: **{model.threshold:.3f}** (calibrated "
+        f"confidence), chosen on out-of-fold predictions to "
+        f"{model.info.get('operating_point', '')}. Short answers "
+        f"are shown when the span model gives the chosen span a share of at least "
+        f"{model.span_threshold:.3f}.",
+        "",
+        "| set | answerable | unanswerable | evidence right | short answer right | "
+        "unanswerable refused | answers right | calibration error | no refusal | "
+        "naive peer, same refusals | naive peer, no refusal | median quote words |",
+        "|---" * 12 + "|",
+    ]
+    for name, f in figures.items():
+        lines.append(
+            f"| {name} | {f['answerable']} | {f['unanswerable']} | {pct(f['evidence'])} | "
+            f"{pct(f['short_answer'])} | {pct(f['refused_unanswerable'])} | "
+            f"{pct(f['answered_right'])} | {f['calibration_error']:.3f} | "
+            f"{pct(f['evidence_no_refusal'])} | {pct(f['naive_evidence'])} | "
+            f"{pct(f['naive_no_refusal'])} | {f['median_words']:.0f} |"
+        )
+    lines += [
+        "",
+        "Evidence right: the quoted unit holds a gold answer (of an expected source) and the "
+        "question was answered; short answer right: the short answer contains a gold answer "
+        "or has token F1 >= 0.5 with one. Both are shares of the answerable questions. The "
+        "calibration error is over answered questions (10 bins).",
+        "",
+        "![Trade-off](tradeoff.png)",
+        "",
+        "## Weights (features standardised)",
+        "",
+    ]
+    for title, linear in (("Ranker", model.ranker), ("Confidence", model.confidence)):
+        order = np.argsort(-np.abs(linear.coef))
+        lines += [f"{title}: " + ", ".join(
+            f"{linear.names[i]} {linear.coef[i]:+.2f}" for i in order[:20]) + ".", ""]  # fmt: skip
+    (folder / "training-report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,0 +1,127 @@
+"""What the index stores and how it is laid out, shared by the writer (sync.py) and the reader
+(reader.py): the manifest (articles, their texts, chunks and sentence offsets), the Chroma
+collection of chunk vectors, and the settings an index must have been built with.
+
+A build is one folder (files.py) or, on a Chroma server, one set of collections (remote.py).
+Sentence vectors are one matrix whose rows follow the manifest's order: article by article,
+chunk by chunk, sentence by sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import AssistantError, IndexMismatchError
+from assistant.ingest.chunking import SPLITTER_VERSION
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.types import Chunk, Sentence
+
+FORMAT = 3
+COLLECTION = "chunks"
+
+
+def index_settings(settings: Settings, embedder: LocalEmbeddings) -> dict[str, Any]:
+    """What an index must have been built with to be read with these settings."""
+    return {
+        "format": FORMAT,
+        "embedding_model": embedder.name,
+        "chunk_size": settings.chunk_size,
+        "splitter": SPLITTER_VERSION,
+    }
+
+
+def check_settings(index_dir: object, built: dict[str, Any], wanted: dict[str, Any]) -> None:
+    for key, value in wanted.items():
+        if built.get(key) != value:
+            raise IndexMismatchError(index_dir, key, built.get(key), value)
+
+
+def chroma_client(path: Path) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(
+        path=str(path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    )
+
+
+def collection(client: Any, meta: dict[str, Any]) -> Any:
+    # embedding_function=None: Chroma must never embed (its default model comes from a hub).
+    return client.get_or_create_collection(
+        COLLECTION,
+        configuration={"hnsw": {"space": "cosine"}},
+        metadata={k: v for k, v in meta.items() if isinstance(v, str | int | float)},
+        embedding_function=None,
+    )
+
+
+def date_number(date: str) -> int:
+    return int(date.replace("-", "")) if date else 0
+
+
+def sentence_ids(manifest: dict[str, Any]) -> list[str]:
+    """Ids of the sentence records, in sentence-matrix row order."""
+    return [
+        f"{article_id}#{n}"
+        for article_id, chunks in manifest["chunks"].items()
+        for n in range(sum(len(c["sentences"]) for c in chunks))
+    ]
+
+
+def sentence_rows(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    """Row range of each article's sentences in the sentence matrix (manifest order)."""
+    rows, at = {}, 0
+    for article_id, chunks in manifest["chunks"].items():
+        count = sum(len(c["sentences"]) for c in chunks)
+        rows[article_id] = (at, at + count)
+        at += count
+    return rows
+
+
+def chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
+    data = asdict(chunk)
+    del data["text"]  # sliced from the article text on load
+    return data
+
+
+def chunk_from_dict(data: dict[str, Any], text: str) -> Chunk:
+    return Chunk(
+        **{
+            **data,
+            "text": text[data["start"] : data["end"]],
+            "sentences": tuple(tuple(s) for s in data["sentences"]),
+            "entities": tuple(tuple(e) for e in data["entities"]),
+        }
+    )
+
+
+def read_chunks(
+    manifest: dict[str, Any],
+) -> tuple[dict[str, Chunk], dict[str, list[Sentence]], list[str]]:
+    """The manifest's chunks by id, each article's sentences in order (with their row in the
+    sentence matrix), and the chunk texts in manifest order."""
+    chunks, sentences, texts, row = {}, {}, [], 0
+    for article_id, article_chunks in manifest["chunks"].items():
+        text = manifest["texts"][article_id]
+        sentences[article_id] = []
+        for data in article_chunks:
+            chunk = chunk_from_dict(data, text)
+            chunks[chunk.id] = chunk
+            texts.append(chunk.text)
+            for start, end in chunk.sentences:
+                position = len(sentences[article_id])
+                sentences[article_id].append(
+                    Sentence(row, article_id, chunk.id, position, start, end)
+                )
+                row += 1
+    return chunks, sentences, texts
+
+
+def damaged(index_dir: object, exc: BaseException) -> AssistantError:
+    reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+    return AssistantError(
+        f"the index in {index_dir} is damaged ({reason}): run `assistant index --rebuild`"
+    )

@@ -1,0 +1,384 @@
+"""Writing the index: `sync_index` brings it in step with the corpus folder.
+
+One pipeline for both stores: load the corpus, compare content hashes with the manifest, chunk
+and annotate (named entities) what changed, embed each new chunk and each new sentence read with
+the one before it, write the vectors, then commit. The store is a build folder (files.py: the
+manifest written last is the commit point; `rebuild` writes a new folder and switches CURRENT
+when it is complete) or a Chroma server (remote.py: the pointer record is the commit point).
+A crash before the commit leaves the previous state answering; records written beyond it are
+pruned by the next sync.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.ingest.chunking import chunk_article
+from assistant.ingest.corpus import load_corpus
+from assistant.store import files
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.keywords import KeywordIndex
+from assistant.store.layout import (
+    check_settings,
+    chroma_client,
+    chunk_to_dict,
+    collection,
+    damaged,
+    date_number,
+    index_settings,
+    sentence_ids,
+    sentence_rows,
+)
+from assistant.types import Article, ArticleRecord, Chunk, IndexReport, same_paragraph
+
+Progress = Callable[[int, int], None]  # (done, total) texts embedded
+
+
+@dataclass
+class _Changes:
+    """What a sync has to do, found by comparing content hashes with the manifest."""
+
+    by_id: dict[str, Article]  # every article in the corpus
+    changed: list[Article]  # new or edited
+    gone: list[str]  # ids whose records go: deleted or edited
+
+
+def _compare(manifest: dict[str, Any], articles: list[Article], report: IndexReport) -> _Changes:
+    old = manifest["articles"]
+    by_id = {a.id: a for a in articles}
+    changed = [a for a in articles if old.get(a.id, {}).get("content_hash") != a.content_hash]
+    changed_ids = {a.id for a in changed}
+    report.added = sum(1 for a in changed if a.id not in old)
+    report.updated = len(changed) - report.added
+    report.deleted = sum(1 for article_id in old if article_id not in by_id)
+    report.unchanged = len(articles) - len(changed)
+    gone = [i for i in old if i not in by_id or i in changed_ids]
+    return _Changes(by_id, changed, gone)
+
+
+def _update_manifest(
+    manifest: dict[str, Any], changes: _Changes, new_chunks: dict[str, list[Chunk]], now: str
+) -> None:
+    for article_id in changes.gone:
+        for part in ("articles", "chunks", "texts"):
+            manifest[part].pop(article_id, None)
+    for article in changes.changed:
+        chunks = new_chunks[article.id]
+        manifest["articles"][article.id] = asdict(_record(article, len(chunks), now))
+        manifest["texts"][article.id] = article.text
+        manifest["chunks"][article.id] = [chunk_to_dict(c) for c in chunks]
+
+
+def _empty_manifest(wanted: dict[str, Any]) -> dict[str, Any]:
+    return {"settings": wanted, "generation": 0, "articles": {}, "chunks": {}, "texts": {}}
+
+
+class _FolderStore:
+    """The embedded index: build folders with Chroma, BM25, sentence matrix and manifest."""
+
+    def __init__(self, settings: Settings, dimensions: int) -> None:
+        self.index_dir = settings.index_dir
+        self.dimensions = dimensions
+        self.current: Path | None = None
+        self.build: Path | None = None
+
+    def begin(self, wanted: dict[str, Any], rebuild: bool) -> tuple[dict[str, Any], bool]:
+        """The manifest to start from, and whether this sync writes a new build."""
+        self.current = files.current_build(self.index_dir)
+        if self.current is not None and not rebuild:
+            try:
+                manifest = files.read_manifest(self.current)
+            except (OSError, ValueError) as exc:
+                raise damaged(self.index_dir, exc) from None
+            check_settings(self.index_dir, manifest["settings"], wanted)
+            self.build = self.current
+            return manifest, False
+        self.build = files.new_build(self.index_dir)
+        return _empty_manifest(wanted), True
+
+    def remember(self, manifest: dict[str, Any]) -> None:
+        """Keep what the commit needs from the manifest before it changes: sentence rows."""
+        assert self.build is not None
+        self.build.mkdir(parents=True, exist_ok=True)
+        self.old_rows = sentence_rows(manifest)
+        try:
+            self.old_vectors = _load_sentence_vectors(self.build, manifest, self.dimensions)
+        except (OSError, ValueError) as exc:
+            raise damaged(self.index_dir, exc) from None
+
+    def write_vectors(
+        self, wanted: dict[str, Any], changes: _Changes, new_chunks: dict[str, list[Chunk]],
+        chunk_vectors: np.ndarray, expected: set[str],
+    ) -> None:  # fmt: skip
+        assert self.build is not None
+        try:
+            chunks = collection(chroma_client(self.build / "chroma"), wanted)
+            _write_chunks(chunks, changes.gone, new_chunks, changes.by_id, chunk_vectors, expected)
+        except Exception as exc:  # Chroma's own errors: a damaged store
+            raise damaged(self.index_dir, exc) from None
+
+    def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
+        assert self.build is not None
+        generation = manifest["generation"]
+        _write_keyword_index(self.build / f"bm25-{generation}", manifest)
+        matrix = _merge_sentence_vectors(
+            manifest, self.old_rows, self.old_vectors, sentence_vectors, self.dimensions
+        )
+        np.save(self.build / f"sentences-{generation}.npy", matrix)
+        files.write_json_atomic(self.build / "manifest.json", manifest)  # the commit point
+        if self.build != self.current:
+            files.switch_to(self.index_dir, self.build)
+        keep = {self.build.name} | ({self.current.name} if self.current is not None else set())
+        files.remove_stale(self.index_dir, self.build, keep, generation)
+
+
+class _ServerStore:
+    """The index on a Chroma server (remote.py): collections per build and a pointer record."""
+
+    def __init__(self, settings: Settings) -> None:
+        from assistant.store.remote import Remote, namespace_of
+
+        namespace = namespace_of(settings.chroma_namespace, settings.index_dir)
+        self.remote = Remote(settings.chroma_url, namespace)
+        self.index_dir = settings.index_dir
+        self.build = ""
+
+    def begin(self, wanted: dict[str, Any], rebuild: bool) -> tuple[dict[str, Any], bool]:
+        pointer = self.remote.current()
+        if pointer is not None and not rebuild:
+            self.build = pointer[0]
+            manifest = self.remote.manifest(*pointer)
+            check_settings(f"the index on {self.remote.url}", manifest["settings"], wanted)
+            return manifest, False
+        self.build = files.new_build(self.index_dir).name
+        return _empty_manifest(wanted), True
+
+    def remember(self, manifest: dict[str, Any]) -> None:
+        pass  # sentence vectors are records on the server, written by commit()
+
+    def write_vectors(
+        self, wanted: dict[str, Any], changes: _Changes, new_chunks: dict[str, list[Chunk]],
+        chunk_vectors: np.ndarray, expected: set[str],
+    ) -> None:  # fmt: skip
+        meta = {k: v for k, v in wanted.items() if isinstance(v, str | int | float)}
+        chunks = self.remote.collection("chunks", self.build, meta)
+        _write_chunks(chunks, changes.gone, new_chunks, changes.by_id, chunk_vectors, expected)
+        self.gone = changes.gone
+
+    def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
+        sentences = self.remote.collection("sentences", self.build)
+        _write_sentences(sentences, self.gone, manifest, sentence_vectors)
+        self.remote.commit(self.build, manifest["generation"], manifest)  # the commit point
+        self.remote.remove_stale(self.build, manifest["generation"])
+
+
+def sync_index(
+    settings: Settings,
+    embedder: LocalEmbeddings,
+    *,
+    rebuild: bool = False,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> IndexReport:
+    """Bring the index in step with the corpus folder and report what changed."""
+    started = time.perf_counter()
+    articles, skipped = load_corpus(settings.corpus_dir, settings.max_file_bytes)
+    report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
+    wanted = index_settings(settings, embedder)
+    store: _FolderStore | _ServerStore = (
+        _ServerStore(settings)
+        if settings.chroma_url
+        else _FolderStore(settings, embedder.dimensions)
+    )
+    lock = files.no_lock() if dry_run else files.writer_lock(settings.index_dir, settings.lock_wait)
+    with lock:
+        manifest, fresh = store.begin(wanted, rebuild)
+        changes = _compare(manifest, articles, report)
+        if dry_run or (not changes.changed and not report.deleted and not fresh):
+            report.chunks = sum(len(c) for c in manifest["chunks"].values())
+            report.seconds = time.perf_counter() - started
+            return report
+        store.remember(manifest)
+        processes = settings.threads if len(changes.changed) >= 100 else 1
+        new_chunks = _annotated_chunks(changes.changed, settings.chunk_size, processes)
+        chunk_vectors, sentence_vectors = _embed(changes.changed, new_chunks, embedder, progress)
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        _update_manifest(manifest, changes, new_chunks, now)
+        expected = {c["id"] for chunks in manifest["chunks"].values() for c in chunks}
+        store.write_vectors(wanted, changes, new_chunks, chunk_vectors, expected)
+        manifest.update(generation=manifest["generation"] + 1, updated_at=now)
+        store.commit(manifest, sentence_vectors)
+        report.chunks = len(expected)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def sentence_window(text: str, sentences: list[tuple[int, int]], i: int) -> str:
+    """A sentence with the one before it in its paragraph: "This session was chaired by ..."
+    needs its subject, while a new paragraph usually starts a new subject."""
+    start, end = sentences[i]
+    if i > 0 and same_paragraph(text, sentences[i - 1][1], start):
+        start = sentences[i - 1][0]
+    return text[start:end]
+
+
+def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
+    return ArticleRecord(
+        id=article.id,
+        path=article.path,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        content_hash=article.content_hash,
+        chunks=chunks,
+        indexed_at=now,
+    )
+
+
+def _annotated_chunks(
+    articles: list[Article], chunk_size: int, processes: int = 1
+) -> dict[str, list[Chunk]]:
+    """Chunks of each article, each carrying the named entities inside it."""
+    out = {a.id: chunk_article(a, chunk_size) for a in articles}
+    if not articles:
+        return out
+    from assistant.ingest.nlp import entities
+
+    found_all = entities([a.text for a in articles], processes)
+    for article, found in zip(articles, found_all, strict=True):
+        out[article.id] = [
+            replace(c, entities=tuple(e for e in found if c.start <= e[0] and e[1] <= c.end))
+            for c in out[article.id]
+        ]
+    return out
+
+
+def _embed(
+    articles: list[Article],
+    chunks: dict[str, list[Chunk]],
+    embedder: LocalEmbeddings,
+    progress: Progress | None,
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Vectors of every new chunk, and of every new sentence read with the one before it."""
+    texts = [c.text for a in articles for c in chunks[a.id]]
+    n_chunks = len(texts)
+    counts = []
+    for article in articles:
+        sentences = [s for c in chunks[article.id] for s in c.sentences]
+        texts += [sentence_window(article.text, sentences, i) for i in range(len(sentences))]
+        counts.append(len(sentences))
+    vectors = _embed_with_progress(embedder, texts, progress)
+    by_article, at = {}, n_chunks
+    for article, count in zip(articles, counts, strict=True):
+        by_article[article.id] = vectors[at : at + count]
+        at += count
+    return vectors[:n_chunks], by_article
+
+
+def _embed_with_progress(
+    embedder: LocalEmbeddings, texts: list[str], progress: Progress | None
+) -> np.ndarray:
+    vectors = np.zeros((len(texts), embedder.dimensions), dtype=np.float32)
+    # Longest first across all blocks, as encode() does within one call: batches of similar
+    # length waste no time on padding, and the progress bar still moves.
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    block = max(embedder.batch_size * 8, 512)
+    for i in range(0, len(order), block):
+        rows = order[i : i + block]
+        vectors[rows] = embedder.encode([texts[j] for j in rows])
+        if progress is not None:
+            progress(min(i + block, len(texts)), len(texts))
+    return vectors
+
+
+def _load_sentence_vectors(build: Path, manifest: dict[str, Any], dimensions: int) -> np.ndarray:
+    path = build / f"sentences-{manifest['generation']}.npy"
+    return np.load(path) if path.exists() else np.zeros((0, dimensions), dtype=np.float32)
+
+
+def _merge_sentence_vectors(
+    manifest: dict[str, Any],
+    old_rows: dict[str, tuple[int, int]],
+    old_vectors: np.ndarray,
+    new_vectors: dict[str, np.ndarray],
+    dimensions: int,
+) -> np.ndarray:
+    parts = [
+        new_vectors[a] if a in new_vectors else old_vectors[slice(*old_rows[a])]
+        for a in manifest["chunks"]
+    ]
+    return np.concatenate(parts) if parts else np.zeros((0, dimensions), dtype=np.float32)
+
+
+def _write_chunks(
+    collection: Any,
+    gone: list[str],
+    new_chunks: dict[str, list[Chunk]],
+    articles: dict[str, Article],
+    vectors: np.ndarray,
+    expected: set[str],
+) -> None:
+    flat = [c for chunks in new_chunks.values() for c in chunks]
+    for article_id in gone:
+        collection.delete(where={"article_id": article_id})
+    # Chunks an interrupted sync wrote for articles that have since gone: not in any manifest.
+    orphans = [i for i in collection.get(include=[])["ids"] if i not in expected]
+    for i in range(0, len(orphans), 2000):
+        collection.delete(ids=orphans[i : i + 2000])
+    batch = 2000
+    for i in range(0, len(flat), batch):
+        part = flat[i : i + batch]
+        collection.upsert(
+            ids=[c.id for c in part],
+            embeddings=vectors[i : i + batch],
+            documents=[c.text for c in part],
+            metadatas=[
+                {
+                    "article_id": c.article_id,
+                    "title": articles[c.article_id].title,
+                    "date": articles[c.article_id].date,
+                    "date_number": date_number(articles[c.article_id].date),
+                    "index": c.index,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in part
+            ],
+        )
+
+
+def _write_sentences(
+    collection: Any, gone: list[str], manifest: dict[str, Any], vectors: dict[str, np.ndarray]
+) -> None:
+    for article_id in gone:
+        collection.delete(where={"article_id": article_id})
+    expected = set(sentence_ids(manifest))
+    orphans = [i for i in collection.get(include=[])["ids"] if i not in expected]
+    for i in range(0, len(orphans), 2000):
+        collection.delete(ids=orphans[i : i + 2000])
+    rows = [(a, n, v) for a, matrix in vectors.items() for n, v in enumerate(matrix)]
+    for i in range(0, len(rows), 2000):
+        part = rows[i : i + 2000]
+        collection.upsert(
+            ids=[f"{a}#{n}" for a, n, _ in part],
+            embeddings=np.array([v for _, _, v in part]),
+            metadatas=[{"article_id": a, "position": n} for a, n, _ in part],
+        )
+
+
+def _write_keyword_index(folder: Path, manifest: dict[str, Any]) -> None:
+    ids, texts = [], []
+    for article_id, chunks in manifest["chunks"].items():
+        text = manifest["texts"][article_id]
+        for c in chunks:
+            ids.append(c["id"])
+            texts.append(text[c["start"] : c["end"]])
+    KeywordIndex.build(ids, texts).save(folder)
