@@ -51,6 +51,8 @@ class Article:
     source: str
     text: str
     content_hash: str
+    size: int = 0  # the file's size and modification time when it was read: a sync does not
+    mtime_ns: int = 0  # read a file again while both are unchanged
 
     def paragraphs(self) -> list[tuple[int, int]]:
         """(start, end) of each paragraph of the text."""
@@ -103,6 +105,8 @@ class ArticleRecord:
     content_hash: str
     chunks: int
     indexed_at: str
+    size: int = 0  # of the file when read (0: read it again next time)
+    mtime_ns: int = 0
 
 
 @dataclass(frozen=True)

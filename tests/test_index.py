@@ -69,6 +69,30 @@ def test_noop_sync_does_not_load_the_model(settings: Settings, embedder: LocalEm
     assert not fresh.loaded
 
 
+def test_unchanged_files_are_not_read_again(
+    settings: Settings, embedder: LocalEmbeddings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from assistant.ingest import corpus
+
+    files = sorted(settings.corpus_dir.glob("*.md"))
+    for n, path in enumerate(files):  # settled files: written well before they are indexed
+        os.utime(path, ns=(1_600_000_000_000_000_000 + n, 1_600_000_000_000_000_000 + n))
+    sync_index(settings, embedder)
+    read: list[str] = []
+    real = corpus.load_article
+    monkeypatch.setattr(corpus, "load_article", lambda p, *a: read.append(p.name) or real(p, *a))
+    assert counts(sync_index(settings, embedder)) == (0, 0, 0, 4) and read == []
+    # Same size, new content: the new modification time gives it away.
+    day = settings.corpus_dir / "day-1.md"
+    text = day.read_text(encoding="utf-8")
+    day.write_text(text.replace("Natarajan", "Natarajam"), encoding="utf-8")
+    report = sync_index(settings, embedder)
+    assert counts(report) == (0, 1, 0, 3) and read == ["day-1.md"]
+    assert "Natarajam" in open_index(settings, embedder).text("day-1")
+
+
 def test_dry_run_writes_nothing(settings: Settings, embedder: LocalEmbeddings) -> None:
     fresh = LocalEmbeddings()
     report = sync_index(settings, fresh, dry_run=True)

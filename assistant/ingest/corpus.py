@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -299,6 +300,7 @@ def content_hash(title: str, date: str, source: str, text: str) -> str:
 def load_article(path: Path, article_id: str, max_bytes: int) -> Article:
     """Read and clean one file; raises ValueError with the reason when it cannot be used."""
     try:
+        info = path.stat()  # before reading: a change while reading shows as a newer time
         text = _read_text(path, max_bytes)
         reader = _from_html if path.suffix.lower() in HTML_SUFFIXES else _from_text
         title, date, source, paragraphs = reader(text, path)
@@ -320,6 +322,8 @@ def load_article(path: Path, article_id: str, max_bytes: int) -> Article:
         source=source,
         text=body,
         content_hash=content_hash(title, date, source, body),
+        size=info.st_size,
+        mtime_ns=info.st_mtime_ns,
     )
 
 
@@ -341,8 +345,13 @@ def article_id_for(path: Path, corpus_dir: Path) -> str:
     return path.relative_to(corpus_dir).with_suffix("").as_posix()
 
 
-def load_corpus(corpus_dir: Path, max_bytes: int) -> tuple[list[Article], list[Skipped]]:
-    """Load every article under corpus_dir; unusable files come back as Skipped with a reason."""
+def load_corpus(
+    corpus_dir: Path, max_bytes: int, known: dict[str, Any] | None = None
+) -> tuple[list[Article], list[Skipped]]:
+    """Load every article under corpus_dir; unusable files come back as Skipped with a reason.
+
+    known: an index manifest; a file whose size and modification time are those it records
+    is taken from it instead of being read and cleaned again."""
     articles: dict[str, Article] = {}
     texts: dict[str, Article] = {}  # by normalised text: a copy of an article is reported
     skipped: list[Skipped] = []
@@ -361,7 +370,9 @@ def load_corpus(corpus_dir: Path, max_bytes: int) -> tuple[list[Article], list[S
             skipped.append(Skipped(shown, reason))
             continue
         try:
-            article = load_article(path, article_id, max_bytes)
+            article = _known(known, article_id, path, max_bytes) or load_article(
+                path, article_id, max_bytes
+            )
         except ValueError as exc:
             skipped.append(Skipped(shown, str(exc)))
             continue
@@ -372,6 +383,28 @@ def load_corpus(corpus_dir: Path, max_bytes: int) -> tuple[list[Article], list[S
         texts[_text_key(article.text)] = article
         articles[article_id] = article
     return list(articles.values()), skipped
+
+
+def _known(
+    manifest: dict[str, Any] | None, article_id: str, path: Path, max_bytes: int
+) -> Article | None:
+    """The article as the manifest holds it, if the file is unchanged since it was read."""
+    record = manifest["articles"].get(article_id) if manifest else None
+    if not record or not record.get("mtime_ns") or record["path"] != str(path):
+        return None
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if (info.st_size, info.st_mtime_ns) != (record["size"], record["mtime_ns"]):
+        return None
+    if info.st_size > max_bytes:
+        return None
+    return Article(
+        id=article_id, path=str(path), title=record["title"], date=record["date"],
+        source=record["source"], text=manifest["texts"][article_id],
+        content_hash=record["content_hash"], size=info.st_size, mtime_ns=info.st_mtime_ns,
+    )  # fmt: skip
 
 
 def _text_key(text: str) -> str:

@@ -190,8 +190,6 @@ def sync_index(
 ) -> IndexReport:
     """Bring the index in step with the corpus folder and report what changed."""
     started = time.perf_counter()
-    articles, skipped = load_corpus(settings.corpus_dir, settings.max_file_bytes)
-    report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
     wanted = index_settings(settings, embedder)
     store: _FolderStore | _ServerStore = (
         _ServerStore(settings)
@@ -201,6 +199,9 @@ def sync_index(
     lock = files.no_lock() if dry_run else files.writer_lock(settings.index_dir, settings.lock_wait)
     with lock:
         manifest, fresh = store.begin(wanted, rebuild)
+        # files unchanged since the manifest recorded them are taken from it, not read again
+        articles, skipped = load_corpus(settings.corpus_dir, settings.max_file_bytes, manifest)
+        report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
         changes = _compare(manifest, articles, report)
         if dry_run or (not changes.changed and not report.deleted and not fresh):
             report.chunks = sum(len(c) for c in manifest["chunks"].values())
@@ -221,6 +222,9 @@ def sync_index(
     return report
 
 
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick
+
+
 def sentence_window(text: str, sentences: list[tuple[int, int]], i: int) -> str:
     """A sentence with the one before it in its paragraph: "This session was chaired by ..."
     needs its subject, while a new paragraph usually starts a new subject."""
@@ -231,6 +235,9 @@ def sentence_window(text: str, sentences: list[tuple[int, int]], i: int) -> str:
 
 
 def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
+    # A file modified within the last moments is recorded without its time, so the next sync
+    # reads it again rather than trusting a time another write may share.
+    settled = time.time_ns() - article.mtime_ns > RACY_NS
     return ArticleRecord(
         id=article.id,
         path=article.path,
@@ -240,6 +247,8 @@ def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
         content_hash=article.content_hash,
         chunks=chunks,
         indexed_at=now,
+        size=article.size if settled else 0,
+        mtime_ns=article.mtime_ns if settled else 0,
     )
 
 
