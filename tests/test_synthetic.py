@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant.answering.answer import Answerer
 from assistant.config import Settings
 from assistant.evaluation.matching import contains
@@ -14,6 +16,7 @@ from assistant.store.sync import sync_index
 from benchmarks.synthetic import questions, write_reports
 
 
+@pytest.mark.e2e  # end to end over 300 generated reports
 def test_the_report_the_question_names_answers(tmp_path: Path, embedder: LocalEmbeddings) -> None:
     facts = write_reports(tmp_path / "corpus", 300)
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
