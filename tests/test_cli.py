@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.store.remote import namespace_of
 
-from .conftest import ROOT, run_cli, where
+from .conftest import ON_SERVER, ROOT, run_cli, where
 
 KEYS = {"added", "updated", "deleted", "unchanged", "skipped", "chunks", "seconds"}
 
@@ -52,8 +53,13 @@ def test_index_json_then_articles_json(settings: Settings) -> None:
 def test_errors_are_one_line_messages_without_traceback(tmp_path: Path) -> None:
     missing = run_cli("articles", "--index", str(tmp_path / "none"))
     assert missing.returncode == 1
+    where_none = str(tmp_path / "none")
+    if ON_SERVER:  # the index would be on the server, in the folder's own namespace
+        namespace = namespace_of("auto", tmp_path / "none")
+        url = os.environ["ASSISTANT_CHROMA_URL"]
+        where_none = f"the Chroma server at {url} (namespace {namespace})"
     assert missing.stderr.strip() == (
-        f"error: no index in {tmp_path / 'none'}: run `assistant index` to build it"
+        f"error: no index in {where_none}: run `assistant index` to build it"
     )
     no_corpus = run_cli("index", "--corpus", str(tmp_path / "nope"), "--index", str(tmp_path / "i"))
     assert no_corpus.returncode == 1

@@ -42,9 +42,10 @@ class KeywordIndex:
     def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
         import bm25s
 
+        if not ids:  # as load() gives for an empty index: nothing to search
+            return cls([], None)
         retriever = bm25s.BM25()
-        if ids:
-            retriever.index([tokenize(t) for t in texts], show_progress=False)
+        retriever.index([tokenize(t) for t in texts], show_progress=False)
         return cls(list(ids), retriever)
 
     def save(self, folder: Path) -> None:

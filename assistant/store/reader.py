@@ -96,7 +96,9 @@ class Index:
                 f"({' '.join(str(exc).split())[:160]})"
             ) from None
         if pointer is None:
-            raise IndexMissingError(f"the Chroma server at {remote.url}")
+            raise IndexMissingError(
+                f"the Chroma server at {remote.url} (namespace {remote.namespace})"
+            )
         stamp = (pointer[0], float(pointer[1]))
         if stamp == self._stamp:
             return self
