@@ -340,8 +340,9 @@ def write_results(
         f"- adding one report: {small['add_s']:.2f} s at {small['reports']:,} reports, "
         f"{big['add_s']:.2f} s at {big['reports']:,} (target: flat in corpus size): "
         f"{'met' if big['add_s'] < 2 * small['add_s'] else 'NOT met'}. Only the new report's "
-        "texts are embedded, but a sync still reads every file's front matter to find what "
-        "changed, and rewrites the manifest, the BM25 index and the sentence matrix whole.",
+        "texts are embedded and unchanged files are only looked at (size and modification "
+        "time), but a sync still loads and rewrites the manifest, the BM25 index and the "
+        "sentence matrix whole.",
         "",
         "![latency against corpus size](scale.png)",
     ]
