@@ -155,8 +155,7 @@ class Service:
                 path = questions or self.settings.corpus_dir / "questions.yaml"
                 cases = load_questions(path)
                 source = str(path)
-            service.check_index()
-            index = service.index.open()
+            index = opened(service.index)
             systems = {"assistant": service.answerer_for(backends[0])}
             for backend in backends[1:]:
                 systems[f"{backend} backend"] = service.answerer_for(backend)

@@ -65,14 +65,19 @@ def _turn(data: Any, where: str) -> Turn:
     return turn
 
 
-def load_questions(path: Path) -> list[EvalCase]:
-    """Read and check a question set; errors name the case and the field."""
+def read_yaml(path: Path, what: str) -> Any:
+    """A YAML file's content; errors name the file and what it was meant to be."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise AssistantError(f"cannot read question set {path}: {exc.strerror}") from None
+        raise AssistantError(f"cannot read {what} {path}: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise AssistantError(f"{path} is not valid YAML: {exc}") from None
+
+
+def load_questions(path: Path) -> list[EvalCase]:
+    """Read and check a question set; errors name the case and the field."""
+    data = read_yaml(path, "question set")
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise AssistantError(f"{path}: expected a top-level 'cases:' list")
     cases, seen = [], set()

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 from assistant.answering.answer import standalone_question
 from assistant.answering.candidates import Unit
@@ -24,7 +23,7 @@ from assistant.answering.retrieve import Retriever
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.evaluation.matching import holds_answer
-from assistant.evaluation.questions import load_questions, load_squad
+from assistant.evaluation.questions import load_questions, load_squad, read_yaml
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index
 from assistant.store.sync import sync_index
@@ -65,12 +64,7 @@ class Example:
 
 def load_config(path: Path) -> list[TrainingSet]:
     """The training sets listed in a YAML file (paths relative to it)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise AssistantError(f"cannot read training config {path}: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise AssistantError(f"{path} is not valid YAML: {exc}") from None
+    data = read_yaml(path, "training config")
     if not isinstance(data, dict) or not isinstance(data.get("sets"), list):
         raise AssistantError(f"{path}: expected a top-level 'sets:' list")
     sets = []

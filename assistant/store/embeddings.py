@@ -9,6 +9,7 @@ built with one is read with the other.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -46,7 +47,7 @@ class LocalEmbeddings(Embeddings):
     def loaded(self) -> bool:
         return self._model is not None
 
-    @property
+    @functools.cached_property
     def dimensions(self) -> int:
         """Length of the vectors, read from the model's configuration (the model stays
         unloaded)."""
