@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -155,7 +156,9 @@ class IndexReport:
 
 @dataclass(frozen=True)
 class Citation:
-    """A numbered source of an answer: `quote` is exactly article_text[start:end]."""
+    """A numbered source of an answer: `quote` is exactly article_text[start:end], and
+    `paragraph` the article's paragraph that holds it (starting at `paragraph_start`), so the
+    page can show the quote in its context without reading the index again."""
 
     n: int
     article_id: str
@@ -164,6 +167,15 @@ class Citation:
     quote: str
     start: int
     end: int
+    paragraph: str = ""
+    paragraph_start: int = 0
+
+    @classmethod
+    def cut(cls, n: int, article_id: str, title: str, date: str, text: str, start: int,
+            end: int) -> Citation:  # fmt: skip
+        """The citation of text[start:end] of an article's text, with its paragraph."""
+        a, b = paragraph_bounds(text, start, end)
+        return cls(n, article_id, title, date, text[start:end], start, end, text[a:b], a)
 
 
 @dataclass(frozen=True)
@@ -216,6 +228,70 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "tokens": self.tokens,
         }
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    """One earlier turn of a conversation, as the answer step reads it: the question, the
+    question as understood, what was answered (or that it was refused) and from which
+    articles."""
+
+    question: str
+    answer: str = ""  # the answer's text as shown
+    rewritten_question: str = ""  # "": the question stood alone
+    short_answer: str = ""
+    refused: bool = False
+    article_ids: tuple[str, ...] = ()  # the articles the answer cited
+
+    @classmethod
+    def of(cls, answer: Answer) -> ChatTurn:
+        """The turn an answer makes."""
+        return cls(
+            question=answer.question,
+            answer=answer.text,
+            rewritten_question=answer.rewritten_question,
+            short_answer=answer.short_answer,
+            refused=answer.refused,
+            article_ids=tuple(dict.fromkeys(c.article_id for c in answer.citations)),
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ChatTurn:
+        """A turn from a JSON record: the fields above, or an answer as `assistant ask --json`
+        prints it (`answer`, `citations`)."""
+        cited = data.get("article_ids") or [
+            c.get("article_id", "") for c in data.get("citations", []) if isinstance(c, dict)
+        ]
+        return cls(
+            question=str(data.get("question", "")),
+            answer=str(data.get("answer", "")),
+            rewritten_question=str(data.get("rewritten_question", "")),
+            short_answer=str(data.get("short_answer", "")),
+            refused=bool(data.get("refused", False)),
+            article_ids=tuple(str(a) for a in cited if a),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "rewritten_question": self.rewritten_question,
+            "short_answer": self.short_answer,
+            "refused": self.refused,
+            "article_ids": list(self.article_ids),
+        }
+
+    def messages(self) -> list[dict[str, str]]:
+        """The turn as chat messages (what a language model's prompt shows)."""
+        return [
+            {"role": "user", "content": self.question},
+            {"role": "assistant", "content": self.answer},
+        ]
+
+
+def chat_messages(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
+    """A conversation as chat messages, oldest first."""
+    return [m for turn in turns for m in turn.messages()]
 
 
 @dataclass(frozen=True)

@@ -119,8 +119,8 @@ def serving_process() -> None:
     settings = Settings(corpus_dir=Path(job["corpus"]), index_dir=Path(job["index"]))
     embedder = embedder_for(settings.embedding_runtime, settings.threads)
     start = time.perf_counter()
-    index = Index(settings, embedder).open()
-    answerer = Answerer(index)
+    answerer = Answerer(Index(settings, embedder))
+    index = answerer.index.snapshot()
     answerer.ask(job["asked"][0]["question"])  # loads the model and the per-build caches
     opened = time.perf_counter() - start
     latency, laps, right, refused = [], {}, 0, 0

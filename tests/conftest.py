@@ -127,6 +127,34 @@ def run_cli(
     )  # fmt: skip
 
 
+def kill_mid_embedding(args: list[str], env: dict[str, str], timeout: float = 300) -> list[str]:
+    """Run `assistant ARGS...` and SIGKILL it once its log says the embedding has begun but not
+    finished ("embedding 512/1400 texts"); the log lines read. Fails when the command ended
+    before that point (the kill would have tested nothing)."""
+    import re
+    import signal
+    import time
+
+    proc = subprocess.Popen(
+        assistant_command(*args), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        seen.append(line.rstrip())
+        step = re.match(r"embedding (\d+)/(\d+) texts", line)
+        if step and 0 < int(step.group(1)) < int(step.group(2)):
+            proc.send_signal(signal.SIGKILL)
+            break
+        if time.monotonic() > deadline:
+            break
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, f"the sync ended before the kill: {seen}"
+    return seen
+
+
 def where(settings: Settings) -> list[str]:
     """--corpus and --index of these settings, for the command line."""
     return ["--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
@@ -149,7 +177,9 @@ def serve_sample(
     shutil.copytree(ROOT / "corpus", corpus)
     write_article(corpus, "hostile.md", title, "2020-03-01", body)
     settings = index_copy(root, embedder, corpus, port=free_port(), **overrides)
-    app = build_app(settings, embedder, warm=warm)
+    from assistant.app.service import Service
+
+    app = build_app(Service(settings, embedder), warm=warm)
     launch(app, settings, block=False)
     try:
         yield settings

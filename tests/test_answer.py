@@ -22,7 +22,10 @@ def test_who_question_names_the_chair_and_quotes_the_article(answerer: Answerer)
     [citation] = answer.citations
     assert citation.article_id in {"day-2", "overview"}
     assert "K. Bangarurajan" in citation.quote
-    assert citation.quote == answerer.index.text(citation.article_id)[citation.start : citation.end]
+    assert (
+        citation.quote
+        == answerer.index.snapshot().text(citation.article_id)[citation.start : citation.end]
+    )
     assert answer.confidence >= answerer.threshold
 
 

@@ -53,7 +53,7 @@ def test_offsets_map_back_to_the_exact_text_for_every_article() -> None:
         assert chunks, article.id
         seen = []
         for i, chunk in enumerate(chunks):
-            assert chunk.id == f"{article.id}#{i}"
+            assert chunk.id == f"{article.id}#{i}@{article.content_hash[:12]}"
             assert article.text[chunk.start : chunk.end] == chunk.text
             for start, end in chunk.sentences:
                 sentence = article.text[start:end]

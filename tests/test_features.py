@@ -3,6 +3,7 @@ named features, spans. Each test states what a feature must say about a case."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +17,9 @@ from assistant.answering.retrieve import Retriever
 from assistant.answering.schema import UNIT_FEATURES
 from assistant.answering.spans import parse_unit, span_candidates
 from assistant.config import Settings
-from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.embeddings import LocalEmbeddings, embedder_for
 from assistant.store.keywords import stem
-from assistant.store.reader import Index
+from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import sync_index
 from assistant.types import Filters
 
@@ -40,22 +41,33 @@ OTHER = (
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings) -> Index:
+def small_index(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings) -> Index:
     root = tmp_path_factory.mktemp("features")
     write_article(root / "corpus", "summit.md", "Water summit", "2021-05-03", SUMMIT)
     write_article(root / "corpus", "harbour.md", "Harbour board", "2021-06-01", OTHER)
     settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
     sync_index(settings, embedder)
-    return Index(settings, embedder).open()
+    return Index(settings, embedder)
 
 
-def found_for(index: Index, question: str, filters: Filters | None = None) -> Candidates:
+@pytest.fixture(scope="module")
+def small(small_index: Index) -> Snapshot:
+    return small_index.snapshot()
+
+
+@cache
+def _embedder() -> LocalEmbeddings:
+    return embedder_for("onnx", threads=2)
+
+
+def found_for(index: Snapshot, question: str, filters: Filters | None = None) -> Candidates:
     q = analyse(question)
-    vector = np.asarray(index.embedder.embed_query(question), dtype=np.float32)
-    return gather(q, vector, index, Lexicon(index), Retriever(index), filters)
+    embedder = _embedder()
+    vector = np.asarray(embedder.embed_query(question), dtype=np.float32)
+    return gather(q, vector, index, Lexicon.of(index), Retriever(embedder), filters)
 
 
-def features_of(found: Candidates, index: Index, quote: str) -> dict[str, float]:
+def features_of(found: Candidates, index: Snapshot, quote: str) -> dict[str, float]:
     """The features of the single-sentence unit that starts with `quote`."""
     for scored in found.scored:
         unit = scored.unit
@@ -64,12 +76,12 @@ def features_of(found: Candidates, index: Index, quote: str) -> dict[str, float]
     raise AssertionError(f"no candidate unit starts with {quote!r}")
 
 
-def test_acronyms_defined_in_an_article_match_both_ways(small: Index) -> None:
+def test_acronyms_defined_in_an_article_match_both_ways(small: Snapshot) -> None:
     assert find_acronyms("the Narcotics Control Bureau (NCB) said")["NCB"] == (
         "narcot", "control", "bureau",
     )  # fmt: skip
     assert "WHO" not in find_acronyms("the health body (WHO) said")  # initials must match
-    lexicon = Lexicon(small)
+    lexicon = Lexicon.of(small)
     assert lexicon.acronyms["WMO"] == tuple(stem(w) for w in ("World", "Meteorological",
                                                              "Organization"))  # fmt: skip
     closing = next(
@@ -83,7 +95,7 @@ def test_acronyms_defined_in_an_article_match_both_ways(small: Index) -> None:
     assert "wmo" in {st for st, _ in lexicon.sentence_stems(opening.row)}  # and back
 
 
-def test_every_unit_has_every_named_feature(small: Index) -> None:
+def test_every_unit_has_every_named_feature(small: Snapshot) -> None:
     found = found_for(small, "Who chaired the session on droughts?")
     assert found.matrix.shape == (len(found.scored), len(UNIT_FEATURES))
     assert np.isfinite(found.matrix).all()
@@ -92,7 +104,7 @@ def test_every_unit_has_every_named_feature(small: Index) -> None:
     assert all(len(u.sentences) in {1, 2} for u in units)
 
 
-def test_coverage_kind_and_proximity_of_the_answering_sentence(small: Index) -> None:
+def test_coverage_kind_and_proximity_of_the_answering_sentence(small: Snapshot) -> None:
     found = found_for(small, "Who chaired the session on droughts?")
     right = features_of(found, small, "The first session")
     other = features_of(found, small, "Closing the summit")
@@ -103,7 +115,7 @@ def test_coverage_kind_and_proximity_of_the_answering_sentence(small: Index) -> 
     assert right["missing_weight"] == 0.0 < other["missing_weight"]
 
 
-def test_names_and_numbers_of_the_question_must_be_there(small: Index) -> None:
+def test_names_and_numbers_of_the_question_must_be_there(small: Snapshot) -> None:
     found = found_for(small, "Who chaired the first session in Japan?")
     assert found.reading.unknown == 1  # "Japan" is in no sentence
     assert features_of(found, small, "The first session")["missing_names"] == 1.0
@@ -113,21 +125,21 @@ def test_names_and_numbers_of_the_question_must_be_there(small: Index) -> None:
     assert features_of(second, small, "The second session")["missing_numbers"] == 0.0
 
 
-def test_negation_in_the_question_and_not_in_the_unit(small: Index) -> None:
+def test_negation_in_the_question_and_not_in_the_unit(small: Snapshot) -> None:
     found = found_for(small, "Who did not chair the session on droughts?")
     assert features_of(found, small, "The first session")["negation_missing"] == 1.0
     plain = found_for(small, "Who led the session on floods?")
     assert features_of(plain, small, "The second session")["negation_missing"] == 0.0
 
 
-def test_retrieval_filters_and_rare_words(small: Index) -> None:
+def test_retrieval_filters_and_rare_words(small: Snapshot) -> None:
     found = found_for(small, "Who spoke about dredging costs?")
     assert any(u.article_id == "harbour" for u in found.units)  # a rare word pins its sentence
     only = found_for(small, "Who spoke about dredging costs?", Filters(article_ids=("summit",)))
     assert {u.article_id for u in only.units} == {"summit"}
 
 
-def test_pairs_read_a_sentence_with_the_one_before(small: Index) -> None:
+def test_pairs_read_a_sentence_with_the_one_before(small: Snapshot) -> None:
     sentences = small.sentences("summit")
     led = next(s for s in sentences if small.text("summit")[s.start :].startswith("It was led"))
     units = candidate_units(small, [led])
@@ -142,8 +154,8 @@ def test_pairs_read_a_sentence_with_the_one_before(small: Index) -> None:
     assert alone["anaphor"] == 1.0 and alone["coverage_near"] >= alone["coverage"]
 
 
-def test_span_candidates_hold_names_numbers_and_phrases(small: Index) -> None:
-    lexicon = Lexicon(small)
+def test_span_candidates_hold_names_numbers_and_phrases(small: Snapshot) -> None:
+    lexicon = Lexicon.of(small)
     opening = next(
         u for u in candidate_units(small, small.sentences("summit")[:3])
         if len(u.sentences) == 1 and small.text("summit")[u.start :].startswith("The first")
@@ -158,12 +170,12 @@ def test_span_candidates_hold_names_numbers_and_phrases(small: Index) -> None:
     assert lexicon.info(opening.sentences[0].row).in_paragraph == 0
 
 
-def test_two_readers_do_not_share_question_state(small: Index) -> None:
+def test_two_readers_do_not_share_question_state(small_index: Index) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from assistant.answering.answer import Answerer
 
-    answerer = Answerer(small)
+    answerer = Answerer(small_index)
     questions = ["Who chaired the session on droughts?", "Who led the session on floods?"] * 6
     with ThreadPoolExecutor(4) as pool:
         answers = list(pool.map(answerer.ask, questions))

@@ -86,10 +86,10 @@ def test_a_hostile_corpus_indexes_with_every_bad_file_reported(
     for name, word in bad.items():
         assert word in reasons[name], (name, reasons[name])
     assert report.added == GOOD + 3  # the good ones, the latin-1 note, the HTML, the notes
-    index = Index(settings, embedder).open()
+    index = Index(settings, embedder).snapshot()
     html = next(r for r in index.articles() if r.id == "scripts")
     assert "alert" not in index.text(html.id) and "owned" not in index.text(html.id)
-    answerer = Answerer(index)
+    answerer = Answerer(Index(settings, embedder))
     assert "Number42" in answerer.ask("Who chaired meeting 42?").text
     assert "Ines Duarte" in answerer.ask("Who hosted the gala dinner?").text
     assert "présidé par Mme Zoé Lefèvre" in index.text("latin1-note")  # decoded, kept

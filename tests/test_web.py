@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import urllib.error
 import urllib.request
 import zipfile
@@ -12,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from assistant.app.daemons import free_port
-from assistant.app.web import build_app, chat_markdown, launch, md_escape, parse_auth, stream_pieces
+from assistant.app.service import Service
+from assistant.app.web import build_app, launch
 from assistant.config import Settings
-from assistant.errors import AssistantError
 from assistant.store.embeddings import LocalEmbeddings
 
 from .conftest import ROOT, serve_sample, url_of, write_article
@@ -256,7 +255,7 @@ def test_basic_auth_is_required_when_set(
     from gradio_client import Client
 
     settings = sample_settings.model_copy(update={"port": free_port(), "auth": "ann:secret"})
-    app = build_app(settings, embedder)
+    app = build_app(Service(settings, embedder))
     launch(app, settings, block=False)
     try:
         with pytest.raises(Exception):  # noqa: B017 (the client's error type is not public)
@@ -266,29 +265,3 @@ def test_basic_auth_is_required_when_set(
         assert "Amit Shah" in answer["answer"]
     finally:
         app.close()
-
-
-def test_parse_auth() -> None:
-    assert parse_auth("") is None
-    assert parse_auth("ann:se:cret") == ("ann", "se:cret")
-    for bad in ("ann", ":x", "ann:"):
-        with pytest.raises(AssistantError, match="USER:PASSWORD"):
-            parse_auth(bad)
-
-
-def test_markdown_escaping_and_streaming_pieces() -> None:
-    assert md_escape("<img src=x onerror=alert(1)> [a](b) *x*") == (
-        "&lt;img src=x onerror=alert(1)&gt; \\[a\\](b) \\*x\\*"
-    )
-    pieces = list(stream_pieces("one two three four five six seven"))
-    assert pieces[-1] == "one two three four five six seven"
-    assert pieces[0] == "one two three" and len(pieces) == 3
-    assert all(b.startswith(a) for a, b in itertools.pairwise(pieces))
-
-
-def test_chat_markdown_links_the_citation(answerer) -> None:
-    answer = answerer.ask("Who chaired the session on pharmaceutical drugs?")
-    text = chat_markdown(answer)
-    assert text.startswith("**K. Bangarurajan**") and text.endswith("[\\[1\\]](#source-1)")
-    refusal = chat_markdown(answerer.ask("What was the budget of the conference?"))
-    assert refusal.startswith("**Not in the articles.**") and "budget" in refusal

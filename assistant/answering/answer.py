@@ -3,37 +3,36 @@
 with the nearest passages when the confidence is below the model's threshold.
 
 One question costs one embedding plus look-ups and one parse of the chosen unit: sentence
-boundaries, entities and sentence vectors were computed when the index was built. Nothing
-about a question is kept on the Answerer: two questions may be answered at once.
+boundaries, entities and sentence vectors were computed when the index was built. A question
+reads one snapshot of the index from start to end, and nothing about it is kept on the
+Answerer: two questions may be answered at once, while the index changes.
 """
 
 from __future__ import annotations
 
-import re
-import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
+from assistant.answering.conversation import conversation, standalone_question
 from assistant.answering.evidence import Evidence, choose, gather
 from assistant.answering.lexicon import Lexicon
 from assistant.answering.model import EvidenceModel, load_model
-from assistant.answering.question import analyse, rewrite
+from assistant.answering.question import analyse
 from assistant.answering.retrieve import Retriever
-from assistant.store.reader import Index
+from assistant.answering.rules import ANAPHOR
+from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, Citation, Filters, Passage
-
-# A quote that starts by pointing back ("This session was chaired by ...") is quoted with the
-# sentence before it, or it means nothing.
-_ANAPHOR = re.compile(
-    r"^(It|He|She|They|Its|His|Her|Their|This|That|These|Those|The same)\b(?!\s+(is|was)\s+"
-    r"(the|a|an)\s+first)"
-)
 
 
 class Answerer:
-    """Answers questions from one Index with one evidence model; keeps per-index caches."""
+    """The extractive backend: answers by quoting the article, from one Index with one
+    evidence model. `ask` and `stream` take a snapshot of the index; `answer` works on a
+    snapshot it is given (the generative backends answer from the same one)."""
+
+    name = "extractive"
 
     def __init__(
         self,
@@ -43,46 +42,49 @@ class Answerer:
         model: EvidenceModel | None = None,
     ) -> None:
         self.index = index
-        self.retriever = retriever or Retriever(index)
+        self.retriever = retriever or Retriever(index.embedder)
         self.model = model or load_model(index.settings.evidence_model)
         self.threshold = self.model.threshold if threshold is None else threshold
-        self._lexicon: Lexicon | None = None
-        self._lexicon_lock = threading.Lock()
-
-    def lexicon(self) -> Lexicon:
-        """Word statistics of the current index build (rebuilt when the build changes)."""
-        index = self.index.open()
-        with self._lexicon_lock:
-            if self._lexicon is None or self._lexicon.stamp != index.stamp:
-                self._lexicon = Lexicon(index)
-            return self._lexicon
 
     def ask(
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
+    ) -> Answer:
+        """Answer one question in a conversation (history: its earlier turns)."""
+        return self.answer(self.index.snapshot(), question, history, filters)
+
+    def stream(
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
+    ) -> Iterator[str | Answer]:
+        """The answer, whole (a quote is not written word by word)."""
+        yield self.ask(question, history, filters)
+
+    def answer(
         self,
+        snapshot: Snapshot,
         question: str,
-        history: Sequence[dict[str, str]] = (),
+        history: Sequence[Any] = (),
         filters: Filters | None = None,
     ) -> Answer:
-        """Answer one question in a conversation (history: earlier user/assistant messages)."""
+        """Answer from this snapshot of the index only."""
         clock = _Clock()
-        index = self.index.open()
-        lexicon = self.lexicon()
-        standalone = standalone_question(question, history)
+        lexicon = Lexicon.of(snapshot)
+        standalone = standalone_question(question, conversation(history))
         q = analyse(standalone)
         clock.lap("rewrite")
-        vector = np.asarray(index.embedder.embed_query(standalone), dtype=np.float32)
+        vector = np.asarray(self.index.embedder.embed_query(standalone), dtype=np.float32)
         clock.lap("embed")
-        found = gather(q, vector, index, lexicon, self.retriever, filters)
+        found = gather(q, vector, snapshot, lexicon, self.retriever, filters)
         clock.lap("retrieve")
-        evidence = choose(self.model, found, index, lexicon)
+        evidence = choose(self.model, found, snapshot, lexicon)
         clock.lap("select")
         passages = found.reading.retrieved.passages
         if evidence is None or evidence.confidence < self.threshold:
             return self._refusal(question, standalone, evidence, passages, clock)
-        return self._answer(question, standalone, evidence, passages, clock)
+        return self._answer(snapshot, question, standalone, evidence, passages, clock)
 
     def _answer(
         self,
+        snapshot: Snapshot,
         question: str,
         standalone: str,
         evidence: Evidence,
@@ -90,24 +92,23 @@ class Answerer:
         clock: _Clock,
     ) -> Answer:
         unit, short = evidence.unit, evidence.short
-        text = self.index.text(unit.article_id)
-        record = self.index.article(unit.article_id)
+        text = snapshot.text(unit.article_id)
+        record = snapshot.article(unit.article_id)
         start = unit.start
         first = unit.sentences[0]
-        if first.position > 0 and _ANAPHOR.match(text[first.start : first.end]):
-            start = self.index.sentences(unit.article_id)[first.position - 1].start
-        quote = text[start : unit.end]
+        if first.position > 0 and ANAPHOR.match(text[first.start : first.end]):
+            start = snapshot.sentences(unit.article_id)[first.position - 1].start
         shown = short.text if short and short.probability >= self.model.span_threshold else ""
-        citation = Citation(
-            n=1,
-            article_id=unit.article_id,
-            title=record.title if record else unit.article_id,
-            date=record.date if record else "",
-            quote=quote,
-            start=start,
-            end=unit.end,
+        citation = Citation.cut(
+            1,
+            unit.article_id,
+            record.title if record else unit.article_id,
+            record.date if record else "",
+            text,
+            start,
+            unit.end,
         )
-        body = " ".join(quote.split())
+        body = " ".join(citation.quote.split())
         answer_text = f"{shown}: “{body}” [1]" if shown else f"“{body}” [1]"
         clock.lap("compose")
         return Answer(
@@ -148,18 +149,6 @@ class Answerer:
             passages=tuple(passages),
             timings_ms=clock.laps,
         )
-
-
-def standalone_question(question: str, history: Sequence[dict[str, str]]) -> str:
-    """The question rewritten to stand alone, given the conversation before it."""
-    previous, previous_answer = "", ""
-    for message in history:
-        if message.get("role") == "user":
-            previous = rewrite(message.get("content", ""), previous, previous_answer)
-            previous_answer = ""
-        elif message.get("role") == "assistant":
-            previous_answer = message.get("content", "")
-    return rewrite(question, previous, previous_answer)
 
 
 class _Clock:

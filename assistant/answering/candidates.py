@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.store.reader import Index
+from assistant.store.reader import Snapshot
 from assistant.types import Sentence
 
 
@@ -32,7 +32,7 @@ class Unit:
         return self.sentences[-1]
 
 
-def candidate_units(index: Index, sentences: list[Sentence]) -> list[Unit]:
+def candidate_units(index: Snapshot, sentences: list[Sentence]) -> list[Unit]:
     """Every candidate sentence alone and with the sentence before it, without repeats."""
     units: dict[tuple[int, ...], Unit] = {}
     for s in sorted(sentences, key=lambda s: s.row):

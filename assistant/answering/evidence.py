@@ -19,7 +19,7 @@ from assistant.answering.model import EvidenceModel, sigmoid
 from assistant.answering.question import Question
 from assistant.answering.retrieve import Retriever
 from assistant.answering.spans import ShortAnswer, short_answer
-from assistant.store.reader import Index
+from assistant.store.reader import Snapshot
 from assistant.types import Filters
 
 
@@ -51,14 +51,14 @@ class Evidence:
 def gather(
     q: Question,
     vector: np.ndarray,
-    index: Index,
+    index: Snapshot,
     lexicon: Lexicon,
     retriever: Retriever,
     filters: Filters | None = None,
 ) -> Candidates:
     """Retrieve, build the candidate units and compute their features."""
     forms = term_forms(q, lexicon)
-    retrieved = retriever.retrieve(q, vector, lexicon, forms, filters)
+    retrieved = retriever.retrieve(index, q, vector, lexicon, forms, filters)
     reading = read(q, forms, lexicon, retrieved)
     units = candidate_units(index, retrieved.sentences)
     scored, matrix = unit_features(reading, units, index, lexicon)
@@ -66,7 +66,7 @@ def gather(
 
 
 def choose(
-    model: EvidenceModel, found: Candidates, index: Index, lexicon: Lexicon
+    model: EvidenceModel, found: Candidates, index: Snapshot, lexicon: Lexicon
 ) -> Evidence | None:
     """The unit the ranker puts first, the best span in it, and the calibrated confidence
     that the unit holds the answer; None without candidate units."""

@@ -18,18 +18,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.candidates import Unit
-from assistant.answering.lexicon import NEGATION, Entity, Lexicon, SentenceInfo, text_stems
-from assistant.answering.question import STOPWORDS, Question, Term
+from assistant.answering.lexicon import Entity, Lexicon, SentenceInfo
+from assistant.answering.question import Question, Term
 from assistant.answering.retrieve import Retrieved
+from assistant.answering.rules import NEGATION, listed_run
 from assistant.answering.schema import UNIT_FEATURES
 from assistant.ingest import nlp
-from assistant.store.reader import Index
+from assistant.store.reader import Snapshot
 
 _NUMBER_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
 _NAME_OF_PLACE = re.compile(
     r"\b((?:[A-Z]\.\s?)*[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s?)*[A-Z][a-z]+){1,3})\s+of\s+$"
 )
-_STOP_STEMS = frozenset(st for w in STOPWORDS for st, _ in text_stems(w))
 ORDINAL_REACH = 4  # words between an ordinal and the noun it qualifies, at most
 
 
@@ -93,7 +93,7 @@ class Scored:
 
 
 def unit_features(
-    reading: Reading, units: list[Unit], index: Index, lexicon: Lexicon
+    reading: Reading, units: list[Unit], index: Snapshot, lexicon: Lexicon
 ) -> tuple[list[Scored], np.ndarray]:
     """Each unit with its named features, and the matrix of them (rows: units)."""
     view = _View.of(reading)
@@ -143,7 +143,7 @@ class _View:
         )
 
 
-def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored:
+def _features(view: _View, unit: Unit, index: Snapshot, lexicon: Lexicon) -> Scored:
     reading = view.reading
     q, forms, weights = reading.question, reading.forms, reading.weights
     retrieved = reading.retrieved
@@ -213,7 +213,11 @@ def _features(view: _View, unit: Unit, index: Index, lexicon: Lexicon) -> Scored
         spans = [x[3] for x in ranked]
         proximity = max(x[1] for x in ranked)
         far = float(not ranked[0][0])
-    listed = len(_listed(spans, spans[0], text)) if spans else 0
+    listed = 0
+    if spans:  # how many things of the kind asked for are listed with the best one
+        ordered = sorted(spans, key=lambda s: s.start)
+        low, high = listed_run(ordered, ordered.index(spans[0]), text)
+        listed = high - low + 1
     rank = retrieved.chunk_rank.get(unit.last.chunk_id)
     content = first.content_set if len(infos) == 1 else first.content_set | infos[1].content_set
     count = len(weights) or 1
@@ -400,25 +404,3 @@ def _proximity(
         got += weight * math.exp(-distance / 60)
         total += weight
     return got / total if total else 0.0
-
-
-_LIST_GAP = re.compile(r"^\s*(,|and|, and|&)\s*(?:[A-Z][a-z]+\s+){0,2}$")
-
-
-def _listed(spans: list[Span], best: Span, text: str) -> list[Span]:
-    """The spans listed with the best one ("Bangladesh and Nepal"), in text order."""
-    ordered = sorted(spans, key=lambda s: s.start)
-    at = ordered.index(best)
-    first = last = at
-    while first > 0 and _LIST_GAP.match(text[ordered[first - 1].end : ordered[first].start]):
-        first -= 1
-    while last + 1 < len(ordered) and _LIST_GAP.match(
-        text[ordered[last].end : ordered[last + 1].start]
-    ):
-        last += 1
-    return ordered[first : last + 1]
-
-
-def listed_with(spans: tuple[Span, ...], best: Span, text: str) -> list[Span]:
-    """The spans of a unit listed with the chosen one, in text order."""
-    return _listed(list(spans), best, text)

@@ -10,15 +10,17 @@ import bisect
 import itertools
 import math
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from assistant.answering.question import ORDINALS, STOPWORDS, Term, join_prefixes, synonyms
+from assistant.answering.question import Term, join_prefixes, synonyms
+from assistant.answering.rules import ANAPHOR, NEGATION, ORDINALS, place_label, stop_stems
 from assistant.store.keywords import stem
 
 if TYPE_CHECKING:
-    from assistant.store.reader import Index
+    from assistant.store.reader import Snapshot
 
 Stems = list[tuple[str, int]]  # (stem, offset in the article text)
 
@@ -29,7 +31,7 @@ class Entity:
 
     start: int
     end: int
-    label: str  # spaCy's label; ORG after "at" counts as a place (FAC)
+    label: str  # spaCy's label; ORG after "at" counts as a place (rules.place_label)
     stems: frozenset[str]  # its own words
     following: frozenset[str]  # words within 40 characters after it ("7 *members*")
     duration: bool  # "two days", "three-week"
@@ -62,13 +64,7 @@ _FIRST = stem("first")
 _DEFINED = re.compile(r"((?:[\w'’-]+\s+){1,10})\(\s*([A-Z][A-Za-z]{1,9})\s*\)")
 _LINKS = frozenset("of for and the on in at to de du des la le &".split())
 _LINK_STEMS = frozenset(stem(w) for w in _LINKS)
-NEGATION = re.compile(r"\b(not|never|no|none|nor|neither|nothing|without|cannot)\b|n't\b", re.I)
-_ANAPHOR = re.compile(
-    r"^(It|He|She|They|Its|His|Her|Their|This|That|These|Those|The same)\b(?!\s+(is|was)\s+"
-    r"(the|a|an)\s+first)"
-)
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^.\n]{4,30}?\s+[—–-]\s+")
-_AT = re.compile(r"\bat\s+$")
 _DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[- ]"
     r"(days?|weeks?|months?|years?|hours?)\b",
@@ -128,11 +124,18 @@ def _expansion(words: list[str], letters: list[str]) -> list[str]:
 
 
 class Lexicon:
-    """Stems, sentence frequencies and acronyms of one index build."""
+    """Stems, sentence frequencies and acronyms of one index build (kept on its snapshot:
+    `Lexicon.of(snapshot)`)."""
 
-    def __init__(self, index: Index) -> None:
-        self.index = index
-        self.stamp = index.stamp
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> Lexicon:
+        """The lexicon of a snapshot's build, made on first use and kept with the build."""
+        return snapshot.memo("lexicon", cls)
+
+    def __init__(self, index: Snapshot) -> None:
+        # A weak reference: the snapshot holds its lexicon, and a cycle would keep an old
+        # build in memory until the garbage collector ran.
+        self.index = weakref.proxy(index)
         self.df: Counter[str] = Counter()
         self.rows: dict[str, list[int]] = {}  # stem -> rows of the sentences that use it
         self.sentences = 0
@@ -142,7 +145,7 @@ class Lexicon:
         self._titles: dict[str, frozenset[str]] = {}
         self._articles: dict[str, frozenset[str]] = {}
         self._info: dict[int, SentenceInfo] = {}
-        self._stop = frozenset(st for w in STOPWORDS for st, _ in text_stems(w))
+        self._stop = stop_stems()
         records = index.articles()
         for record in records:
             self.acronyms.update(find_acronyms(index.text(record.id)))
@@ -197,8 +200,7 @@ class Lexicon:
         for a, b, label in chunk.entities if chunk else ():
             if a < max(s.start, after) or b > s.end:
                 continue
-            if label == "ORG" and _AT.search(text[max(0, a - 4) : a]):
-                label = "FAC"  # "at Vigyan Bhawan": a place, whatever the tagger said
+            label = place_label(label, text, a)
             entities.append(
                 Entity(
                     a,
@@ -220,7 +222,7 @@ class Lexicon:
             adjacent=frozenset(itertools.pairwise(content)),
             breaks=tuple(s.start + i for i, ch in enumerate(sentence) if ch in ",;:—–"),
             negated=bool(NEGATION.search(sentence)),
-            anaphor=bool(_ANAPHOR.match(sentence)),
+            anaphor=bool(ANAPHOR.match(sentence)),
             before=tuple(before[-3:]),
             in_paragraph=len(before),
             entities=tuple(entities),

@@ -7,62 +7,25 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from assistant.answering.rules import (
+    NUMBER_WORDS,
+    ORDINALS,
+    ROLE_GROUPS,
+    STOPWORDS,
+    SYNONYM_GROUPS,
+)
 from assistant.ingest import nlp
 from assistant.store.keywords import stem
 
-# Function words and question words: never evidence that an answer is about the question.
-STOPWORDS = frozenset(
-    """a an the and or but if of at by for with about against between into through during
-    before after above below to from up down in out on off over under again further then once
-    here there when where why how all any both each few more most other some such no nor not
-    only own same so than too very can will just don should now is are was were be been being
-    have has had having do does did doing would could might must shall may i me my we our you
-    your he him his she her it its they them their what which who whom whose this that these
-    those am also as s t well much many long old kind type name happen happened""".split()
-)
 CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "VERB", "ADV", "X", "FOCUS"}
 SALIENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
-
-# Words that mean the same thing in reports of proceedings: a question may say "ran" where
-# the article says "chaired". General vocabulary of the domain, not any article's wording.
-# The roles people play at a conference come first: they are also the relations a "who"
-# question asks about (see role_stems).
-_ROLE_GROUPS = (
-    "chair chaired chairs chairman chairperson chairing lead led leads head headed heads run ran "
-    "runs preside presided moderate moderated helm",
-    "speak spoke speaker speakers talk talked address addressed present presented presentation "
-    "say said tell told argue argued describe described explain explained",
-    "open opened inaugurate inaugurated inauguration launch launched",
-    "organise organised organize organized organiser organizer host hosted hosting arrange "
-    "arranged",
-)
-_SYNONYM_GROUPS = (
-    *_ROLE_GROUPS,
-    "end ended close closed conclude concluded closing finish finished",
-    "country countries nation nations",
-    "conference meeting meet event gathering",
-    "hold held holds host hosted hosting venue",
-    "session panel discussion",
-    "discuss discussed discussion deliberate deliberation examine examined debate debated",
-    "represent represented representative representatives delegate delegates delegation",
-    "focus focused devoted dedicated theme topic",
-    "purpose aim goal objective",
-)
-
-NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve several few".split()
-)
-ORDINALS = {
-    "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
-    "6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
-}  # fmt: skip
 
 
 @cache
 def synonyms() -> dict[str, frozenset[str]]:
     """stem -> the stems it may stand for (itself included)."""
     out: dict[str, set[str]] = {}
-    for group in _SYNONYM_GROUPS:
+    for group in SYNONYM_GROUPS:
         stems = {stem(w) for w in group.split()}
         for s in stems:
             out.setdefault(s, {s}).update(stems)
@@ -72,7 +35,7 @@ def synonyms() -> dict[str, frozenset[str]]:
 @cache
 def role_stems() -> frozenset[str]:
     """Stems of the roles people play at a conference (chair, co-chair, speaker, host...)."""
-    roles = {stem(w) for g in _ROLE_GROUPS for w in g.split()}
+    roles = {stem(w) for g in ROLE_GROUPS for w in g.split()}
     return frozenset(roles | {"co" + r for r in roles})
 
 
@@ -267,137 +230,3 @@ def analyse(text: str) -> Question:
         role=role,
         governor=stem(join_prefixes(governor)) if governor else "",
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Follow-ups
-
-_FRAGMENT_LEAD = re.compile(r"^\s*(and\s+)?(what|how)\s+about\s+|^\s*and\s+", re.I)
-_PRONOUN = re.compile(
-    r"\b(it|its|this session|that session|this conference|that conference)\b", re.I
-)
-_PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her)\b", re.I)
-_THEY = re.compile(r"\b(they|them)\b", re.I)
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-_NUMBER = re.compile(r"\b\d[\d,.]*\b")
-
-
-def _change_number(previous: str, fragment: str) -> str:
-    """ "And in 2018?" after "Where was it held in 2019?": the previous question with its
-    year (or other number) replaced, or "" when the fragment does not just change one."""
-    numbers = _NUMBER.findall(fragment)
-    if len(numbers) != 1 or len(fragment.split()) > 4:
-        return ""
-    new = numbers[0]
-    words = {w.lower() for w in re.findall(r"[^\W\d]+", fragment)} - _FRAGMENT_WORDS
-    if not words <= {w.lower() for w in re.findall(r"[^\W\d]+", previous)}:
-        return ""  # "And meeting 561?" must name only things the previous question named
-    same_kind = _YEAR if _YEAR.fullmatch(new) else _NUMBER
-    old = [
-        m
-        for m in same_kind.finditer(previous)
-        if not (same_kind is _NUMBER and _YEAR.fullmatch(m.group()))
-    ]
-    if not old:
-        return ""
-    last = old[-1]
-    return previous[: last.start()] + new + previous[last.end() :]
-
-
-_FRAGMENT_WORDS = frozenset("in at on for of the a an about and what how".split())
-
-
-def topic_of(question: str) -> str:
-    """The thing a question is about: from its first determiner to the end, less a trailing
-    verb ("Where was the 4th BIMSTEC summit held?" -> "the 4th BIMSTEC summit")."""
-    tagged = nlp.tag(question.rstrip(" ?.!"))
-    start = next(
-        (i for i, (w, pos, _) in enumerate(tagged) if pos == "DET" and w.lower() in
-         {"the", "this", "that", "a", "an"}),
-        None,
-    )  # fmt: skip
-    if start is None:
-        return ""
-    end = len(tagged)
-    while end > start + 1 and tagged[end - 1][1] in {"VERB", "AUX", "ADP", "PUNCT", "PART"}:
-        end -= 1
-    if end <= start + 1:
-        return ""
-    first, last = tagged[start][2], tagged[end - 1][2] + len(tagged[end - 1][0])
-    return question[first:last]
-
-
-def _is_fragment(question: str) -> bool:
-    return not any(pos in {"VERB", "AUX"} for _, pos, _ in nlp.tag(question))
-
-
-def rewrite(question: str, previous: str, previous_answer: str = "") -> str:
-    """Make a follow-up stand alone, given the previous (already rewritten) question and the
-    answer given to it. A question that stands alone comes back unchanged."""
-    question = question.strip()
-    if not previous:
-        return question
-    topic = topic_of(previous)
-    if _FRAGMENT_LEAD.match(question):
-        changed = _change_number(previous, _FRAGMENT_LEAD.sub("", question).rstrip(" ?.!"))
-        if changed:
-            return changed
-    if _FRAGMENT_LEAD.match(question) and _is_fragment(_FRAGMENT_LEAD.sub("", question)):
-        fragment = _FRAGMENT_LEAD.sub("", question).rstrip(" ?.!")
-        if topic and not _NUMBER.search(fragment):
-            return previous.replace(topic, fragment, 1)
-        return f"{previous.rstrip(' ?.!')} {fragment}?"
-    rewritten = _FRAGMENT_LEAD.sub("", question) if _FRAGMENT_LEAD.match(question) else question
-    rewritten = rewritten[:1].upper() + rewritten[1:]
-    if answer_kinds(previous) == {nlp.ORG} and re.search(r"\bit\b", rewritten, re.I):
-        # "Which agency organised it?" -> "Which ministry is it under?": "it" is the agency.
-        organisation = _entity_in(previous_answer, "ORG")
-        if organisation:
-            topic = organisation
-    if topic and _PRONOUN.search(rewritten):
-        rewritten = _replace_pronoun(rewritten, topic)
-    if _PERSON_PRONOUN.search(rewritten):
-        person = _entity_in(previous_answer, "PERSON") or _entity_in(previous, "PERSON")
-        if person:
-            rewritten = _PERSON_PRONOUN.sub(
-                lambda m: f"{person}'s" if m.group().lower() == "his" else person, rewritten, 1
-            )
-    if _THEY.search(rewritten):
-        # "Who co-chaired it?" -> "A and B: ..." -> "What did they report?": A and B.
-        short = previous_answer.split(": “", 1)[0] if ": “" in previous_answer else ""
-        labels = {label for _, _, label in (nlp.entities([short])[0] if short else [])}
-        if labels & {"PERSON", "GPE", "NORP", "ORG"}:
-            rewritten = _THEY.sub(short.strip(), rewritten, 1)
-    return rewritten
-
-
-def _replace_pronoun(question: str, topic: str) -> str:
-    match = _PRONOUN.search(question)
-    assert match is not None
-    if match.group().lower() != "its":
-        return question[: match.start()] + topic + question[match.end() :]
-    # "its co-chairs" -> "the co-chairs of <topic>"
-    rest = question[match.end() :]
-    noun = re.match(r"\s*([\w-]+(?:\s+[\w-]+)?)", rest)
-    if noun is None:
-        return question
-    phrase = noun.group(1)
-    head = re.split(r"\s+(?=(?:in|at|on|of|for|about|to)\b)", phrase)[0]
-    tail = rest[noun.start(1) + len(head) :]
-    return f"{question[: match.start()]}the {head} of {topic}{tail}"
-
-
-def _entity_in(text: str, label: str) -> str:
-    """The first named entity of that spaCy label in the text, or ""."""
-    if not text:
-        return ""
-    for start, end, found in nlp.entities([text])[0]:
-        if found == label:
-            # "G. H. Rao": initials the recogniser left out belong to the name.
-            while initial := _INITIAL_BEFORE.search(text, 0, start):
-                start = initial.start()
-            return text[start:end]
-    return ""
-
-
-_INITIAL_BEFORE = re.compile(r"\b[A-Z]\.\s*$")

@@ -6,12 +6,13 @@ sentences, the closest sentence vectors and the sentences holding a rare word of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from assistant.answering.lexicon import Lexicon
 from assistant.answering.question import Question
-from assistant.store.reader import Index
+from assistant.store.reader import Snapshot
 from assistant.types import Filters, Passage, Sentence
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant: damps the weight of top ranks
@@ -50,26 +51,33 @@ def fuse(rankings: list[list[str]], k: int = RRF_K) -> dict[str, float]:
 
 
 class Retriever:
-    """Hybrid search over one Index."""
+    """Hybrid search over one snapshot of the index (passed to each call); holds only how to
+    search."""
 
-    def __init__(self, index: Index, candidates: int = CANDIDATES, keywords: bool = True) -> None:
-        self.index = index
+    def __init__(
+        self, embedder: Any = None, candidates: int = CANDIDATES, keywords: bool = True
+    ) -> None:
+        self.embedder = embedder  # embeds a question search() is given without its vector
         self.candidates = candidates
         self.keywords = keywords  # False: dense retrieval only (a baseline)
 
     def search(
         self,
+        index: Snapshot,
         question: str,
         k: int = 5,
         filters: Filters | None = None,
         vector: list[float] | None = None,
     ) -> list[Passage]:
         """The k best passages for the question, best first (vector: the question's, if known)."""
-        passages, _, _ = self._fused(question, k, filters or Filters(), vector)
+        if vector is None:
+            vector = self.embedder.embed_query(question)
+        passages, _, _ = self._fused(index, question, k, filters or Filters(), vector)
         return passages
 
     def retrieve(
         self,
+        index: Snapshot,
         q: Question,
         vector: np.ndarray,
         lexicon: Lexicon,
@@ -78,8 +86,7 @@ class Retriever:
     ) -> Retrieved:
         """Passages and candidate sentences for an analysed question (forms: of its terms)."""
         filters = filters or Filters()
-        index = self.index.open()
-        passages, ranking, keyword = self._fused(q.text, PASSAGES, filters, vector.tolist())
+        passages, ranking, keyword = self._fused(index, q.text, PASSAGES, filters, vector.tolist())
         candidates: dict[int, Sentence] = {}
         chosen = {p.chunk.id for p in passages}
         for p in passages:
@@ -90,7 +97,7 @@ class Retriever:
         limit = len(candidates) + SENTENCE_HITS
         for row in _top(similarities, SENTENCE_HITS * 4):
             s = index.sentence_at(int(row))
-            if self._admits(s, filters):
+            if _admits(index, s, filters):
                 candidates[s.row] = s
             if len(candidates) >= limit:
                 break
@@ -103,7 +110,7 @@ class Retriever:
             if 0 < used <= RARE_SENTENCES:
                 for row in (r for f in term_forms for r in lexicon.rows.get(f, ())):
                     s = index.sentence_at(row)
-                    if self._admits(s, filters):
+                    if _admits(index, s, filters):
                         candidates[s.row] = s
         return Retrieved(
             passages=passages,
@@ -113,16 +120,9 @@ class Retriever:
             keyword_score=keyword,
         )
 
-    def _admits(self, s: Sentence, filters: Filters) -> bool:
-        record = self.index.article(s.article_id)
-        return record is not None and filters.admits(record.id, record.date)
-
     def _fused(
-        self, question: str, k: int, filters: Filters, vector: list[float] | None
+        self, index: Snapshot, question: str, k: int, filters: Filters, vector: list[float]
     ) -> tuple[list[Passage], list[str], dict[str, float]]:
-        index = self.index.open()
-        if vector is None:
-            vector = index.embedder.embed_query(question)
         dense = [i for i, _ in index.dense_search(vector, self.candidates, filters.where())]
         keyword: list[tuple[str, float]] = []
         found = index.keyword_search(question, self.candidates * 3) if self.keywords else []
@@ -143,3 +143,8 @@ class Retriever:
             )
         best = keyword[0][1] if keyword else 1.0
         return passages, ranking, {i: s / best for i, s in keyword}
+
+
+def _admits(index: Snapshot, s: Sentence, filters: Filters) -> bool:
+    record = index.article(s.article_id)
+    return record is not None and filters.admits(record.id, record.date)

@@ -22,22 +22,14 @@ import numpy as np
 from assistant.answering.candidates import Unit
 from assistant.answering.lexicon import Lexicon, text_stems
 from assistant.answering.linear import Linear
-from assistant.answering.question import STOPWORDS, Question, question_class
+from assistant.answering.question import Question, question_class
+from assistant.answering.rules import listed_run, place_label, stop_stems
 from assistant.answering.schema import SPAN_FEATURES, SPAN_TYPES
 from assistant.ingest import nlp
-from assistant.store.reader import Index
+from assistant.store.reader import Snapshot
 
-_STOP = frozenset(st for w in STOPWORDS for st, _ in text_stems(w))
-_PARSES: OrderedDict[tuple[str, int, int], Parse] = OrderedDict()
-_PARSE_LOCK = Lock()
-_PARSE_CACHE = 4096
-_AT = re.compile(r"\b(at|in)\s+(the\s+)?$")
+_PARSE_CACHE = 4096  # parsed units kept per index build
 _CLAUSE_DEPS = {"xcomp", "advcl", "ccomp", "acl", "relcl", "pcomp"}
-# Between two listed spans: "A, B", "A and B", "A of Myanmar and Police Major B".
-_LIST_GAP = re.compile(
-    r"^(\s+(of|from)\s+[A-Z][\w-]*(\s+[A-Z][\w-]*){0,2})?\s*(,|and|, and|&|or)\s*"
-    r"([A-Z][\w.]*\.?\s+){0,3}$"
-)
 
 
 @dataclass(frozen=True)
@@ -71,14 +63,35 @@ class SpanCandidate:
     root: int
 
 
-def parse_unit(index: Index, unit: Unit) -> Parse:
-    """The unit's tokens and noun phrases (cached: a unit is parsed once)."""
+class _Parses:
+    """Parsed units of one index build, the most recently used kept (offsets are the build's:
+    an edited article gets a new build and so new parses)."""
+
+    def __init__(self, _: Snapshot) -> None:
+        self.parses: OrderedDict[tuple[str, int, int], Parse] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[str, int, int]) -> Parse | None:
+        with self.lock:
+            found = self.parses.get(key)
+            if found is not None:
+                self.parses.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, int, int], parse: Parse) -> None:
+        with self.lock:
+            self.parses[key] = parse
+            while len(self.parses) > _PARSE_CACHE:
+                self.parses.popitem(last=False)
+
+
+def parse_unit(index: Snapshot, unit: Unit) -> Parse:
+    """The unit's tokens and noun phrases (cached on the build: a unit is parsed once)."""
     key = (unit.article_id, unit.start, unit.end)
-    with _PARSE_LOCK:
-        cached = _PARSES.get(key)
-        if cached is not None:
-            _PARSES.move_to_end(key)
-            return cached
+    cache = index.memo("parses", _Parses)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     text = index.text(unit.article_id)
     doc = nlp.parse(text[unit.start : unit.end])
     base = unit.start
@@ -95,10 +108,7 @@ def parse_unit(index: Index, unit: Unit) -> Parse:
         for t in doc
     )
     parse = Parse(tokens, tuple((c.start, c.end) for c in doc.noun_chunks))
-    with _PARSE_LOCK:
-        _PARSES[key] = parse
-        while len(_PARSES) > _PARSE_CACHE:
-            _PARSES.popitem(last=False)
+    cache.put(key, parse)
     return parse
 
 
@@ -109,7 +119,7 @@ def _root(tokens: tuple[Token, ...], first: int, last: int) -> int:
     return last
 
 
-def span_candidates(index: Index, unit: Unit, parse: Parse) -> list[SpanCandidate]:
+def span_candidates(index: Snapshot, unit: Unit, parse: Parse) -> list[SpanCandidate]:
     """Entities of the unit (from the index), and noun phrases, "X of Y" phrases, numbers
     and short verb phrases of its parse."""
     text = index.text(unit.article_id)
@@ -137,8 +147,7 @@ def span_candidates(index: Index, unit: Unit, parse: Parse) -> list[SpanCandidat
         chunk = index.chunk(chunk_id)
         for start, end, label in chunk.entities if chunk else ():
             if unit.start <= start and end <= unit.end and label in SPAN_TYPES:
-                if label == "ORG" and _AT.search(text[max(0, start - 8) : start]):
-                    label = "FAC"  # "at Vigyan Bhawan": a place, whatever the tagger said
+                label = place_label(label, text, start)
                 rng = token_range(start, end)
                 if rng:
                     add(rng[0], rng[1], label)
@@ -165,7 +174,7 @@ def span_features(
     q: Question,
     forms: tuple[frozenset[str], ...],
     weights: tuple[float, ...],
-    index: Index,
+    index: Snapshot,
     lexicon: Lexicon,
     unit: Unit,
     parse: Parse,
@@ -215,7 +224,7 @@ def span_features(
     length = max(1, unit.end - unit.start)
     for row, c in enumerate(candidates):
         span_text = text[c.start : c.end]
-        content = [st for st, _ in text_stems(span_text) if st not in _STOP]
+        content = [st for st, _ in text_stems(span_text) if st not in stop_stems()]
         inside = sum(1 for st in content if st in known)
         outside = [i for i in asked if i < c.first or i > c.last]
         gap = min((c.first - i if i < c.first else i - c.last for i in outside), default=40)
@@ -328,7 +337,7 @@ def short_answer(
     q: Question,
     forms: tuple[frozenset[str], ...],
     weights: tuple[float, ...],
-    index: Index,
+    index: Snapshot,
     lexicon: Lexicon,
     unit: Unit,
 ) -> ShortAnswer | None:
@@ -364,17 +373,15 @@ def listed_with(candidates: list[SpanCandidate], best: int, text: str) -> list[S
     if chosen.kind in {"NP", "VP"}:
         return [chosen]
     same = sorted(
-        (c for c in candidates if c.kind == chosen.kind and not _overlaps(c, chosen)),
+        (
+            c
+            for c in candidates
+            if c.kind == chosen.kind and (c is chosen or not _overlaps(c, chosen))
+        ),
         key=lambda c: c.start,
     )
-    before = [c for c in same if c.end <= chosen.start]
-    after = [c for c in same if c.start >= chosen.end]
-    out = [chosen]
-    while before and _LIST_GAP.match(text[before[-1].end : out[0].start]):
-        out.insert(0, before.pop())
-    while after and _LIST_GAP.match(text[out[-1].end : after[0].start]):
-        out.append(after.pop(0))
-    return out
+    first, last = listed_run(same, same.index(chosen), text)
+    return same[first : last + 1]
 
 
 def _overlaps(a: SpanCandidate, b: SpanCandidate) -> bool:

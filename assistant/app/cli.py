@@ -52,8 +52,11 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         nonlocal bar
+        if not sys.stderr.isatty():  # a log: one line per step ("embedding 512/1400 texts")
+            print(f"embedding {done}/{total} texts", file=sys.stderr, flush=True)
+            return
         if bar is None:
-            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, disable=None)
+            bar = tqdm(total=total, unit="text", desc="embedding", file=sys.stderr)
         bar.update(done - bar.n)
 
     try:
@@ -98,7 +101,9 @@ def cmd_articles(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_history(path: Path | None) -> list[dict[str, str]]:
+def _read_history(path: Path | None) -> list[dict[str, Any]]:
+    """Earlier turns: chat messages ({"role", "content"}) or turn records (a "question" with
+    what was answered, as `assistant ask --json` prints an answer)."""
     if path is None:
         return []
     try:
@@ -109,14 +114,18 @@ def _read_history(path: Path | None) -> list[dict[str, str]]:
         raise AssistantError(f"--history file {path} is not JSON: {exc}") from None
     ok = isinstance(data, list) and all(
         isinstance(m, dict)
-        and m.get("role") in {"user", "assistant"}
-        and isinstance(m.get("content"), str)
+        and (
+            (m.get("role") in {"user", "assistant"} and isinstance(m.get("content"), str))
+            or isinstance(m.get("question"), str)
+        )
         for m in data
     )
     if not ok:
         raise AssistantError(
             f"--history file {path} must be a JSON list of "
-            '{"role": "user" | "assistant", "content": "..."} messages'
+            '{"role": "user" | "assistant", "content": "..."} messages or of turn records '
+            '{"question": "...", "answer": "...", "short_answer": "...", ...} '
+            "(what `assistant ask --json` prints)"
         )
     return data
 
@@ -138,22 +147,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise AssistantError("the question is empty")
     backend = args.backend or settings.backend
     service.check_index()
-    if backend == "extractive":
-        answer = service.ask(args.question, history, filters, backend)
-    else:
-        answer = None
-        streamed = False
-        for item in service.stream(args.question, history, filters, backend):
-            if isinstance(item, str):
-                if not args.json:  # checked sentences, as they pass
-                    print(item, end="", flush=True)
-                    streamed = True
-            else:
-                answer = item
-        if streamed:
-            print()
-        if answer.fallback:
-            print(f"error: {answer.note}", file=sys.stderr)
+    answer, streamed = None, False
+    for item in service.stream(args.question, history, filters, backend):
+        if isinstance(item, str):
+            if not args.json:  # checked sentences, as they pass
+                print(item, end="", flush=True)
+                streamed = True
+        else:
+            answer = item
+    assert answer is not None
+    if streamed:
+        print()
+    if answer.fallback:
+        print(f"error: {answer.note}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2, ensure_ascii=False))
     else:
@@ -233,8 +239,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.app.web import serve
 
-    service = _service(args)
-    serve(service.settings, service.embedder)
+    serve(_service(args))
     return 0
 
 

@@ -9,16 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.answering.answer import Answerer
+from assistant.answering.backends import Backend, make_backend
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError
 from assistant.ingest import library
 from assistant.store.embeddings import LocalEmbeddings, embedder_for
-from assistant.store.reader import Index, opened
+from assistant.store.reader import Index
 from assistant.store.sync import Progress, sync_index
 from assistant.types import Answer, Article, ArticleRecord, Evaluation, Filters, IndexReport
 
@@ -43,37 +44,33 @@ class Service:
         self.embedder = embedder or embedder_of(settings)
         self.index = index or Index(settings, self.embedder)
         self.answerer = answerer or Answerer(self.index)
-        self._backends: dict[str, Any] = {}
+        self._backends: dict[str, Backend] = {}
         self._backends_lock = threading.Lock()
 
     # Answers
 
-    def answerer_for(self, backend: str | None = None) -> Any:
+    def answerer_for(self, backend: str | None = None) -> Backend:
         """The answerer of a backend (one per backend, shared by every conversation)."""
-        from assistant.answering.generative.generate import answerer_for
-
         backend = backend or self.settings.backend
         with self._backends_lock:
             if backend not in self._backends:
-                self._backends[backend] = answerer_for(self.answerer, self.settings, backend)
+                self._backends[backend] = make_backend(backend, self.answerer, self.settings)
             return self._backends[backend]
 
     def ask(
-        self, question: str, history: list[dict[str, str]] | None = None,
-        filters: Filters | None = None, backend: str | None = None,
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None,
+        backend: str | None = None,
     ) -> Answer:  # fmt: skip
-        return self.answerer_for(backend).ask(question, history or [], filters)
+        """Answer one question (history: the conversation's earlier turns, as ChatTurns,
+        turn records or chat messages)."""
+        return self.answerer_for(backend).ask(question, history, filters)
 
     def stream(
-        self, question: str, history: list[dict[str, str]] | None = None,
-        filters: Filters | None = None, backend: str | None = None,
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None,
+        backend: str | None = None,
     ) -> Iterator[str | Answer]:  # fmt: skip
         """Checked sentences as a model writes them, then the Answer."""
-        answerer = self.answerer_for(backend)
-        if hasattr(answerer, "stream"):
-            yield from answerer.stream(question, history or [], filters)
-        else:
-            yield answerer.ask(question, history or [], filters)
+        yield from self.answerer_for(backend).stream(question, history, filters)
 
     def warm(self) -> None:
         """Load the index, the model and the per-index caches before the first question."""
@@ -83,18 +80,18 @@ class Service:
 
     def check_index(self) -> None:
         """Open the index; if it cannot be read, the error says how to build or rebuild it."""
-        opened(self.index)
+        self.index.snapshot()
 
     def articles(self) -> list[ArticleRecord]:
         """Every indexed article, newest first (none before the first index)."""
         try:
-            return self.index.open().articles()
+            return self.index.snapshot().articles()
         except IndexMissingError:
             return []
 
     def text(self, article_id: str) -> str:
         """An indexed article's cleaned text (what quotes and offsets refer to)."""
-        return self.index.open().text(article_id)
+        return self.index.snapshot().text(article_id)
 
     def add_file(self, path: Path, name: str | None = None) -> Article:
         """Copy a file into the corpus after checking it as `assistant index` would."""
@@ -155,13 +152,13 @@ class Service:
                 path = questions or self.settings.corpus_dir / "questions.yaml"
                 cases = load_questions(path)
                 source = str(path)
-            index = opened(service.index)
-            systems = {"assistant": service.answerer_for(backends[0])}
+            snapshot = service.index.snapshot()
+            systems: dict[str, Any] = {"assistant": service.answerer_for(backends[0])}
             for backend in backends[1:]:
                 systems[f"{backend} backend"] = service.answerer_for(backend)
             if baselines:
                 systems |= service._baselines(Path(scratch))
-            result = run_systems(cases, systems, index.text, progress)
+            result = run_systems(cases, systems, snapshot.text, progress)
         evaluation = Evaluation(
             questions=source, backend=backends[0], started=started.isoformat(timespec="seconds"),
             **result.pop("assistant"),
@@ -183,9 +180,11 @@ class Service:
         from assistant.answering.retrieve import Retriever
         from assistant.evaluation.baseline import TutorialRAG
 
-        index = self.index.open()
         chat = chat_model(self.settings, "llamacpp")
+        dense_only = Retriever(self.embedder, keywords=False)
         return {
-            "tutorial RAG (SmolLM2)": TutorialRAG(index, chat, scratch / "tutorial-chroma"),
-            "dense-only retrieval": Answerer(index, retriever=Retriever(index, keywords=False)),
+            "tutorial RAG (SmolLM2)": TutorialRAG(
+                self.index.snapshot(), self.embedder, chat, scratch / "tutorial-chroma"
+            ),
+            "dense-only retrieval": Answerer(self.index, retriever=dense_only),
         }

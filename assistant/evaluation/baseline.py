@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering.generative.prompts import tutorial_messages
-from assistant.store.reader import Index
+from assistant.store.reader import Snapshot
 from assistant.types import Answer, Chunk, Citation, Passage
 
 REFUSALS = ("don't know", "do not know", "not mentioned", "no information", "cannot answer")
@@ -20,13 +20,14 @@ REFUSALS = ("don't know", "do not know", "not mentioned", "no information", "can
 class TutorialRAG:
     """Answers like a tutorial pipeline, returning the same Answer records as the assistant."""
 
-    def __init__(self, index: Index, chat_model: Any, workdir: Path) -> None:
+    name = "tutorial"
+
+    def __init__(self, index: Snapshot, embedder: Any, chat_model: Any, workdir: Path) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        self.index = index
         self.chat_model = chat_model
         splitter = RecursiveCharacterTextSplitter(
             chunk_size=1000, chunk_overlap=200, add_start_index=True
@@ -40,14 +41,14 @@ class TutorialRAG:
         )
         self.store = Chroma(
             collection_name="tutorial",
-            embedding_function=index.embedder,
+            embedding_function=embedder,
             client=client,
             collection_metadata={"hnsw:space": "cosine"},
         )
         if docs:
             self.store.add_documents(docs)
 
-    def ask(self, question: str, history: Sequence[dict[str, str]] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[Any] = (), filters: Any = None) -> Answer:
         started = time.perf_counter()
         docs = self.store.similarity_search(question, k=4)
         context = "\n\n".join(d.page_content for d in docs)

@@ -12,7 +12,7 @@ from assistant.errors import AssistantError
 from assistant.evaluation.matching import contains, short_correct
 from assistant.evaluation.metrics import by_category, compute
 from assistant.evaluation.report import case_rows
-from assistant.types import Answer, EvalCase, Turn, TurnResult
+from assistant.types import Answer, ChatTurn, EvalCase, Turn, TurnResult
 
 
 @dataclass
@@ -42,7 +42,7 @@ def score_turn(expected: Turn, answer: Answer) -> tuple[bool, str, bool | None]:
     return True, "", source_ok
 
 
-AskFunction = Callable[[str, list[dict[str, str]]], Answer]
+AskFunction = Callable[[str, list[ChatTurn]], Answer]
 
 
 def run_cases(
@@ -51,7 +51,7 @@ def run_cases(
     """Ask every turn; each turn of a conversation sees the earlier turns' real answers."""
     report = EvalReport()
     for case in cases:
-        history: list[dict[str, str]] = []
+        history: list[ChatTurn] = []
         for n, turn in enumerate(case.turns):
             answer = ask(turn.question, list(history))
             correct, reason, source_ok = score_turn(turn, answer)
@@ -64,10 +64,7 @@ def run_cases(
             report.results.append(
                 TurnResult(case.id, n, turn, answer, correct, reason, source_ok, short_ok)
             )
-            history += [
-                {"role": "user", "content": turn.question},
-                {"role": "assistant", "content": answer.text},
-            ]
+            history.append(ChatTurn.of(answer))
         if progress is not None:
             progress(1)
     return report

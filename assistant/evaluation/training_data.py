@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.answer import standalone_question
 from assistant.answering.candidates import Unit
+from assistant.answering.conversation import standalone_question
 from assistant.answering.evidence import Candidates, gather
 from assistant.answering.lexicon import Lexicon
 from assistant.answering.question import analyse
@@ -25,9 +25,9 @@ from assistant.errors import AssistantError
 from assistant.evaluation.matching import holds_answer
 from assistant.evaluation.questions import load_questions, load_squad, read_yaml
 from assistant.store.embeddings import LocalEmbeddings
-from assistant.store.reader import Index
+from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import sync_index
-from assistant.types import EvalCase
+from assistant.types import ChatTurn, EvalCase
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "data" / "training.yaml"
@@ -55,7 +55,7 @@ class Example:
     answers_all: tuple[str, ...]
     found: Candidates
     labels: np.ndarray  # one per unit: holds a gold answer from an expected source
-    index: Index
+    index: Snapshot
     lexicon: Lexicon
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))  # out-of-fold ranker
     weight: float = 1.0  # in the fits: question sets count more than SQuAD's
@@ -102,9 +102,9 @@ def collect(
     settings = Settings(corpus_dir=corpus, index_dir=folder / "index")
     started = time.perf_counter()
     sync_index(settings, embedder)
-    index = Index(settings, embedder).open()
-    lexicon = Lexicon(index)
-    retriever = Retriever(index)
+    index = Index(settings, embedder).snapshot()
+    lexicon = Lexicon.of(index)
+    retriever = Retriever(embedder)
     turns = list(_turns(cases))
     vectors = embedder.encode([question for _, _, question in turns])
     examples = []
@@ -143,17 +143,15 @@ def _turns(cases: list[EvalCase]):  # type: ignore[no-untyped-def]
     """(case, turn, standalone question) for every turn; follow-ups are rewritten with the
     gold answer standing in for the assistant's."""
     for case in cases:
-        history: list[dict[str, str]] = []
+        history: list[ChatTurn] = []
         for turn in case.turns:
-            yield case, turn, standalone_question(turn.question, history)
+            standalone = standalone_question(turn.question, history)
+            yield case, turn, standalone
             gold = (turn.answers or turn.answers_all or ("",))[0]
-            history += [
-                {"role": "user", "content": turn.question},
-                {"role": "assistant", "content": f"{gold}: “{gold}” [1]"},
-            ]
+            history.append(ChatTurn(turn.question, f"{gold}: “{gold}” [1]", standalone, gold))
 
 
-def _holds(index: Index, turn: Any, unit: Unit) -> bool:
+def _holds(index: Snapshot, turn: Any, unit: Unit) -> bool:
     if not turn.answerable or (turn.sources and unit.article_id not in turn.sources):
         return False
     text = index.text(unit.article_id)[unit.start : unit.end]

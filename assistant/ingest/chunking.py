@@ -78,7 +78,9 @@ def chunk_article(article: Article, chunk_size: int) -> list[Chunk]:
         start, end = group[0][0], group[-1][1]
         chunks.append(
             Chunk(
-                id=f"{article.id}#{i}",
+                # the content's version in the id: an edit writes new records beside the
+                # old ones, which readers of the previous build still use
+                id=f"{article.id}#{i}@{article.content_hash[:12]}",
                 article_id=article.id,
                 index=i,
                 text=article.text[start:end],

@@ -58,12 +58,13 @@ def switch_to(index_dir: Path, build: Path) -> None:
 
 
 def remove_stale(index_dir: Path, build: Path, keep: set[str], generation: int) -> None:
-    """Delete builds not in keep (half-built ones included) and old generations in build."""
+    """Delete builds not in keep (half-built ones included) and generations in build older than
+    the one before `generation` (questions may still be reading that one)."""
     for other in (index_dir / "builds").glob("*"):
         if other.name not in keep:
             shutil.rmtree(other, ignore_errors=True)
     for path in [*build.glob("bm25-*"), *build.glob("sentences-*.npy")]:
-        if path.stem.split("-")[-1] != str(generation):
+        if path.stem.split("-")[-1] not in {str(generation), str(generation - 1)}:
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:

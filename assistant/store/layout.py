@@ -19,7 +19,7 @@ from assistant.ingest.chunking import SPLITTER_VERSION
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.types import Chunk, Sentence
 
-FORMAT = 3
+FORMAT = 4  # 4: record ids carry the article's content version; manifests list retired ids
 COLLECTION = "chunks"
 
 
@@ -63,12 +63,24 @@ def date_number(date: str) -> int:
 
 
 def sentence_ids(manifest: dict[str, Any]) -> list[str]:
-    """Ids of the sentence records, in sentence-matrix row order."""
+    """Ids of the sentence records, in sentence-matrix row order (with the article's content
+    version, as chunk ids: an edited article's sentences are new records)."""
     return [
-        f"{article_id}#{n}"
+        f"{article_id}@{manifest['articles'][article_id]['content_hash'][:12]}#{n}"
         for article_id, chunks in manifest["chunks"].items()
         for n in range(sum(len(c["sentences"]) for c in chunks))
     ]
+
+
+def chunk_ids(manifest: dict[str, Any]) -> set[str]:
+    """Ids of the manifest's chunk records."""
+    return {c["id"] for chunks in manifest["chunks"].values() for c in chunks}
+
+
+def retired(manifest: dict[str, Any], kind: str) -> list[str]:
+    """Ids of the records (kind: chunks or sentences) the build before this one used and this
+    one does not: kept for the questions still reading it, removed by the next sync."""
+    return list(manifest.get("retired", {}).get(kind, []))
 
 
 def sentence_rows(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:

@@ -1,13 +1,17 @@
-"""Reading the index: `Index` is a read-only view of the current build that follows a writer's
-commits (`open()` again reloads when the manifest changed), with dense search (Chroma), keyword
-search (BM25) and the sentence vectors the answer step reads.
+"""Reading the index: an `Index` hands out `Snapshot`s, immutable views of one committed build
+(manifest, chunks, sentences, sentence vectors, keyword index, Chroma collection) with the
+per-build caches the answer step keeps on them. A question takes one snapshot at its start and
+reads only it; when a writer commits, the next `snapshot()` loads the new build and swaps it in
+with one reference assignment, while questions still reading the old one finish on it.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -27,105 +31,48 @@ from assistant.store.layout import (
 )
 from assistant.types import ArticleRecord, Chunk, Sentence
 
+T = TypeVar("T")
+OVERFETCH = 16  # dense hits asked beyond k: records a sync in progress is writing beside ours
+LOAD_TRIES = 5  # a build that vanished while loading was replaced: load the newer one
+Stamp = tuple[str, float]  # (build, manifest time or generation): changes at every commit
 
-class Index:
-    """A read-only view of the current build; `open()` again picks up a writer's changes."""
 
-    def __init__(self, settings: Settings, embedder: LocalEmbeddings) -> None:
-        self.settings = settings
-        self.embedder = embedder
-        self.build: Path | None = None
-        self._manifest: dict[str, Any] = {}
-        self._chunks: dict[str, Chunk] = {}
-        self._sentences: dict[str, list[Sentence]] = {}
-        self._by_row: list[Sentence] = []
-        self._vectors = np.zeros((0, embedder.dimensions), dtype=np.float32)
-        self._keywords: KeywordIndex | None = None
-        self._chunk_vectors: Any = None
-        self._stamp: tuple[str, float] | None = None
-        self._remote: Any = None
+class Snapshot:
+    """One committed build, read-only; safe to share between threads. Per-build caches live in
+    `memo()`, so they are dropped with the snapshot and never outlive the build they describe."""
 
-    def open(self) -> Index:
-        """Load the current build (again, if a writer has changed it since)."""
-        if self.settings.chroma_url:
-            return self._open_remote()
-        index_dir = self.settings.index_dir
-        build = store.current_build(index_dir)
-        if build is None:
-            raise IndexMissingError(index_dir)
-        stamp = (build.name, (build / "manifest.json").stat().st_mtime)
-        if stamp == self._stamp:
-            return self
-        manifest = store.read_manifest(build)
-        wanted = index_settings(self.settings, self.embedder)
-        check_settings(index_dir, manifest["settings"], wanted)
-        chunks, sentences, _ = read_chunks(manifest)
-        row = sum(len(s) for s in sentences.values())
-        vectors = np.load(build / f"sentences-{manifest['generation']}.npy")
-        if len(vectors) != row:
+    def __init__(
+        self, *, stamp: Stamp, where: str, manifest: dict[str, Any],
+        parts: tuple[dict[str, Chunk], dict[str, list[Sentence]]], vectors: np.ndarray,
+        keywords: KeywordIndex | None, chunk_vectors: Any,
+    ) -> None:  # fmt: skip
+        self.stamp = stamp
+        self.where = where  # the index folder or server, for messages
+        self._manifest = manifest
+        self._chunks, self._sentences = parts  # read_chunks(manifest), done once by the loader
+        self._by_row = [s for article in self._sentences.values() for s in article]
+        if len(vectors) != len(self._by_row):
             raise AssistantError(
-                f"the index in {index_dir} is damaged (sentence vectors do not match the "
+                f"the index in {where} is damaged (sentence vectors do not match the "
                 "manifest): run `assistant index --rebuild`"
             )
-        keywords = KeywordIndex.load(build / f"bm25-{manifest['generation']}")
-        if build != self.build:
-            try:
-                client = chroma_client(build / "chroma")
-                self._chunk_vectors = collection(client, manifest["settings"])
-            except Exception as exc:  # Chroma's own errors: a damaged or foreign store
-                raise damaged(index_dir, exc) from None
-        self._chunks, self._sentences, self._vectors = chunks, sentences, vectors
-        self._by_row = [s for article_sentences in sentences.values() for s in article_sentences]
-        self._keywords, self.build, self._manifest, self._stamp = keywords, build, manifest, stamp
-        return self
+        self._vectors = vectors
+        self._keywords = keywords
+        self._chunk_vectors = chunk_vectors
+        # Records beside ours in Chroma: the ones this build retired, kept for the build before.
+        self._beside = len(manifest.get("retired", {}).get("chunks", ())) + OVERFETCH
+        self._memo: dict[str, Any] = {}
+        self._memo_lock = threading.Lock()
 
-    def _open_remote(self) -> Index:
-        """Server mode: follow the pointer record; when it moved, load that manifest and its
-        sentence vectors and rebuild the keyword index in memory."""
-        from assistant.store.remote import Remote, namespace_of
-
-        if self._remote is None:
-            namespace = namespace_of(self.settings.chroma_namespace, self.settings.index_dir)
-            self._remote = Remote(self.settings.chroma_url, namespace)
-        remote = self._remote
-        try:
-            pointer = remote.current()
-        except Exception as exc:
-            raise AssistantError(
-                f"the Chroma server at {remote.url} does not answer "
-                f"({' '.join(str(exc).split())[:160]})"
-            ) from None
-        if pointer is None:
-            raise IndexMissingError(
-                f"the Chroma server at {remote.url} (namespace {remote.namespace})"
-            )
-        stamp = (pointer[0], float(pointer[1]))
-        if stamp == self._stamp:
-            return self
-        manifest = remote.manifest(*pointer)
-        wanted = index_settings(self.settings, self.embedder)
-        check_settings(f"the index on {remote.url}", manifest["settings"], wanted)
-        chunks, sentences, texts = read_chunks(manifest)
-        ids = sentence_ids(manifest)
-        stored = remote.collection("sentences", pointer[0]).get(include=["embeddings"])
-        by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
-        if any(i not in by_id for i in ids):
-            raise AssistantError(
-                f"the index on {remote.url} is damaged (sentence vectors missing): "
-                "run `assistant index --rebuild`"
-            )
-        vectors = (
-            np.asarray([by_id[i] for i in ids], dtype=np.float32)
-            if ids
-            else np.zeros((0, self.embedder.dimensions), dtype=np.float32)
-        )
-        keywords = KeywordIndex.build(list(chunks), texts)
-        meta = {k: v for k, v in manifest["settings"].items() if isinstance(v, str | int | float)}
-        self._chunk_vectors = remote.collection("chunks", pointer[0], meta)
-        self._chunks, self._sentences, self._vectors = chunks, sentences, vectors
-        self._by_row = [s for article_sentences in sentences.values() for s in article_sentences]
-        self._keywords, self._manifest, self._stamp = keywords, manifest, stamp
-        return self
+    def memo(self, key: str, make: Callable[[Snapshot], T]) -> T:
+        """The value cached on this build under key, made once by make(self)."""
+        found = self._memo.get(key)
+        if found is None:
+            with self._memo_lock:
+                found = self._memo.get(key)
+                if found is None:
+                    found = self._memo[key] = make(self)
+        return found
 
     def articles(self) -> list[ArticleRecord]:
         """Every indexed article, newest first."""
@@ -151,11 +98,6 @@ class Index:
         """The sentence whose vector is row `row` of sentence_vectors()."""
         return self._by_row[row]
 
-    @property
-    def stamp(self) -> tuple[str, float] | None:
-        """Changes whenever a writer commits a new manifest."""
-        return self._stamp
-
     def sentence_vectors(self) -> np.ndarray:
         """One normalised vector per sentence (read with the sentence before it), by row."""
         return self._vectors
@@ -173,15 +115,15 @@ class Index:
         try:
             result = self._chunk_vectors.query(
                 query_embeddings=[vector],
-                n_results=min(k, len(self._chunks)),
+                n_results=min(k, len(self._chunks)) + self._beside,
                 where=where or None,
                 include=["distances"],
             )
         except Exception as exc:  # Chroma's own errors: a damaged store
-            raise damaged(self.settings.index_dir, exc) from None
+            raise damaged(self.where, exc) from None
         pairs = zip(result["ids"][0], result["distances"][0], strict=True)
-        # Chunks Chroma holds beyond the manifest belong to an unfinished sync: not answers yet.
-        return [(i, 1.0 - float(d)) for i, d in pairs if i in self._chunks]
+        # Chunks Chroma holds beyond the manifest belong to another build: not ours.
+        return [(i, 1.0 - float(d)) for i, d in pairs if i in self._chunks][:k]
 
     def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """Up to k (chunk id, BM25 score) pairs, best first."""
@@ -190,18 +132,135 @@ class Index:
         return [(i, s) for i, s in self._keywords.search(query, k) if i in self._chunks]
 
 
-def open_index(settings: Settings, embedder: LocalEmbeddings) -> Index:
-    """Open the current build for reading; errors say how to build or rebuild it."""
-    return opened(Index(settings, embedder))
+class Index:
+    """The index a process reads: `snapshot()` gives the current committed build, loading a
+    writer's newer commit first. Swapping builds is one reference assignment under a lock."""
+
+    def __init__(self, settings: Settings, embedder: LocalEmbeddings) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._current: Snapshot | None = None
+        self._load_lock = threading.Lock()
+        self._remote: Any = None
+        self._client: tuple[Path, Any] | None = None  # (build folder, its Chroma collection)
+
+    def snapshot(self) -> Snapshot:
+        """The current build as one consistent, immutable view; errors say how to build or
+        rebuild the index."""
+        for attempt in range(LOAD_TRIES):
+            stamp = self._checked(self._stamp)
+            current = self._current
+            if current is not None and current.stamp == stamp:
+                return current
+            with self._load_lock:  # one loader at a time; readers of the old one go on
+                current = self._current
+                if current is not None and current.stamp == stamp:
+                    return current
+                try:
+                    current = self._checked(lambda: self._load(stamp))  # noqa: B023
+                except AssistantError:
+                    # A writer that committed twice while we loaded removes what we were
+                    # loading: the newer build is the one to load. Otherwise it is damage.
+                    if attempt + 1 < LOAD_TRIES and self._checked(self._stamp) != stamp:
+                        continue
+                    raise
+                self._current = current  # the swap: one reference assignment
+                return current
+        raise AssertionError("unreachable")
+
+    def _checked(self, read: Callable[[], T]) -> T:
+        """read(), with a damaged index's low-level errors turned into one naming the fix."""
+        try:
+            return read()
+        except (OSError, ValueError, json.JSONDecodeError, KeyError) as exc:
+            raise AssistantError(
+                f"the index in {self.settings.index_dir} is damaged ({exc}): "
+                "run `assistant index --rebuild`"
+            ) from None
+
+    def _stamp(self) -> Stamp:
+        if self.settings.chroma_url:
+            pointer = self._pointer()
+            return pointer[0], float(pointer[1])
+        build = store.current_build(self.settings.index_dir)
+        if build is None:
+            raise IndexMissingError(self.settings.index_dir)
+        return build.name, (build / "manifest.json").stat().st_mtime
+
+    def _load(self, stamp: Stamp) -> Snapshot:
+        if self.settings.chroma_url:
+            return self._load_remote(stamp)
+        index_dir = self.settings.index_dir
+        build = index_dir / "builds" / stamp[0]
+        manifest = store.read_manifest(build)
+        check_settings(
+            index_dir, manifest["settings"], index_settings(self.settings, self.embedder)
+        )
+        generation = manifest["generation"]
+        vectors = np.load(build / f"sentences-{generation}.npy")
+        keywords = KeywordIndex.load(build / f"bm25-{generation}")
+        if self._client is None or self._client[0] != build:
+            try:
+                handle = collection(chroma_client(build / "chroma"), manifest["settings"])
+            except Exception as exc:  # Chroma's own errors: a damaged or foreign store
+                raise damaged(index_dir, exc) from None
+            self._client = (build, handle)
+        return Snapshot(stamp=stamp, where=str(index_dir), manifest=manifest,
+                        parts=read_chunks(manifest)[:2], vectors=vectors, keywords=keywords,
+                        chunk_vectors=self._client[1])  # fmt: skip
+
+    def _server(self) -> Any:
+        from assistant.store.remote import Remote, namespace_of
+
+        if self._remote is None:
+            namespace = namespace_of(self.settings.chroma_namespace, self.settings.index_dir)
+            self._remote = Remote(self.settings.chroma_url, namespace)
+        return self._remote
+
+    def _pointer(self) -> tuple[str, int]:
+        remote = self._server()
+        try:
+            pointer = remote.current()
+        except Exception as exc:
+            raise AssistantError(
+                f"the Chroma server at {remote.url} does not answer "
+                f"({' '.join(str(exc).split())[:160]})"
+            ) from None
+        if pointer is None:
+            raise IndexMissingError(
+                f"the Chroma server at {remote.url} (namespace {remote.namespace})"
+            )
+        return pointer
+
+    def _load_remote(self, stamp: Stamp) -> Snapshot:
+        """Server mode: the pointer's manifest and sentence vectors, and the keyword index
+        rebuilt in memory."""
+        remote = self._server()
+        build, generation = stamp[0], int(stamp[1])
+        manifest = remote.manifest(build, generation)
+        wanted = index_settings(self.settings, self.embedder)
+        check_settings(f"the index on {remote.url}", manifest["settings"], wanted)
+        chunks, sentences, texts = read_chunks(manifest)
+        ids = sentence_ids(manifest)
+        stored = remote.collection("sentences", build).get(include=["embeddings"])
+        by_id = dict(zip(stored["ids"], stored["embeddings"], strict=True))
+        if any(i not in by_id for i in ids):
+            raise AssistantError(
+                f"the index on {remote.url} is damaged (sentence vectors missing): "
+                "run `assistant index --rebuild`"
+            )
+        vectors = (
+            np.asarray([by_id[i] for i in ids], dtype=np.float32)
+            if ids
+            else np.zeros((0, self.embedder.dimensions), dtype=np.float32)
+        )
+        meta = {k: v for k, v in manifest["settings"].items() if isinstance(v, str | int | float)}
+        return Snapshot(stamp=stamp, where=f"the index on {remote.url}", manifest=manifest,
+                        parts=(chunks, sentences), vectors=vectors,
+                        keywords=KeywordIndex.build(list(chunks), texts),
+                        chunk_vectors=remote.collection("chunks", build, meta))  # fmt: skip
 
 
-def opened(index: Index) -> Index:
-    """index.open(), with a damaged index's low-level errors turned into one that says how
-    to rebuild it."""
-    try:
-        return index.open()
-    except (OSError, ValueError, json.JSONDecodeError, KeyError) as exc:
-        raise AssistantError(
-            f"the index in {index.settings.index_dir} is damaged ({exc}): "
-            "run `assistant index --rebuild`"
-        ) from None
+def open_index(settings: Settings, embedder: LocalEmbeddings) -> Snapshot:
+    """The current build of the index in settings; errors say how to build or rebuild it."""
+    return Index(settings, embedder).snapshot()

@@ -116,13 +116,17 @@ class Remote:
             metadatas=[{"build": build, "generation": generation}],
         )
 
-    def remove_stale(self, build: str, generation: int) -> None:
-        """Other builds' collections and older manifests of this build."""
+    def remove_stale(self, build: str, generation: int, previous: str = "") -> None:
+        """Collections of builds other than this one and the previous one, and manifests older
+        than the one before this (questions may still be reading the previous state)."""
         meta = self._meta()
+        keep = {f"manifest:{build}:{generation}", f"manifest:{build}:{generation - 1}"}
+        if previous and previous != build:
+            keep |= {
+                i for i in meta.get(include=[])["ids"] if i.startswith(f"manifest:{previous}:")
+            }
         old = [
-            i
-            for i in meta.get(include=[])["ids"]
-            if i.startswith("manifest:") and i != f"manifest:{build}:{generation}"
+            i for i in meta.get(include=[])["ids"] if i.startswith("manifest:") and i not in keep
         ]
         if old:
             meta.delete(ids=old)
@@ -130,5 +134,8 @@ class Remote:
             name = collection.name if hasattr(collection, "name") else str(collection)
             for kind in ("chunks", "sentences"):
                 prefix = f"{self.namespace}-{kind}-"
-                if name.startswith(prefix) and name != f"{prefix}{build}":
+                if name.startswith(prefix) and name not in {
+                    f"{prefix}{build}",
+                    f"{prefix}{previous}",
+                }:
                     self.client.delete_collection(name)

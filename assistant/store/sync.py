@@ -7,6 +7,11 @@ manifest written last is the commit point; `rebuild` writes a new folder and swi
 when it is complete) or a Chroma server (remote.py: the pointer record is the commit point).
 A crash before the commit leaves the previous state answering; records written beyond it are
 pruned by the next sync.
+
+A sync never changes what the committed build reads: record ids carry the article's content
+version, so new records go beside the old ones; the records the new build no longer uses are
+listed in its manifest as retired and removed by the next sync, and the previous generation's
+files stay until then. A question still reading the previous build finishes on it.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from assistant.store.keywords import KeywordIndex
 from assistant.store.layout import (
     check_settings,
     chroma_client,
+    chunk_ids,
     chunk_to_dict,
     collection,
     damaged,
@@ -116,12 +122,12 @@ class _FolderStore:
 
     def write_vectors(
         self, wanted: dict[str, Any], changes: _Changes, new_chunks: dict[str, list[Chunk]],
-        chunk_vectors: np.ndarray, expected: set[str],
+        chunk_vectors: np.ndarray, before: dict[str, Any],
     ) -> None:  # fmt: skip
         assert self.build is not None
         try:
             chunks = collection(chroma_client(self.build / "chroma"), wanted)
-            _write_chunks(chunks, changes.gone, new_chunks, changes.by_id, chunk_vectors, expected)
+            _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
         except Exception as exc:  # Chroma's own errors: a damaged store
             raise damaged(self.index_dir, exc) from None
 
@@ -153,6 +159,7 @@ class _ServerStore:
 
     def begin(self, wanted: dict[str, Any], rebuild: bool) -> tuple[dict[str, Any], bool]:
         pointer = self.remote.current()
+        self.previous = pointer[0] if pointer is not None else ""
         if pointer is not None and not rebuild:
             self.build = pointer[0]
             manifest = self.remote.manifest(*pointer)
@@ -166,18 +173,18 @@ class _ServerStore:
 
     def write_vectors(
         self, wanted: dict[str, Any], changes: _Changes, new_chunks: dict[str, list[Chunk]],
-        chunk_vectors: np.ndarray, expected: set[str],
+        chunk_vectors: np.ndarray, before: dict[str, Any],
     ) -> None:  # fmt: skip
         meta = {k: v for k, v in wanted.items() if isinstance(v, str | int | float)}
         chunks = self.remote.collection("chunks", self.build, meta)
-        _write_chunks(chunks, changes.gone, new_chunks, changes.by_id, chunk_vectors, expected)
-        self.gone = changes.gone
+        _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
+        self.keep_sentences = set(sentence_ids(before))
 
     def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
         sentences = self.remote.collection("sentences", self.build)
-        _write_sentences(sentences, self.gone, manifest, sentence_vectors)
+        _write_sentences(sentences, self.keep_sentences, manifest, sentence_vectors)
         self.remote.commit(self.build, manifest["generation"], manifest)  # the commit point
-        self.remote.remove_stale(self.build, manifest["generation"])
+        self.remote.remove_stale(self.build, manifest["generation"], self.previous)
 
 
 def sync_index(
@@ -212,12 +219,20 @@ def sync_index(
         new_chunks = _annotated_chunks(changes.changed, settings.chunk_size, processes)
         chunk_vectors, sentence_vectors = _embed(changes.changed, new_chunks, embedder, progress)
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        before = {**manifest, "chunks": dict(manifest["chunks"]),
+                  "articles": dict(manifest["articles"])}  # fmt: skip
         _update_manifest(manifest, changes, new_chunks, now)
-        expected = {c["id"] for chunks in manifest["chunks"].values() for c in chunks}
-        store.write_vectors(wanted, changes, new_chunks, chunk_vectors, expected)
-        manifest.update(generation=manifest["generation"] + 1, updated_at=now)
+        store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
+        manifest.update(
+            generation=manifest["generation"] + 1,
+            updated_at=now,
+            retired={
+                "chunks": sorted(chunk_ids(before) - chunk_ids(manifest)),
+                "sentences": sorted(set(sentence_ids(before)) - set(sentence_ids(manifest))),
+            },
+        )
         store.commit(manifest, sentence_vectors)
-        report.chunks = len(expected)
+        report.chunks = sum(len(c) for c in manifest["chunks"].values())
     report.seconds = time.perf_counter() - started
     return report
 
@@ -300,6 +315,8 @@ def _embed_with_progress(
     # length waste no time on padding, and the progress bar still moves.
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     block = max(embedder.batch_size * 8, 512)
+    if progress is not None and texts:
+        progress(0, len(texts))
     for i in range(0, len(order), block):
         rows = order[i : i + block]
         vectors[rows] = embedder.encode([texts[j] for j in rows])
@@ -327,21 +344,24 @@ def _merge_sentence_vectors(
     return np.concatenate(parts) if parts else np.zeros((0, dimensions), dtype=np.float32)
 
 
+def _prune(collection: Any, keep: set[str]) -> None:
+    """Delete every record the committed build does not read: the ones it retired (kept for
+    the build before it) and what an interrupted sync wrote."""
+    stale = [i for i in collection.get(include=[])["ids"] if i not in keep]
+    for i in range(0, len(stale), 2000):
+        collection.delete(ids=stale[i : i + 2000])
+
+
 def _write_chunks(
     collection: Any,
-    gone: list[str],
+    keep: set[str],
     new_chunks: dict[str, list[Chunk]],
     articles: dict[str, Article],
     vectors: np.ndarray,
-    expected: set[str],
 ) -> None:
+    """Prune to the committed build's chunks, then add the new ones beside them."""
     flat = [c for chunks in new_chunks.values() for c in chunks]
-    for article_id in gone:
-        collection.delete(where={"article_id": article_id})
-    # Chunks an interrupted sync wrote for articles that have since gone: not in any manifest.
-    orphans = [i for i in collection.get(include=[])["ids"] if i not in expected]
-    for i in range(0, len(orphans), 2000):
-        collection.delete(ids=orphans[i : i + 2000])
+    _prune(collection, keep)
     batch = 2000
     for i in range(0, len(flat), batch):
         part = flat[i : i + batch]
@@ -365,19 +385,16 @@ def _write_chunks(
 
 
 def _write_sentences(
-    collection: Any, gone: list[str], manifest: dict[str, Any], vectors: dict[str, np.ndarray]
+    collection: Any, keep: set[str], manifest: dict[str, Any], vectors: dict[str, np.ndarray]
 ) -> None:
-    for article_id in gone:
-        collection.delete(where={"article_id": article_id})
-    expected = set(sentence_ids(manifest))
-    orphans = [i for i in collection.get(include=[])["ids"] if i not in expected]
-    for i in range(0, len(orphans), 2000):
-        collection.delete(ids=orphans[i : i + 2000])
+    """Prune to the committed build's sentences, then add the new ones beside them."""
+    _prune(collection, keep)
+    version = {a: manifest["articles"][a]["content_hash"][:12] for a in vectors}
     rows = [(a, n, v) for a, matrix in vectors.items() for n, v in enumerate(matrix)]
     for i in range(0, len(rows), 2000):
         part = rows[i : i + 2000]
         collection.upsert(
-            ids=[f"{a}#{n}" for a, n, _ in part],
+            ids=[f"{a}@{version[a]}#{n}" for a, n, _ in part],
             embeddings=np.array([v for _, _, v in part]),
             metadatas=[{"article_id": a, "position": n} for a, n, _ in part],
         )

@@ -23,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from assistant.answering.answer import Answerer
+from assistant.answering.conversation import conversation
 from assistant.answering.generative.grounding import (
     REFUSAL,
     check,
@@ -31,18 +32,16 @@ from assistant.answering.generative.grounding import (
 )
 from assistant.answering.generative.llm import chat_model
 from assistant.answering.generative.prompts import answer_messages, condense_messages
+from assistant.answering.rules import STOPWORDS
 from assistant.config import Settings
-from assistant.types import Answer, Citation, Filters, Passage
+from assistant.store.reader import Snapshot
+from assistant.types import Answer, Citation, Filters, Passage, chat_messages
 
 _WORD = re.compile(r"[a-z0-9]+")
-_SMALL = frozenset(
-    "the a an of in on at to for and or by with from was were is are who what when where which "
-    "how did does do that this it its his her their he she they as be been said".split()
-)
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.casefold()) if w not in _SMALL and len(w) > 2}
+    return {w for w in _WORD.findall(text.casefold()) if w not in STOPWORDS and len(w) > 2}
 
 
 def _reason(exc: BaseException) -> str:
@@ -68,17 +67,13 @@ class GenerativeAnswerer:
     ) -> None:
         self.extractive = extractive
         self.settings = settings
-        self.backend = backend
+        self.backend = self.name = backend
         self._chat = chat
         self._lock = threading.Lock()
 
     @property
     def threshold(self) -> float:
         return self.extractive.threshold
-
-    @property
-    def index(self) -> Any:
-        return self.extractive.index
 
     def chat(self) -> Any:
         """The chat model, made on first use (an error names what is missing)."""
@@ -88,10 +83,7 @@ class GenerativeAnswerer:
             return self._chat
 
     def ask(
-        self,
-        question: str,
-        history: Sequence[dict[str, str]] = (),
-        filters: Filters | None = None,
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
     ) -> Answer:
         answer = None
         for item in self.stream(question, history, filters):
@@ -114,25 +106,26 @@ class GenerativeAnswerer:
         return text if _content(text) & context else None
 
     def stream(
-        self,
-        question: str,
-        history: Sequence[dict[str, str]] = (),
-        filters: Filters | None = None,
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
     ) -> Iterator[str | Answer]:
         """Yields checked sentences of the generated answer as they pass, then the Answer
-        (which may be the extractive one, with a note, if the generated one failed)."""
+        (which may be the extractive one, with a note, if the generated one failed). The
+        whole question reads one snapshot of the index."""
         started = time.perf_counter()
+        snapshot = self.extractive.index.snapshot()
+        turns = conversation(history)
+        messages_before = chat_messages(turns)
         condensed, note = None, ""
-        if history:
+        if turns:
             try:
-                condensed = self.condense(question, history)
+                condensed = self.condense(question, messages_before)
             except Exception as exc:  # the rule rewrite still works
                 note = f"the {self.backend} model could not rewrite the follow-up: {_reason(exc)}"
         condense_ms = (time.perf_counter() - started) * 1000
-        base = self.extractive.ask(question, history, filters)
+        base = self.extractive.answer(snapshot, question, turns, filters)
         if condensed and condensed != base.rewritten_question:
             # the model's rewrite is used when the evidence for it is at least as strong
-            other = self.extractive.ask(condensed, (), filters)
+            other = self.extractive.answer(snapshot, condensed, (), filters)
             if other.confidence >= base.confidence:
                 base = dataclasses.replace(other, question=question, rewritten_question=condensed)
         base = dataclasses.replace(
@@ -146,7 +139,7 @@ class GenerativeAnswerer:
         messages = answer_messages(
             base.rewritten_question,
             [(f"{p.title}, {p.date or 'no date'}", p.chunk.text) for p in passages],
-            history,
+            messages_before,
         )
         topic = _content(f"{base.rewritten_question} {base.short_answer}")
         generated, shown, tokens = "", [], 0
@@ -210,7 +203,8 @@ class GenerativeAnswerer:
                 base,
                 text=text,
                 short_answer=re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text).strip(),
-                citations=self._citations(shown, passages),
+                citations=self._citations(snapshot, shown, passages),
+                passages=tuple(passages),  # what the answer's [n] number
                 grounded=True,
                 note=note,
                 tokens=tokens,
@@ -255,7 +249,10 @@ class GenerativeAnswerer:
                 chosen.append(p)
         return chosen[: self.settings.llm_passages]
 
-    def _citations(self, sentences: list[str], passages: list[Passage]) -> tuple[Citation, ...]:
+    @staticmethod
+    def _citations(
+        snapshot: Snapshot, sentences: list[str], passages: list[Passage]
+    ) -> tuple[Citation, ...]:
         """For each passage the answer cites, the sentence of it that shares most with the
         sentences citing it, quoted exactly."""
         citations = []
@@ -266,19 +263,19 @@ class GenerativeAnswerer:
             if not claims:
                 continue
             words = _content(" ".join(claims))
-            text = self.index.text(passage.chunk.article_id)
+            text = snapshot.text(passage.chunk.article_id)
             bounds = passage.chunk.sentences or ((passage.chunk.start, passage.chunk.end),)
             start, end = max(bounds, key=lambda b: len(_content(text[b[0] : b[1]]) & words))
-            record = self.index.article(passage.chunk.article_id)
+            record = snapshot.article(passage.chunk.article_id)
             citations.append(
-                Citation(
-                    n=n,
-                    article_id=passage.chunk.article_id,
-                    title=record.title if record else passage.title,
-                    date=record.date if record else passage.date,
-                    quote=text[start:end],
-                    start=start,
-                    end=end,
+                Citation.cut(
+                    n,
+                    passage.chunk.article_id,
+                    record.title if record else passage.title,
+                    record.date if record else passage.date,
+                    text,
+                    start,
+                    end,
                 )
             )
         return tuple(citations)
@@ -287,15 +284,3 @@ class GenerativeAnswerer:
     def _total(answer: Answer, started: float) -> Answer:
         timings = {**answer.timings_ms, "total": (time.perf_counter() - started) * 1000}
         return dataclasses.replace(answer, timings_ms=timings)
-
-
-def answerer_for(extractive: Answerer, settings: Settings, backend: str) -> Any:
-    """The answerer a backend name asks for (the extractive one itself for `extractive`)."""
-    from assistant.config import BACKENDS
-    from assistant.errors import AssistantError
-
-    if backend == "extractive":
-        return extractive
-    if backend not in BACKENDS:
-        raise AssistantError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
-    return GenerativeAnswerer(extractive, settings, backend)

@@ -23,6 +23,7 @@ from typing import Any
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
 
 from assistant.config import BACKENDS, Settings
 from assistant.errors import AssistantError
@@ -81,20 +82,19 @@ class LlamaCppChat(BaseChatModel):
     context: int = 4096
     max_tokens: int = 160
 
-    _server: Any = None
-    _lock: Any = None
+    _server: Any = PrivateAttr(default=None)
+    # made with the object: a lock created on first use could be created twice
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
         return "llama.cpp"
 
     def _load(self) -> Any:
-        if self._lock is None:
-            object.__setattr__(self, "_lock", threading.Lock())
         with self._lock:
             if self._server is None:
                 params = _params(self.model_path or None, self.threads, self.context)
-                object.__setattr__(self, "_server", _xllamacpp().Server(params))
+                self._server = _xllamacpp().Server(params)
         return self._server
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from assistant.app.web.render import (
 )
 from assistant.config import BACKENDS
 from assistant.errors import AssistantError
-from assistant.types import Filters
+from assistant.types import ChatTurn, Filters
 
 DATE_LABELS = ("From date", "To date")  # what the date filters are called on the page
 
@@ -34,7 +34,7 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
     def respond(
         message: str,
         shown: list[dict[str, Any]],
-        conversation: list[dict[str, str]],
+        conversation: list[ChatTurn],
         article_ids: list[str] | None,
         since: str,
         until: str,
@@ -60,7 +60,7 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
             shown.append({"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"})
             yield shown, conversation, gr.skip(), ""
             return
-        sources = render_sources(answer, service.text, service.answerer.threshold)
+        sources = render_sources(answer, service.answerer.threshold)
         if answer.rewritten_question != answer.question:
             shown.append(
                 {
@@ -69,10 +69,7 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
                     "metadata": {"title": "Follow-up read as", "status": "done"},
                 }
             )
-        conversation += [
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": answer.text},
-        ]
+        conversation.append(ChatTurn.of(answer))
         shown.append({"role": "assistant", "content": ""})
         for piece in stream_pieces(chat_markdown(answer)):
             shown[-1] = {"role": "assistant", "content": piece}
@@ -81,17 +78,16 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
 
     def ask_api(
         question: str,
-        history: list[dict[str, str]] | None = None,
+        history: list[dict[str, Any]] | None = None,
         article_ids: list[str] | None = None,
         since: str = "",
         until: str = "",
         backend: str = "",
     ) -> dict[str, Any]:
-        """One question (with earlier messages) -> the answer as JSON, as `assistant ask --json`."""
+        """One question (history: earlier turns as chat messages or turn records) -> the answer
+        as JSON, as `assistant ask --json`."""
         try:
             filters = Filters.parse(article_ids, since, until, DATE_LABELS)
-            if backend and backend not in BACKENDS:
-                raise AssistantError(f"unknown backend {backend!r}: one of {', '.join(BACKENDS)}")
             answer = service.ask(question, list(history or []), filters, backend or None)
             return answer.as_dict()
         except AssistantError as exc:

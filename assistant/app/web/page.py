@@ -10,7 +10,6 @@ from assistant.app.web import articles_tab, chat_tab, evaluate_tab
 from assistant.app.web.render import CSS, HEAD, article_rows
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.store.embeddings import LocalEmbeddings
 
 
 def parse_auth(value: str) -> tuple[str, str] | None:
@@ -23,11 +22,11 @@ def parse_auth(value: str) -> tuple[str, str] | None:
     return user, password
 
 
-def build_app(settings: Settings, embedder: LocalEmbeddings, *, warm: bool = False) -> Any:
-    """The Gradio Blocks app over the index in settings.index_dir."""
+def build_app(service: Service, *, warm: bool = False) -> Any:
+    """The Gradio Blocks app over one Service (a test may pass a fake one)."""
     import gradio as gr
 
-    service = Service(settings, embedder)
+    settings = service.settings
     initial_rows = article_rows(service.articles())
     if warm:
         service.warm()
@@ -72,9 +71,9 @@ def launch(app: Any, settings: Settings, *, block: bool = True) -> Any:
     )
 
 
-def serve(settings: Settings, embedder: LocalEmbeddings) -> None:
+def serve(service: Service) -> None:
     """Check the index, load the model, then serve until interrupted."""
-    parse_auth(settings.auth)  # a malformed --auth fails before the model loads
-    Service(settings, embedder).check_index()
+    parse_auth(service.settings.auth)  # a malformed --auth fails before the model loads
+    service.check_index()
     # the first question should not wait for the model and caches to load
-    launch(build_app(settings, embedder, warm=True), settings)
+    launch(build_app(service, warm=True), service.settings)

@@ -19,7 +19,6 @@ from assistant.types import (
     Evaluation,
     IndexReport,
     Passage,
-    paragraph_bounds,
 )
 
 EXAMPLES = [
@@ -99,7 +98,7 @@ def generated_markdown(text: str) -> str:
     return re.sub(r"\\\[(\d+)\\\]", r"[\\[\1\\]](#source-\1)", escaped)
 
 
-def render_sources(answer: Answer, text_of: Any, threshold: float = 0.5) -> str:
+def render_sources(answer: Answer, threshold: float = 0.5) -> str:
     """The sources panel: confidence, then each cited paragraph with the quote highlighted and
     the short answer in bold; for a refusal, the nearest passages."""
     level = confidence_label(answer.confidence, answer.refused)
@@ -114,8 +113,8 @@ def render_sources(answer: Answer, text_of: Any, threshold: float = 0.5) -> str:
             f"{html.escape(answer.rewritten_question)}</details>"
         )
     for c in answer.citations:
-        text = text_of(c.article_id)
-        a, b = paragraph_bounds(text, c.start, c.end)
+        before = c.paragraph[: max(0, c.start - c.paragraph_start)]
+        after = c.paragraph[c.end - c.paragraph_start :] if c.paragraph else ""
         quote = html.escape(c.quote)
         if answer.short_answer:
             short = html.escape(answer.short_answer)
@@ -124,8 +123,7 @@ def render_sources(answer: Answer, text_of: Any, threshold: float = 0.5) -> str:
             f'<div class="source" id="source-{c.n}"><div class="source-head">[{c.n}] '
             f"<b>{html.escape(c.title)}</b> · {html.escape(c.date or 'no date')} · "
             f"<code>{html.escape(c.article_id)}</code></div>"
-            f"<p>{html.escape(text[a : c.start])}<mark>{quote}</mark>"
-            f"{html.escape(text[c.end : b])}</p></div>"
+            f"<p>{html.escape(before)}<mark>{quote}</mark>{html.escape(after)}</p></div>"
         )
     if answer.refused:
         out.append('<div class="refusal">Not in the articles. Nearest passages:</div>')

@@ -1,0 +1,102 @@
+"""Follow-ups rewritten to stand alone, and conversations read from what the faces pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.conversation import conversation, rewrite, standalone_question, topic_of
+from assistant.types import ChatTurn
+
+
+def test_topic_of_a_question() -> None:
+    assert topic_of("Who chaired the session on pharmaceutical drugs?") == (
+        "the session on pharmaceutical drugs"
+    )
+    assert topic_of("Where was the 4th BIMSTEC summit held?") == "the 4th BIMSTEC summit"
+    assert topic_of("Who spoke?") == ""
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "previous", "answer", "expected"),
+    [
+        (
+            "Which countries co-chaired it?",
+            "Who chaired the session on pharmaceutical drugs?",
+            "",
+            "Which countries co-chaired the session on pharmaceutical drugs?",
+        ),
+        (
+            "Who were its co-chairs?",
+            "Who chaired the session on harm reduction?",
+            "",
+            "Who were the co-chairs of the session on harm reduction?",
+        ),
+        (
+            "And in 2018?",
+            "Where was the BIMSTEC summit held in 2019?",
+            "",
+            "Where was the BIMSTEC summit held in 2018?",
+        ),
+        (
+            "What about the maritime session?",
+            "Who chaired the session on pharmaceutical drugs?",
+            "",
+            "Who chaired the maritime session?",
+        ),
+        (
+            "What did he speak about?",
+            "Who chaired the technical session?",
+            "Gulshan Rai chaired the technical session.",
+            "What did Gulshan Rai speak about?",
+        ),
+        (
+            "Which ministry is it under?",
+            "Which agency organised the conference?",
+            "The Narcotics Control Bureau organised it.",
+            "Which ministry is The Narcotics Control Bureau under?",
+        ),
+        (
+            "Who inaugurated the conference?",
+            "Who chaired the session on pharmaceutical drugs?",
+            "",
+            "Who inaugurated the conference?",
+        ),
+        (
+            "What did they report?",
+            "Who co-chaired the farming session?",
+            "Kwame Asante and Pornpimon Chaiyasit: “It was co-chaired by ...” [1]",
+            "What did Kwame Asante and Pornpimon Chaiyasit report?",
+        ),
+    ],
+)
+def test_follow_ups_are_rewritten_to_stand_alone(
+    follow_up: str, previous: str, answer: str, expected: str
+) -> None:
+    assert rewrite(follow_up, previous, answer) == expected
+
+
+def test_first_question_is_unchanged() -> None:
+    assert rewrite("Which countries co-chaired it?", "", "") == "Which countries co-chaired it?"
+
+
+def test_history_as_messages_records_or_turns_reads_the_same() -> None:
+    answer = "Bangladesh and Nepal: “It was co-chaired by Bangladesh and Nepal.” [1]"
+    messages = [
+        {"role": "user", "content": "Who chaired the session on pharmaceutical drugs?"},
+        {"role": "assistant", "content": answer},
+    ]
+    record = {
+        "question": messages[0]["content"],
+        "answer": answer,
+        "short_answer": "Bangladesh and Nepal",
+        "citations": [{"article_id": "day-2"}],
+    }
+    from_messages, from_record = conversation(messages), conversation([record])
+    assert from_messages[0].short_answer == "Bangladesh and Nepal"
+    assert from_record[0].short_answer == "Bangladesh and Nepal"
+    assert from_record[0].article_ids == ("day-2",)
+    turn = ChatTurn(messages[0]["content"], answer, "", "Bangladesh and Nepal")
+    for turns in (from_messages, from_record, [turn]):
+        assert standalone_question("Which countries co-chaired it?", turns) == (
+            "Which countries co-chaired the session on pharmaceutical drugs?"
+        )

@@ -1,0 +1,52 @@
+"""What the page shows, without a server: the chat's Markdown, the sources panel, escaping,
+streaming pieces and the login setting (render.py, page.parse_auth)."""
+
+from __future__ import annotations
+
+import html
+import itertools
+
+import pytest
+
+from assistant.app.web import chat_markdown, md_escape, parse_auth, render_sources, stream_pieces
+from assistant.errors import AssistantError
+
+
+def test_parse_auth() -> None:
+    assert parse_auth("") is None
+    assert parse_auth("ann:se:cret") == ("ann", "se:cret")
+    for bad in ("ann", ":x", "ann:"):
+        with pytest.raises(AssistantError, match="USER:PASSWORD"):
+            parse_auth(bad)
+
+
+def test_markdown_escaping_and_streaming_pieces() -> None:
+    assert md_escape("<img src=x onerror=alert(1)> [a](b) *x*") == (
+        "&lt;img src=x onerror=alert(1)&gt; \\[a\\](b) \\*x\\*"
+    )
+    pieces = list(stream_pieces("one two three four five six seven"))
+    assert pieces[-1] == "one two three four five six seven"
+    assert pieces[0] == "one two three" and len(pieces) == 3
+    assert all(b.startswith(a) for a, b in itertools.pairwise(pieces))
+
+
+def test_chat_markdown_links_the_citation(answerer) -> None:
+    answer = answerer.ask("Who chaired the session on pharmaceutical drugs?")
+    text = chat_markdown(answer)
+    assert text.startswith("**K. Bangarurajan**") and text.endswith("[\\[1\\]](#source-1)")
+    refusal = chat_markdown(answerer.ask("What was the budget of the conference?"))
+    assert refusal.startswith("**Not in the articles.**") and "budget" in refusal
+
+
+def test_sources_panel_shows_the_quote_in_its_paragraph(answerer) -> None:
+    answer = answerer.ask("Who chaired the session on pharmaceutical drugs?")
+    [cited] = answer.citations
+    panel = render_sources(answer, answerer.threshold)
+    assert f'id="source-{cited.n}"' in panel and "<mark>" in panel
+    before = cited.paragraph[: cited.start - cited.paragraph_start]
+    after = cited.paragraph[cited.end - cited.paragraph_start :]
+    assert f"<p>{html.escape(before)}<mark>" in panel  # the paragraph around the quote
+    assert f"</mark>{html.escape(after)}</p>" in panel
+    assert "<b>K. Bangarurajan</b>" in panel  # the short answer, in bold inside the quote
+    refusal = render_sources(answerer.ask("What was the budget of the conference?"))
+    assert "Nearest passages" in refusal and "<mark>" not in refusal
