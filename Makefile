@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install index run test test-server lint format bench clean browser model model-check
+.PHONY: install index run test quick test-server lint format bench clean browser model model-check
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,9 +57,14 @@ test: lint browser
 	$(MAKE) test-server
 	$(MAKE) model-check
 
+# The quick loop: no subprocesses, servers or browser (under a minute).
+quick: install
+	$(BIN)/python -m pytest -q -m "not e2e"
+
 # The index, answer, CLI and eval tests again, with the index on a real Chroma server
 # (`chroma run` on a free loopback port, stopped by its process id afterwards).
 SERVER_TESTS := tests/test_index.py tests/test_answer.py tests/test_cli.py tests/test_eval.py \
+	tests/test_snapshots.py \
 	tests/test_holdout.py
 test-server: install
 	$(BIN)/python scripts/with-chroma-server $(BIN)/python -m pytest -q $(SERVER_TESTS)
@@ -84,6 +89,7 @@ bench: install browser
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_synthetic.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_swap.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/.writer.* .pytest_cache .ruff_cache
