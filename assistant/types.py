@@ -241,7 +241,12 @@ class ChatTurn:
     rewritten_question: str = ""  # "": the question stood alone
     short_answer: str = ""
     refused: bool = False
-    article_ids: tuple[str, ...] = ()  # the articles the answer cited
+    cited: tuple[tuple[str, int, int], ...] = ()  # (article id, start, end) of each quote
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        """The articles the answer cited."""
+        return tuple(dict.fromkeys(a for a, _, _ in self.cited))
 
     @classmethod
     def of(cls, answer: Answer) -> ChatTurn:
@@ -252,23 +257,25 @@ class ChatTurn:
             rewritten_question=answer.rewritten_question,
             short_answer=answer.short_answer,
             refused=answer.refused,
-            article_ids=tuple(dict.fromkeys(c.article_id for c in answer.citations)),
+            cited=tuple((c.article_id, c.start, c.end) for c in answer.citations),
         )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ChatTurn:
-        """A turn from a JSON record: the fields above, or an answer as `assistant ask --json`
-        prints it (`answer`, `citations`)."""
-        cited = data.get("article_ids") or [
-            c.get("article_id", "") for c in data.get("citations", []) if isinstance(c, dict)
-        ]
+        """A turn from a JSON record: the fields of as_dict(), or an answer as `assistant ask
+        --json` prints it (`answer`, `citations`)."""
+        cited = [
+            (str(c.get("article_id", "")), int(c.get("start", 0)), int(c.get("end", 0)))
+            for c in data.get("citations", [])
+            if isinstance(c, dict) and c.get("article_id")
+        ] or [(str(a), 0, 0) for a in data.get("article_ids", []) if a]
         return cls(
             question=str(data.get("question", "")),
             answer=str(data.get("answer", "")),
             rewritten_question=str(data.get("rewritten_question", "")),
             short_answer=str(data.get("short_answer", "")),
             refused=bool(data.get("refused", False)),
-            article_ids=tuple(str(a) for a in cited if a),
+            cited=tuple(cited),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -278,7 +285,7 @@ class ChatTurn:
             "rewritten_question": self.rewritten_question,
             "short_answer": self.short_answer,
             "refused": self.refused,
-            "article_ids": list(self.article_ids),
+            "citations": [{"article_id": a, "start": s, "end": e} for a, s, e in self.cited],
         }
 
     def messages(self) -> list[dict[str, str]]:
@@ -353,14 +360,22 @@ class Turn:
     answers_all: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     answerable: bool = True
+    # A conversation data set's turn (CoQA): the evidence is right when the quote overlaps
+    # this passage of the article (found near `rationale_at`, a fraction of the text), and
+    # a yes/no answer has no short answer to score.
+    rationale: str = ""
+    rationale_at: float = 0.0
+    yes_no: bool = False
 
 
 @dataclass(frozen=True)
 class EvalCase:
-    """A question, or a conversation of several turns."""
+    """A question, or a conversation of several turns; `scope`: the articles its questions
+    are asked about when a run is filtered per article (a CoQA story)."""
 
     id: str
     turns: tuple[Turn, ...]
+    scope: tuple[str, ...] = ()
 
 
 @dataclass

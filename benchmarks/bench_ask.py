@@ -39,10 +39,10 @@ def main() -> None:
     answerer = Answerer(Index(settings, embedder))
     answerer.ask("warm up: who chaired the session?")
     cases = load_questions(ROOT / "corpus" / "questions.yaml")
-    run_cases(cases, lambda q, h: answerer.ask(q, h))  # warm every cache once
+    run_cases(cases, answerer.ask)  # warm every cache once
     totals, parts = [], {}
     for _ in range(3):
-        report = run_cases(cases, lambda q, h: answerer.ask(q, h))
+        report = run_cases(cases, answerer.ask)
         for r in report.results:
             totals.append(r.answer.timings_ms["total"])
             for k, v in r.answer.timings_ms.items():

@@ -42,7 +42,7 @@ def main() -> None:
     embedder = embedder_for(settings.embedding_runtime, settings.threads)
     report_index = sync_index(settings, embedder)
     answerer = Answerer(Index(settings, embedder))
-    report = run_cases(cases, lambda q, h: answerer.ask(q, h))
+    report = run_cases(cases, answerer.ask)
     m = report.metrics()
     answerable = [r for r in report.results if r.expected.answerable]
     impossible = [r for r in report.results if not r.expected.answerable]

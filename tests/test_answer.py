@@ -107,7 +107,7 @@ def test_every_quote_in_the_question_set_is_exact(
     articles, _ = load_corpus(sample_settings.corpus_dir, 10**6)
     texts = {a.id: a.text for a in articles}
     cases = load_questions(ROOT / "corpus" / "questions.yaml")
-    report = run_cases(cases, lambda q, h: answerer.ask(q, h))
+    report = run_cases(cases, answerer.ask)
     quotes = [c for r in report.results for c in r.answer.citations]
     assert len(quotes) > 60
     for c in quotes:

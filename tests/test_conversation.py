@@ -72,11 +72,16 @@ def test_topic_of_a_question() -> None:
 def test_follow_ups_are_rewritten_to_stand_alone(
     follow_up: str, previous: str, answer: str, expected: str
 ) -> None:
-    assert rewrite(follow_up, previous, answer) == expected
+    [turn] = conversation(
+        [{"role": "user", "content": previous}, {"role": "assistant", "content": answer}]
+    )
+    assert rewrite(follow_up, [ChatTurn(previous, answer, previous, turn.short_answer)]) == (
+        expected
+    )
 
 
 def test_first_question_is_unchanged() -> None:
-    assert rewrite("Which countries co-chaired it?", "", "") == "Which countries co-chaired it?"
+    assert rewrite("Which countries co-chaired it?", []) == "Which countries co-chaired it?"
 
 
 def test_history_as_messages_records_or_turns_reads_the_same() -> None:
@@ -89,12 +94,13 @@ def test_history_as_messages_records_or_turns_reads_the_same() -> None:
         "question": messages[0]["content"],
         "answer": answer,
         "short_answer": "Bangladesh and Nepal",
-        "citations": [{"article_id": "day-2"}],
+        "citations": [{"article_id": "day-2", "start": 10, "end": 60}],
     }
     from_messages, from_record = conversation(messages), conversation([record])
     assert from_messages[0].short_answer == "Bangladesh and Nepal"
     assert from_record[0].short_answer == "Bangladesh and Nepal"
     assert from_record[0].article_ids == ("day-2",)
+    assert ChatTurn.from_dict(from_record[0].as_dict()) == from_record[0]
     turn = ChatTurn(messages[0]["content"], answer, "", "Bangladesh and Nepal")
     for turns in (from_messages, from_record, [turn]):
         assert standalone_question("Which countries co-chaired it?", turns) == (

@@ -7,11 +7,12 @@ import pytest
 from assistant.answering.answer import Answerer
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.evaluation.matching import contains, normalise
-from assistant.evaluation.questions import load_questions, load_squad
-from assistant.evaluation.runner import run_cases
+from assistant.evaluation.matching import contains, locate, normalise
+from assistant.evaluation.questions import load_coqa, load_questions, load_squad
+from assistant.evaluation.runner import run_cases, score_turn
 from assistant.store.reader import Index
 from assistant.store.sync import sync_index
+from assistant.types import Answer, Citation
 
 from .conftest import DATA, ROOT
 
@@ -67,9 +68,41 @@ def test_squad_file_becomes_a_corpus_and_cases(tmp_path: Path, embedder) -> None
     settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
     sync_index(settings, embedder)
     answerer = Answerer(Index(settings, embedder))
-    report = run_cases(cases, lambda q, h: answerer.ask(q, h))
+    report = run_cases(cases, answerer.ask)
     by_id = {r.case_id: r for r in report.results}
     assert by_id["hf-1"].correct and "Elena Borg" in by_id["hf-1"].answer.text
     assert by_id["hf-4"].correct
     assert by_id["hf-3"].answer.refused  # a budget no paragraph mentions
     assert by_id["hf-5"].answer.confidence < by_id["hf-1"].answer.confidence
+
+
+def test_coqa_stories_become_scoped_conversations(tmp_path: Path, embedder) -> None:
+    cases = load_coqa(DATA / "coqa-mini.json", tmp_path / "corpus")
+    assert [c.id for c in cases] == ["wikipedia-000", "gutenberg-001", "wikipedia-002"]
+    assert [len(c.turns) for c in cases] == [13, 20, 17]
+    first = cases[0]
+    assert first.scope == ("wikipedia-000",) and first.turns[0].question == (
+        "How many burroughs are there?"
+    )
+    assert first.turns[3].yes_no and first.turns[0].rationale == "five"
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    sync_index(settings, embedder)
+    snapshot = Index(settings, embedder).snapshot()
+    text = snapshot.text("wikipedia-000")
+    where = locate(text, first.turns[5].rationale, first.turns[5].rationale_at)
+    assert where and "Arthur Kill" in text[where[0] : where[1]]
+    # a quote overlapping the rationale is right, one elsewhere in the story is not
+    turn = first.turns[5]
+    near = Answer(turn.question, turn.question, "x", "", False, 0.9,
+                  (Citation(1, "wikipedia-000", "", "", text[where[0] : where[1]], *where),),
+                  ())  # fmt: skip
+    far = Answer(turn.question, turn.question, "x", "", False, 0.9,
+                 (Citation(1, "wikipedia-000", "", "", text[0:10], 0, 10),), ())  # fmt: skip
+    assert score_turn(turn, near, snapshot.text)[0]
+    assert not score_turn(turn, far, snapshot.text)[0]
+    answerer = Answerer(Index(settings, embedder))
+    report = run_cases(cases, answerer.ask, text_of=snapshot.text, per_article=True)
+    assert len(report.results) == 50
+    # per article: every quote comes from the conversation's own story
+    assert all(c.article_id == r.case_id for r in report.results for c in r.answer.citations)
+    assert all(r.short_ok is None for r in report.results if r.expected.yes_no)

@@ -75,8 +75,8 @@ def test_sync_ask_and_eval_through_the_server(
     assert_in_step(settings)
     remote_answerer = Answerer(Index(settings, embedder))
     cases = load_questions(ROOT / "corpus" / "questions.yaml")
-    remote_run = run_cases(cases, lambda q, h: remote_answerer.ask(q, h))
-    local_run = run_cases(cases, lambda q, h: answerer.ask(q, h))
+    remote_run = run_cases(cases, remote_answerer.ask)
+    local_run = run_cases(cases, answerer.ask)
     # the same index in a server answers exactly as the embedded one
     assert [r.answer.text for r in remote_run.results] == [r.answer.text for r in local_run.results]
     assert remote_run.metrics()["evidence_accuracy"] == local_run.metrics()["evidence_accuracy"]

@@ -13,7 +13,6 @@ from assistant.answering.model import Calibration
 from assistant.answering.retrieve import _top, fuse
 from assistant.errors import AssistantError
 from assistant.evaluation.fitting import fit_isotonic, fit_listwise
-from assistant.evaluation.train import choose_threshold
 from assistant.types import (
     Article,
     Filters,
@@ -120,12 +119,3 @@ def test_listwise_fit_learns_which_feature_marks_the_right_row() -> None:
     assert model.coef[0] > 0 and model.coef[0] > 3 * abs(model.coef[1])
     held = fit_listwise(matrices, labels, 1.0, signs=[-1, 0])  # the sign is kept
     assert held.coef[0] <= 1e-9
-
-
-def test_refusal_threshold_refuses_half_the_unanswerable() -> None:
-    confidences = [0.1, 0.2, 0.3, 0.4, 0.9, 0.8]
-    answerable = [False, False, False, False, True, True]
-    threshold = choose_threshold(confidences, answerable)
-    refused = [c < threshold for c, a in zip(confidences, answerable, strict=True) if not a]
-    assert sum(refused) >= len(refused) / 2 and threshold < 0.8
-    assert choose_threshold([0.7], [True]) == 0.5

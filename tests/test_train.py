@@ -10,7 +10,7 @@ import pytest
 
 from assistant.answering.model import Linear, load_model
 from assistant.evaluation.fitting import fit_isotonic, fit_listwise
-from assistant.evaluation.train import choose_threshold, train
+from assistant.evaluation.train import REFUSE_PROJECT, REFUSE_SQUAD, choose_threshold, train
 from assistant.evaluation.training_data import load_config
 from assistant.evaluation.training_report import Outcome, calibration_error, summarise
 
@@ -94,13 +94,17 @@ def test_isotonic_calibration_is_monotone_and_honest() -> None:
     assert calibration_error(list(scores), list(right)) > 0.1
 
 
-def test_threshold_refuses_half_of_the_unanswerable() -> None:
-    confidences = [0.1, 0.2, 0.3, 0.4, 0.9, 0.8]
-    answerable = [False, False, False, False, True, True]
-    threshold = choose_threshold(confidences, answerable)
-    refused = [c < threshold for c, a in zip(confidences, answerable, strict=True) if not a]
-    assert sum(refused) / len(refused) >= 0.5
-    assert all(c >= threshold for c, a in zip(confidences, answerable, strict=True) if a)
+def test_threshold_is_the_lowest_that_refuses_the_operating_points_shares() -> None:
+    project = [Outcome("p", "g", False, c / 10, source="project") for c in range(10)]
+    squad = [Outcome("s", "h", False, c / 20, source="squad") for c in range(10)]
+    answered = [Outcome("p", "g", True, 0.95, source="project")]
+    threshold = choose_threshold([*project, *squad, *answered], lambda p: p)
+    refused = sum(o.probability < threshold for o in project) / len(project)
+    assert refused >= REFUSE_PROJECT and threshold < 0.95
+    assert sum(o.probability < threshold for o in squad) / len(squad) >= REFUSE_SQUAD
+    lower = threshold - 0.06  # any lower cut refuses too few of the project's
+    assert sum(o.probability < lower for o in project) / len(project) < REFUSE_PROJECT
+    assert choose_threshold(answered, lambda p: p) == 0.0  # nothing to refuse
 
 
 def test_summary_counts_both_accuracies_at_the_held_out_threshold() -> None:

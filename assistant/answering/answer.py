@@ -21,8 +21,10 @@ from assistant.answering.evidence import Evidence, choose, gather
 from assistant.answering.lexicon import Lexicon
 from assistant.answering.model import EvidenceModel, load_model
 from assistant.answering.question import analyse
+from assistant.answering.reading import search_text
 from assistant.answering.retrieve import Retriever
 from assistant.answering.rules import ANAPHOR
+from assistant.answering.similarity import word_vectors
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, Citation, Filters, Passage
 
@@ -45,6 +47,7 @@ class Answerer:
         self.retriever = retriever or Retriever(index.embedder)
         self.model = model or load_model(index.settings.evidence_model)
         self.threshold = self.model.threshold if threshold is None else threshold
+        self.words = word_vectors(index.embedder, index.settings.cache_dir)
 
     def ask(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
@@ -68,12 +71,14 @@ class Answerer:
         """Answer from this snapshot of the index only."""
         clock = _Clock()
         lexicon = Lexicon.of(snapshot)
-        standalone = standalone_question(question, conversation(history))
+        turns = conversation(history)
+        standalone = standalone_question(question, turns)
         q = analyse(standalone)
+        query = search_text(q, lexicon)
         clock.lap("rewrite")
-        vector = np.asarray(self.index.embedder.embed_query(standalone), dtype=np.float32)
+        vector = np.asarray(self.index.embedder.embed_query(query), dtype=np.float32)
         clock.lap("embed")
-        found = gather(q, vector, snapshot, lexicon, self.retriever, filters)
+        found = gather(q, vector, snapshot, lexicon, self.retriever, filters, turns, self.words)
         clock.lap("retrieve")
         evidence = choose(self.model, found, snapshot, lexicon)
         clock.lap("select")
@@ -94,8 +99,12 @@ class Answerer:
         unit, short = evidence.unit, evidence.short
         text = snapshot.text(unit.article_id)
         record = snapshot.article(unit.article_id)
-        start = unit.start
-        first = unit.sentences[0]
+        # The quote is the unit's sentence that holds the short answer (with the sentence
+        # before when it starts by pointing back), or the whole unit without one.
+        quoted = [s for s in unit.sentences if short and s.start <= short.start < s.end]
+        quoted = quoted or list(unit.sentences)
+        start, end = quoted[0].start, quoted[-1].end
+        first = quoted[0]
         if first.position > 0 and ANAPHOR.match(text[first.start : first.end]):
             start = snapshot.sentences(unit.article_id)[first.position - 1].start
         shown = short.text if short and short.probability >= self.model.span_threshold else ""
@@ -106,7 +115,7 @@ class Answerer:
             record.date if record else "",
             text,
             start,
-            unit.end,
+            end,
         )
         body = " ".join(citation.quote.split())
         answer_text = f"{shown}: “{body}” [1]" if shown else f"“{body}” [1]"

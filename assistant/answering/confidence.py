@@ -9,8 +9,8 @@ import math
 import numpy as np
 
 from assistant.answering.candidates import Unit
-from assistant.answering.features import Reading
 from assistant.answering.question import QUESTION_CLASSES, question_class
+from assistant.answering.reading import Reading
 from assistant.answering.schema import CONFIDENCE_FEATURES, UNIT_FEATURES
 from assistant.answering.spans import ShortAnswer
 

@@ -1,25 +1,45 @@
 """Follow-ups made whole: a question that leans on the conversation ("Who co-chaired it?",
-"And in 2018?", "What did he say?") is rewritten to stand alone from the earlier turns (their
-questions as understood and their answers), with rules, no generative model."""
+"When?", "And in 2018?", "What did he say?", "Who presided over that session?") is rewritten to
+stand alone from the earlier turns (their questions as understood and their answers), with
+rules, no generative model.
+
+What a word points back to is found among what the conversation has mentioned, newest first:
+"he" or "she" the last person (an answer's name before a question's), "it" the last answer when
+it named a thing other than a person, else the thing the last question was about, "that
+session" the last thing of that name; a bare "When?" or "Why?" asks its question of what the
+last question asked about.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from assistant.answering.question import answer_kinds
+from assistant.answering.question import ANSWER_TYPE_NOUNS, answer_kinds
+from assistant.answering.rules import STOPWORDS
 from assistant.ingest import nlp
 from assistant.types import ChatTurn
 
-_FRAGMENT_LEAD = re.compile(r"^\s*(and\s+)?(what|how)\s+about\s+|^\s*and\s+", re.I)
-_PRONOUN = re.compile(
-    r"\b(it|its|this session|that session|this conference|that conference)\b", re.I
-)
+_FRAGMENT_LEAD = re.compile(r"^\s*(and\s+)?(what|how)\s+about\s+|^\s*(and|so|then|also)\s+", re.I)
+_IT = re.compile(r"\b(it|its)\b", re.I)
+# "that session", "this conference", "the same panel": a thing named before
+_DEMONSTRATIVE = re.compile(r"\b(that|this|the same)\s+([a-z][\w-]*)\b", re.I)
 _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her)\b", re.I)
 _THEY = re.compile(r"\b(they|them)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
+_WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_WH_LEAD = re.compile(
+    r"^\s*(?:(?:in|on|at|for|from|by|to|with|of|about)\s+)?"
+    r"(?:what|which|who|whom|whose|when|where|why|how)\b(?:\s+(?:many|much|long|old|far|often))?"
+    r"(?:\s+(?:is|are|was|were|did|do|does|will|would|can|could|has|have|had)\b|'s\b)?",
+    re.I,
+)
+# what "it" may stand for when an answer named it (not people, countries or lists of them)
+_THING = {"ORG", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
+_FRAGMENT_WORDS = frozenset("in at on for of the a an about and what how".split())
+_INITIAL_BEFORE = re.compile(r"\b[A-Z]\.\s*$")
 
 
 def _change_number(previous: str, fragment: str) -> str:
@@ -44,95 +64,64 @@ def _change_number(previous: str, fragment: str) -> str:
     return previous[: last.start()] + new + previous[last.end() :]
 
 
-_FRAGMENT_WORDS = frozenset("in at on for of the a an about and what how".split())
-
-
 def topic_of(question: str) -> str:
-    """The thing a question is about: from its first determiner to the end, less a trailing
-    verb ("Where was the 4th BIMSTEC summit held?" -> "the 4th BIMSTEC summit")."""
-    tagged = nlp.tag(question.rstrip(" ?.!"))
-    start = next(
-        (i for i, (w, pos, _) in enumerate(tagged) if pos == "DET" and w.lower() in
-         {"the", "this", "that", "a", "an"}),
-        None,
-    )  # fmt: skip
-    if start is None:
-        return ""
-    end = len(tagged)
-    while end > start + 1 and tagged[end - 1][1] in {"VERB", "AUX", "ADP", "PUNCT", "PART"}:
-        end -= 1
-    if end <= start + 1:
-        return ""
-    first, last = tagged[start][2], tagged[end - 1][2] + len(tagged[end - 1][0])
-    return question[first:last]
+    """The thing a question is about: its first noun phrase that is not the kind of answer
+    it asks for, with what hangs on it ("Who chaired the session on pharmaceutical drugs?" ->
+    "the session on pharmaceutical drugs"; "What was the topic of the technical session?" ->
+    "the technical session")."""
+    for phrase in _noun_phrases(question):
+        return phrase
+    return ""
+
+
+def _noun_phrases(text: str) -> Iterator[str]:
+    """Noun phrases of a question with the phrases that hang on them ("the session on
+    pharmaceutical drugs"), less wh-words, pronouns and nouns that only name the kind of
+    answer; those with a determiner or a name first, in order, then the others."""
+    doc = nlp.parse(text.rstrip(" ?.!"))
+    first, later = [], []
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.pos_ == "PRON" or root.lower_ in ANSWER_TYPE_NOUNS:
+            continue
+        if any(_WH_WORD.fullmatch(t.text) for t in chunk):
+            continue  # "what document": the thing asked for, not what the question is about
+        start = chunk.start
+        while start < chunk.end and doc[start].pos_ == "PRON":
+            start += 1
+        end = chunk.end
+        while end < len(doc) and doc[end].pos_ == "ADP" and doc[end].right_edge.i >= end:
+            end = doc[end].right_edge.i + 1  # "... on pharmaceutical drugs", "... in Kenya"
+        while end > start + 1 and doc[end - 1].pos_ in {"VERB", "AUX", "ADP", "PUNCT", "PART"}:
+            end -= 1
+        if start >= end:
+            continue
+        phrase = text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+        named = doc[start].pos_ == "DET" or any(t.pos_ == "PROPN" for t in doc[start:end])
+        (first if named else later).append(phrase)
+    yield from first
+    yield from later
 
 
 def _is_fragment(question: str) -> bool:
-    return not any(pos in {"VERB", "AUX"} for _, pos, _ in nlp.tag(question))
+    """No verb, or a short wh-phrase with no auxiliary ("Compared with which year?")."""
+    tagged = nlp.tag(question)
+    if not any(pos in {"VERB", "AUX"} for _, pos, _ in tagged):
+        return True
+    words = [w for w, pos, _ in tagged if pos != "PUNCT"]
+    return (
+        len(words) <= 4
+        and bool(_WH_WORD.search(question))
+        and not any(pos in {"AUX", "PRON"} for _, pos, _ in tagged)
+    )
 
 
-def rewrite(question: str, previous: str, previous_answer: str = "") -> str:
-    """Make a follow-up stand alone, given the previous (already rewritten) question and the
-    answer given to it. A question that stands alone comes back unchanged."""
-    question = question.strip()
-    if not previous:
-        return question
-    topic = topic_of(previous)
-    if _FRAGMENT_LEAD.match(question):
-        changed = _change_number(previous, _FRAGMENT_LEAD.sub("", question).rstrip(" ?.!"))
-        if changed:
-            return changed
-    if _FRAGMENT_LEAD.match(question) and _is_fragment(_FRAGMENT_LEAD.sub("", question)):
-        fragment = _FRAGMENT_LEAD.sub("", question).rstrip(" ?.!")
-        if topic and not _NUMBER.search(fragment):
-            return previous.replace(topic, fragment, 1)
-        return f"{previous.rstrip(' ?.!')} {fragment}?"
-    rewritten = _FRAGMENT_LEAD.sub("", question) if _FRAGMENT_LEAD.match(question) else question
-    rewritten = rewritten[:1].upper() + rewritten[1:]
-    if answer_kinds(previous) == {nlp.ORG} and re.search(r"\bit\b", rewritten, re.I):
-        # "Which agency organised it?" -> "Which ministry is it under?": "it" is the agency.
-        organisation = _entity_in(previous_answer, "ORG")
-        if organisation:
-            topic = organisation
-    if topic and _PRONOUN.search(rewritten):
-        rewritten = _replace_pronoun(rewritten, topic)
-    if _PERSON_PRONOUN.search(rewritten):
-        person = _entity_in(previous_answer, "PERSON") or _entity_in(previous, "PERSON")
-        if person:
-            rewritten = _PERSON_PRONOUN.sub(
-                lambda m: f"{person}'s" if m.group().lower() == "his" else person, rewritten, 1
-            )
-    if _THEY.search(rewritten):
-        # "Who co-chaired it?" -> "A and B: ..." -> "What did they report?": A and B.
-        short = previous_answer.split(": “", 1)[0] if ": “" in previous_answer else ""
-        labels = {label for _, _, label in (nlp.entities([short])[0] if short else [])}
-        if labels & {"PERSON", "GPE", "NORP", "ORG"}:
-            rewritten = _THEY.sub(short.strip(), rewritten, 1)
-    return rewritten
-
-
-def _replace_pronoun(question: str, topic: str) -> str:
-    match = _PRONOUN.search(question)
-    assert match is not None
-    if match.group().lower() != "its":
-        return question[: match.start()] + topic + question[match.end() :]
-    # "its co-chairs" -> "the co-chairs of <topic>"
-    rest = question[match.end() :]
-    noun = re.match(r"\s*([\w-]+(?:\s+[\w-]+)?)", rest)
-    if noun is None:
-        return question
-    phrase = noun.group(1)
-    head = re.split(r"\s+(?=(?:in|at|on|of|for|about|to)\b)", phrase)[0]
-    tail = rest[noun.start(1) + len(head) :]
-    return f"{question[: match.start()]}the {head} of {topic}{tail}"
-
-
-def _entity_in(text: str, label: str) -> str:
-    """The first named entity of that spaCy label in the text, or ""."""
+def _entity_in(text: str, labels: set[str]) -> str:
+    """The first named entity with one of those spaCy labels in the text, or ""."""
     if not text:
         return ""
     for start, end, found in nlp.entities([text])[0]:
-        if found == label:
+        if found in labels:
             # "G. H. Rao": initials the recogniser left out belong to the name.
             while initial := _INITIAL_BEFORE.search(text, 0, start):
                 start = initial.start()
@@ -140,16 +129,156 @@ def _entity_in(text: str, label: str) -> str:
     return ""
 
 
-_INITIAL_BEFORE = re.compile(r"\b[A-Z]\.\s*$")
+def _names_only(text: str, labels: set[str]) -> bool:
+    """Whether the text is names of those kinds and little else ("Bangladesh and Nepal",
+    not "where Bruce had slept")."""
+    found = [(a, b) for a, b, label in nlp.entities([text])[0] if label in labels]
+    named = sum(b - a for a, b in found)
+    return bool(found) and named >= 0.7 * len(text.strip())
+
+
+def _short_of(turn: ChatTurn, labels: set[str]) -> str:
+    """The turn's short answer when it is a name of one of those kinds."""
+    if turn.refused or not turn.short_answer:
+        return ""
+    return turn.short_answer if _names_only(turn.short_answer, labels) else ""
+
+
+def _person(turns: Sequence[ChatTurn]) -> str:
+    """The last person the conversation named: in an answer, then in its question."""
+    for turn in reversed(turns):
+        person = _short_of(turn, {"PERSON"}) or _entity_in(
+            "" if turn.refused else turn.answer, {"PERSON"}
+        )
+        person = person or _entity_in(turn.rewritten_question or turn.question, {"PERSON"})
+        if person:
+            return person
+    return ""
+
+
+def _named(turns: Sequence[ChatTurn], head: str) -> str:
+    """The last thing the conversation named whose head word is `head` ("that session")."""
+    for turn in reversed(turns):
+        for phrase in _noun_phrases(turn.rewritten_question or turn.question):
+            words = re.findall(r"[\w-]+", phrase.lower())
+            if head.lower() in words:
+                return phrase
+    return ""
+
+
+def _body(question: str) -> str:
+    """A question less its wh-phrase: "Where's the next summit going to be?" -> "the next
+    summit going to be"."""
+    return _WH_LEAD.sub("", question, count=1).strip(" ?.!")
+
+
+def rewrite(question: str, turns: Sequence[ChatTurn]) -> str:
+    """Make a follow-up stand alone, given the conversation's earlier turns (with their
+    questions as understood). A question that stands alone comes back unchanged."""
+    question = question.strip()
+    if not turns:
+        return question
+    last = turns[-1]
+    previous = last.rewritten_question or last.question
+    lead = _FRAGMENT_LEAD.match(question)
+    rest = _FRAGMENT_LEAD.sub("", question) if lead else question
+    if lead:
+        changed = _change_number(previous, rest.rstrip(" ?.!"))
+        if changed:
+            return changed
+    fragment = _is_fragment(rest)
+    topic = topic_of(previous)
+    if fragment and not _WH_WORD.search(rest) and lead:
+        # "What about the maritime session?": the last question, about that instead
+        thing = rest.rstrip(" ?.!")
+        if topic and not _NUMBER.search(thing):
+            return previous.replace(topic, thing, 1)
+        return f"{previous.rstrip(' ?.!')} {thing}?"
+    if fragment and _WH_WORD.search(rest) and _body(previous):
+        # "When?", "Which city and year?", "Compared with which year?": the last question's
+        # subject, asked that way
+        rest = rest.rstrip(" ?.!")
+        return f"{rest[:1].upper()}{rest[1:]} {_body(previous)}?"
+    rewritten = rest[:1].upper() + rest[1:]
+    rewritten = _resolve_it(rewritten, turns, previous, topic)
+    if _PERSON_PRONOUN.search(rewritten) and not _entity_in(rewritten, {"PERSON"}):
+        # ("What did Archie receive after his arrival?": "his" is Archie's)
+        person = _person(turns)
+        if person:
+            rewritten = _PERSON_PRONOUN.sub(
+                lambda m: f"{person}'s" if m.group().lower() == "his" else person, rewritten, 1
+            )
+    if _THEY.search(rewritten):
+        # "Who co-chaired it?" -> "A and B" -> "What did they report?": A and B.
+        short = "" if last.refused else last.short_answer
+        if short and _names_only(short, {"PERSON", "GPE", "NORP", "ORG"}):
+            rewritten = _THEY.sub(short.strip(), rewritten, 1)
+    if rewritten == rest[:1].upper() + rest[1:] and topic and not _content_nouns(rewritten):
+        # "And who co-chaired?": the question says nothing of what it is about
+        rewritten = f"{rewritten.rstrip(' ?.!')} {topic}?"
+    return rewritten
+
+
+def _resolve_it(question: str, turns: Sequence[ChatTurn], previous: str, topic: str) -> str:
+    """ "that session" -> the session named last; "it" -> the thing the last answer named
+    (not a person), or what the last question was about."""
+    demonstrative = _DEMONSTRATIVE.search(question)
+    if demonstrative:
+        named = _named(turns, demonstrative.group(2))
+        if named:
+            return question[: demonstrative.start()] + named + question[demonstrative.end() :]
+    match = _IT.search(question)
+    if match is None:
+        return question
+    last = turns[-1]
+    thing = _short_of(last, _THING) or _named_answer(last, previous)
+    thing = "" if re.search(r"\band\b|,", thing) else thing
+    if not thing and answer_kinds(previous) == {nlp.ORG}:
+        thing = _entity_in(last.answer, {"ORG"})  # "Which agency organised it?" -> the agency
+    thing = thing or topic
+    if not thing:
+        return question
+    if match.group().lower() != "its":
+        return question[: match.start()] + thing + question[match.end() :]
+    # "its co-chairs" -> "the co-chairs of <thing>"
+    rest = question[match.end() :]
+    noun = re.match(r"\s*([\w-]+(?:\s+[\w-]+)?)", rest)
+    if noun is None:
+        return question
+    phrase = noun.group(1)
+    head = re.split(r"\s+(?=(?:in|at|on|of|for|about|to)\b)", phrase)[0]
+    tail = rest[noun.start(1) + len(head) :]
+    return f"{question[: match.start()]}the {head} of {thing}{tail}"
+
+
+def _named_answer(turn: ChatTurn, question: str) -> str:
+    """The turn's short answer when its question asked what thing ("What document did they
+    adopt?", "What did they agree to create?") and the answer is a name."""
+    short = "" if turn.refused else turn.short_answer.strip()
+    if not short or not all(w[:1].isupper() for w in short.split() if len(w) > 3):
+        return ""
+    if answer_kinds(question) or not re.match(r"^\s*(what|which)\b", question, re.I):
+        return ""  # a person, place, date or number is not "it"
+    return short
+
+
+def _content_nouns(question: str) -> list[str]:
+    return [
+        w
+        for w, pos, _ in nlp.tag(question)
+        if pos in {"NOUN", "PROPN", "NUM"} and w.lower() not in STOPWORDS
+    ]
 
 
 def standalone_question(question: str, turns: Sequence[ChatTurn]) -> str:
     """The question rewritten to stand alone, given the conversation's earlier turns."""
-    previous, previous_answer = "", ""
+    understood: list[ChatTurn] = []
     for turn in turns:
-        previous = turn.rewritten_question or rewrite(turn.question, previous, previous_answer)
-        previous_answer = turn.answer
-    return rewrite(question, previous, previous_answer)
+        if not turn.rewritten_question:
+            turn = ChatTurn(turn.question, turn.answer, rewrite(turn.question, understood),
+                            turn.short_answer, turn.refused, turn.cited)  # fmt: skip
+        understood.append(turn)
+    return rewrite(question, understood)
 
 
 def conversation(history: Sequence[Any]) -> list[ChatTurn]:

@@ -7,20 +7,23 @@ held the answer in the out-of-fold predictions it was fitted on (see models/READ
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.answering.candidates import Unit, candidate_units
 from assistant.answering.confidence import confidence_features
-from assistant.answering.features import Reading, Scored, read, term_forms, unit_features
+from assistant.answering.features import Scored, unit_features
 from assistant.answering.lexicon import Lexicon
 from assistant.answering.model import EvidenceModel, sigmoid
 from assistant.answering.question import Question
-from assistant.answering.retrieve import Retriever
+from assistant.answering.reading import Reading, read, split_event, term_forms
+from assistant.answering.retrieve import Focus, Retriever
+from assistant.answering.similarity import SAME_MEANING, WordVectors
 from assistant.answering.spans import ShortAnswer, short_answer
 from assistant.store.reader import Snapshot
-from assistant.types import Filters
+from assistant.types import ChatTurn, Filters
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,18 @@ def gather(
     lexicon: Lexicon,
     retriever: Retriever,
     filters: Filters | None = None,
+    history: Sequence[ChatTurn] = (),
+    words: WordVectors | None = None,
 ) -> Candidates:
-    """Retrieve, build the candidate units and compute their features."""
+    """Retrieve, build the candidate units and compute their features (history: the
+    conversation's earlier turns, a follow-up looks first near the last answer's evidence;
+    vector: the embedding of what is searched with, the question less the event's name it
+    gives)."""
+    q, event = split_event(q, lexicon)
     forms = term_forms(q, lexicon)
-    retrieved = retriever.retrieve(index, q, vector, lexicon, forms, filters)
-    reading = read(q, forms, lexicon, retrieved)
+    focus = conversation_focus(index, history)
+    retrieved = retriever.retrieve(index, q, vector, lexicon, forms, filters, focus)
+    reading = read(q, forms, lexicon, retrieved, focus, bool(history), words, event)
     units = candidate_units(index, retrieved.sentences)
     scored, matrix = unit_features(reading, units, index, lexicon)
     return Candidates(reading, scored, matrix)
@@ -89,15 +99,33 @@ def choose(
     )
 
 
+def conversation_focus(index: Snapshot, history: Sequence[ChatTurn]) -> tuple[Focus, ...]:
+    """Where the conversation's last evidence is: (article, first and last sentence
+    position) of each quote of the latest turn that cited any (the turn before, when the
+    last was refused)."""
+    for turn in reversed(history):
+        spans = []
+        for article_id, start, end in turn.cited:
+            positions = [
+                s.position for s in index.sentences(article_id) if s.start < end and start < s.end
+            ]
+            if positions:
+                spans.append(Focus(article_id, min(positions), max(positions)))
+        if spans:
+            return tuple(spans)
+    return ()
+
+
 def missing_words(reading: Reading, unit: Unit, lexicon: Lexicon) -> tuple[str, ...]:
-    """Salient words of the question that neither the unit, its article's title nor any
-    sentence of the index holds ("budget"): what a refusal says it found nothing about."""
+    """Salient words of the question that the unit's article holds neither as they are nor in
+    other words ("budget"): what a refusal says it found nothing about."""
     near = lexicon.article_stems(unit.article_id)
+    similar = reading.best_soft(lexicon.vocab_rows(near))
     q = reading.question
     return tuple(
         dict.fromkeys(
             t.word
-            for t, f in zip(q.terms, reading.forms, strict=True)
-            if t.salient and not f & near
+            for i, (t, f) in enumerate(zip(q.terms, reading.forms, strict=True))
+            if t.salient and not f & near and similar.get(i, -1.0) < SAME_MEANING
         )
     )

@@ -9,7 +9,6 @@ not here: they are fitted on data (train.py) and shipped in models/evidence.json
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import re
@@ -18,12 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.answering.candidates import Unit
-from assistant.answering.lexicon import Entity, Lexicon, SentenceInfo
+from assistant.answering.kinds import Asked, Span, kind_spans
+from assistant.answering.lexicon import Lexicon, SentenceInfo
 from assistant.answering.question import Question, Term
-from assistant.answering.retrieve import Retrieved
+from assistant.answering.reading import Reading
+from assistant.answering.retrieve import Focus
 from assistant.answering.rules import NEGATION, listed_run
 from assistant.answering.schema import UNIT_FEATURES
-from assistant.ingest import nlp
 from assistant.store.reader import Snapshot
 
 _NUMBER_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
@@ -31,55 +31,6 @@ _NAME_OF_PLACE = re.compile(
     r"\b((?:[A-Z]\.\s?)*[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s?)*[A-Z][a-z]+){1,3})\s+of\s+$"
 )
 ORDINAL_REACH = 4  # words between an ordinal and the noun it qualifies, at most
-
-
-@dataclass(frozen=True)
-class Reading:
-    """One question as the features see it: its analysis, the index forms and weight of each
-    term, and what retrieval found. Built per question and passed along, never stored."""
-
-    question: Question
-    forms: tuple[frozenset[str], ...]
-    weights: tuple[float, ...]
-    retrieved: Retrieved
-    unknown: int  # salient terms that no sentence of the index uses
-    unknown_other: int  # other content words (verbs, adverbs) that none uses
-
-    @property
-    def heaviest(self) -> float:
-        return max(self.weights, default=1.0) or 1.0
-
-
-def term_forms(q: Question, lexicon: Lexicon) -> tuple[frozenset[str], ...]:
-    """The stems in the index that each term of the question may stand for."""
-    return tuple(lexicon.forms(t) for t in q.terms)
-
-
-def read(
-    q: Question, forms: tuple[frozenset[str], ...], lexicon: Lexicon, retrieved: Retrieved
-) -> Reading:
-    """The question as the features see it; rarer words weigh more, words that only name the
-    kind of answer ("which countries") and adverbs less."""
-    weights = tuple(
-        lexicon.weight(f) * (0.2 if t.pos == "FOCUS" else 0.5 if t.pos == "ADV" else 1.0)
-        for t, f in zip(q.terms, forms, strict=True)
-    )
-    unknown = sum(1 for t, f in zip(q.terms, forms, strict=True) if t.salient and not f)
-    other = sum(
-        1
-        for t, f in zip(q.terms, forms, strict=True)
-        if not t.salient and t.pos != "FOCUS" and not f
-    )
-    return Reading(q, forms, weights, retrieved, unknown, other)
-
-
-@dataclass(frozen=True)
-class Span:
-    """A thing of the kind asked for inside a unit (article offsets), with its label."""
-
-    start: int
-    end: int
-    label: str
 
 
 @dataclass(frozen=True)
@@ -117,8 +68,7 @@ class _View:
     reading: Reading
     total: float
     known: frozenset[str]  # every form of every term
-    own: frozenset[str]  # the question's stems and forms: a span made of them is no answer
-    counted: tuple[frozenset[str], ...]  # forms a number must count ("how many *members*")
+    asked: Asked  # what ranking the things of the kind asked for reads
     negated: bool
     # per term: (stem, salient, exact, name, relation), read once rather than per unit
     flags: tuple[tuple[str, bool, bool, bool, bool], ...]
@@ -131,12 +81,13 @@ class _View:
         counted = tuple(
             f for t, f in zip(q.terms, reading.forms, strict=True) if t.salient or t.pos == "FOCUS"
         )
+        relation = tuple(t.relation for t in q.terms)
+        own = known | {t.stem for t in q.terms}
         return cls(
             reading=reading,
             total=sum(reading.weights) or 1.0,
             known=known,
-            own=known | {t.stem for t in q.terms},
-            counted=counted,
+            asked=Asked(q, reading.forms, reading.weights, relation, own, counted),
             negated=bool(NEGATION.search(q.text)),
             flags=tuple((t.stem, t.salient, t.exact, t.name, t.relation) for t in q.terms),
             numbers=any(t.exact and not t.name for t in q.terms),
@@ -150,21 +101,35 @@ def _features(view: _View, unit: Unit, index: Snapshot, lexicon: Lexicon) -> Sco
     infos = [lexicon.info(s.row) for s in unit.sentences]
     first = infos[0]
     stems = first.stem_set if len(infos) == 1 else first.stem_set | infos[1].stem_set
+    # What the article says about itself (title, lead) holds for every sentence of it.
+    # A single name or number there ("Kenya" among the countries of the lead) is not one
+    # near the unit; the event's name is: in the title, or several of the question's words
+    # in a row ("the 7th West Africa Ports & Logistics Summit").
+    context = lexicon.context_stems(unit.article_id)
     title = lexicon.title_stems(unit.article_id)
+    in_context = [not f.isdisjoint(context) for f in forms]
+    shared = [
+        c and (not f.isdisjoint(title) or (i > 0 and in_context[i - 1])
+               or (i + 1 < len(forms) and in_context[i + 1]))
+        for i, (f, c) in enumerate(zip(forms, in_context, strict=True))
+    ]  # fmt: skip
+    context_near = [
+        (sh if fl[2] else c) for fl, c, sh in zip(view.flags, in_context, shared, strict=True)
+    ]
     before_sets = [lexicon.info(r).stem_set for r in first.before]
     close = before_sets[-1] if before_sets else frozenset()
     inside = [not f.isdisjoint(stems) for f in forms]
     near = [
-        a or not f.isdisjoint(title) or any(not f.isdisjoint(b) for b in before_sets)
-        for f, a in zip(forms, inside, strict=True)
+        a or c or any(not f.isdisjoint(b) for b in before_sets)
+        for f, a, c in zip(forms, inside, context_near, strict=True)
     ]
     total = view.total
     missing_names = missing_numbers = 0
     covered = exact = covered_near = missing_weight = elsewhere = 0.0
     absent = []
     article = lexicon.article_stems(unit.article_id)
-    for (st, salient, is_exact, name, _), f, w, a, n in zip(
-        view.flags, forms, weights, inside, near, strict=True
+    for (st, salient, is_exact, name, _), f, w, a, n, c in zip(
+        view.flags, forms, weights, inside, near, context_near, strict=True
     ):
         if a:
             covered += w
@@ -178,7 +143,7 @@ def _features(view: _View, unit: Unit, index: Snapshot, lexicon: Lexicon) -> Sco
                 elsewhere += w
             if salient and not is_exact:
                 missing_weight += w
-        if (name or is_exact) and not (a or not f.isdisjoint(close) or not f.isdisjoint(title)):
+        if (name or is_exact) and not (a or c or not f.isdisjoint(close)):
             if name:
                 missing_names += 1
             else:
@@ -186,6 +151,20 @@ def _features(view: _View, unit: Unit, index: Snapshot, lexicon: Lexicon) -> Sco
     if view.numbers:
         sequence = [st for i in infos for st in i.sequence]
         missing_numbers += len(_unbound_numbers(q, forms, sequence))
+    # Terms not found near the unit may be there in other words ("shoreline": "coastal").
+    soft_covered, missing_soft = covered_near, 0.0
+    if reading.soft:
+        around = stems.union(context, *before_sets)
+        best = reading.best_soft(lexicon.vocab_rows(around))
+        for i, ((_, salient, is_exact, _, _), w, n) in enumerate(
+            zip(view.flags, weights, near, strict=True)
+        ):
+            if n or i not in best:
+                continue
+            similar = max(0.0, best[i])
+            soft_covered += w * similar
+            if salient and not is_exact:
+                missing_soft += w * (1.0 - similar)
     run = longest = 0
     for a in inside:
         run = run + 1 if a else 0
@@ -193,26 +172,7 @@ def _features(view: _View, unit: Unit, index: Snapshot, lexicon: Lexicon) -> Sco
     relation = [(a, bool(f)) for fl, f, a in zip(view.flags, forms, inside, strict=True) if fl[4]]
     negated = any(i.negated for i in infos)
     text = index.text(unit.article_id)
-    spans = _spans(view, unit, infos, text)
-    proximity = far = 0.0
-    if spans:
-        words = [p for i in infos for p in i.stems]
-        positions = [[o for st, o in words if st in f] for f in forms]
-        found = [w if n else 0.0 for w, n in zip(weights, near, strict=True)]
-        pull = [w * (4.0 if fl[4] else 1.0) for fl, w in zip(view.flags, found, strict=True)]
-        names = _names(q, positions)
-        breaks = _Breaks([b for i in infos for b in i.breaks])
-        ranked = sorted(
-            (
-                (not _far(s, names), _proximity(s, positions, pull, breaks), -s.start, s)
-                for s in spans
-            ),
-            key=lambda x: x[:3],
-            reverse=True,
-        )
-        spans = [x[3] for x in ranked]
-        proximity = max(x[1] for x in ranked)
-        far = float(not ranked[0][0])
+    spans, proximity, far = kind_spans(view.asked, unit, infos, text, near)
     listed = 0
     if spans:  # how many things of the kind asked for are listed with the best one
         ordered = sorted(spans, key=lambda s: s.start)
@@ -229,6 +189,8 @@ def _features(view: _View, unit: Unit, index: Snapshot, lexicon: Lexicon) -> Sco
         "coverage_exact": exact / total,
         "coverage_near": covered_near / total,
         "coverage_gap": 0.0,
+        "coverage_soft": soft_covered / total,
+        "missing_soft": missing_soft / reading.heaviest,
         "pairs": _pairs(forms, _adjacent(infos)),
         "missing_names": float(missing_names),
         "missing_numbers": float(missing_numbers),
@@ -257,8 +219,27 @@ def _features(view: _View, unit: Unit, index: Snapshot, lexicon: Lexicon) -> Sco
         "words": math.log1p(sum(len(i.sequence) for i in infos)),
         "pair": float(len(unit.sentences) > 1),
         "anaphor": float(first.anaphor),
+        **_previous(reading.focus, unit),
+        "event_missing": (
+            sum(f.isdisjoint(context) for f in reading.event) / len(reading.event)
+            if reading.event
+            else 0.0
+        ),
     }
     return Scored(unit, features, tuple(spans))
+
+
+def _previous(focus: tuple[Focus, ...], unit: Unit) -> dict[str, float]:
+    """Where the unit stands to the conversation's last evidence: in one of its articles,
+    and how close (1: the same sentences; halving with every two sentences between)."""
+    article = near = 0.0
+    first, last = unit.sentences[0].position, unit.sentences[-1].position
+    for f in focus:
+        if f.article_id == unit.article_id:
+            article = 1.0
+            apart = max(0, first - f.last, f.first - last)
+            near = max(near, 0.5 ** (apart / 2))
+    return {"previous_article": article, "previous_near": near}
 
 
 def _adjacent(infos: list[SentenceInfo]) -> frozenset[tuple[str, str]]:
@@ -308,99 +289,3 @@ def _qualifies(sequence: list[str], at: int, noun: frozenset[str], others: set[s
         if st in others:
             return False
     return False
-
-
-def _spans(view: _View, unit: Unit, infos: list[SentenceInfo], text: str) -> list[Span]:
-    """Things in the unit of the kind the question asks for (none when it asks for no kind)."""
-    q = view.reading.question
-    if not q.kinds:
-        return []
-    spans = []
-    entities = [e for i in infos for e in i.entities]
-    for e in entities:
-        if not nlp.KIND_OF_LABEL.get(e.label, frozenset()) & q.kinds:
-            continue
-        if e.stems and e.stems <= view.own:
-            continue  # the question's own words are not its answer
-        if (q.kinds == {nlp.DURATION}) != e.duration and e.label == "DATE":
-            continue  # "how long" wants "two days"; "when" does not
-        counts = not view.counted or any(f & e.following for f in view.counted)
-        if e.label in _NUMBER_LABELS and nlp.NUMBER in q.kinds and not counts:
-            continue  # "how many members": the number must count a thing asked about
-        spans.append(Span(e.start, e.end, e.label))
-    if nlp.PERSON in q.kinds:
-        spans += _names_of_places(unit, entities, text)
-    # A span inside a longer one ("Ye Win Aung" in "Ye Win Aung of Myanmar") is dropped.
-    unique = {(s.start, s.end): s for s in spans}
-    return [
-        s
-        for key, s in sorted(unique.items())
-        if not any(o != key and o[0] <= key[0] and key[1] <= o[1] for o in unique)
-    ]
-
-
-def _names_of_places(unit: Unit, entities: list[Entity], text: str) -> list[Span]:
-    """ "Ugyen Tshering of Bhutan": a name followed by "of <place>" is a person."""
-    spans = []
-    for e in entities:
-        if e.label != "GPE":
-            continue
-        match = _NAME_OF_PLACE.search(text[max(unit.start, e.start - 60) : e.start])
-        if match:
-            spans.append(Span(e.start - len(match.group(0)), e.end, "PERSON"))
-    return spans
-
-
-class _Breaks:
-    """The offsets of a unit's clause breaks (comma, semicolon, colon, dash), in order."""
-
-    def __init__(self, offsets: list[int]) -> None:
-        self.offsets = offsets
-
-    def between(self, a: int, b: int) -> int:
-        return bisect.bisect_left(self.offsets, b) - bisect.bisect_left(self.offsets, a)
-
-
-def _distance(span: Span, offset: int, breaks: _Breaks | None = None) -> int:
-    """Characters between a span and a word starting at offset (0 inside the span); each
-    clause break (comma, semicolon, dash) between them counts as 50 more."""
-    apart = max(span.start - offset, offset - span.end, 0)
-    if breaks is None or not apart:
-        return apart
-    return apart + 50 * breaks.between(min(span.end, offset), max(span.start, offset))
-
-
-def _names(q: Question, positions: list[list[int]]) -> list[list[int]]:
-    """Offsets of each name in the question; a name of several words ("Atlantic Coastal
-    Alliance") is one name, found wherever any of its words is."""
-    names: list[list[int]] = []
-    previous = False
-    for term, offsets in zip(q.terms, positions, strict=True):
-        name = term.name
-        if name and previous:
-            names[-1] = names[-1] + offsets
-        elif name:
-            names.append(list(offsets))
-        previous = name
-    return names
-
-
-def _far(span: Span, names: list[list[int]]) -> bool:
-    """Whether some name of the question stands nowhere near the span (60 characters)."""
-    return any(not offsets or min(_distance(span, o) for o in offsets) > 60 for offsets in names)
-
-
-def _proximity(
-    span: Span, positions: list[list[int]], weights: list[float], breaks: _Breaks | None = None
-) -> float:
-    """How close the question's words stand to a span (1: right beside it)."""
-    total = got = 0.0
-    for offsets, weight in zip(positions, weights, strict=True):
-        outside = [o for o in offsets if not span.start <= o < span.end]
-        if not outside:
-            total += weight if not offsets else 0.0
-            continue
-        distance = min(_distance(span, o, breaks) for o in outside)
-        got += weight * math.exp(-distance / 60)
-        total += weight
-    return got / total if total else 0.0

@@ -10,19 +10,25 @@ import bisect
 import itertools
 import math
 import re
+import threading
 import weakref
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from assistant.answering.question import Term, join_prefixes, synonyms
 from assistant.answering.rules import ANAPHOR, NEGATION, ORDINALS, place_label, stop_stems
 from assistant.store.keywords import stem
 
 if TYPE_CHECKING:
+    from assistant.answering.similarity import WordVectors
     from assistant.store.reader import Snapshot
 
 Stems = list[tuple[str, int]]  # (stem, offset in the article text)
+LEAD_SENTENCES = 3  # an article's lead: at most this many sentences of its first paragraph
 
 
 @dataclass(frozen=True)
@@ -143,6 +149,7 @@ class Lexicon:
         self.acronyms: dict[str, tuple[str, ...]] = {}  # "NCB" -> (narcot, control, bureau)
         self._stems: dict[int, Stems] = {}
         self._titles: dict[str, frozenset[str]] = {}
+        self._contexts: dict[str, frozenset[str]] = {}
         self._articles: dict[str, frozenset[str]] = {}
         self._info: dict[int, SentenceInfo] = {}
         self._stop = stop_stems()
@@ -161,6 +168,36 @@ class Lexicon:
                 total += len(self._stems[s.row])
         self.average_length = total / self.sentences if self.sentences else 1.0
         self.sorted = sorted(self.df)
+        # content words, each a row of vocabulary_vectors()
+        content = (st for st in self.sorted if st not in self._stop and len(st) > 2)
+        self.vocab = {st: i for i, st in enumerate(st for st in content if not st.isdigit())}
+        self._vocab_vectors: np.ndarray | None = None
+        self._events: dict[str, list[tuple[int, int]]] | None = None
+        self._vocab_lock = threading.Lock()
+
+    def surface(self, stem_: str) -> str:
+        """A word of the text that has this stem (lower-cased), for its word vector."""
+        for row in self.rows.get(stem_, ())[:1]:
+            s = self.index.sentence_at(row)
+            text = self.index.text(s.article_id)
+            for st, offset in self.sentence_stems(row):
+                if st == stem_:
+                    match = _WORD_OR_CO.match(text, offset)
+                    if match:
+                        return match.group().lower()
+        return stem_
+
+    def vocabulary_vectors(self, words: WordVectors) -> np.ndarray:
+        """A word vector for each content word of the build, by its row in `vocab`."""
+        with self._vocab_lock:
+            if self._vocab_vectors is None:
+                self._vocab_vectors = words.of([self.surface(st) for st in self.vocab])
+            return self._vocab_vectors
+
+    def vocab_rows(self, stems: Iterable[str]) -> list[int]:
+        """The vocabulary rows of those stems that are content words."""
+        vocab = self.vocab
+        return [vocab[st] for st in stems if st in vocab]
 
     def sentence_stems(self, row: int) -> Stems:
         """Stems of the sentence at a row, with defined acronyms read both ways."""
@@ -235,6 +272,48 @@ class Lexicon:
             title = record.title if record else ""
             cached = frozenset(st for st, _ in self._with_acronyms(text_stems(title), title))
             self._titles[article_id] = cached
+        return cached
+
+    def names_in_context(self) -> dict[str, list[tuple[int, int]]]:
+        """Stem -> where it stands in the articles' titles and leads, as (phrase, position)
+        among the content words of each title and lead sentence: where a question naming an
+        event finds that name, word after word (made on first use)."""
+        with self._vocab_lock:
+            if self._events is None:
+                phrases: list[tuple[str, ...]] = []
+                for record in self.index.articles():
+                    title = record.title
+                    phrases.append(self._content(text_stems(title)))
+                    for row in self._lead(record.id):
+                        phrases.append(self._content(self.sentence_stems(row)))
+                postings: dict[str, list[tuple[int, int]]] = {}
+                for n, phrase in enumerate(phrases):
+                    for at, st in enumerate(phrase):
+                        postings.setdefault(st, []).append((n, at))
+                self._events = postings
+            return self._events
+
+    def _content(self, stems: Stems) -> tuple[str, ...]:
+        return tuple(st for st, _ in stems if st not in self._stop and st not in _LINK_STEMS)
+
+    def _lead(self, article_id: str) -> list[int]:
+        """Rows of the article's lead: at most LEAD_SENTENCES of its first paragraph."""
+        lead: list[int] = []
+        for s in self.index.sentences(article_id)[:LEAD_SENTENCES]:
+            if lead and self.info(s.row).in_paragraph == 0:
+                break
+            lead.append(s.row)
+        return lead
+
+    def context_stems(self, article_id: str) -> frozenset[str]:
+        """What the article establishes about itself, which every sentence of it shares: the
+        stems of its title and of its lead (the first sentences of its first paragraph:
+        the event it reports, with its full name, ordinal and place)."""
+        cached = self._contexts.get(article_id)
+        if cached is None:
+            stems = {st for row in self._lead(article_id) for st, _ in self.sentence_stems(row)}
+            cached = frozenset(stems | self.title_stems(article_id))
+            self._contexts[article_id] = cached
         return cached
 
     def article_stems(self, article_id: str) -> frozenset[str]:

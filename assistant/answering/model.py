@@ -15,6 +15,7 @@ import numpy as np
 
 from assistant.answering.linear import Linear, short
 from assistant.answering.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
+from assistant.answering.trees import Trees
 from assistant.errors import AssistantError
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "evidence.json"
@@ -47,7 +48,7 @@ class EvidenceModel:
     """Everything answering needs from training."""
 
     ranker: Linear
-    confidence: Linear
+    confidence: Linear | Trees
     calibration: Calibration
     threshold: float  # refuse below this calibrated confidence
     span: Linear
@@ -69,7 +70,11 @@ class EvidenceModel:
     def from_dict(cls, data: dict[str, Any]) -> EvidenceModel:
         return cls(
             ranker=Linear.from_dict(data["ranker"]),
-            confidence=Linear.from_dict(data["confidence"]),
+            confidence=(
+                Trees.from_dict(data["confidence"])
+                if "trees" in data["confidence"]
+                else Linear.from_dict(data["confidence"])
+            ),
             calibration=Calibration.from_dict(data["calibration"]),
             threshold=float(data["threshold"]),
             span=Linear.from_dict(data["span"]),

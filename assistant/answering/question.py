@@ -47,6 +47,7 @@ class Term:
     stem: str
     pos: str
     capital: bool = False  # written with a capital inside the question: "the Japanese co-chair"
+    at: int = -1  # offset of its word in the question (join_prefixes applied)
 
     @property
     def name(self) -> bool:
@@ -185,7 +186,7 @@ def analyse(text: str) -> Question:
     # evidence need not repeat it ("the Edict of Fontainebleau ended ...").
     asked_about = focus_of(tagged)
     terms = []
-    for position, (word, pos, _) in enumerate(tagged):
+    for position, (word, pos, offset) in enumerate(tagged):
         if (
             (pos in {"NOUN", "PROPN"} and word.lower() in ANSWER_TYPE_NOUNS)
             or (word.lower() == focus_word and pos in {"NOUN", "PROPN", "VERB"})
@@ -203,7 +204,7 @@ def analyse(text: str) -> Question:
                 if part in NUMBER_WORDS:
                     kind = "FOCUS"  # "the two abbots": counts the answer, is not a fact to find
                 capital = position > 0 and word[:1].isupper() and not word.isupper()
-                terms.append(Term(part, stem(part), kind, capital))
+                terms.append(Term(part, stem(part), kind, capital, offset))
     subject = re.match(r"^\s*who\s+(is|was|are|were)\s+", text, re.I)
     about_named = bool(
         subject
@@ -230,3 +231,20 @@ def analyse(text: str) -> Question:
         role=role,
         governor=stem(join_prefixes(governor)) if governor else "",
     )
+
+
+def without_event(q: Question, event: tuple[bool, ...]) -> str:
+    """The question less the event's name it gives ("Who opened the session on ports at the
+    7th West Africa Ports & Logistics Summit?" -> "Who opened the session on ports?"), for
+    searching: the name matches every article about the event alike. Unchanged when the
+    name is all the question holds."""
+    named = [t for t, e in zip(q.terms, event, strict=True) if e and t.at >= 0]
+    rest = [t for t, e in zip(q.terms, event, strict=True) if not e and t.pos in {"NOUN", "PROPN"}]
+    if not named or not rest:
+        return q.text
+    start, end = min(t.at for t in named), max(t.at + len(t.word) for t in named)
+    end = max(end, re.match(r"[\w'’&-]*", q.text[end:]).end() + end)  # the whole last word
+    lead = re.search(r"(\s+(at|in|of|for|during|on|from|by)\s+)?(\s*\b(the|this|that)\s+)?$",
+                     q.text[:start])  # fmt: skip
+    cut = start - len(lead.group()) if lead else start
+    return (q.text[:cut] + q.text[end:]).strip()

@@ -20,6 +20,17 @@ PASSAGES = 6  # fused passages whose sentences are all candidates
 CANDIDATES = 30  # depth of each ranking before fusion
 SENTENCE_HITS = 12  # closest sentence vectors added to the candidates
 RARE_SENTENCES = 6  # a question word used in at most this many sentences adds them all
+FOCUS_REACH = 3  # a follow-up's candidates include sentences this close to the last evidence
+
+
+@dataclass(frozen=True)
+class Focus:
+    """Where a conversation's last evidence is: an article and the positions of its first
+    and last quoted sentences."""
+
+    article_id: str
+    first: int
+    last: int
 
 
 @dataclass(frozen=True)
@@ -83,8 +94,10 @@ class Retriever:
         lexicon: Lexicon,
         forms: tuple[frozenset[str], ...],
         filters: Filters | None = None,
+        focus: tuple[Focus, ...] = (),
     ) -> Retrieved:
-        """Passages and candidate sentences for an analysed question (forms: of its terms)."""
+        """Passages and candidate sentences for an analysed question (forms: of its terms;
+        focus: the conversation's last evidence, whose neighbourhood is searched too)."""
         filters = filters or Filters()
         passages, ranking, keyword = self._fused(index, q.text, PASSAGES, filters, vector.tolist())
         candidates: dict[int, Sentence] = {}
@@ -112,6 +125,11 @@ class Retriever:
                     s = index.sentence_at(row)
                     if _admits(index, s, filters):
                         candidates[s.row] = s
+        for f in focus:
+            sentences = index.sentences(f.article_id)
+            for s in sentences[max(0, f.first - FOCUS_REACH) : f.last + FOCUS_REACH + 1]:
+                if _admits(index, s, filters):
+                    candidates[s.row] = s
         return Retrieved(
             passages=passages,
             sentences=list(candidates.values()),

@@ -55,6 +55,14 @@ SYNONYM_GROUPS = (
     "purpose aim goal objective",
 )
 
+# The nouns that make a name the name of an event ("the 7th West Africa Ports & Logistics
+# *Summit*", "the sixth regular *session* of the tuna *commission*"), not of a place or person.
+EVENT_NOUNS = frozenset(
+    """conference conferences summit summits forum forums meeting meetings session sessions
+    ministerial congress symposium convention assembly workshop seminar dialogue commission
+    council roundtable expo exhibition festival games olympics championship cup""".split()
+)
+
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve several few".split()
 )

@@ -15,8 +15,13 @@ UNIT_FEATURES: dict[str, str] = {
     "dense_gap": "dense minus the best dense among the candidates",
     "coverage": "share of the question's terms (weighted by rarity) in the unit, any form",
     "coverage_exact": "share of the question's terms in the unit, exact stem only",
-    "coverage_near": "share of the question's terms in the unit, the paragraph before or the title",
+    "coverage_near": "share of the question's terms in the unit, the paragraph before it, or "
+    "what the article says about itself (its title and lead)",
     "coverage_gap": "coverage minus the best coverage among the candidates",
+    "coverage_soft": "coverage_near, counting a term found only in other words by its best "
+    "word-vector similarity there (similarity.py)",
+    "missing_soft": "weight of the salient terms absent nearby, less their best similarity to "
+    "a word nearby, per heaviest term",
     "pairs": "share of the question's adjacent term pairs found adjacent in the unit",
     "missing_names": "names of the question absent from the unit and the sentence before",
     "missing_numbers": "numbers and ordinals of the question absent or qualifying another noun",
@@ -41,16 +46,21 @@ UNIT_FEATURES: dict[str, str] = {
     "words": "log of the unit's length in words",
     "pair": "the unit is two sentences",
     "anaphor": "the unit starts with a pronoun that points back (It, This, They...)",
+    "previous_article": "a follow-up, and the unit is in an article the last answer quoted",
+    "previous_near": "a follow-up: closeness to the last answer's quote (1 same, 0.5 two apart)",
+    "event_missing": "share of the words of the event's name the question gives that the "
+    "unit's article does not say of itself (title, lead)",
 }
 
 # The direction a feature may push a unit, where English says which: a missing name can
 # never make a unit more likely to answer. Training keeps each weight to its sign (0: free).
 UNIT_SIGNS: dict[str, int] = {
     "dense": 1, "dense_gap": 1, "coverage": 1, "coverage_exact": 1, "coverage_near": 1,
-    "coverage_gap": 1, "pairs": 1, "run": 1, "keyword": 1, "rank": 1, "kind_found": 1,
-    "proximity": 1, "relation": 1, "listed": 1,
+    "coverage_gap": 1, "coverage_soft": 1, "pairs": 1, "run": 1, "keyword": 1, "rank": 1,
+    "kind_found": 1, "proximity": 1, "relation": 1, "listed": 1,
     "missing_names": -1, "missing_numbers": -1, "missing_weight": -1, "missing_max": -1,
-    "missing_share": -1, "negation_missing": -1, "far_from_names": -1,
+    "missing_share": -1, "negation_missing": -1, "far_from_names": -1, "missing_soft": -1,
+    "event_missing": -1,
 }  # fmt: skip
 
 
@@ -127,10 +137,12 @@ CONFIDENCE_FEATURES: dict[str, str] = {
     **{
         f"unit_{name}": f"chosen unit: {UNIT_FEATURES[name]}"
         for name in (
-            "dense", "coverage", "coverage_exact", "coverage_near", "pairs", "run", "elsewhere",
+            "dense", "coverage", "coverage_exact", "coverage_near", "coverage_soft",
+            "missing_soft", "pairs", "run", "elsewhere",
             "missing_names", "missing_numbers", "missing_weight", "missing_max",
             "missing_share", "kind_found", "proximity", "far_from_names", "relation",
-            "negation_missing", "negation_extra", "words", "pair",
+            "negation_missing", "negation_extra", "words", "pair", "previous_article",
+            "previous_near", "event_missing",
         )
     },
 }  # fmt: skip

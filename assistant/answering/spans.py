@@ -30,6 +30,7 @@ from assistant.store.reader import Snapshot
 
 _PARSE_CACHE = 4096  # parsed units kept per index build
 _CLAUSE_DEPS = {"xcomp", "advcl", "ccomp", "acl", "relcl", "pcomp"}
+_JOINED = re.compile(r"\w[-.,’']\w")  # inside one word or number: "Ji-woo", "2.3", "1,050"
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,7 @@ def short_answer(
     best = int(np.argmax(scores))
     text = index.text(unit.article_id)
     listed = listed_with(candidates, best, text)
-    start, end = listed[0].start, listed[-1].end
+    start, end = whole(text, candidates, listed[0].start, listed[-1].end)
     kind = candidates[best].kind
     return ShortAnswer(
         text=text[start:end],
@@ -365,6 +366,20 @@ def short_answer(
         kind_match=bool(nlp.KIND_OF_LABEL.get(kind, frozenset()) & q.kinds),
         role_match=bool(matrix[best, list(SPAN_FEATURES).index("same_role")]),
     )
+
+
+def whole(text: str, candidates: list[SpanCandidate], start: int, end: int) -> tuple[int, int]:
+    """The answer never stops inside a word, a name or an amount: "Park Ji" inside "Park
+    Ji-woo", "2.3" inside "2.3 million dollars" grow to the whole."""
+    for _ in range(3):  # an entity may reach a word that reaches another entity
+        for c in candidates:
+            if c.kind not in {"NP", "VP"} and c.start < end and start < c.end:
+                start, end = min(start, c.start), max(end, c.end)
+        while start > 0 and (text[start - 1].isalnum() or _JOINED.match(text, start - 2)):
+            start -= 1
+        while end < len(text) and (text[end].isalnum() or _JOINED.match(text, end - 1)):
+            end += 1
+    return start, end
 
 
 def listed_with(candidates: list[SpanCandidate], best: int, text: str) -> list[SpanCandidate]:

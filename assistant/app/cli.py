@@ -184,7 +184,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             bar.update(done - bar.n)
 
         result = service.evaluate(
-            args.questions, squad=args.squad, backends=args.backend, baselines=args.baselines,
+            args.questions, squad=args.squad, coqa=args.coqa, per_article=args.per_article,
+            backends=args.backend, baselines=args.baselines,
             report_dir=args.report or Path("reports") / f"eval-{_now():%Y%m%d-%H%M%S}",
             progress=progress,
         )  # fmt: skip
@@ -297,6 +298,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common], help="score answers on a question set")
     p.add_argument("--questions", type=Path, help="question set (default corpus/questions.yaml)")
     p.add_argument("--squad", type=Path, help="a SQuAD 2.0 JSON file instead (own temporary index)")
+    p.add_argument(
+        "--coqa",
+        type=Path,
+        help="a CoQA JSON file instead: its conversations, turn by turn (own index)",
+    )
+    p.add_argument("--per-article", action="store_true",
+                   help="ask each CoQA conversation about its own story only (as a user who "
+                        "picked it in the filters)")  # fmt: skip
     p.add_argument("--report", type=Path, help="report folder (default reports/eval-<time>)")
     p.add_argument("--json", type=Path, help="also write metrics and cases to this JSON file")
     p.add_argument(

@@ -125,29 +125,33 @@ class Service:
 
     def evaluate(
         self, questions: Path | None = None, *, squad: Path | None = None,
+        coqa: Path | None = None, per_article: bool = False,
         backends: list[str] | None = None, baselines: bool = False,
         report_dir: Path | None = None, progress: EvalProgress | None = None,
     ) -> Evaluation:  # fmt: skip
-        """Run a question set (or a SQuAD 2.0 file, indexed in a scratch folder) through the
-        assistant, any other backends and the baselines; write the report (results.json,
-        report.md, report.html, plots) into report_dir, comparing with the run before it."""
+        """Run a question set (or a SQuAD 2.0 or CoQA file, indexed in a scratch folder)
+        through the assistant, any other backends and the baselines; write the report
+        (results.json, report.md, report.html, plots) into report_dir, comparing with the run
+        before it. per_article: each conversation is filtered to its own story (CoQA)."""
         from assistant.evaluation import report as report_files
-        from assistant.evaluation.questions import load_questions, load_squad
+        from assistant.evaluation.questions import load_coqa, load_questions, load_squad
         from assistant.evaluation.runner import run_systems
 
         backends = list(dict.fromkeys(backends or [self.settings.backend]))
         started = dt.datetime.now(dt.UTC)
         with tempfile.TemporaryDirectory(prefix="assistant-eval-") as scratch:
             service = self
-            if squad is not None:
-                cases = load_squad(squad, Path(scratch) / "corpus")
+            data = squad or coqa
+            if data is not None:
+                load = load_squad if squad is not None else load_coqa
+                cases = load(data, Path(scratch) / "corpus")
                 settings = self.settings.model_copy(
                     update={"corpus_dir": Path(scratch) / "corpus",
                             "index_dir": Path(scratch) / "index", "chroma_url": ""}
                 )  # fmt: skip
                 service = Service(settings, self.embedder)
                 service.sync()
-                source = str(squad)
+                source = str(data)
             else:
                 path = questions or self.settings.corpus_dir / "questions.yaml"
                 cases = load_questions(path)
@@ -158,7 +162,7 @@ class Service:
                 systems[f"{backend} backend"] = service.answerer_for(backend)
             if baselines:
                 systems |= service._baselines(Path(scratch))
-            result = run_systems(cases, systems, snapshot.text, progress)
+            result = run_systems(cases, systems, snapshot.text, progress, per_article)
         evaluation = Evaluation(
             questions=source, backend=backends[0], started=started.isoformat(timespec="seconds"),
             **result.pop("assistant"),

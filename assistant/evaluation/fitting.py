@@ -6,6 +6,11 @@ from __future__ import annotations
 import numpy as np
 
 from assistant.answering.model import Calibration, Linear
+from assistant.answering.trees import Tree, Trees
+
+# The confidence trees: small (depth 3), many (200) and slow to learn (0.05), with 40 questions
+# at least in a leaf, as gradient boosting is usually run on a few thousand rows.
+TREE_DEPTH, TREE_COUNT, TREE_RATE, TREE_LEAF = 3, 200, 0.05, 40
 
 
 def _bounds(signs: list[int] | None, n: int) -> list[tuple[float | None, float | None]]:
@@ -91,6 +96,40 @@ def fit_logistic(
     bounds = [(None, None), *_bounds(signs, z.shape[1])]
     result = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
     return Linear(tuple(), mean, scale, result.x[1:], float(result.x[0]))
+
+
+def fit_trees(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray | None = None,
+    signs: list[int] | None = None,
+    names: tuple[str, ...] = (),
+) -> Trees:
+    """Gradient-boosted trees for P(y) (logistic loss), each feature's effect kept to the
+    sign it is declared with (monotone), exported as plain arrays."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(
+        max_iter=TREE_COUNT, learning_rate=TREE_RATE, max_depth=TREE_DEPTH,
+        min_samples_leaf=TREE_LEAF, l2_regularization=1.0, monotonic_cst=signs,
+        early_stopping=False, random_state=0,
+    )  # fmt: skip
+    model.fit(x, y.astype(int), sample_weight=weights)
+    trees = []
+    for (predictor,) in model._predictors:  # one tree per boosting round (binary loss)
+        nodes = predictor.nodes
+        leaf = nodes["is_leaf"].astype(bool)
+        trees.append(
+            Tree(
+                feature=nodes["feature_idx"].astype(np.int64),
+                threshold=nodes["num_threshold"].astype(np.float64),
+                left=np.where(leaf, -1, nodes["left"].astype(np.int64)),
+                right=np.where(leaf, -1, nodes["right"].astype(np.int64)),
+                value=np.where(leaf, nodes["value"], 0.0).astype(np.float64),
+            )
+        )
+    baseline = float(np.ravel(model._baseline_prediction)[0])
+    return Trees(names, baseline, tuple(trees))
 
 
 def fit_isotonic(

@@ -45,3 +45,23 @@ def short_correct(short: str, answers: Sequence[str], answers_all: Sequence[str]
     if answers_all:
         return all(contains(short, a) for a in answers_all)
     return any(contains(short, a) or token_f1(short, a) >= 0.5 for a in answers)
+
+
+def locate(text: str, fragment: str, near: float = 0.0) -> tuple[int, int] | None:
+    """(start, end) in text of the fragment, whitespace aside; of several, the one nearest
+    the fraction `near` of the text. None when it is not there."""
+    words = fragment.split()
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(w) for w in words)
+    found = [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+    if not found:
+        found = [(m.start(), m.end()) for m in re.finditer(pattern, text, re.IGNORECASE)]
+    if not found:
+        return None
+    return min(found, key=lambda span: abs(span[0] / max(1, len(text)) - near))
+
+
+def overlaps(span: tuple[int, int], start: int, end: int) -> bool:
+    """Whether text[start:end] shares at least one character with the span."""
+    return start < span[1] and span[0] < end

@@ -96,6 +96,7 @@ def compute(
         "refusal_precision": _share(not r.expected.answerable for r in refusals),
         "refusal_recall": _share(r.answer.refused for r in unanswerable),
         "false_refusals": float(sum(r.answer.refused for r in answerable)),
+        "answerable_refused": _share(r.answer.refused for r in answerable),
         "citation_accuracy": _share(bool(r.source_ok) for r in cited),
         "quote_faithfulness": (
             _share(quote_ok(c.article_id, c.start, c.end, c.quote) for c in quotes)

@@ -130,3 +130,42 @@ def load_squad(path: Path, corpus_dir: Path) -> list[EvalCase]:
                 )
                 cases.append(EvalCase(str(qa.get("id", len(cases))), (turn,)))
     return cases
+
+
+def load_coqa(path: Path, corpus_dir: Path) -> list[EvalCase]:
+    """Write each story of a CoQA file as an article under corpus_dir and return one
+    conversation per story, scoped to it: the evidence is right when the quote overlaps the
+    turn's rationale; yes/no answers have no short answer to score; unknown ones must be
+    refused."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))["data"]
+        stories = [(str(s["source"]), str(s["story"]), s["questions"], s["answers"]) for s in data]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise AssistantError(f"{path} is not a CoQA JSON file: {exc}") from None
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    cases = []
+    for n, (source, story, questions, answers) in enumerate(stories):
+        slug = re.sub(r"[^\w-]+", "-", source).strip("-") or "story"
+        article_id = f"{slug}-{n:03d}"
+        (corpus_dir / f"{article_id}.txt").write_text(
+            f"Story {n + 1}\n\n{story.strip()}\n", encoding="utf-8"
+        )
+        turns = []
+        for question, answer in zip(questions, answers, strict=False):
+            text = " ".join(str(answer.get("input_text", "")).split())
+            rationale = " ".join(str(answer.get("span_text", "")).split())
+            known = int(answer.get("span_start", -1)) >= 0 and bool(rationale)
+            known = known and text.lower().strip(" .") != "unknown"
+            turns.append(
+                Turn(
+                    question=str(question["input_text"]).strip(),
+                    answers=(text,) if known else (),
+                    sources=(article_id,),
+                    answerable=known,
+                    rationale=rationale if known else "",
+                    rationale_at=max(0, int(answer.get("span_start", 0))) / max(1, len(story)),
+                    yes_no=text.lower().strip(" .!") in {"yes", "no"},
+                )
+            )
+        cases.append(EvalCase(article_id, tuple(turns), scope=(article_id,)))
+    return cases

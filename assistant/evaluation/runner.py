@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.errors import AssistantError
-from assistant.evaluation.matching import contains, short_correct
+from assistant.evaluation.matching import contains, locate, overlaps, short_correct
 from assistant.evaluation.metrics import by_category, compute
 from assistant.evaluation.report import case_rows
-from assistant.types import Answer, ChatTurn, EvalCase, Turn, TurnResult
+from assistant.types import Answer, ChatTurn, EvalCase, Filters, Turn, TurnResult
 
 
 @dataclass
@@ -24,14 +24,28 @@ class EvalReport:
         return compute(self.results)
 
 
-def score_turn(expected: Turn, answer: Answer) -> tuple[bool, str, bool | None]:
-    """(correct, reason when not, whether a citation names an expected source)."""
+TextOf = Callable[[str], str]
+
+
+def score_turn(
+    expected: Turn, answer: Answer, text_of: TextOf | None = None
+) -> tuple[bool, str, bool | None]:
+    """(correct, reason when not, whether a citation names an expected source). A turn with
+    a rationale (CoQA) is right when a quote overlaps it in the article (text_of reads it)."""
     cited = {c.article_id for c in answer.citations}
     source_ok = bool(cited & set(expected.sources)) if expected.sources and cited else None
     if not expected.answerable:
         return (True, "", None) if answer.refused else (False, "missed refusal", None)
     if answer.refused:
         return False, "false refusal", source_ok
+    if expected.rationale and text_of is not None:
+        right = any(
+            (span := locate(text_of(c.article_id), expected.rationale, expected.rationale_at))
+            and overlaps(span, c.start, c.end)
+            for c in answer.citations
+            if c.article_id in expected.sources
+        )
+        return (True, "", source_ok) if right else (False, "wrong answer", source_ok)
     if expected.answers and not any(contains(answer.text, a) for a in expected.answers):
         return False, "wrong answer", source_ok
     missing = [a for a in expected.answers_all if not contains(answer.text, a)]
@@ -42,23 +56,30 @@ def score_turn(expected: Turn, answer: Answer) -> tuple[bool, str, bool | None]:
     return True, "", source_ok
 
 
-AskFunction = Callable[[str, list[ChatTurn]], Answer]
+AskFunction = Callable[[str, list[ChatTurn], Filters | None], Answer]
 
 
 def run_cases(
-    cases: list[EvalCase], ask: AskFunction, progress: Callable[[int], None] | None = None
+    cases: list[EvalCase],
+    ask: AskFunction,
+    progress: Callable[[int], None] | None = None,
+    text_of: TextOf | None = None,
+    per_article: bool = False,
 ) -> EvalReport:
-    """Ask every turn; each turn of a conversation sees the earlier turns' real answers."""
+    """Ask every turn; each turn of a conversation sees the earlier turns' real answers
+    (per_article: each case asked about its own articles only, as a user who picked them in
+    the filters)."""
     report = EvalReport()
     for case in cases:
         history: list[ChatTurn] = []
+        filters = Filters(case.scope) if per_article and case.scope else None
         for n, turn in enumerate(case.turns):
-            answer = ask(turn.question, list(history))
-            correct, reason, source_ok = score_turn(turn, answer)
+            answer = ask(turn.question, list(history), filters)
+            correct, reason, source_ok = score_turn(turn, answer, text_of)
             short_ok = (
                 not answer.refused
                 and short_correct(answer.short_answer, turn.answers, turn.answers_all)
-                if turn.answerable
+                if turn.answerable and not turn.yes_no
                 else None
             )
             report.results.append(
@@ -73,11 +94,12 @@ def run_cases(
 def evaluation(
     cases: list[EvalCase],
     ask: AskFunction,
-    text_of: Callable[[str], str],
+    text_of: TextOf,
     progress: Callable[[int], None] | None = None,
+    per_article: bool = False,
 ) -> dict[str, Any]:
     """Run the cases and gather metrics, per-category accuracy and one row per turn."""
-    report = run_cases(cases, ask, progress)
+    report = run_cases(cases, ask, progress, text_of, per_article)
 
     def quote_ok(article_id: str, start: int, end: int, quote: str) -> bool:
         try:
@@ -95,8 +117,9 @@ def evaluation(
 def run_systems(
     cases: list[EvalCase],
     systems: dict[str, Any],
-    text_of: Callable[[str], str],
+    text_of: TextOf,
     progress: Callable[[int, int], None] | None = None,
+    per_article: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """evaluation() of each system (anything with ask(question, history)), by name;
     progress(cases done, cases in all) over all of them."""
@@ -108,9 +131,10 @@ def run_systems(
             progress(done[0], total)
 
     return {
-        name: evaluation(cases, lambda q, h, a=system: a.ask(q, h), text_of, step)
+        name: evaluation(cases, lambda q, h, f, a=system: a.ask(q, h, f), text_of, step,
+                         per_article)
         for name, system in systems.items()
-    }
+    }  # fmt: skip
 
 
 def parse_bars(bars: list[str], known: Iterable[str]) -> dict[str, float]:

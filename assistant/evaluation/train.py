@@ -10,8 +10,9 @@ Models, each fitted on data, scored out of fold with folds grouped by article (e
 article, each question set), so that no article is in both the fitting and the scoring:
 1. ranker: a linear score over the unit features, fitted to put a right unit first (softmax
    over each question's units);
-2. confidence: logistic regression over the chosen unit's features and its lead, then an
-   isotonic map from its out-of-fold outputs to how often the chosen unit was right;
+2. confidence: gradient-boosted trees over the chosen unit's features and its lead (each
+   feature's effect held to its declared sign), then an isotonic map from their out-of-fold
+   outputs to how often the chosen unit was right;
 3. refusal threshold: the lowest calibrated confidence at which, out of fold, answering does
    more good than harm (see OPERATING_POINT);
 4. span model: a linear score over candidate spans of the right unit, fitted to put a span
@@ -24,7 +25,9 @@ import datetime as dt
 import math
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,18 +50,24 @@ from assistant.answering.spans import (
     span_candidates,
     span_features,
 )
-from assistant.evaluation.fitting import fit_isotonic, fit_listwise, fit_logistic, named, sigmoid
+from assistant.evaluation.fitting import fit_isotonic, fit_listwise, fit_trees, named, sigmoid
 from assistant.evaluation.matching import short_correct
 from assistant.evaluation.training_data import CONFIG, ROOT, Example, Log, collect, load_config
 from assistant.evaluation.training_report import Outcome, summarise, write_report
 from assistant.store.embeddings import embedder_for
 
-# Answer when the calibrated confidence says a right answer is at least this likely. A wrong
-# answer costs more than a refusal; below this point, out of fold, answering the SQuAD data's
-# questions would give more wrong answers than the refusals it avoids are worth.
-OPERATING_POINT = "refuse at least half of the unanswerable questions, out of fold"
+# The refusal threshold is the lowest calibrated confidence that, out of fold, refuses at
+# least REFUSE_PROJECT of the must-refuse questions written for the project (conference and
+# paraphrase sets: near misses of real questions) and REFUSE_SQUAD of SQuAD's unanswerable
+# ones (made to look answerable). Below it an analyst would get wrong names; above it, more
+# refusals of questions the articles answer.
+REFUSE_PROJECT = 0.7
+REFUSE_SQUAD = 0.5
+OPERATING_POINT = (
+    f"refuse at least {REFUSE_PROJECT:.0%} of the project's must-refuse questions and "
+    f"{REFUSE_SQUAD:.0%} of SQuAD's unanswerable ones, out of fold"
+)
 RANKER_L2 = 1.0
-CONFIDENCE_L2 = 1.0
 SPAN_L2 = 3.0
 
 
@@ -119,53 +128,40 @@ def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outc
     weight = np.array([e.weight for e in usable])
     probability = np.zeros(len(usable))
     confidence_signs = signs(CONFIDENCE_FEATURES, CONFIDENCE_SIGNS)
+    names = tuple(CONFIDENCE_FEATURES)
     for g in groups:
         held = np.array([e.group == g for e in usable])
         if held.any():
-            fitted = fit_logistic(rows[~held], right[~held], CONFIDENCE_L2, weight[~held],
-                                  confidence_signs)  # fmt: skip
+            fitted = fit_trees(rows[~held], right[~held], weight[~held], confidence_signs, names)
             probability[held] = sigmoid(fitted.logits(rows[held]))
-    confidence = named(
-        fit_logistic(rows, right, CONFIDENCE_L2, weight, confidence_signs),
-        list(CONFIDENCE_FEATURES),
-    )
-    # The calibration is fitted on the outside data alone (SQuAD, when the config has it):
-    # there a confidence of 0.8 means 8 in 10 right. On the project's own kind of questions,
-    # which are easier to refuse, answers are right more often than their confidence says.
-    outside = np.array([e.outside for e in usable]) if any(e.outside for e in usable) else None
-    calibration = (
-        fit_isotonic(probability[outside], right[outside])
-        if outside is not None
-        else fit_isotonic(probability, right)
-    )
+    confidence = fit_trees(rows, right, weight, confidence_signs, names)
+    # The calibration is fitted on every kind of data, each source (SQuAD, CoQA, the
+    # project's sets) weighing the same in all: a confidence of 0.8 means 8 in 10 right.
+    calibration = fit_isotonic(probability, right, _source_weights(usable))
     outcomes = []
     for e, p, r, s in zip(usable, probability, right, shorts, strict=True):
         unit = e.found.units[int(np.argmax(e.scores))]
         o = Outcome(e.set, e.group, e.answerable, float(p), right=bool(r), weight=e.weight,
-                    outside=e.outside)  # fmt: skip
+                    source=e.source)  # fmt: skip
         o.words = len(e.index.text(unit.article_id)[unit.start : unit.end].split())
         if s is not None:
             o.short, o.short_share = s.text, s.probability
             o.short_right = e.answerable and short_correct(s.text, e.answers, e.answers_all)
         _naive(e, o)
         outcomes.append(o)
-    outcomes += [Outcome(e.set, e.group, e.answerable, 0.0, weight=e.weight, outside=e.outside)
+    outcomes += [Outcome(e.set, e.group, e.answerable, 0.0, weight=e.weight, source=e.source)
                  for e in examples if not len(e.labels)]  # fmt: skip
     for g in groups:
         # Calibration and threshold for a group's questions come from the other groups only.
         others = [o for o in outcomes if o.group != g]
-        fitting = [o for o in others if o.outside] or others
-        calibrated = fit_isotonic(np.array([o.probability for o in fitting]),
-                                  np.array([o.right for o in fitting]))  # fmt: skip
-        threshold = choose_threshold(
-            [calibrated(o.probability) for o in others], [o.answerable for o in others]
-        )
+        calibrated = fit_isotonic(np.array([o.probability for o in others]),
+                                  np.array([o.right for o in others]),
+                                  _source_weights(others))  # fmt: skip
+        threshold = choose_threshold(others, calibrated)
         for o in outcomes:
             if o.group == g:
                 o.confidence, o.threshold = calibrated(o.probability), threshold
-    threshold = choose_threshold(
-        [calibration(o.probability) for o in outcomes], [o.answerable for o in outcomes]
-    )
+    threshold = choose_threshold(outcomes, calibration)
     log(f"confidence: threshold {threshold:.3f} ({OPERATING_POINT})")
     span_threshold = _span_threshold(outcomes)
     log(f"spans: short answers shown from share {span_threshold:.3f}")
@@ -180,13 +176,23 @@ def _confidence_row(e: Example, short: ShortAnswer | None) -> np.ndarray:
     )
 
 
-def choose_threshold(confidences: list[float], answerable: list[bool]) -> float:
-    """The refusal threshold for OPERATING_POINT: the median calibrated confidence of the
-    unanswerable questions, so that at least half of them are refused."""
-    unanswerable = [c for c, a in zip(confidences, answerable, strict=True) if not a]
-    if not unanswerable:
-        return 0.5
-    return float(np.quantile(unanswerable, 0.5)) + 1e-9
+def _source_weights(rows: list[Any]) -> np.ndarray:
+    """Weights that give each source (squad, coqa, project) the same total."""
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r.source] = totals.get(r.source, 0) + 1
+    return np.array([len(rows) / (len(totals) * totals[r.source]) for r in rows])
+
+
+def choose_threshold(outcomes: list[Outcome], calibrated: Callable[[float], float]) -> float:
+    """The refusal threshold of OPERATING_POINT over these outcomes' calibrated confidences."""
+    cuts = [0.0]
+    for source, share in (("project", REFUSE_PROJECT), ("squad", REFUSE_SQUAD)):
+        refuse = [calibrated(o.probability) for o in outcomes
+                  if o.source == source and not o.answerable]  # fmt: skip
+        if refuse:
+            cuts.append(float(np.quantile(refuse, share)) + 1e-9)
+    return max(cuts)
 
 
 def _fit_spans(

@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -19,19 +18,22 @@ from assistant.answering.conversation import standalone_question
 from assistant.answering.evidence import Candidates, gather
 from assistant.answering.lexicon import Lexicon
 from assistant.answering.question import analyse
+from assistant.answering.reading import search_text
 from assistant.answering.retrieve import Retriever
+from assistant.answering.similarity import word_vectors
 from assistant.config import Settings
 from assistant.errors import AssistantError
-from assistant.evaluation.matching import holds_answer
-from assistant.evaluation.questions import load_questions, load_squad, read_yaml
+from assistant.evaluation.matching import holds_answer, locate, overlaps
+from assistant.evaluation.questions import load_coqa, load_questions, load_squad, read_yaml
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import sync_index
-from assistant.types import ChatTurn, EvalCase
+from assistant.types import ChatTurn, EvalCase, Filters, Turn
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "data" / "training.yaml"
-SET_WEIGHT = 3.0
+SET_WEIGHT = 3.0  # a question of the project's own sets, against one of SQuAD's or CoQA's
+COQA_FOLDS = 5  # CoQA's stories are dealt into this many folds (each story in one)
 Log = Callable[[str], None]
 
 
@@ -41,6 +43,18 @@ class TrainingSet:
     corpus: Path | None = None
     questions: Path | None = None
     squad: Path | None = None
+    coqa: Path | None = None
+    group: str = ""  # the fold of a question set (sets over one corpus share one)
+
+    @property
+    def outside(self) -> bool:
+        """Data from outside the project (SQuAD, CoQA), not written for it."""
+        return self.squad is not None or self.coqa is not None
+
+    @property
+    def source(self) -> str:
+        """squad, coqa, or project (a question set written for this project)."""
+        return "squad" if self.squad else "coqa" if self.coqa else "project"
 
 
 @dataclass
@@ -59,7 +73,7 @@ class Example:
     lexicon: Lexicon
     scores: np.ndarray = field(default_factory=lambda: np.zeros(0))  # out-of-fold ranker
     weight: float = 1.0  # in the fits: question sets count more than SQuAD's
-    outside: bool = False  # from outside data (SQuAD): what the calibration is fitted on
+    source: str = "project"  # squad, coqa or project (TrainingSet.source)
 
 
 def load_config(path: Path) -> list[TrainingSet]:
@@ -73,17 +87,17 @@ def load_config(path: Path) -> list[TrainingSet]:
             raise AssistantError(f"{path}: set {i + 1} needs a 'name'")
         paths = {
             k: (path.parent / item[k]).resolve()
-            for k in ("corpus", "questions", "squad")
+            for k in ("corpus", "questions", "squad", "coqa")
             if k in item
         }
-        if "squad" not in paths and not ("corpus" in paths and "questions" in paths):
+        if not ({"squad", "coqa"} & set(paths) or {"corpus", "questions"} <= set(paths)):
             raise AssistantError(
-                f"{path}: set {item['name']!r} needs 'squad' or 'corpus' and 'questions'"
+                f"{path}: set {item['name']!r} needs 'squad', 'coqa' or 'corpus' and 'questions'"
             )
         for key, value in paths.items():
             if not value.exists():
                 raise AssistantError(f"{path}: set {item['name']!r}: {key} {value} does not exist")
-        sets.append(TrainingSet(str(item["name"]), **paths))
+        sets.append(TrainingSet(str(item["name"]), **paths, group=str(item.get("group", ""))))
     return sets
 
 
@@ -92,10 +106,14 @@ def collect(
 ) -> list[Example]:
     """Index a training set and gather every question's candidate units with labels."""
     folder = work / training_set.name
-    if training_set.squad is not None:
+    if training_set.outside:
         corpus = folder / "corpus"
         shutil.rmtree(corpus, ignore_errors=True)
-        cases = load_squad(training_set.squad, corpus)
+        if training_set.squad is not None:
+            cases = load_squad(training_set.squad, corpus)
+        else:
+            assert training_set.coqa is not None
+            cases = load_coqa(training_set.coqa, corpus)
     else:
         assert training_set.corpus is not None and training_set.questions is not None
         corpus, cases = training_set.corpus, load_questions(training_set.questions)
@@ -105,16 +123,24 @@ def collect(
     index = Index(settings, embedder).snapshot()
     lexicon = Lexicon.of(index)
     retriever = Retriever(embedder)
-    turns = list(_turns(cases))
-    vectors = embedder.encode([question for _, _, question in turns])
+    words = word_vectors(embedder, settings.cache_dir)
+    turns = list(_turns(cases, index))
+    position = {case.id: n for n, case in enumerate(cases)}
+    analysed = [analyse(question) for _, _, question, _ in turns]
+    queries = [search_text(q, lexicon) for q in analysed]
+    vectors = embedder.encode(queries)
     examples = []
-    for (_, turn, question), vector in zip(turns, vectors, strict=True):
-        q = analyse(question)
-        found = gather(q, np.asarray(vector, dtype=np.float32), index, lexicon, retriever)
-        labels = np.array([_holds(index, turn, u) for u in found.units], dtype=bool)
-        group = training_set.name
+    for (case, turn, question, history), q, vector in zip(turns, analysed, vectors, strict=True):
+        filters = Filters(case.scope) if case.scope else None
+        found = gather(q, np.asarray(vector, dtype=np.float32), index, lexicon, retriever,
+                       filters, history, words)  # fmt: skip
+        rationale = _rationale(index, turn)
+        labels = np.array([_holds(index, turn, u, rationale) for u in found.units], dtype=bool)
+        group = training_set.group or training_set.name
         if training_set.squad is not None:
             group = f"{training_set.name}:{turn.sources[0].split('/')[0]}"
+        elif training_set.coqa is not None:
+            group = f"{training_set.name}:{position[case.id] % COQA_FOLDS}"
         examples.append(
             Example(
                 training_set.name,
@@ -127,8 +153,8 @@ def collect(
                 labels,
                 index,
                 lexicon,
-                weight=1.0 if training_set.squad is not None else SET_WEIGHT,
-                outside=training_set.squad is not None,
+                weight=1.0 if training_set.outside else SET_WEIGHT,
+                source=training_set.source,
             )
         )
     log(
@@ -139,20 +165,52 @@ def collect(
     return examples
 
 
-def _turns(cases: list[EvalCase]):  # type: ignore[no-untyped-def]
-    """(case, turn, standalone question) for every turn; follow-ups are rewritten with the
-    gold answer standing in for the assistant's."""
+def _turns(cases: list[EvalCase], index: Snapshot):  # type: ignore[no-untyped-def]
+    """(case, turn, standalone question, earlier turns) for every turn; follow-ups are
+    rewritten with the gold answer standing in for the assistant's, cited where the gold
+    evidence is (the rationale, or the first sentence of a source holding the answer)."""
     for case in cases:
         history: list[ChatTurn] = []
         for turn in case.turns:
             standalone = standalone_question(turn.question, history)
-            yield case, turn, standalone
+            yield case, turn, standalone, tuple(history)
             gold = (turn.answers or turn.answers_all or ("",))[0]
-            history.append(ChatTurn(turn.question, f"{gold}: “{gold}” [1]", standalone, gold))
+            cited = _gold_evidence(index, turn)
+            quote = index.text(cited[0])[cited[1] : cited[2]] if cited else gold
+            history.append(
+                ChatTurn(turn.question, f"{gold}: “{quote}” [1]", standalone, gold,
+                         not turn.answerable, (cited,) if cited else ())
+            )  # fmt: skip
 
 
-def _holds(index: Snapshot, turn: Any, unit: Unit) -> bool:
+def _rationale(index: Snapshot, turn: Turn) -> tuple[int, int] | None:
+    """Where a CoQA turn's rationale is in its story's text."""
+    if not turn.rationale or not turn.sources:
+        return None
+    return locate(index.text(turn.sources[0]), turn.rationale, turn.rationale_at)
+
+
+def _gold_evidence(index: Snapshot, turn: Turn) -> tuple[str, int, int] | None:
+    """(article, start, end) of the gold evidence of an answerable turn, if found."""
+    if not turn.answerable:
+        return None
+    span = _rationale(index, turn)
+    if span is not None:
+        return turn.sources[0], span[0], span[1]
+    for article_id in turn.sources:
+        for s in index.sentences(article_id):
+            text = index.text(article_id)[s.start : s.end]
+            if holds_answer(text, turn.answers, turn.answers_all):
+                return article_id, s.start, s.end
+    return None
+
+
+def _holds(
+    index: Snapshot, turn: Turn, unit: Unit, rationale: tuple[int, int] | None = None
+) -> bool:
     if not turn.answerable or (turn.sources and unit.article_id not in turn.sources):
         return False
+    if turn.rationale:
+        return rationale is not None and overlaps(rationale, unit.start, unit.end)
     text = index.text(unit.article_id)[unit.start : unit.end]
     return holds_answer(text, turn.answers, turn.answers_all)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answering.model import EvidenceModel
+from assistant.answering.trees import Trees
 from assistant.evaluation.training_data import TrainingSet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +39,7 @@ class Outcome:
     naive_score: float = 0.0
     naive_right: bool = False
     weight: float = 1.0
-    outside: bool = False
+    source: str = "project"  # squad, coqa or project
 
 
 def same_model(shipped: Path, fresh: Path, tolerance: float = 1e-2) -> str:
@@ -143,23 +145,83 @@ def summarise(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
     return out
 
 
-def tradeoff(outcomes: list[Outcome], naive: bool = False) -> list[tuple[float, float]]:
-    """(share of unanswerable refused, share of answerable right) as the threshold moves."""
+def tradeoff(
+    outcomes: list[Outcome], naive: bool = False, refusable: bool = True
+) -> list[tuple[float, float]]:
+    """(share of unanswerable refused, or of answerable refused when not refusable; share of
+    answerable right) as the threshold moves."""
     score = (lambda o: o.naive_score) if naive else (lambda o: o.confidence)
     right = (lambda o: o.naive_right) if naive else (lambda o: o.right)
     answerable = [o for o in outcomes if o.answerable]
-    unanswerable = [o for o in outcomes if not o.answerable]
-    if not answerable or not unanswerable:
+    refused_from = [o for o in outcomes if not o.answerable] if refusable else answerable
+    if not answerable or not refused_from:
         return []
     points = []
     for t in sorted({-1.0, *(score(o) for o in outcomes), 2.0}):
         points.append(
             (
-                sum(score(o) < t for o in unanswerable) / len(unanswerable),
+                sum(score(o) < t for o in refused_from) / len(refused_from),
                 sum(right(o) and score(o) >= t for o in answerable) / len(answerable),
             )
         )
     return points
+
+
+def _groups(outcomes: list[Outcome], sets: list[TrainingSet]) -> dict[str, list[Outcome]]:
+    """The outcomes of each kind of data: the conference sets, their paraphrases, SQuAD, CoQA."""
+    kind = {s.name: ("SQuAD" if s.squad else "CoQA" if s.coqa else
+                     "paraphrase sets" if s.name.startswith("para-") else "conference sets")
+            for s in sets}  # fmt: skip
+    out: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        out.setdefault(kind.get(o.set, o.set), []).append(o)
+    return out
+
+
+def plot_tradeoffs(
+    path: Path, outcomes: list[Outcome], sets: list[TrainingSet], threshold: float
+) -> None:
+    """One panel per kind of data: answerable questions right against unanswerable ones
+    refused as the threshold moves (CoQA, nearly all answerable: against answerable ones
+    refused), the assistant's curve beside the naive peer's, and where the threshold sits."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    groups = _groups(outcomes, sets)
+    fig, axes = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), 4.2), squeeze=False)
+    for ax, (name, rows) in zip(axes[0], groups.items(), strict=True):
+        refusable = sum(not o.answerable for o in rows) >= 40
+        for naive, style in ((False, "-"), (True, ":")):
+            points = tradeoff(rows, naive, refusable)
+            ax.plot([p[0] for p in points], [p[1] for p in points], style,
+                    label="naive peer" if naive else "assistant")  # fmt: skip
+        at = tradeoff_point(rows, refusable)
+        ax.plot([at[0]], [at[1]], "o", color="black")
+        ax.annotate(f"threshold {threshold:.2f}", at, textcoords="offset points",
+                    xytext=(6, 6), fontsize=8)  # fmt: skip
+        ax.set_title(name, fontsize=10)
+        ax.set_xlabel("unanswerable refused" if refusable else "answerable refused")
+        ax.set_ylabel("answerable right")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower left", fontsize=8)
+    fig.suptitle("Out of fold, folds grouped by article", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def tradeoff_point(rows: list[Outcome], refusable: bool = True) -> tuple[float, float]:
+    """(refused, answerable right) at each question's own out-of-fold threshold."""
+    answerable = [o for o in rows if o.answerable]
+    refused_from = [o for o in rows if not o.answerable] if refusable else answerable
+    return (
+        sum(o.confidence < o.threshold for o in refused_from) / max(1, len(refused_from)),
+        sum(o.right and o.confidence >= o.threshold for o in answerable) / max(1, len(answerable)),
+    )
 
 
 def write_report(
@@ -170,34 +232,8 @@ def write_report(
     seconds: float,
 ) -> None:
     """models/training-report.md and the trade-off plot beside the model."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     figures = model.info["out_of_fold"]
-    squad = [s.name for s in sets if s.squad is not None]
-    fig, ax = plt.subplots(figsize=(6, 4.4))
-    for name in squad:
-        rows = [o for o in outcomes if o.set == name]
-        for naive, style in ((False, "-"), (True, ":")):
-            points = tradeoff(rows, naive)
-            label = f"{'naive peer' if naive else 'assistant'} ({name})"
-            ax.plot([p[0] for p in points], [p[1] for p in points], style, label=label)
-        f = figures[name]
-        ax.plot([f["refused_unanswerable"]], [f["evidence"]], "o", color="black")
-        ax.annotate("threshold", (f["refused_unanswerable"], f["evidence"]),
-                    textcoords="offset points", xytext=(6, 6))  # fmt: skip
-    ax.set_xlabel("unanswerable questions refused")
-    ax.set_ylabel("answerable questions answered with the right evidence")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower left", fontsize=8)
-    ax.set_title("Out of fold, folds grouped by article")
-    fig.tight_layout()
-    fig.savefig(folder / "tradeoff.png", dpi=110)
-    plt.close(fig)
+    plot_tradeoffs(folder / "tradeoff.png", outcomes, sets, model.threshold)
 
     def pct(x: float) -> str:
         return f"{x:.1%}"
@@ -207,7 +243,8 @@ def write_report(
         "",
         f"Trained {model.info['trained']} on {model.info['questions']} questions from "
         f"`{model.info['config']}` in {seconds:.0f} s. Every figure below is out of fold: folds "
-        "are grouped by article (each SQuAD article, each question set), the calibration and "
+        "are grouped by article (each SQuAD article, each conference with its question sets, "
+        "CoQA's stories dealt into five folds), the calibration and "
         "the threshold that score a group were fitted without it.",
         "",
         f"Refusal threshold of the shipped model: **{model.threshold:.3f}** (calibrated "
@@ -241,8 +278,19 @@ def write_report(
         "## Weights (features standardised)",
         "",
     ]
-    for title, linear in (("Ranker", model.ranker), ("Confidence", model.confidence)):
-        order = np.argsort(-np.abs(linear.coef))
+    for title, part in (("Ranker", model.ranker), ("Confidence", model.confidence)):
+        if isinstance(part, Trees):
+            splits = Counter(
+                int(f)
+                for t in part.trees
+                for f, r in zip(t.feature, t.right, strict=True)
+                if r >= 0
+            )
+            lines += [f"{title}: {len(part.trees)} trees; features split on most often: "
+                      + ", ".join(f"{part.names[i]} {n}" for i, n in splits.most_common(20))
+                      + ".", ""]  # fmt: skip
+            continue
+        order = np.argsort(-np.abs(part.coef))
         lines += [f"{title}: " + ", ".join(
-            f"{linear.names[i]} {linear.coef[i]:+.2f}" for i in order[:20]) + ".", ""]  # fmt: skip
+            f"{part.names[i]} {part.coef[i]:+.2f}" for i in order[:20]) + ".", ""]  # fmt: skip
     (folder / "training-report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
