@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     index_dir: Path = Field(Path("index"), description="Folder of the built index.")
     chunk_size: int = Field(900, ge=200, le=8000, description="Target chunk length (chars).")
     max_file_bytes: int = Field(2_000_000, ge=1, description="Larger corpus files are skipped.")
+    max_document_bytes: int = Field(
+        50_000_000, ge=1, description="Larger PDF and Word files are skipped."
+    )
     embed_batch_size: int = Field(64, ge=1, le=1024)
     threads: int = Field(2, ge=1, le=64, description="CPU threads for the models.")
     embedding_runtime: str = Field(

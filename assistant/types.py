@@ -5,7 +5,6 @@ evaluation results."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,32 +12,11 @@ from typing import Any
 
 from assistant.errors import AssistantError
 
-PARAGRAPH_BREAK = "\n\n"  # an article's paragraphs are joined by one blank line; nothing else
-
-
-def join_paragraphs(paragraphs: list[str]) -> str:
-    """An article's text from its paragraphs (each one line)."""
-    return PARAGRAPH_BREAK.join(paragraphs)
-
-
-def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """(start, end) of the paragraph of an article's text that holds text[start:end]."""
-    before = text.rfind(PARAGRAPH_BREAK, 0, start)
-    after = text.find(PARAGRAPH_BREAK, end)
-    return (0 if before < 0 else before + len(PARAGRAPH_BREAK)), (len(text) if after < 0 else after)
-
-
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each blank-line separated paragraph."""
-    return [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text) if m.group().strip()]
-
-
-def same_paragraph(text: str, end: int, start: int) -> bool:
-    """Whether nothing between text[:end] and text[start:] breaks a paragraph."""
-    return "\n" not in text[end:start]
+# The text helpers (text.py) are imported from here too.
+from assistant.text import PARAGRAPH_BREAK as PARAGRAPH_BREAK
+from assistant.text import join_paragraphs as join_paragraphs
+from assistant.text import page_at, paragraph_bounds, paragraph_spans
+from assistant.text import same_paragraph as same_paragraph
 
 
 @dataclass(frozen=True)
@@ -54,6 +32,7 @@ class Article:
     content_hash: str
     size: int = 0  # the file's size and modification time when it was read: a sync does not
     mtime_ns: int = 0  # read a file again while both are unchanged
+    pages: tuple[int, ...] = ()  # where each page begins in `text` (PDF); () when unpaged
 
     def paragraphs(self) -> list[tuple[int, int]]:
         """(start, end) of each paragraph of the text."""
@@ -108,6 +87,7 @@ class ArticleRecord:
     indexed_at: str
     size: int = 0  # of the file when read (0: read it again next time)
     mtime_ns: int = 0
+    pages: tuple[int, ...] = ()  # where each page begins in the text (PDF); () when unpaged
 
 
 @dataclass(frozen=True)
@@ -158,7 +138,8 @@ class IndexReport:
 class Citation:
     """A numbered source of an answer: `quote` is exactly article_text[start:end], and
     `paragraph` the article's paragraph that holds it (starting at `paragraph_start`), so the
-    page can show the quote in its context without reading the index again."""
+    page can show the quote in its context without reading the index again; `page`: the page
+    of a PDF the quote starts on (None for other articles)."""
 
     n: int
     article_id: str
@@ -169,13 +150,16 @@ class Citation:
     end: int
     paragraph: str = ""
     paragraph_start: int = 0
+    page: int | None = None
 
     @classmethod
     def cut(cls, n: int, article_id: str, title: str, date: str, text: str, start: int,
-            end: int) -> Citation:  # fmt: skip
-        """The citation of text[start:end] of an article's text, with its paragraph."""
+            end: int, pages: Sequence[int] | None = None) -> Citation:  # fmt: skip
+        """The citation of text[start:end] of an article's text, with its paragraph and page
+        (pages: where each page begins; by default those a PagedText carries)."""
         a, b = paragraph_bounds(text, start, end)
-        return cls(n, article_id, title, date, text[start:end], start, end, text[a:b], a)
+        page = page_at(getattr(text, "pages", ()) if pages is None else pages, start)
+        return cls(n, article_id, title, date, text[start:end], start, end, text[a:b], a, page)
 
 
 @dataclass(frozen=True)
@@ -218,6 +202,7 @@ class Answer:
                     "quote": c.quote,
                     "start": c.start,
                     "end": c.end,
+                    "page": c.page,
                 }
                 for c in self.citations
             ],

@@ -130,7 +130,8 @@ def test_answer_json_shape(answerer: Answerer) -> None:
     assert (data["backend"], data["grounded"], data["fallback"]) == ("extractive", True, None)
     assert data["short_answer"] and data["short_answer"] in data["citations"][0]["quote"]
     assert set(data["citations"][0]) == {"n", "article_id", "title", "date", "quote", "start",
-                                         "end"}  # fmt: skip
+                                         "end", "page"}  # fmt: skip
+    assert data["citations"][0]["page"] is None  # a Markdown article has no pages
     assert set(data["passages"][0]) == {"article_id", "text", "score"}
     assert data["timings_ms"]["total"] > 0
 

@@ -5,13 +5,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.ingest.corpus import (
-    find_date,
-    furniture_kind,
-    load_article,
-    load_corpus,
-    strip_furniture,
-)
+from assistant.ingest.corpus import load_article, load_corpus
+from assistant.ingest.dates import find_date
+from assistant.ingest.furniture import furniture_kind, strip_furniture
 
 from .conftest import DATA, ROOT
 
@@ -147,7 +143,11 @@ BAD_FILES = [
     ("baddate.md", b"---\ntitle: x\ndate: someday\n---\n\nBody text.", "not a date"),
     ("onlytitle.md", b"---\ntitle: x\n---\n\n", "no article text"),
     ("footer.txt", b"Headline\n\nFollow us on Twitter for updates.", "no article text"),
-    ("slides.pdf", b"%PDF-1.4", "unsupported file type"),
+    ("slides.pdf", b"%PDF-1.4\n1 0 obj", "truncated PDF"),
+    ("renamed.pdf", b"Minutes of the meeting, not a PDF.", "not a PDF"),
+    ("empty.pdf", b"", "empty file"),
+    ("notes.docx", b"Minutes of the meeting, not a Word file.", "not a Word file"),
+    ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
 ]
 
 

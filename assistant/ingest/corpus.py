@@ -1,171 +1,47 @@
 """Files in the corpus folder -> cleaned Articles (front matter, site furniture, content hash).
 
-Supported: Markdown and plain text (optional YAML front matter) and HTML (via trafilatura).
-A file that cannot be used is reported as Skipped with a one-line reason; loading goes on.
+Supported: Markdown and plain text (optional YAML front matter), HTML (via trafilatura), PDF
+(pdf.py) and Word (word.py). A file that cannot be used is reported as Skipped with a one-line
+reason; loading goes on.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from assistant.errors import CorpusError
+from assistant.ingest.dates import find_date, normalise_date
+from assistant.ingest.document import Document, page_offsets
+from assistant.ingest.document import Unusable as _Unusable
+from assistant.ingest.furniture import article_paragraphs
 from assistant.types import Article, Skipped, join_paragraphs
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
+PDF_SUFFIXES = {".pdf"}
+WORD_SUFFIXES = {".docx"}
+DOCUMENT_SUFFIXES = PDF_SUFFIXES | WORD_SUFFIXES  # read as files, not as text
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES
 # Files that live in the corpus folder but are not articles (question sets, notes to self).
 IGNORED_SUFFIXES = {".yaml", ".yml", ".json"}
-
-# ---------------------------------------------------------------------------------------------
-# Site furniture: lines a news site wraps around an article. General patterns, not one site's
-# sentences: each rule is a kind of furniture seen across sites.
-_SOCIAL = (
-    r"facebook|twitter|linkedin|instagram|youtube|whatsapp|telegram|threads|pinterest|reddit|"
-    r"tiktok|mastodon|bluesky|social media|\bx\b"
-)
-_FURNITURE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern, re.IGNORECASE))
-    for name, pattern in (
-        # "Also read: ...", "Related: ...", "Read more >>"
-        (
-            "related link",
-            r"^\W*(also read|read also|read more|more from|related( stories| articles| news)?|"
-            r"see also|recommended( for you| reading)?|you (may|might) also like|don'?t miss|"
-            r"must read|trending( now)?|further reading)\b\s*([:>»|\-–—]|$)",
-        ),
-        # "Follow X on Facebook, Twitter ..." / "Share this article on WhatsApp"
-        (
-            "share/follow line",
-            rf"^\W*(follow|like|share|join|connect with|find)\b(?!-).{{0,150}}({_SOCIAL})",
-        ),
-        ("share/follow line", r"^\W*(share|tweet|email|print) (this|the) (article|story|post)\b"),
-        # "Subscribe to X to receive ...", "Sign up for our newsletter"
-        (
-            "subscribe line",
-            r"^\W*(subscribe|sign up|signup|register|get (our|the)\b.{0,60}\b(newsletter|briefing))"
-            r"\b.{0,200}(newsletter|inbox|e-?mail|briefing|updates|mailing list|alerts|news)",
-        ),
-        # "Success! You're on the list.", "Thanks for subscribing", "No spam, we promise."
-        (
-            "sign-up confirmation",
-            r"(you'?re on the list|you are on the list|thanks? (you )?for (subscribing|signing up)|"
-            r"you('re| are| have been) (now )?subscribed|check your (inbox|e-?mail) to confirm|"
-            r"\bno spam\b)",
-        ),
-        # Author boxes and comment prompts
-        (
-            "author box",
-            r"^\W*(about the author|(daily |latest )?(stories|articles|posts) by\b|"
-            r"more by this author|"
-            r"have (some|any)? ?feedback for|click here to comment|leave a (comment|reply)|"
-            r"\d+ comments?\b|comments? \(\d+\)|view all posts by|written by .{0,40}\bstaff\b)",
-        ),
-        (
-            "page footer",
-            r"^\W*(©|\(c\)|copyright\b|all rights reserved|advertisement\b|sponsored\b|"
-            r"tags?:|filed under\b|posted in\b|image (credit|source):|photo:)",
-        ),
-    )
-)
-_SHORT_WORDS = 12  # a paragraph this short in the tail zone is taken as a byline or footer
+MAX_DOCUMENT_BYTES = 50_000_000  # PDF and Word files: fonts and pictures make them large
+FORMATS = ".md, .txt, .html, .pdf or .docx"
 
 
-def furniture_kind(paragraph: str) -> str | None:
-    """The kind of site furniture this paragraph is, or None when it is article text."""
-    text = paragraph.strip()
-    if len(text.split()) > 60:  # real furniture is short; a long paragraph is article text
-        return None
-    for name, pattern in _FURNITURE_RULES:
-        if pattern.search(text):
-            return name
-    return None
-
-
-def strip_furniture(paragraphs: list[str]) -> list[str]:
-    """Drop furniture paragraphs, and the whole footer once the rest is furniture or short."""
-    kinds = [furniture_kind(p) for p in paragraphs]
-    for i, kind in enumerate(kinds):
-        if kind is None:
-            continue
-        tail = range(i + 1, len(paragraphs))
-        if all(kinds[j] or len(paragraphs[j].split()) <= _SHORT_WORDS for j in tail):
-            paragraphs, kinds = paragraphs[:i], kinds[:i]
-            break
-    return [p for p, k in zip(paragraphs, kinds, strict=True) if k is None]
-
-
-# ---------------------------------------------------------------------------------------------
-# Dates
-
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_DATE_PATTERNS = (
-    re.compile(r"\b(?P<y>(19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\b"),
-    re.compile(
-        rf"\b(?P<d>\d{{1,2}})(st|nd|rd|th)?\s+(?P<mon>{_MONTHS})\.?,?\s+(?P<y>(19|20)\d\d)\b",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>\d{{1,2}})(st|nd|rd|th)?,?\s+(?P<y>(19|20)\d\d)\b",
-        re.IGNORECASE,
-    ),
-)
-
-
-def _month_number(name: str) -> int:
-    return [m[:3] for m in _MONTHS.split("|")[:12]].index(name.lower()[:3]) + 1
-
-
-def find_date(text: str) -> str:
-    """The first calendar date written in the text, as YYYY-MM-DD, or ""."""
-    found: list[tuple[int, str]] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            parts = match.groupdict()
-            month = int(parts["m"]) if parts.get("m") else _month_number(parts["mon"])
-            try:
-                day = dt.date(int(parts["y"]), month, int(parts["d"]))
-            except ValueError:
-                continue
-            found.append((match.start(), day.isoformat()))
-            break
-    return min(found)[1] if found else ""
-
-
-def normalise_date(value: object) -> str:
-    """A front-matter date (date, datetime or string) as YYYY-MM-DD; ValueError if it is not one."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        found = find_date(text)
-        if not found:
-            raise ValueError(f"date {text!r} is not a date (write it as YYYY-MM-DD)") from None
-        return found
+def unsupported(suffix: str) -> str:
+    """The reason a file of this type is not read."""
+    return f"unsupported file type {suffix or '(none)'!r}: use {FORMATS}"
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading one file
-
-
-class _Unusable(Exception):
-    """A file that cannot be loaded; the message is the one-line reason."""
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but \t \n \f \r
@@ -245,7 +121,7 @@ def _title_from_name(path: Path) -> str:
     return re.sub(r"[-_]+", " ", path.stem).strip().capitalize() or path.stem
 
 
-def _from_text(text: str, path: Path) -> tuple[str, str, str, list[str]]:
+def _from_text(text: str, path: Path) -> Document:
     meta, body = _split_front_matter(text)
     try:
         date = normalise_date(meta.get("date"))
@@ -267,10 +143,10 @@ def _from_text(text: str, path: Path) -> tuple[str, str, str, list[str]]:
     elif paragraphs and paragraphs[0] == title:  # a Markdown heading repeating the title
         paragraphs = paragraphs[1:]
     source = str(meta.get("source") or "").strip()
-    return title or path.stem, date, source, paragraphs
+    return Document(paragraphs, title or path.stem, date, source)
 
 
-def _from_html(text: str, path: Path) -> tuple[str, str, str, list[str]]:
+def _from_html(text: str, path: Path) -> Document:
     import trafilatura  # slow import: only when there is HTML to read
 
     doc = trafilatura.bare_extraction(
@@ -288,42 +164,92 @@ def _from_html(text: str, path: Path) -> tuple[str, str, str, list[str]]:
     except ValueError:
         date = ""
     source = (doc.sitename or doc.hostname or "").strip()
-    return title or path.stem, date, source, paragraphs
+    return Document(paragraphs, title or path.stem, date, source)
 
 
-def content_hash(title: str, date: str, source: str, text: str) -> str:
+def _from_file(path: Path, max_bytes: int) -> tuple[Document, int]:
+    """A PDF or Word file, and where its text begins: without a title in its properties, the
+    first paragraph is the title (as in a text file), unless it is the only one or prose."""
+    from assistant.ingest.pdf import read_pdf
+    from assistant.ingest.word import read_docx
+
+    size = path.stat().st_size
+    if size > max_bytes:
+        limit = "max_document_bytes"
+        raise _Unusable(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
+    doc = (read_pdf if path.suffix.lower() in PDF_SUFFIXES else read_docx)(path)
+    first = doc.paragraphs[0] if doc.paragraphs else ""
+    if doc.title:
+        return doc, int(" ".join(first.lower().split()) == " ".join(doc.title.lower().split()))
+    if len(doc.paragraphs) > 1 and len(first.split()) <= 25 and not _is_prose(first):
+        doc.title = first
+        return doc, 1
+    doc.title = _title_from_name(path)
+    return doc, 0
+
+
+_Reader = Callable[[str, Path], Document]
+
+
+def _read(path: Path, max_bytes: int, max_document_bytes: int) -> tuple[Document, int]:
+    """The file as a Document, and the index of its first paragraph of article text."""
+    suffix = path.suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return _from_file(path, max_document_bytes)
+    reader: _Reader = _from_html if suffix in HTML_SUFFIXES else _from_text
+    return reader(_read_text(path, max_bytes), path), 0
+
+
+def content_hash(title: str, date: str, source: str, text: str, pages: tuple[int, ...] = ()) -> str:
     """Hash of everything the index stores about an article: equal hash, nothing to redo."""
-    payload = json.dumps([title, date, source, text], ensure_ascii=False)
+    fields: list[Any] = [title, date, source, text] + ([list(pages)] if pages else [])
+    payload = json.dumps(fields, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def load_article(path: Path, article_id: str, max_bytes: int) -> Article:
-    """Read and clean one file; raises ValueError with the reason when it cannot be used."""
+def _article_date(doc: Document, body: str) -> str:
+    if doc.dateline_first:  # a document's own date is often when it was printed or saved
+        return find_date(body[:300]) or doc.date or find_date(body)
+    return doc.date or find_date(body)
+
+
+def load_article(
+    path: Path, article_id: str, max_bytes: int, max_document_bytes: int = MAX_DOCUMENT_BYTES
+) -> Article:
+    """Read and clean one file; raises ValueError with the reason when it cannot be used.
+    max_bytes: the largest text file (and article text); max_document_bytes: the largest PDF
+    or Word file."""
     try:
         info = path.stat()  # before reading: a change while reading shows as a newer time
-        text = _read_text(path, max_bytes)
-        reader = _from_html if path.suffix.lower() in HTML_SUFFIXES else _from_text
-        title, date, source, paragraphs = reader(text, path)
-        paragraphs = strip_furniture(paragraphs)
-        if not paragraphs:
+        doc, first = _read(path, max_bytes, max_document_bytes)
+        candidates = list(range(first, len(doc.paragraphs)))
+        chosen = article_paragraphs([doc.paragraphs[i] for i in candidates])
+        kept = [candidates[i] for i in chosen]
+        if not kept:
             raise _Unusable("no article text (only a title, or only site furniture)")
+        body = join_paragraphs([doc.paragraphs[i] for i in kept])
+        if len(body) > max_bytes:
+            raise _Unusable(
+                f"its text is {len(body):,} characters, over the limit of {max_bytes:,} "
+                "(max_file_bytes)"
+            )
     except _Unusable as exc:
         raise ValueError(str(exc)) from None
     except OSError as exc:
         raise ValueError(f"cannot read file: {exc.strerror or exc}") from None
-    body = join_paragraphs(paragraphs)
-    if not date:
-        date = find_date(body)
+    pages = page_offsets(doc.paragraphs, kept, doc.pages) if doc.pages else ()
+    date = _article_date(doc, body)
     return Article(
         id=article_id,
         path=str(path),
-        title=title,
+        title=doc.title,
         date=date,
-        source=source,
+        source=doc.source,
         text=body,
-        content_hash=content_hash(title, date, source, body),
+        content_hash=content_hash(doc.title, date, doc.source, body, pages),
         size=info.st_size,
         mtime_ns=info.st_mtime_ns,
+        pages=pages,
     )
 
 
@@ -346,12 +272,14 @@ def article_id_for(path: Path, corpus_dir: Path) -> str:
 
 
 def load_corpus(
-    corpus_dir: Path, max_bytes: int, known: dict[str, Any] | None = None
-) -> tuple[list[Article], list[Skipped]]:
+    corpus_dir: Path, max_bytes: int, known: dict[str, Any] | None = None,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+) -> tuple[list[Article], list[Skipped]]:  # fmt: skip
     """Load every article under corpus_dir; unusable files come back as Skipped with a reason.
 
     known: an index manifest; a file whose size and modification time are those it records
-    is taken from it instead of being read and cleaned again."""
+    is taken from it instead of being read and cleaned again. max_bytes limits text files
+    (and any article's text), max_document_bytes PDF and Word files."""
     articles: dict[str, Article] = {}
     texts: dict[str, Article] = {}  # by normalised text: a copy of an article is reported
     skipped: list[Skipped] = []
@@ -360,18 +288,18 @@ def load_corpus(
         suffix = path.suffix.lower()
         if suffix in IGNORED_SUFFIXES:
             continue
-        if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
-            reason = f"unsupported file type {suffix or '(none)'!r}: use .md, .txt or .html"
-            skipped.append(Skipped(shown, reason))
+        if suffix not in ARTICLE_SUFFIXES:
+            skipped.append(Skipped(shown, unsupported(suffix)))
             continue
         article_id = article_id_for(path, corpus_dir)
         if article_id in articles:
             reason = f"same article id {article_id!r} as {articles[article_id].path}: rename one"
             skipped.append(Skipped(shown, reason))
             continue
+        limit = max_document_bytes if suffix in DOCUMENT_SUFFIXES else max_bytes
         try:
-            article = _known(known, article_id, path, max_bytes) or load_article(
-                path, article_id, max_bytes
+            article = _known(known, article_id, path, limit) or load_article(
+                path, article_id, max_bytes, max_document_bytes
             )
         except ValueError as exc:
             skipped.append(Skipped(shown, str(exc)))
@@ -404,6 +332,7 @@ def _known(
         id=article_id, path=str(path), title=record["title"], date=record["date"],
         source=record["source"], text=manifest["texts"][article_id],
         content_hash=record["content_hash"], size=info.st_size, mtime_ns=info.st_mtime_ns,
+        pages=tuple(record.get("pages", ())),
     )  # fmt: skip
 
 

@@ -1,13 +1,14 @@
 """Changing the corpus folder from outside the file system (the web page): add an uploaded
 file, add pasted text, delete an article. Every file is checked by the same loader as
 `assistant index` before it lands in the corpus; a bad one is refused with the reason and the
-corpus is left as it was. Re-indexing is a separate step (`index.sync_index`).
+corpus is left as it was. Re-indexing is a separate step (`store.sync.sync_index`).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,16 +16,17 @@ import yaml
 
 from assistant.errors import CorpusError
 from assistant.ingest.corpus import (
-    HTML_SUFFIXES,
-    TEXT_SUFFIXES,
+    ARTICLE_SUFFIXES,
+    DOCUMENT_SUFFIXES,
+    MAX_DOCUMENT_BYTES,
     article_id_for,
     iter_corpus_files,
     load_article,
-    normalise_date,
+    unsupported,
 )
+from assistant.ingest.dates import normalise_date
 from assistant.types import Article
 
-ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -47,42 +49,47 @@ def _existing_ids(corpus_dir: Path) -> dict[str, Path]:
     return {article_id_for(p, corpus_dir): p for p in iter_corpus_files(corpus_dir)}
 
 
-def _install(content: bytes, target: Path, corpus_dir: Path, max_bytes: int, shown: str) -> Article:
-    """Write content to a hidden file next to target, check it with the loader, then move it
-    into place in one step (a crash leaves the corpus as it was)."""
+def _install(
+    content: bytes, target: Path, corpus_dir: Path, max_bytes: int, shown: str,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Article:  # fmt: skip
+    """Write content under target's name in a hidden folder of the corpus, check it with the
+    loader, then move it into place in one step (a crash leaves the corpus as it was)."""
     corpus_dir.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=corpus_dir, prefix=".upload-", suffix=target.suffix)
+    folder = Path(tempfile.mkdtemp(dir=corpus_dir, prefix=".upload-"))
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+        temporary = folder / target.name  # the loader may take the title from the name
+        temporary.write_bytes(content)
         article_id = article_id_for(target, corpus_dir)
         try:
-            article = load_article(Path(temporary), article_id, max_bytes)
+            article = load_article(temporary, article_id, max_bytes, max_document_bytes)
         except ValueError as exc:
             raise CorpusError(f"{shown}: {exc}; nothing was added") from None
         os.replace(temporary, target)
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        shutil.rmtree(folder, ignore_errors=True)
     return article
 
 
-def add_file(corpus_dir: Path, source: Path, max_bytes: int, name: str | None = None) -> Article:
+def add_file(
+    corpus_dir: Path, source: Path, max_bytes: int, name: str | None = None,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Article:  # fmt: skip
     """Copy one uploaded file into the corpus after the loader accepts it; a file of the same
-    name is replaced (the next sync counts it as updated). Raises CorpusError naming the file."""
+    name is replaced (the next sync counts it as updated). Raises CorpusError naming the file.
+    max_bytes limits text files, max_document_bytes PDF and Word files."""
     shown = name or source.name
     target_name = safe_name(shown)
     suffix = Path(target_name).suffix
     if suffix not in ARTICLE_SUFFIXES:
-        raise CorpusError(
-            f"{shown}: unsupported file type {suffix or '(none)'!r}: use .md, .txt or .html"
-        )
+        raise CorpusError(f"{shown}: {unsupported(suffix)}")
     try:
         size = source.stat().st_size
     except OSError as exc:
         raise CorpusError(f"{shown}: cannot read the upload: {exc.strerror or exc}") from None
-    if size > max_bytes:
-        raise CorpusError(f"{shown}: {size:,} bytes, over the limit of {max_bytes:,} bytes")
+    limit = max_document_bytes if suffix in DOCUMENT_SUFFIXES else max_bytes
+    if size > limit:
+        raise CorpusError(f"{shown}: {size:,} bytes, over the limit of {limit:,} bytes")
     target = corpus_dir / target_name
     other = _existing_ids(corpus_dir).get(article_id_for(target, corpus_dir))
     if other is not None and other != target:
@@ -90,7 +97,8 @@ def add_file(corpus_dir: Path, source: Path, max_bytes: int, name: str | None = 
             f"{shown}: the corpus already has {other.name} with the same article id; "
             "rename the upload or delete that article first"
         )
-    return _install(source.read_bytes(), target, corpus_dir, max_bytes, shown)
+    content = source.read_bytes()
+    return _install(content, target, corpus_dir, max_bytes, shown, max_document_bytes)
 
 
 def add_text(corpus_dir: Path, title: str, date: str, text: str, max_bytes: int) -> Article:

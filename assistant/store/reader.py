@@ -29,6 +29,7 @@ from assistant.store.layout import (
     read_chunks,
     sentence_ids,
 )
+from assistant.text import PagedText
 from assistant.types import ArticleRecord, Chunk, Sentence
 
 T = TypeVar("T")
@@ -63,6 +64,12 @@ class Snapshot:
         self._beside = len(manifest.get("retired", {}).get("chunks", ())) + OVERFETCH
         self._memo: dict[str, Any] = {}
         self._memo_lock = threading.Lock()
+        # PDF articles' texts carry their page starts, so citations cut from them say the page
+        self._paged = {
+            article_id: PagedText(manifest["texts"][article_id], record["pages"])
+            for article_id, record in manifest.get("articles", {}).items()
+            if record.get("pages")
+        }
 
     def memo(self, key: str, make: Callable[[Snapshot], T]) -> T:
         """The value cached on this build under key, made once by make(self)."""
@@ -76,16 +83,17 @@ class Snapshot:
 
     def articles(self) -> list[ArticleRecord]:
         """Every indexed article, newest first."""
-        records = [ArticleRecord(**r) for r in self._manifest.get("articles", {}).values()]
+        records = [_record(r) for r in self._manifest.get("articles", {}).values()]
         return sorted(records, key=lambda r: (r.date, r.id), reverse=True)
 
     def article(self, article_id: str) -> ArticleRecord | None:
         record = self._manifest.get("articles", {}).get(article_id)
-        return ArticleRecord(**record) if record else None
+        return _record(record) if record else None
 
     def text(self, article_id: str) -> str:
-        """The article's cleaned text: what offsets and quotes refer to."""
-        return self._manifest["texts"][article_id]
+        """The article's cleaned text: what offsets and quotes refer to (a PagedText, which
+        knows where its pages begin, for a PDF)."""
+        return self._paged.get(article_id) or self._manifest["texts"][article_id]
 
     def chunk(self, chunk_id: str) -> Chunk | None:
         return self._chunks.get(chunk_id)
@@ -130,6 +138,11 @@ class Snapshot:
         if self._keywords is None:
             return []
         return [(i, s) for i, s in self._keywords.search(query, k) if i in self._chunks]
+
+
+def _record(data: dict[str, Any]) -> ArticleRecord:
+    """An article record from the manifest (one written before pages were kept has none)."""
+    return ArticleRecord(**{**data, "pages": tuple(data.get("pages", ()))})
 
 
 class Index:

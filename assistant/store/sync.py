@@ -207,7 +207,9 @@ def sync_index(
     with lock:
         manifest, fresh = store.begin(wanted, rebuild)
         # files unchanged since the manifest recorded them are taken from it, not read again
-        articles, skipped = load_corpus(settings.corpus_dir, settings.max_file_bytes, manifest)
+        articles, skipped = load_corpus(
+            settings.corpus_dir, settings.max_file_bytes, manifest, settings.max_document_bytes
+        )
         report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
         changes = _compare(manifest, articles, report)
         if dry_run or (not changes.changed and not report.deleted and not fresh):
@@ -264,6 +266,7 @@ def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
         indexed_at=now,
         size=article.size if settled else 0,
         mtime_ns=article.mtime_ns if settled else 0,
+        pages=article.pages,
     )
 
 

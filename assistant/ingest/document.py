@@ -1,0 +1,54 @@
+"""What a reader makes of one file before the cleaning every article gets: its paragraphs, the
+title and date the file itself states (front matter, HTML head, document properties) and, for
+paged documents, where each page begins."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.types import PARAGRAPH_BREAK
+
+
+class Unusable(Exception):
+    """A file that cannot be loaded; the message is the one-line reason."""
+
+
+@dataclass
+class Document:
+    """One file read: paragraphs are single lines of text, whitespace already collapsed."""
+
+    paragraphs: list[str]
+    title: str = ""  # "" when the file states none
+    date: str = ""  # YYYY-MM-DD, or ""
+    source: str = ""
+    # (paragraph index, offset in it) where each page begins, one per page; [] when unpaged
+    pages: list[tuple[int, int]] = field(default_factory=list)
+    # A document's own date is often when it was printed or saved: a date in the article's
+    # opening lines (its dateline) is the article's date and comes first.
+    dateline_first: bool = False
+
+
+def page_offsets(
+    paragraphs: Sequence[str], kept: Sequence[int], pages: Sequence[tuple[int, int]]
+) -> tuple[int, ...]:
+    """Where each page begins in the article text made of the kept paragraphs (indexes into
+    paragraphs, in order) joined by PARAGRAPH_BREAK. A page whose text was all dropped begins
+    where the next kept text begins (types.page_at reads these offsets)."""
+    starts, at = {}, 0
+    for i in kept:
+        starts[i] = at
+        at += len(paragraphs[i]) + len(PARAGRAPH_BREAK)
+    end = max(0, at - len(PARAGRAPH_BREAK))
+    out = []
+    for paragraph, offset in pages:
+        if paragraph in starts:
+            out.append(starts[paragraph] + offset)
+        else:  # dropped (a title, furniture): the page's text starts with the next kept one
+            later = [starts[i] for i in kept if i > paragraph]
+            out.append(later[0] if later else end)
+    if out:
+        out[0] = 0
+    for n in range(1, len(out)):  # never decreasing, whatever was dropped
+        out[n] = max(out[n], out[n - 1])
+    return tuple(out)

@@ -1,0 +1,193 @@
+"""PDF files -> Documents: the text layer read with PDFium (pypdfium2), line by line with
+positions, then cleaned by layout.py. Title and date from the document's metadata when it has
+them. A file that cannot be read says why: not a PDF, cut short, damaged, encrypted, or with
+no text layer (a scanned document)."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from assistant.ingest.document import Document, Unusable
+from assistant.ingest.layout import Line, Page, paragraphs, reading_order, running_lines
+
+# PDFium's reasons a document does not open (FPDF_GetLastError)
+_ERRORS = {
+    2: "cannot read the file",
+    3: "damaged PDF (PDFium cannot parse it)",
+    4: "encrypted PDF: it needs a password to open; save a copy without the password",
+    5: "encrypted PDF with a security handler PDFium does not support; save a copy without it",
+    6: "damaged PDF (a page could not be read)",
+}
+NO_TEXT = "no text layer: a scanned document? OCR it first"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# Producers that print web pages: they break lines after real hyphens only
+_BROWSERS = re.compile(r"chrom|skia|mozilla|webkit|firefox|safari|edge", re.IGNORECASE)
+
+
+def check_file(path: Path) -> None:
+    """Reject what is not a whole PDF before PDFium sees it (clearer reasons than its own)."""
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+        handle.seek(max(0, path.stat().st_size - 2048))
+        tail = handle.read()
+    if not head.strip():
+        raise Unusable("empty file")
+    if b"%PDF-" not in head:
+        raise Unusable("not a PDF (no %PDF header): is it another kind of file renamed .pdf?")
+    if b"%%EOF" not in tail:
+        raise Unusable(
+            "truncated PDF (no end-of-file marker): the file was cut short; copy it again"
+        )
+
+
+def read_pdf(path: Path) -> Document:
+    """The document's paragraphs, title, date and page starts; Unusable says why not."""
+    import pypdfium2
+
+    check_file(path)
+    try:
+        pdf = pypdfium2.PdfDocument(str(path))
+    except pypdfium2.PdfiumError as exc:
+        raise Unusable(_ERRORS.get(exc.err_code or 0, f"damaged PDF ({exc})")) from None
+    try:
+        meta = pdf.get_metadata_dict(skip_empty=True)
+        pages, images = [], 0
+        for n in range(len(pdf)):
+            page, pictures = _read_page(pdf, n)
+            pages.append(page)
+            images += pictures
+    except pypdfium2.PdfiumError as exc:
+        raise Unusable(f"damaged PDF ({exc})") from None
+    finally:
+        pdf.close()
+    title = _title(meta.get("Title", ""))
+    dropped = running_lines(pages, title)
+    producer = f"{meta.get('Creator', '')} {meta.get('Producer', '')}"
+    texts, starts = paragraphs(
+        reading_order(pages, dropped), len(pages), hard_hyphens=bool(_BROWSERS.search(producer))
+    )
+    if not texts:
+        if images or not any(page.lines for page in pages):
+            raise Unusable(NO_TEXT)
+        raise Unusable("no article text (only page headers and footers)")
+    date = _date(meta.get("CreationDate", ""))
+    return Document(texts, title, date, pages=starts, dateline_first=True)
+
+
+def _read_page(pdf: Any, n: int) -> tuple[Page, int]:
+    """One page's lines and how many images it shows."""
+    import pypdfium2.raw as pdfium_c
+
+    page = pdf[n]
+    try:
+        width, height = page.get_size()
+        images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        textpage = page.get_textpage()
+        try:
+            lines = _lines(textpage, n, width)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    return Page(width, height, tuple(lines)), images
+
+
+class _Builder:
+    """Characters in the order the page draws them -> lines."""
+
+    def __init__(self, page: int, width: float) -> None:
+        self.page = page
+        self.middle = width / 2
+        self.lines: list[Line] = []
+        self.chars: list[tuple[str, float, float, float, float]] = []  # (c, x0, x1, y, size)
+
+    def add(self, char: str, x0: float, x1: float, baseline: float, size: float) -> None:
+        last = next((c for c in reversed(self.chars) if not c[0].isspace()), None)
+        if last is not None and not char.isspace() and self._apart(last, x0, baseline, size):
+            self.end()
+        self.chars.append((char, x0, x1, baseline, size))
+
+    def _apart(self, last: tuple[str, float, float, float, float], x0: float, y: float,
+               size: float) -> bool:  # fmt: skip
+        """A new line starts: another baseline, a step back, or a wide gap across the middle
+        of the page (the gutter of two columns drawn line by line)."""
+        _, _, last_x1, last_y, last_size = last
+        scale = max(size, last_size)
+        gutter = x0 - last_x1 > 3 * scale and last_x1 < self.middle < x0
+        return abs(y - last_y) > 0.35 * scale or x0 < last_x1 - scale or gutter
+
+    def end(self) -> None:
+        ink = [c for c in self.chars if not c[0].isspace()]
+        if ink:
+            text = " ".join("".join(c[0] for c in self.chars).split())
+            sizes = sorted(c[4] for c in ink)
+            baselines = sorted(c[3] for c in ink)
+            line = Line(self.page, ink[0][1], max(c[2] for c in ink),
+                        baselines[len(baselines) // 2], sizes[len(sizes) // 2], text)  # fmt: skip
+            self.lines.append(self._merged(line))
+        self.chars = []
+
+    def _merged(self, line: Line) -> Line:
+        """A line that continues the previous one on its baseline (a hyphen drawn apart)."""
+        if not self.lines:
+            return line
+        last = self.lines.pop()
+        gap = line.x0 - last.x1
+        if abs(line.baseline - last.baseline) < 0.2 * line.size and -1 < gap < 0.6 * line.size:
+            space = " " if gap > 0.2 * line.size else ""
+            return Line(self.page, last.x0, line.x1, last.baseline, last.size,
+                        last.text + space + line.text)  # fmt: skip
+        self.lines.append(last)
+        return line
+
+
+def _lines(textpage: Any, n: int, width: float) -> list[Line]:
+    import pypdfium2.raw as pdfium_c
+
+    raw = textpage.raw
+    builder = _Builder(n, width)
+    matrix = pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for i in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(raw, i))
+        if pdfium_c.FPDFText_IsGenerated(raw, i):
+            if char in "\r\n":
+                builder.end()
+            elif char == " ":
+                builder.chars.append((" ", 0.0, 0.0, 0.0, 0.0))
+            continue
+        if _CONTROL.match(char) and char != "\x02":
+            continue
+        left, _, right, _ = textpage.get_charbox(i)
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, x, y)
+        size = pdfium_c.FPDFText_GetFontSize(raw, i)
+        if pdfium_c.FPDFText_GetMatrix(raw, i, matrix):
+            size *= math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c)) or 1.0
+        builder.add(char, left, right, y.value, size)
+    builder.end()
+    return builder.lines
+
+
+def _title(value: str) -> str:
+    """The metadata title, unless it is a file name or a placeholder."""
+    title = " ".join(value.split())
+    if re.search(r"\.(pdf|docx?|html?|txt|md|odt|rtf)$|^(untitled|about:blank)$|^microsoft word",
+                 title, re.IGNORECASE):  # fmt: skip
+        return ""
+    return title
+
+
+def _date(value: str) -> str:
+    """A PDF date ("D:20230512093000+02'00'") as YYYY-MM-DD, or ""."""
+    found = re.match(r"(D:)?(\d{4})(\d{2})(\d{2})", value.strip())
+    if not found:
+        return ""
+    try:
+        return dt.date(*(int(found.group(i)) for i in (2, 3, 4))).isoformat()
+    except ValueError:
+        return ""
