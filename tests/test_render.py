@@ -50,3 +50,24 @@ def test_sources_panel_shows_the_quote_in_its_paragraph(answerer) -> None:
     assert "<b>K. Bangarurajan</b>" in panel  # the short answer, in bold inside the quote
     refusal = render_sources(answerer.ask("What was the budget of the conference?"))
     assert "Nearest passages" in refusal and "<mark>" not in refusal
+
+
+def test_a_pdf_quote_says_its_page_in_the_json_the_terminal_and_the_sources_panel() -> None:
+    from assistant.app.terminal import format_answer
+    from assistant.text import PagedText
+    from assistant.types import Answer, Citation
+
+    text = PagedText("Page one text.\n\nThe forum was chaired by Admiral Karin Holmqvist.", [0, 16])
+    start = text.index("The forum")
+    cited = Citation.cut(1, "forum", "Forum opens", "2023-05-12", text, start, len(text))
+    plain = Citation.cut(2, "notes", "Notes", "", "Plain text.", 0, 5)
+    assert (cited.page, plain.page) == (2, None)
+    assert cited.quote == text[start:] and type(cited.quote) is str
+    answer = Answer("Who chaired the forum?", "Who chaired the forum?", "...", "Karin Holmqvist",
+                    False, 0.9, (cited, plain), ())  # fmt: skip
+    assert [c["page"] for c in answer.as_dict()["citations"]] == [2, None]
+    shown = format_answer(answer)
+    assert '[1] Forum opens, 2023-05-12 (forum, p. 2): "The forum' in shown
+    assert "[2] Notes, no date (notes): " in shown
+    panel = render_sources(answer)
+    assert "<code>forum</code> · p. 2</div>" in panel and "<code>notes</code></div>" in panel

@@ -16,7 +16,8 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
     if answer.fallback:
         lines.insert(0, f"(extractive answer shown: {answer.note})")
     for c in answer.citations:
-        lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({c.article_id}): "{c.quote}"')
+        where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
+        lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({where}): "{c.quote}"')
     if answer.refused and answer.passages:
         lines.append("Closest passages:")
         for p in answer.passages[:3]:

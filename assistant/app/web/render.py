@@ -119,10 +119,11 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
         if answer.short_answer:
             short = html.escape(answer.short_answer)
             quote = quote.replace(short, f"<b>{short}</b>", 1)
+        page = f" · p. {c.page}" if c.page else ""  # a PDF's page
         out.append(
             f'<div class="source" id="source-{c.n}"><div class="source-head">[{c.n}] '
             f"<b>{html.escape(c.title)}</b> · {html.escape(c.date or 'no date')} · "
-            f"<code>{html.escape(c.article_id)}</code></div>"
+            f"<code>{html.escape(c.article_id)}</code>{page}</div>"
             f"<p>{html.escape(before)}<mark>{quote}</mark>{html.escape(after)}</p></div>"
         )
     if answer.refused:
