@@ -46,9 +46,11 @@ define holdout
 		--questions $(HOLDOUT)/$(1)-questions.yaml --report reports/make-test/$(1) $(2)
 endef
 
-# Debian's chromium for the browser test (apt-get, only when /usr/bin/chromium is missing)
+# Debian's chromium for the browser test and the PDF fixtures it prints, and qpdf to encrypt
+# one of them (apt-get, only when missing)
 browser:
 	scripts/ensure-chromium
+	scripts/ensure-qpdf
 
 test: lint browser
 	$(BIN)/python -m pytest

@@ -34,6 +34,14 @@ class Settings(BaseSettings):
         "onnx", description="onnx (default, faster) or torch: what runs the embedding model."
     )
     lock_wait: float = Field(0.0, ge=0, description="Seconds to wait for another writer.")
+    # The corpus folder that syncs itself (`assistant serve`, `assistant index --watch`)
+    watch: bool = Field(True, description="`serve` syncs the index when the corpus changes.")
+    watch_delay: float = Field(
+        2.0, ge=0.1, le=3600, description="Seconds of quiet in the corpus folder before a sync."
+    )
+    watch_polling: bool = Field(
+        False, description="Scan the corpus folder for changes instead of file-system events."
+    )
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
     auth: str = Field("", description="USER:PASSWORD to require a login on the web page.")

@@ -185,3 +185,72 @@ def serve_sample(
         yield settings
     finally:
         app.close()
+
+
+@pytest.fixture(scope="session")
+def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """PDFs printed by Chromium (an article, a long article over pages, two columns, a scan),
+    one encrypted by qpdf, one cut in half, and a Word file by python-docx (tests/documents.py),
+    made once per run; tests copy what they use."""
+    from .documents import make_documents
+
+    return make_documents(tmp_path_factory.mktemp("documents"))
+
+
+class ProcessLog:
+    """A process's output (stdout and stderr), read line by line in a thread, so a test can
+    wait for a line."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        import queue
+        import threading
+
+        self.process = process
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str] = queue.Queue()
+        assert process.stdout is not None
+        stream = process.stdout
+        threading.Thread(target=lambda: [self._queue.put(line) for line in stream],
+                         daemon=True).start()  # fmt: skip
+
+    def wait_for(self, pattern: str, timeout: float = 120) -> str:
+        """The first line from now on that matches pattern (a regular expression); fails with
+        the lines seen when the process ends or the time is up first."""
+        import queue
+        import re
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.2).rstrip()
+            except queue.Empty:
+                if self.process.poll() is not None and self._queue.empty():
+                    break
+                continue
+            self.lines.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r}; the log said: {self.lines[-30:]}")
+
+
+@contextmanager
+def running_command(*args: str, env: dict[str, str] | None = None) -> Iterator[ProcessLog]:
+    """`assistant ARGS...` running until the with-block ends (SIGTERM, by its process id); its
+    output unbuffered, so that each line is there when printed."""
+    import signal
+
+    process = subprocess.Popen(
+        assistant_command(*args), cwd=ROOT, env=cli_env(PYTHONUNBUFFERED="1", **(env or {})),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        yield ProcessLog(process)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

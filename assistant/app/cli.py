@@ -59,6 +59,12 @@ def cmd_index(args: argparse.Namespace) -> int:
             bar = tqdm(total=total, unit="text", desc="embedding", file=sys.stderr)
         bar.update(done - bar.n)
 
+    if args.watch:
+        from assistant.app import watch
+
+        if args.dry_run or args.json:
+            raise AssistantError("--watch keeps the index in step: not with --dry-run or --json")
+        return watch.index_and_watch(service, args.rebuild, _log)
     try:
         report = service.sync(rebuild=args.rebuild, dry_run=args.dry_run, progress=progress)
     finally:
@@ -72,6 +78,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         print(f"skipped {skipped.path}: {skipped.reason}")
     print(report.summary())
     return 0
+
+
+def _log(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
@@ -238,9 +248,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from assistant.app import watch
     from assistant.app.web import serve
 
-    serve(_service(args))
+    service = _service(args)
+    service.check_index()  # a missing index is reported before anything starts
+    watcher = watch.of(service.settings, service.sync, _log) if service.settings.watch else None
+    with watcher or contextlib.nullcontext():  # answers go on from the build while it syncs
+        serve(service)
     return 0
 
 
@@ -279,6 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("--wait", type=float, help="seconds to wait for another writer (default 0)")
+    p.add_argument(
+        "--watch", action="store_true",
+        help="then keep watching the corpus folder and sync after each change (Ctrl-C stops)",
+    )  # fmt: skip
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("articles", parents=[common], help="list the articles in the index")

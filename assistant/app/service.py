@@ -46,6 +46,10 @@ class Service:
         self.answerer = answerer or Answerer(self.index)
         self._backends: dict[str, Backend] = {}
         self._backends_lock = threading.Lock()
+        # One sync at a time in this process (the page's and the watcher's); the writer lock
+        # keeps other processes out.
+        self._sync_lock = threading.Lock()
+        self.last_sync: tuple[dt.datetime, IndexReport] | None = None
 
     # Answers
 
@@ -96,8 +100,28 @@ class Service:
     def add_file(self, path: Path, name: str | None = None) -> Article:
         """Copy a file into the corpus after checking it as `assistant index` would."""
         return library.add_file(
-            self.settings.corpus_dir, path, self.settings.max_file_bytes, name or path.name
-        )
+            self.settings.corpus_dir, path, self.settings.max_file_bytes, name or path.name,
+            self.settings.max_document_bytes,
+        )  # fmt: skip
+
+    def add_files(self, paths: Sequence[Path]) -> list[tuple[str, Article | str]]:
+        """Add several files to the corpus: each file's article, or why it was refused (the
+        others are added all the same)."""
+        results: list[tuple[str, Article | str]] = []
+        for path in paths:
+            try:
+                results.append((path.name, self.add_file(path)))
+            except AssistantError as exc:
+                results.append((path.name, str(exc)))
+        return results
+
+    def version(self) -> str:
+        """Which committed build of the index answers now ("" before the first): changes at
+        every commit, by this process or another."""
+        try:
+            return ":".join(str(part) for part in self.index.stamp())
+        except AssistantError:
+            return ""
 
     def add_text(self, title: str, date: str, text: str) -> Article:
         """Write pasted text into the corpus as an article."""
@@ -117,9 +141,13 @@ class Service:
     ) -> IndexReport:
         """Bring the index in step with the corpus under the single-writer lock; answers go on
         from the current index until the new one is committed."""
-        return sync_index(
-            self.settings, self.embedder, rebuild=rebuild, dry_run=dry_run, progress=progress
-        )
+        with self._sync_lock:
+            report = sync_index(
+                self.settings, self.embedder, rebuild=rebuild, dry_run=dry_run, progress=progress
+            )
+            if not dry_run:
+                self.last_sync = (dt.datetime.now(dt.UTC), report)
+            return report
 
     # Evaluation
 

@@ -181,6 +181,10 @@ class Index:
                 return current
         raise AssertionError("unreachable")
 
+    def stamp(self) -> Stamp:
+        """Which build answers now and when it was committed, read without loading it."""
+        return self._checked(self._stamp)
+
     def _checked(self, read: Callable[[], T]) -> T:
         """read(), with a damaged index's low-level errors turned into one naming the fix."""
         try:
