@@ -150,6 +150,34 @@ def test_refusal_clear_and_the_other_tabs(page_url: str, browser_page) -> None:
     assert page.locator("#run-eval").is_visible()
 
 
+def test_dropping_a_pdf_adds_and_indexes_it_in_one_step(
+    page_url: str, browser_page, documents: dict[str, Path]
+) -> None:
+    page = browser_page
+    page.goto(page_url)
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#uploads input[type=file]").set_input_files(
+        [str(documents["article"]), str(documents["encrypted"])]
+    )
+    message = page.locator("#update-message")
+    message.get_by_text("1 added").wait_for(timeout=120_000)  # no other button pressed
+    shown = message.inner_text()
+    assert "added article.pdf as article article (Port security forum opens in Gdansk)" in shown
+    assert "refused encrypted.pdf: encrypted PDF: it needs a password" in shown
+    page.locator("#articles").get_by_text(
+        "Port security forum opens in Gdansk", exact=True
+    ).wait_for()
+    page.get_by_role("tab", name="Chat").click()
+    box = page.locator("#question textarea")
+    box.fill("Who chaired the opening session of the Baltic Port Security Forum?")
+    box.press("Enter")
+    head = page.locator("#sources .source-head").first
+    head.wait_for(timeout=30_000)
+    assert "<code>" not in head.inner_text() and "article" in head.inner_text()
+    assert head.inner_text().endswith("· p. 1")
+    assert "Karin Holmqvist" in page.locator("#sources mark").first.inner_text()
+
+
 def test_choosing_the_bundled_model_in_the_page(page_url: str, browser_page) -> None:
     page = browser_page
     page.goto(page_url)

@@ -147,18 +147,43 @@ def test_upload_update_and_ask_about_the_new_article(client, served: Settings, t
     )
     bad = tmp_path / "broken.md"
     bad.write_bytes(b"\x00\x01binary\x00")
-    message = client.predict([handle_file(upload), handle_file(bad)], api_name="/add_files")
+    # one step: the files are checked, added and indexed
+    message, rows, *_ = client.predict(
+        [handle_file(upload), handle_file(bad)], api_name="/add_files"
+    )
     assert "added harbour-summit.md as article `harbour-summit`" in message
     assert "refused broken.md: binary file (contains NUL bytes)" in message
+    assert "1 added, 0 updated, 0 deleted" in message
     assert not (served.corpus_dir / "broken.md").exists()
-
-    report, rows, *_ = client.predict(api_name="/update_index")
-    assert "1 added, 0 updated, 0 deleted" in report
     assert "harbour-summit" in [row[0] for row in rows["data"]]
 
     answer = client.predict("Who chaired the harbour security summit?", api_name="/ask")
     assert "Nimal Perera" in answer["answer"]
     assert answer["citations"][0]["article_id"] == "harbour-summit"
+
+
+def test_pdf_and_word_uploads_are_indexed_in_one_step_and_cited_with_the_page(
+    client, served: Settings, documents: dict[str, Path]
+) -> None:
+    from gradio_client import handle_file
+
+    files = [documents[name] for name in ("long", "minutes", "scanned")]
+    message, rows, *_ = client.predict([handle_file(f) for f in files], api_name="/add_files")
+    assert "added long.pdf as article `long`" in message
+    assert "added minutes.docx as article `minutes`" in message
+    assert "refused scanned.pdf: no text layer: a scanned document? OCR it first" in message
+    assert "2 added" in message and {"long", "minutes"} <= {row[0] for row in rows["data"]}
+
+    answer = client.predict("Who chaired the radar data sharing session?", api_name="/ask")
+    assert "Juris Ozols" in answer["answer"]
+    assert answer["citations"][0]["article_id"] == "minutes"
+    assert answer["citations"][0]["page"] is None
+    answer = client.predict(
+        "Who co-chaired the working group on container inspections?", api_name="/ask"
+    )
+    [cited] = answer["citations"]
+    assert cited["article_id"] == "long" and "Tomasz Wielgosz" in cited["quote"]
+    assert cited["page"] == 1  # the sentence starts at the foot of page 1
 
 
 def test_an_upload_over_the_size_limit_is_refused(client, served: Settings, tmp_path) -> None:
@@ -171,15 +196,15 @@ def test_an_upload_over_the_size_limit_is_refused(client, served: Settings, tmp_
 
 
 def test_pasted_text_and_delete(client, served: Settings) -> None:
-    message = client.predict(
+    message, *_ = client.predict(
         "Port workshop", "2021-07-01", "The port workshop was led by Captain Asha Rao.",
         api_name="/add_text",
     )  # fmt: skip
-    assert "added pasted article `port-workshop`" in message
-    refused = client.predict("", "", "Text without a title.", api_name="/add_text")
+    assert "added pasted article `port-workshop`" in message and "1 added" in message
+    refused, *_ = client.predict("", "", "Text without a title.", api_name="/add_text")
     assert "Refused" in refused and "title" in refused
     report, *_ = client.predict(api_name="/update_index")
-    assert "1 added" in report
+    assert "0 added" in report  # nothing left to do
     answer = client.predict("Who led the port workshop?", api_name="/ask")
     assert "Asha Rao" in answer["answer"]
 

@@ -1,5 +1,6 @@
-"""The Articles tab: the indexed articles, adding files or pasted text to the corpus, updating
-the index and deleting an article. Index writes run one at a time."""
+"""The Articles tab: the indexed articles; files dropped (or an article pasted) are added to
+the corpus and indexed in one step; updating the index by hand and deleting an article. Index
+writes run one at a time. The list follows every commit, including the corpus watcher's."""
 
 from __future__ import annotations
 
@@ -14,11 +15,14 @@ from assistant.app.web.render import (
     article_rows,
     deleted_message,
     md_escape,
+    synced_message,
     update_message,
 )
 from assistant.errors import AssistantError
 from assistant.ingest import library
-from assistant.types import Article
+from assistant.types import Article, IndexReport
+
+FOLLOW_SECONDS = 2.0  # how often an open page checks for a new commit (a stat, no loading)
 
 
 def build(service: Service, initial_rows: list[list[Any]], article_filter: Any) -> Any:
@@ -31,31 +35,54 @@ def build(service: Service, initial_rows: list[list[Any]], article_filter: Any) 
         choices = article_choices(rows)
         return rows, gr.update(choices=choices), gr.update(choices=choices, value=None)
 
-    def add_files(files: list[str] | None) -> str:
-        if not files:
-            return "Choose one or more .md, .txt or .html files first."
-        results: list[tuple[str, Article | str]] = []
-        for name in (Path(str(f)) for f in files):
-            try:
-                results.append((name.name, service.add_file(name)))
-            except AssistantError as exc:
-                results.append((name.name, str(exc)))
-        return added_files_message(results)
-
-    def add_text(title: str, date: str, text: str) -> str:
-        try:
-            return added_text_message(service.add_text(title or "", date or "", text or ""))
-        except AssistantError as exc:
-            return f"**Refused:** {md_escape(str(exc))}"
-
-    def update(progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio's way)
-        progress(0, desc="Reading the corpus")
-
+    def progress_of(progress: Any) -> Any:
         def embedded(done: int, total: int) -> None:
             progress((done, total), desc="Embedding new and changed articles", unit="texts")
 
+        return embedded
+
+    def add_files(
+        files: list[str] | None,
+        progress: Any = gr.Progress(),  # noqa: B008 (gradio's way)
+    ) -> tuple[Any, ...]:
+        if not files:
+            return ("Drop one or more .md, .txt, .html, .pdf or .docx files.", *choices_update(),
+                    None)  # fmt: skip
+        progress(0, desc="Checking the files")
+        results = service.add_files([Path(str(f)) for f in files])
+        report: IndexReport | str | None = None
+        if any(isinstance(got, Article) for _, got in results):
+            try:
+                report = service.sync(progress=progress_of(progress))
+            except AssistantError as exc:
+                report = str(exc)
+        return (added_files_message(results, report), *choices_update(), None)
+
+    def add_text(
+        title: str, date: str, text: str,
+        progress: Any = gr.Progress(),  # noqa: B008 (gradio's way)
+    ) -> tuple[Any, ...]:  # fmt: skip
         try:
-            message = update_message(service.sync(progress=embedded))
+            article = service.add_text(title or "", date or "", text or "")
+        except AssistantError as exc:
+            return (f"**Refused:** {md_escape(str(exc))}", *choices_update())
+        try:
+            report: IndexReport | str = service.sync(progress=progress_of(progress))
+        except AssistantError as exc:
+            report = str(exc)
+        return (added_text_message(article, report), *choices_update())
+
+    def follow(seen: str) -> tuple[Any, ...]:
+        """On each tick: the lists again when the index changed since the page last looked."""
+        version = service.version()
+        if version == seen:
+            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), seen)
+        return (synced_message(service.last_sync), *choices_update(), version)
+
+    def update(progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio's way)
+        progress(0, desc="Reading the corpus")
+        try:
+            message = update_message(service.sync(progress=progress_of(progress)))
         except AssistantError as exc:
             message = f"**Index not updated:** {md_escape(str(exc))}"
         return (message, *choices_update())
@@ -78,20 +105,19 @@ def build(service: Service, initial_rows: list[list[Any]], article_filter: Any) 
     with gr.Row():
         with gr.Column():
             uploads = gr.File(
-                label="Upload .md, .txt or .html articles",
+                label="Drop .md, .txt, .html, .pdf or .docx articles: they are added and indexed",
                 file_count="multiple",
                 file_types=sorted(library.ARTICLE_SUFFIXES),
                 type="filepath",
+                elem_id="uploads",
             )
-            add_files_button = gr.Button("Add files to the corpus")
         with gr.Column():
             paste_title = gr.Textbox(label="Title")
             paste_date = gr.Textbox(label="Date", placeholder="YYYY-MM-DD")
             paste_text = gr.Textbox(label="Article text", lines=6, max_length=200_000)
-            add_text_button = gr.Button("Add pasted article to the corpus")
-    corpus_message = gr.Markdown(elem_id="corpus-message")
-    update_button = gr.Button("Update index", variant="primary", elem_id="update")
+            add_text_button = gr.Button("Add pasted article", elem_id="add-text")
     updated = gr.Markdown(elem_id="update-message")
+    update_button = gr.Button("Update index", elem_id="update")
     with gr.Row():
         to_delete = gr.Dropdown(
             label="Delete an article (from the corpus and the index)",
@@ -99,13 +125,16 @@ def build(service: Service, initial_rows: list[list[Any]], article_filter: Any) 
             scale=3,
         )
         delete_button = gr.Button("Delete", variant="stop", scale=1)
-    add_files_button.click(add_files, uploads, corpus_message, api_name="add_files")
-    add_text_button.click(
-        add_text, [paste_title, paste_date, paste_text], corpus_message, api_name="add_text"
-    )
     lists = [articles, article_filter, to_delete]
     # Index writes run one at a time (and under the writer lock against other processes).
-    writes = {"outputs": [updated, *lists], "concurrency_limit": 1, "concurrency_id": "write"}
-    update_button.click(update, None, api_name="update_index", **writes)
-    delete_button.click(delete, to_delete, api_name="delete_article", **writes)
+    writes = {"concurrency_limit": 1, "concurrency_id": "write"}
+    uploads.upload(add_files, uploads, [updated, *lists, uploads], api_name="add_files", **writes)
+    add_text_button.click(add_text, [paste_title, paste_date, paste_text], [updated, *lists],
+                          api_name="add_text", **writes)  # fmt: skip
+    update_button.click(update, None, [updated, *lists], api_name="update_index", **writes)
+    delete_button.click(delete, to_delete, [updated, *lists], api_name="delete_article", **writes)
+    # The list follows commits made elsewhere: the corpus watcher, another process.
+    seen = gr.State(service.version())
+    gr.Timer(FOLLOW_SECONDS).tick(follow, seen, [updated, *lists, seen], api_name=False,
+                                  show_progress="hidden", queue=False)  # fmt: skip
     return choices_update, lists

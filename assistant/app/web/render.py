@@ -6,6 +6,7 @@ Every piece of article text reaches the page escaped: a hostile article cannot i
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from collections.abc import Iterator
@@ -189,24 +190,43 @@ def article_rows(records: list[ArticleRecord]) -> list[list[Any]]:
     return [[r.id, r.title, r.date, r.chunks, r.indexed_at] for r in records]
 
 
-def added_files_message(results: list[tuple[str, Article | str]]) -> str:
-    """(file name, the article added or why it was refused) -> a Markdown list."""
+def added_files_message(
+    results: list[tuple[str, Article | str]], report: IndexReport | str | None = None
+) -> str:
+    """(file name, the article added or why it was refused) and the sync that followed (its
+    report, or why it failed) -> Markdown."""
     lines = [
         f"added {md_escape(name)} as article `{got.id}` ({md_escape(got.title)})"
         if isinstance(got, Article)
         else f"refused {md_escape(got)}"
         for name, got in results
     ]
-    message = "\n".join(f"- {line}" for line in lines)
-    if any(isinstance(got, Article) for _, got in results):
-        message += "\n\nPress **Update index** to make the new articles searchable."
-    return message
+    return "\n".join(f"- {line}" for line in lines) + _after_adding(report)
 
 
-def added_text_message(article: Article) -> str:
+def added_text_message(article: Article, report: IndexReport | str | None = None) -> str:
     return (
         f"added pasted article `{article.id}` ({md_escape(article.title)}, "
-        f"{article.date or 'no date'}). Press **Update index** to make it searchable."
+        f"{article.date or 'no date'})" + _after_adding(report)
+    )
+
+
+def _after_adding(report: IndexReport | str | None) -> str:
+    if isinstance(report, IndexReport):
+        return "\n\n" + update_message(report)
+    if isinstance(report, str):
+        return f"\n\n**Index not updated:** {md_escape(report)}"
+    return ""
+
+
+def synced_message(last: tuple[dt.datetime, IndexReport] | None) -> str:
+    """What the page says when the index changed outside it (the corpus watcher, another
+    process)."""
+    if last is None:
+        return "**The index was updated** by another process."
+    when, report = last
+    return update_message(report).replace(
+        "**Index updated:**", f"**Index updated** at {when.astimezone():%H:%M:%S}:", 1
     )
 
 
