@@ -166,9 +166,9 @@ def write_docx(path: Path) -> Path:
     for cell, text in zip(table.rows[0].cells, ["Session", "Chair", "Room"], strict=True):
         cell.text = text
     for row in [
-        ("Opening session", "Admiral Karin Holmqvist", "Hall A"),
         ("Radar data sharing", "Commander Juris Ozols", "Hall B"),
         ("Customs cooperation", "Director Ewa Nowicka", "Hall C"),
+        ("Closing session", "Deputy Mayor Piotr Grzelak", "Hall A"),
     ]:
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):

@@ -25,7 +25,7 @@ def test_headings_paragraphs_and_table_rows_in_order(tmp_path: Path) -> None:
     assert "Session: Radar data sharing; Chair: Commander Juris Ozols; Room: Hall B" in paragraphs
     assert paragraphs[-1] == "The next forum will be held in Riga in May 2024."
     assert paragraphs.index("Sessions") < paragraphs.index(
-        "Session: Opening session; Chair: Admiral Karin Holmqvist; Room: Hall A"
+        "Session: Closing session; Chair: Deputy Mayor Piotr Grzelak; Room: Hall A"
     )
 
 
