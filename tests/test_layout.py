@@ -149,3 +149,21 @@ def test_a_page_without_text_begins_where_the_next_text_does() -> None:
     assert starts == [(0, 0), (1, 0), (1, 0)]
     offsets = page_offsets(texts, [0, 1], starts)
     assert page_at(offsets, join_paragraphs(texts).index("The third")) == 3
+
+
+def test_a_page_break_after_a_full_line_ending_a_sentence_ends_the_paragraph() -> None:
+    """When the layout cannot tell (no room to measure, no space seen across the break), the
+    document's own habit decides: here sentences that end a line end their paragraph."""
+    def paragraph(page: int, top: float, ends: str) -> list[Line]:
+        return [full(page, top, "A line of a paragraph that fills the column to its edge"),
+                line(page, top - 14, f"and ends {ends}.")]  # fmt: skip
+
+    body = [item for n in range(5) for item in paragraph(0, 700 - 40 * n, f"here {n}")]
+    first = Page(612, 792, (*body, full(0, 480, "The last paragraph of the page ends full.")))
+    second = Page(612, 792, (line(1, 700, "The next page begins a new paragraph."),))
+    texts, _ = read([first, second])
+    assert texts[-2:] == ["The last paragraph of the page ends full.",
+                          "The next page begins a new paragraph."]  # fmt: skip
+    cut = Page(612, 792, (*body, full(0, 480, "A sentence that runs on to the")))
+    texts, _ = read([cut, Page(612, 792, (line(1, 700, "next page and ends there."),))])
+    assert texts[-1] == "A sentence that runs on to the next page and ends there."

@@ -230,18 +230,42 @@ def _room_for_next_word(a: Line, b: Line, right: float) -> bool:
     return right - a.x1 > width + 0.5 * b.size
 
 
-def _breaks(a: Line, before: _Column, b: Line, column: _Column, same_run: bool) -> bool:
-    """Whether a paragraph ends between line a (in column before) and the next line b."""
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*$")
+
+
+def _sentence_turn(a: Line, b: Line) -> bool:
+    """Whether a sentence ends with line a and the next begins with line b."""
+    return bool(_SENTENCE_END.search(a.text)) and b.text[:1].isupper()
+
+
+def _breaks(
+    a: Line, before: _Column, b: Line, column: _Column, same_run: bool, turns_break: bool = False
+) -> bool:
+    """Whether a paragraph ends between line a (in column before) and the next line b.
+    turns_break: in this document, a sentence that ends at a line's end mostly ends its
+    paragraph too (what decides at a page break when the layout cannot)."""
     if abs(a.size - b.size) > 0.12 * max(a.size, b.size):
         return True  # a heading and its text
     if _room_for_next_word(a, b, before.right):
         return True
-    if not same_run:  # a column or page break inside a paragraph
-        return False
+    if not same_run:  # a column or page break: the space between paragraphs is not seen
+        return turns_break and _sentence_turn(a, b)
     if column.pitch and a.baseline - b.baseline > 1.35 * column.pitch:
         return True  # the space between paragraphs
     indent = b.x0 - column.left
     return 0.8 * b.size < indent < 5 * b.size and a.x0 - column.left < 0.5 * b.size
+
+
+def _turns_break(runs: list[Run], columns: list[_Column]) -> bool:
+    """Whether, inside this document's columns, most sentences that end at a line's end end a
+    paragraph (needs a few to judge; without them, a page break does not split a paragraph)."""
+    turns = [
+        _breaks(a, column, b, column, True)
+        for run, column in zip(runs, columns, strict=True)
+        for a, b in itertools.pairwise(run.lines)
+        if _sentence_turn(a, b)
+    ]
+    return len(turns) >= 4 and sum(turns) > len(turns) / 2
 
 
 def _joined(before: str, after: str, words: set[str], hard_hyphens: bool) -> str:
@@ -286,18 +310,22 @@ def paragraphs(
         )
         for side in {run.side for run in runs}
     }
+    # each run's own right edge where its lines show it (margins may differ between pages),
+    # and the spacing of the whole document's column (it does not change with the page)
+    columns = [
+        _Column(sides[run.side].left, _right_edge(run.lines) or sides[run.side].right,
+                sides[run.side].pitch)
+        for run in runs
+    ]  # fmt: skip
+    turns_break = _turns_break(runs, columns)
     out: list[str] = []
     starts: dict[int, tuple[int, int]] = {}
     current, at = "", 0
     previous: tuple[Line, _Column] | None = None
-    for run in runs:
-        # the run's own edges where its lines show them (margins may differ between pages),
-        # the spacing of the whole document's column (it does not change with the page)
-        whole = sides[run.side]
-        column = _Column(whole.left, _right_edge(run.lines) or whole.right, whole.pitch)
+    for run, column in zip(runs, columns, strict=True):
         for i, line in enumerate(run.lines):
             text = " ".join(line.text.split())
-            if previous and current and not _breaks(*previous, line, column, i > 0):
+            if previous and current and not _breaks(*previous, line, column, i > 0, turns_break):
                 current = _joined(current, text, words, hard_hyphens)
                 at = len(current) - len(text)
             else:
