@@ -89,6 +89,7 @@ format: install
 bench: install browser
 	$(BIN)/python benchmarks/bench_index.py --runtime onnx
 	$(BIN)/python benchmarks/bench_index.py --runtime torch
+	$(BIN)/python benchmarks/bench_pdf.py
 	$(BIN)/python benchmarks/bench_ask.py
 	$(BIN)/python benchmarks/bench_web.py
 	$(BIN)/python benchmarks/bench_synthetic.py

@@ -154,6 +154,7 @@ def test_a_page_without_text_begins_where_the_next_text_does() -> None:
 def test_a_page_break_after_a_full_line_ending_a_sentence_ends_the_paragraph() -> None:
     """When the layout cannot tell (no room to measure, no space seen across the break), the
     document's own habit decides: here sentences that end a line end their paragraph."""
+
     def paragraph(page: int, top: float, ends: str) -> list[Line]:
         return [full(page, top, "A line of a paragraph that fills the column to its edge"),
                 line(page, top - 14, f"and ends {ends}.")]  # fmt: skip
