@@ -136,7 +136,7 @@ def library_rows(folder: Path, pages: int) -> list[str]:
 
     import pypdfium2
 
-    from assistant.ingest.pdf import _read_page
+    from assistant.ingest.pdf import _read_page  # one page, positions included
 
     paths = sorted(folder.glob("*.pdf"))
 

@@ -9,6 +9,7 @@ import ctypes
 import datetime as dt
 import math
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ _ERRORS = {
 }
 NO_TEXT = "no text layer: a scanned document? OCR it first"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+# PDFium is not thread-safe, and a server reads PDFs from two threads (an upload being checked,
+# the corpus watcher's sync): one document at a time in the process.
+_PDFIUM = threading.Lock()
 # Producers that print web pages: they break lines after real hyphens only
 _BROWSERS = re.compile(r"chrom|skia|mozilla|webkit|firefox|safari|edge", re.IGNORECASE)
 
@@ -47,9 +51,28 @@ def check_file(path: Path) -> None:
 
 def read_pdf(path: Path) -> Document:
     """The document's paragraphs, title, date and page starts; Unusable says why not."""
-    import pypdfium2
 
     check_file(path)
+    with _PDFIUM:
+        meta, pages, images = _read_pages(path)
+    title = _title(meta.get("Title", ""))
+    dropped = running_lines(pages, title)
+    producer = f"{meta.get('Creator', '')} {meta.get('Producer', '')}"
+    texts, starts = paragraphs(
+        reading_order(pages, dropped), len(pages), hard_hyphens=bool(_BROWSERS.search(producer))
+    )
+    if not texts:
+        if images or not any(page.lines for page in pages):
+            raise Unusable(NO_TEXT)
+        raise Unusable("no article text (only page headers and footers)")
+    date = _date(meta.get("CreationDate", ""))
+    return Document(texts, title, date, pages=starts, dateline_first=True)
+
+
+def _read_pages(path: Path) -> tuple[dict[str, str], list[Page], int]:
+    """The document's metadata, its pages' lines and how many images they show."""
+    import pypdfium2
+
     try:
         pdf = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:
@@ -65,18 +88,7 @@ def read_pdf(path: Path) -> Document:
         raise Unusable(f"damaged PDF ({exc})") from None
     finally:
         pdf.close()
-    title = _title(meta.get("Title", ""))
-    dropped = running_lines(pages, title)
-    producer = f"{meta.get('Creator', '')} {meta.get('Producer', '')}"
-    texts, starts = paragraphs(
-        reading_order(pages, dropped), len(pages), hard_hyphens=bool(_BROWSERS.search(producer))
-    )
-    if not texts:
-        if images or not any(page.lines for page in pages):
-            raise Unusable(NO_TEXT)
-        raise Unusable("no article text (only page headers and footers)")
-    date = _date(meta.get("CreationDate", ""))
-    return Document(texts, title, date, pages=starts, dateline_first=True)
+    return meta, pages, images
 
 
 def _read_page(pdf: Any, n: int) -> tuple[Page, int]:
