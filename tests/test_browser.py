@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from assistant.config import Settings
 from assistant.store.embeddings import LocalEmbeddings
 
-from .conftest import serve_sample, url_of
+from .conftest import serve_sample, url_of, write_article
 
 pytestmark = pytest.mark.e2e  # real servers (and a browser)
 
@@ -33,7 +34,9 @@ FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def page_url(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings) -> Iterator[str]:
+def served(
+    tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings
+) -> Iterator[Settings]:
     with serve_sample(
         tmp_path_factory.mktemp("browser"),
         embedder,
@@ -42,7 +45,12 @@ def page_url(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings
         "Mayor Jane Roe.",
         warm=True,
     ) as settings:
-        yield url_of(settings)
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def page_url(served: Settings) -> str:
+    return url_of(served)
 
 
 @pytest.fixture
@@ -176,6 +184,26 @@ def test_dropping_a_pdf_adds_and_indexes_it_in_one_step(
     assert "<code>" not in head.inner_text() and "article" in head.inner_text()
     assert head.inner_text().endswith("· p. 1")
     assert "Karin Holmqvist" in page.locator("#sources mark").first.inner_text()
+
+
+def test_the_articles_list_follows_a_sync_made_elsewhere(
+    served: Settings, page_url: str, browser_page, embedder: LocalEmbeddings
+) -> None:
+    from playwright.sync_api import expect
+
+    from assistant.store.sync import sync_index
+
+    page = browser_page
+    page.goto(page_url)
+    page.get_by_role("tab", name="Articles").click()
+    table = page.locator("#articles")
+    table.get_by_text("day-2", exact=True).wait_for()
+    write_article(served.corpus_dir, "riga-closing.md", "Riga forum closes", "2024-06-03",
+                  "The forum in Riga closed with a joint statement on port security.")  # fmt: skip
+    report = sync_index(served, embedder)  # another writer: the watcher, another process
+    assert report.added == 1
+    expect(table).to_contain_text("riga-closing", timeout=30_000)  # no click: the page follows
+    expect(page.locator("#update-message")).to_contain_text("updated by another process")
 
 
 def test_choosing_the_bundled_model_in_the_page(page_url: str, browser_page) -> None:

@@ -71,3 +71,16 @@ def test_a_pdf_quote_says_its_page_in_the_json_the_terminal_and_the_sources_pane
     assert "[2] Notes, no date (notes): " in shown
     panel = render_sources(answer)
     assert "<code>forum</code> · p. 2</div>" in panel and "<code>notes</code></div>" in panel
+
+
+def test_the_page_says_who_updated_the_index() -> None:
+    import datetime as dt
+
+    from assistant.app.web.render import synced_message
+    from assistant.types import IndexReport
+
+    ours = (dt.datetime(2024, 6, 3, 9, 0, tzinfo=dt.UTC), IndexReport(added=1, chunks=9), "b:7")
+    shown = synced_message(ours, "b:7")
+    assert shown.startswith("**Index updated** at ") and "synced: 1 added" in shown
+    assert "another process" in synced_message(ours, "b:8")  # a later commit is not ours
+    assert "another process" in synced_message(None, "b:8")

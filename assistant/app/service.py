@@ -49,7 +49,8 @@ class Service:
         # One sync at a time in this process (the page's and the watcher's); the writer lock
         # keeps other processes out.
         self._sync_lock = threading.Lock()
-        self.last_sync: tuple[dt.datetime, IndexReport] | None = None
+        # this process's last sync: when, its report, and the index version it left
+        self.last_sync: tuple[dt.datetime, IndexReport, str] | None = None
 
     # Answers
 
@@ -146,7 +147,7 @@ class Service:
                 self.settings, self.embedder, rebuild=rebuild, dry_run=dry_run, progress=progress
             )
             if not dry_run:
-                self.last_sync = (dt.datetime.now(dt.UTC), report)
+                self.last_sync = (dt.datetime.now(dt.UTC), report, self.version())
             return report
 
     # Evaluation

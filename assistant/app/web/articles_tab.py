@@ -77,7 +77,7 @@ def build(service: Service, initial_rows: list[list[Any]], article_filter: Any) 
         version = service.version()
         if version == seen:
             return (gr.skip(), gr.skip(), gr.skip(), gr.skip(), seen)
-        return (synced_message(service.last_sync), *choices_update(), version)
+        return (synced_message(service.last_sync, version), *choices_update(), version)
 
     def update(progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (gradio's way)
         progress(0, desc="Reading the corpus")

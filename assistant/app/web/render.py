@@ -219,12 +219,13 @@ def _after_adding(report: IndexReport | str | None) -> str:
     return ""
 
 
-def synced_message(last: tuple[dt.datetime, IndexReport] | None) -> str:
-    """What the page says when the index changed outside it (the corpus watcher, another
-    process)."""
-    if last is None:
+def synced_message(last: tuple[dt.datetime, IndexReport, str] | None, version: str) -> str:
+    """What the page says when the index changed outside it: the report of this process's
+    last sync when that made the version the page now sees (the corpus watcher), else that
+    another process updated it."""
+    if last is None or last[2] != version:
         return "**The index was updated** by another process."
-    when, report = last
+    when, report, _ = last
     return update_message(report).replace(
         "**Index updated:**", f"**Index updated** at {when.astimezone():%H:%M:%S}:", 1
     )
