@@ -121,3 +121,28 @@ def test_delete_removes_only_that_article(tmp_path: Path) -> None:
         library.delete_article(corpus, "sub/b")
     with pytest.raises(CorpusError, match="no article"):
         library.delete_article(corpus, "../a")
+
+
+def test_a_word_upload_is_checked_under_its_own_name_and_leaves_no_temporary_files(
+    tmp_path: Path,
+) -> None:
+    import docx
+
+    from .documents import write_docx
+
+    corpus = tmp_path / "corpus"
+    (tmp_path / "up").mkdir()
+    upload = write_docx(tmp_path / "up" / "minutes.docx")
+    article = library.add_file(corpus, upload, LIMIT)
+    assert (article.id, article.title) == ("minutes", "Minutes of the Baltic Port Security Forum")
+    untitled = docx.Document()
+    untitled.add_paragraph("Delegates met in Riga to discuss port security in the region.")
+    untitled.save(str(tmp_path / "up" / "riga_notes.docx"))
+    # one paragraph of prose: the title comes from the file's name, not a temporary one
+    assert library.add_file(corpus, tmp_path / "up" / "riga_notes.docx", LIMIT).title == (
+        "Riga notes"
+    )
+    (tmp_path / "up" / "bad.pdf").write_bytes(b"%PDF-1.7\n" + bytes(100))
+    with pytest.raises(CorpusError, match=r"bad.pdf: truncated PDF .*nothing was added"):
+        library.add_file(corpus, tmp_path / "up" / "bad.pdf", LIMIT)
+    assert sorted(p.name for p in corpus.iterdir()) == ["minutes.docx", "riga_notes.docx"]
