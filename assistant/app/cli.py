@@ -249,10 +249,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.app import watch
-    from assistant.app.web import serve
+    from assistant.app.web import parse_auth, serve
 
     service = _service(args)
-    service.check_index()  # a missing index is reported before anything starts
+    parse_auth(service.settings.auth)  # what is wrong is reported before anything starts
+    service.check_index()
     watcher = watch.of(service.settings, service.sync, _log) if service.settings.watch else None
     with watcher or contextlib.nullcontext():  # answers go on from the build while it syncs
         serve(service)
