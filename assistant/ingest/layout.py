@@ -34,6 +34,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Page:
+    """A page's size (points) and its lines."""
+
     width: float
     height: float
     lines: tuple[Line, ...]

@@ -26,6 +26,7 @@ _ERRORS = {
 }
 NO_TEXT = "no text layer: a scanned document? OCR it first"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_SOFT = re.compile("[\u00ad\x02]")
 # PDFium is not thread-safe, and a server reads PDFs from two threads (an upload being checked,
 # the corpus watcher's sync): one document at a time in the process.
 _PDFIUM = threading.Lock()
@@ -137,6 +138,8 @@ class _Builder:
         ink = [c for c in self.chars if not c[0].isspace()]
         if ink:
             text = " ".join("".join(c[0] for c in self.chars).split())
+            # a soft hyphen shows only where a line breaks (layout.py joins the word there)
+            text = _SOFT.sub("", text[:-1]) + text[-1:]
             sizes = sorted(c[4] for c in ink)
             baselines = sorted(c[3] for c in ink)
             line = Line(self.page, ink[0][1], max(c[2] for c in ink),
