@@ -53,9 +53,9 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest
 	$(BIN)/assistant index
-	$(call holdout,transit,$(call bars,0.85,0.65,0.5))
-	$(call holdout,malaria,$(call bars,0.85,0.65,0.8))
-	$(call holdout,wildfire,$(call bars,0.5,0.35,0.5))
+	$(call holdout,transit,$(call bars,0.9,0.75,0.6))
+	$(call holdout,malaria,$(call bars,0.85,0.75,0.8))
+	$(call holdout,wildfire,$(call bars,0.55,0.4,0.5))
 	$(MAKE) test-server
 	$(MAKE) model-check
 
