@@ -93,6 +93,7 @@ bench: install browser
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_swap.py
 	$(BIN)/python benchmarks/bench_words.py
+	$(BIN)/python benchmarks/bench_generative.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/.writer.* .pytest_cache .ruff_cache

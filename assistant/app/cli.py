@@ -265,6 +265,23 @@ def cmd_llm_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_llm_replay(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from assistant.evaluation.replay import Recordings, ReplayServer, load_recordings
+
+    server = ReplayServer(Recordings(load_recordings(args.answers)), args.host, args.port)
+    print(f"replaying {args.answers} at {server.url} (Ctrl-C stops)", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    server.start()
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    server.close()
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--corpus", type=Path, help="folder of articles (default: corpus)")
@@ -335,6 +352,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     p.set_defaults(func=cmd_llm_server)
+
+    p = sub.add_parser(
+        "llm-replay",
+        help="serve recorded answers of a model over an OpenAI-compatible API (for eval)",
+    )
+    p.add_argument("answers", type=Path, help="recordings file (JSON, see evaluation/replay.py)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_llm_replay)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web page")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")

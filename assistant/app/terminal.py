@@ -14,9 +14,13 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
     what it rests on."""
     lines = [] if skip_text else [answer.text]
     if answer.fallback:
-        lines.insert(0, f"(extractive answer shown: {answer.note})")
+        shown = "extractive refusal" if answer.refused else "extractive answer"
+        lines.insert(0, f"({shown} shown: {answer.note})")
     for c in answer.citations:
         lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({c.article_id}): "{c.quote}"')
+    for c in answer.set_aside:
+        lines.append(f'(set aside, not the answer: the extractive step would have quoted '
+                     f'{c.article_id}: "{c.quote}")')  # fmt: skip
     if answer.refused and answer.passages:
         lines.append("Closest passages:")
         for p in answer.passages[:3]:
