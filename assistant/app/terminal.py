@@ -88,5 +88,8 @@ def _generation_line(name: str, m: dict[str, Any]) -> str:
     speed = m.get("tokens_per_second")
     return (
         f"{name}: grounded {pct('grounded_rate')} of answers, fallback to extractive "
-        f"{pct('fallback_rate')}, " + ("–" if speed is None else f"{speed:.1f}") + " tokens/s"
+        f"{pct('fallback_rate')}, right answers stopped by the check "
+        f"{pct('check_rejected_right')}, "
+        + ("–" if speed is None else f"{speed:.1f}")
+        + " tokens/s"
     )
