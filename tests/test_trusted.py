@@ -147,3 +147,13 @@ def test_the_bundled_model_is_not_trusted_by_default() -> None:
     defaults = Settings()
     assert not defaults.llamacpp_trusted  # the bundled SmolLM2 path behaves as before
     assert defaults.openai_trusted and defaults.ollama_trusted
+
+
+def test_replayed_citations_follow_their_passages_to_new_numbers() -> None:
+    recording = Recorded("Who?", "Ana chaired it [2]. Ben spoke [1, 2].", "right",
+                         (("1", "Ben spoke."), ("2", "Ana chaired.")))  # fmt: skip
+    recordings = Recordings([recording])
+    now = {"1": "Ana chaired.", "2": "Other.", "3": "Ben spoke."}
+    assert recordings.answer("Who?", now) == "Ana chaired it [1]. Ben spoke [3, 1]."
+    gone = {"1": "Ben spoke."}  # the cited passage is no longer offered: cited as missing
+    assert recordings.answer("Who?", gone) == "Ana chaired it [2]. Ben spoke [1, 2]."

@@ -211,6 +211,8 @@ def _now() -> Any:
 def cmd_train(args: argparse.Namespace) -> int:
     import tempfile
 
+    import numpy as np
+
     from assistant.answering.model import MODEL_PATH
     from assistant.evaluation.train import train
     from assistant.evaluation.training_data import CONFIG
@@ -226,9 +228,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         return 0
     shipped = args.out or MODEL_PATH
     with tempfile.TemporaryDirectory(prefix="assistant-check-") as scratch:
-        fresh = Path(scratch) / "evidence.json"
-        train(args.config or CONFIG, fresh, args.work, threads=settings.threads, log=log)
-        difference = same_model(shipped, fresh)
+        fresh, probe = Path(scratch) / "evidence.json", Path(scratch) / "rows.npy"
+        train(args.config or CONFIG, fresh, args.work, threads=settings.threads, log=log,
+              probe=probe)  # fmt: skip
+        difference = same_model(shipped, fresh, rows=np.load(probe))
     if difference:
         print(f"FAIL: {shipped} is not what `assistant train` makes of the data: {difference}",
               file=sys.stderr)  # fmt: skip

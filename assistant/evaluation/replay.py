@@ -4,11 +4,14 @@ the generative path can be measured and tested with a good model's answers and n
 ASSISTANT_OPENAI_BASE_URL pointing at it) scores them.
 
 A recordings file is JSON: {"about": "...", "answers": [{"question": ..., "answer": ...,
-"kind": ...}]}, each answer written for the exact prompt the assistant sends for that
-question (`kind`: right, declines, wrong-number, invented-name, ... as the writer meant it).
-The server finds the question in the prompt ("Question: ...") and replays its answer,
-streamed word by word when asked to stream; a question it has no answer for gets the
-model's refusal. A request to rewrite a follow-up gets an empty reply (the assistant then
+"kind": ..., "passages": {"1": "<text of passage [1] as the prompt gave it>", ...}}]}, each
+answer written for the exact prompt the assistant sent for that question (`kind`: right,
+declines, wrong-number, invented-name, ... as the writer meant it). The server finds the
+question in the prompt ("Question: ...") and replays its answer, streamed word by word when
+asked to stream, with its citations renumbered to where the passages it cites stand in the
+prompt it is sent (a passage that is not there any more is cited as one that does not
+exist, so the answer fails the check, as it should); a question it has no answer for gets
+the model's refusal. A request to rewrite a follow-up gets an empty reply (the assistant then
 uses its own rewrite).
 """
 
@@ -28,6 +31,8 @@ from assistant.errors import AssistantError
 DECLINE = "The articles do not say."
 _QUESTION = re.compile(r"\bQuestion:\s*(.+?)\s*\nAnswer:\s*$", re.S)
 _WORDS = re.compile(r"[a-z0-9]+")
+_PASSAGE = re.compile(r"^\[(\d+)\] \((.+?, (?:\d{4}-\d\d-\d\d|no date))\) (.*)$", re.M)
+_CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Recorded:
     question: str
     answer: str
     kind: str = ""
+    passages: tuple[tuple[str, str], ...] = ()  # (number in the recorded prompt, its text)
 
 
 def load_recordings(path: Path) -> list[Recorded]:
@@ -42,7 +48,8 @@ def load_recordings(path: Path) -> list[Recorded]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         items = data["answers"]
-        return [Recorded(str(i["question"]), str(i["answer"]), str(i.get("kind", "")))
+        return [Recorded(str(i["question"]), str(i["answer"]), str(i.get("kind", "")),
+                         tuple((str(k), str(v)) for k, v in i.get("passages", {}).items()))
                 for i in items]  # fmt: skip
     except OSError as exc:
         raise AssistantError(f"cannot read the recordings {path}: {exc.strerror}") from None
@@ -60,7 +67,24 @@ class Recordings:
     def __init__(self, recorded: list[Recorded]) -> None:
         self.by_question = {key_of(r.question): r for r in recorded}
 
-    def answer(self, question: str) -> str:
+    def answer(self, question: str, passages: dict[str, str] | None = None) -> str:
+        """The recorded answer to the question, its citations renumbered to the passages
+        (text -> number) of the prompt it answers, when given."""
+        found = self.find(question)
+        if found is None:
+            return DECLINE
+        if passages is None or not found.passages:
+            return found.answer
+        number = {text: n for n, text in passages.items()}
+        missing = str(len(passages) + 1)
+        moved = {old: number.get(text, missing) for old, text in found.passages}
+        return _CITATION.sub(
+            lambda m: "[" + ", ".join(moved.get(n.strip(), n.strip())
+                                      for n in m.group(1).split(",")) + "]",
+            found.answer,
+        )  # fmt: skip
+
+    def find(self, question: str) -> Recorded | None:
         found = self.by_question.get(key_of(question))
         if found is None:
             words = set(_WORDS.findall(question.lower()))
@@ -70,12 +94,20 @@ class Recordings:
             ]
             best = max(scored, key=lambda x: x[0], default=(0.0, None))
             found = best[1] if best[0] >= 0.5 else None
-        return found.answer if found else DECLINE
+        return found
 
 
 def key_of(question: str) -> str:
     """A question's words, lower-cased: what a recording is found by."""
     return " ".join(_WORDS.findall(question.lower()))
+
+
+def passages_of(messages: list[dict[str, Any]]) -> dict[str, str]:
+    """The numbered passages of an answer prompt: number -> text."""
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            return dict((n, text) for n, _, text in _PASSAGE.findall(str(message.get("content"))))
+    return {}
 
 
 def question_of(messages: list[dict[str, Any]]) -> str | None:
@@ -115,8 +147,11 @@ class ReplayServer:
 
     def reply(self, body: dict[str, Any]) -> str:
         self.requests += 1
-        question = question_of(list(body.get("messages", [])))
-        return "" if question is None else self.recordings.answer(question)
+        messages = list(body.get("messages", []))
+        question = question_of(messages)
+        if question is None:
+            return ""
+        return self.recordings.answer(question, passages_of(messages))
 
 
 def _handler(server: ReplayServer) -> type[BaseHTTPRequestHandler]:
