@@ -55,9 +55,9 @@ browser:
 test: lint browser
 	$(BIN)/python -m pytest
 	$(BIN)/assistant index
-	$(call holdout,transit,$(call bars,0.85,0.65,0.5))
-	$(call holdout,malaria,$(call bars,0.85,0.65,0.8))
-	$(call holdout,wildfire,$(call bars,0.5,0.35,0.5))
+	$(call holdout,transit,$(call bars,0.9,0.75,0.6))
+	$(call holdout,malaria,$(call bars,0.85,0.75,0.8))
+	$(call holdout,wildfire,$(call bars,0.55,0.4,0.5))
 	$(MAKE) test-server
 	$(MAKE) model-check
 
@@ -96,6 +96,7 @@ bench: install browser
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_swap.py
 	$(BIN)/python benchmarks/bench_words.py
+	$(BIN)/python benchmarks/bench_generative.py
 
 clean:
 	rm -rf $(VENV) index/builds index/CURRENT index/.writer.* .pytest_cache .ruff_cache

@@ -69,6 +69,20 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(160, ge=8, description="Longest generated answer (tokens).")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait for a model server.")
     llm_passages: int = Field(3, ge=1, le=10, description="Numbered passages the model reads.")
+    # Who decides whether to answer (README, "Generative answers"): a trusted backend's model
+    # is asked whenever retrieval found anything near the question, and its refusal stands; an
+    # untrusted one is asked only when the extractive step answers.
+    llamacpp_trusted: bool = Field(
+        False, description="Trust the llamacpp model (the bundled SmolLM2-135M is too weak)."
+    )
+    openai_trusted: bool = Field(True, description="Trust the model behind `openai`.")
+    ollama_trusted: bool = Field(True, description="Trust the model behind `ollama`.")
+    llm_floor: float = Field(
+        0.01,
+        ge=0,
+        le=1,
+        description="A trusted model is not asked below this extractive confidence.",
+    )
     openai_base_url: str = Field(
         "http://127.0.0.1:8080/v1", description="OpenAI-compatible server for `openai`."
     )

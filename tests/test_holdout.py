@@ -34,9 +34,9 @@ def test_the_held_out_sets_are_not_training_data() -> None:
 
 # set -> (evidence right, short answer right, must-refuse refused)
 BARS = {
-    "transit": (0.85, 0.65, 0.5),
-    "malaria": (0.85, 0.65, 0.8),
-    "wildfire": (0.5, 0.35, 0.5),
+    "transit": (0.9, 0.75, 0.6),
+    "malaria": (0.85, 0.75, 0.8),
+    "wildfire": (0.55, 0.4, 0.5),
 }
 
 

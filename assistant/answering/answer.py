@@ -99,15 +99,15 @@ class Answerer:
         unit, short = evidence.unit, evidence.short
         text = snapshot.text(unit.article_id)
         record = snapshot.article(unit.article_id)
-        # The quote is the unit's sentence that holds the short answer (with the sentence
-        # before when it starts by pointing back), or the whole unit without one.
-        quoted = [s for s in unit.sentences if short and s.start <= short.start < s.end]
+        shown = short.text if short and short.probability >= self.model.span_threshold else ""
+        # The quote is the unit's sentence that holds the short answer shown (with the
+        # sentence before when it starts by pointing back), or the whole unit without one.
+        quoted = [s for s in unit.sentences if shown and s.start <= short.start < s.end]
         quoted = quoted or list(unit.sentences)
         start, end = quoted[0].start, quoted[-1].end
         first = quoted[0]
         if first.position > 0 and ANAPHOR.match(text[first.start : first.end]):
             start = snapshot.sentences(unit.article_id)[first.position - 1].start
-        shown = short.text if short and short.probability >= self.model.span_threshold else ""
         citation = Citation.cut(
             1,
             unit.article_id,

@@ -281,6 +281,11 @@ def standalone_question(question: str, turns: Sequence[ChatTurn]) -> str:
     return rewrite(question, understood)
 
 
+def chat_messages(turns: Sequence[ChatTurn]) -> list[dict[str, str]]:
+    """A conversation as chat messages, oldest first (what a language model's prompt shows)."""
+    return [m for turn in turns for m in turn.messages()]
+
+
 def conversation(history: Sequence[Any]) -> list[ChatTurn]:
     """Earlier turns from what a face was given: ChatTurns, turn records (dicts with a
     "question"), or chat messages ({"role", "content"}: each user message and the assistant

@@ -221,6 +221,8 @@ def _now() -> Any:
 def cmd_train(args: argparse.Namespace) -> int:
     import tempfile
 
+    import numpy as np
+
     from assistant.answering.model import MODEL_PATH
     from assistant.evaluation.train import train
     from assistant.evaluation.training_data import CONFIG
@@ -236,9 +238,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         return 0
     shipped = args.out or MODEL_PATH
     with tempfile.TemporaryDirectory(prefix="assistant-check-") as scratch:
-        fresh = Path(scratch) / "evidence.json"
-        train(args.config or CONFIG, fresh, args.work, threads=settings.threads, log=log)
-        difference = same_model(shipped, fresh)
+        fresh, probe = Path(scratch) / "evidence.json", Path(scratch) / "rows.npy"
+        train(args.config or CONFIG, fresh, args.work, threads=settings.threads, log=log,
+              probe=probe)  # fmt: skip
+        difference = same_model(shipped, fresh, rows=np.load(probe))
     if difference:
         print(f"FAIL: {shipped} is not what `assistant train` makes of the data: {difference}",
               file=sys.stderr)  # fmt: skip
@@ -278,6 +281,23 @@ def cmd_llm_server(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         stop.wait()
     del server
+    return 0
+
+
+def cmd_llm_replay(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from assistant.evaluation.replay import Recordings, ReplayServer, load_recordings
+
+    server = ReplayServer(Recordings(load_recordings(args.answers)), args.host, args.port)
+    print(f"replaying {args.answers} at {server.url} (Ctrl-C stops)", flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    server.start()
+    with contextlib.suppress(KeyboardInterrupt):
+        stop.wait()
+    server.close()
     return 0
 
 
@@ -355,6 +375,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8080, help="port (default 8080)")
     p.set_defaults(func=cmd_llm_server)
+
+    p = sub.add_parser(
+        "llm-replay",
+        help="serve recorded answers of a model over an OpenAI-compatible API (for eval)",
+    )
+    p.add_argument("answers", type=Path, help="recordings file (JSON, see evaluation/replay.py)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(func=cmd_llm_replay)
 
     p = sub.add_parser("serve", parents=[common], help="serve the web page")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")

@@ -14,10 +14,14 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
     what it rests on."""
     lines = [] if skip_text else [answer.text]
     if answer.fallback:
-        lines.insert(0, f"(extractive answer shown: {answer.note})")
+        shown = "extractive refusal" if answer.refused else "extractive answer"
+        lines.insert(0, f"({shown} shown: {answer.note})")
     for c in answer.citations:
         where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
         lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({where}): "{c.quote}"')
+    for c in answer.set_aside:
+        lines.append(f'(set aside, not the answer: the extractive step would have quoted '
+                     f'{c.article_id}: "{c.quote}")')  # fmt: skip
     if answer.refused and answer.passages:
         lines.append("Closest passages:")
         for p in answer.passages[:3]:
@@ -85,5 +89,8 @@ def _generation_line(name: str, m: dict[str, Any]) -> str:
     speed = m.get("tokens_per_second")
     return (
         f"{name}: grounded {pct('grounded_rate')} of answers, fallback to extractive "
-        f"{pct('fallback_rate')}, " + ("–" if speed is None else f"{speed:.1f}") + " tokens/s"
+        f"{pct('fallback_rate')}, right answers stopped by the check "
+        f"{pct('check_rejected_right')}, "
+        + ("–" if speed is None else f"{speed:.1f}")
+        + " tokens/s"
     )

@@ -7,7 +7,7 @@ import re
 import statistics
 from collections.abc import Callable, Iterable
 
-from assistant.evaluation.matching import token_f1
+from assistant.evaluation.matching import contains, token_f1
 from assistant.types import TurnResult
 
 
@@ -113,10 +113,26 @@ def compute(
         "latency_p95_ms": _percentile(latencies, 0.95),
         # generative backends: how often the model's own answer reached the user
         "grounded_rate": _share(r.answer.grounded for r in answered),
+        # of the answerable turns whose model answer held a gold answer, the share the
+        # grounding check stopped (its false rejections)
+        "check_rejected_right": _share(
+            bool(r.answer.rejected) for r in answerable if _model_right(r)
+        ),
         "fallback_rate": _share(r.answer.fallback is not None for r in answered),
         "tokens_per_second": _rate(results),
     }
     return metrics
+
+
+def _model_right(r: TurnResult) -> bool:
+    """Whether the model's own answer (shown, or stopped by the check) held a gold answer."""
+    said = r.answer.rejected or (
+        r.answer.text
+        if r.answer.backend != "extractive" and not r.answer.fallback and not r.answer.refused
+        else ""
+    )
+    gold = r.expected.answers + r.expected.answers_all
+    return bool(said) and any(contains(said, g) for g in gold)
 
 
 def _rate(results: list[TurnResult]) -> float | None:

@@ -227,7 +227,8 @@ def markdown(data: dict[str, Any], images: list[str]) -> str:
         names = [f"assistant ({data.get('backend', 'extractive')})", *data["baselines"]]
         keys = ["accuracy", "evidence_accuracy", "short_answer_accuracy", "refusal_recall",
                 "citation_accuracy", "token_f1", "hit_at_5", "quote_faithfulness",
-                "grounded_rate", "fallback_rate", "latency_p50_ms", "latency_p95_ms",
+                "grounded_rate", "fallback_rate", "check_rejected_right", "latency_p50_ms",
+                "latency_p95_ms",
                 "tokens_per_second"]  # fmt: skip
         lines += ["", "## Side by side", "", "| metric | " + " | ".join(names) + " |"]
         lines += ["|---" * (len(names) + 1) + "|"]

@@ -71,9 +71,12 @@ RANKER_L2 = 1.0
 SPAN_L2 = 3.0
 
 
-def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = None,
-          threads: int = 2, log: Log = print) -> EvidenceModel:  # fmt: skip
-    """Fit every part of the evidence model, write it and its report, return it."""
+def train(
+    config: Path = CONFIG, out: Path | None = None, work: Path | None = None, threads: int = 2,
+    log: Log = print, probe: Path | None = None,
+) -> EvidenceModel:  # fmt: skip
+    """Fit every part of the evidence model, write it and its report, return it (probe: a
+    file to keep the confidence model's input rows in, for comparing models)."""
     from assistant.answering.model import MODEL_PATH
 
     out = out or MODEL_PATH
@@ -83,7 +86,9 @@ def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = No
     with tempfile.TemporaryDirectory(prefix="assistant-train-") as scratch:
         folder = work or Path(scratch)
         examples = [e for s in sets for e in collect(s, folder, embedder, log)]
-        model, outcomes = fit_all(examples, log)
+        model, outcomes, rows = fit_all(examples, log)
+    if probe is not None:
+        np.save(probe, rows)
     seconds = time.perf_counter() - started
     figures = summarise(outcomes)
     model = EvidenceModel(
@@ -103,7 +108,7 @@ def train(config: Path = CONFIG, out: Path | None = None, work: Path | None = No
     return model
 
 
-def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outcome]]:
+def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outcome], np.ndarray]:
     """Out-of-fold predictions for every stage, then each stage fitted on all the data."""
     groups = sorted({e.group for e in examples})
     unit_signs = signs(UNIT_FEATURES, UNIT_SIGNS)
@@ -166,7 +171,7 @@ def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outc
     span_threshold = _span_threshold(outcomes)
     log(f"spans: short answers shown from share {span_threshold:.3f}")
     model = EvidenceModel(ranker, confidence, calibration, threshold, span, span_threshold, {})
-    return model, outcomes
+    return model, outcomes, rows
 
 
 def _confidence_row(e: Example, short: ShortAnswer | None) -> np.ndarray:

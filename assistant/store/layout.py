@@ -21,6 +21,11 @@ from assistant.types import Chunk, Sentence
 
 FORMAT = 4  # 4: record ids carry the article's content version; manifests list retired ids
 COLLECTION = "chunks"
+# Dense search looks this wide in Chroma's HNSW graph: at these sizes it finds the same
+# neighbours whatever order the graph was built in (at Chroma's default of 100, two builds
+# of one index ranked differently for a fifth of test queries), so a rebuilt index answers
+# as the one before it, and a refit model is the model the data makes.
+HNSW = {"space": "cosine", "ef_search": 500}
 
 
 def index_settings(settings: Settings, embedder: LocalEmbeddings) -> dict[str, Any]:
@@ -52,7 +57,7 @@ def collection(client: Any, meta: dict[str, Any]) -> Any:
     # embedding_function=None: Chroma must never embed (its default model comes from a hub).
     return client.get_or_create_collection(
         COLLECTION,
-        configuration={"hnsw": {"space": "cosine"}},
+        configuration={"hnsw": dict(HNSW)},
         metadata={k: v for k, v in meta.items() if isinstance(v, str | int | float)},
         embedding_function=None,
     )

@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from assistant.errors import AssistantError
+from assistant.store.layout import HNSW
 
 POINTER = "current"
 
@@ -78,7 +79,7 @@ class Remote:
         """The chunks or sentences collection of a build (created on first use)."""
         return self.client.get_or_create_collection(
             f"{self.namespace}-{kind}-{build}",
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": dict(HNSW)},
             metadata=metadata or None,
             embedding_function=None,
         )

@@ -20,24 +20,40 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.answering.answer import Answerer
-from assistant.answering.conversation import conversation
+from assistant.answering.conversation import chat_messages, conversation
 from assistant.answering.generative.grounding import (
     REFUSAL,
+    acronyms,
     check,
     check_sentence,
     complete_sentences,
 )
 from assistant.answering.generative.llm import chat_model
 from assistant.answering.generative.prompts import answer_messages, condense_messages
+from assistant.answering.question import synonyms
 from assistant.answering.rules import STOPWORDS
+from assistant.answering.similarity import SAME_MEANING
 from assistant.config import Settings
+from assistant.store.keywords import stem
 from assistant.store.reader import Snapshot
-from assistant.types import Answer, Citation, Filters, Passage, chat_messages
+from assistant.types import Answer, Citation, Filters, Passage
 
 _WORD = re.compile(r"[a-z0-9]+")
+DECLINED = "the model found no answer in the passages"
+
+
+@dataclass
+class _Run:
+    """What one generation did: the text so far, the sentences shown, tokens, any failure."""
+
+    generated: str = ""
+    shown: list[str] = field(default_factory=list)
+    tokens: int = 0
+    failure: str = ""
 
 
 def _content(text: str) -> set[str]:
@@ -105,14 +121,70 @@ class GenerativeAnswerer:
             return None
         return text if _content(text) & context else None
 
+    @property
+    def trusted(self) -> bool:
+        """Whether this backend's model answers (and declines) on its own (Settings)."""
+        return bool(getattr(self.settings, f"{self.backend}_trusted", False))
+
     def stream(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
     ) -> Iterator[str | Answer]:
-        """Yields checked sentences of the generated answer as they pass, then the Answer
-        (which may be the extractive one, with a note, if the generated one failed). The
-        whole question reads one snapshot of the index."""
+        """Yields checked sentences of the generated answer as they pass, then the Answer.
+        The whole question reads one snapshot of the index."""
         started = time.perf_counter()
         snapshot = self.extractive.index.snapshot()
+        base, note, messages_before = self._extractive(snapshot, question, history, filters)
+        if base.refused and (not self.trusted or base.confidence < self.settings.llm_floor):
+            # an untrusted model is never asked past the extractive refusal; a trusted one
+            # is not asked when retrieval found nothing near the question at all
+            yield self._total(base, started)
+            return
+        passages = self._passages(base)
+        texts = [f"{p.title}\n{p.chunk.text}" for p in passages]  # names may come from titles
+        defined: dict[str, set[str]] = {}
+        for article_id in {p.chunk.article_id for p in passages}:
+            for acronym, words in acronyms(snapshot.text(article_id)).items():
+                defined.setdefault(acronym, set()).update(words)
+        messages = answer_messages(
+            base.rewritten_question,
+            [(f"{p.title}, {p.date or 'no date'}", p.chunk.text) for p in passages],
+            messages_before,
+        )
+        topic = _content(f"{base.rewritten_question} {base.short_answer}")
+        run = _Run()
+        generate_started = time.perf_counter()
+        yield from self._generate(messages, texts, defined, topic, run)
+        timings = {**base.timings_ms, "generate": (time.perf_counter() - generate_started) * 1000}
+        tokens = run.tokens or len(run.generated.split())
+        if run.failure:
+            instead = self._instead(base, run.failure, note, tokens, timings)
+            if run.failure != DECLINED:
+                instead = dataclasses.replace(instead, rejected=run.generated.strip())
+            yield self._total(instead, started)
+            return
+        text = " ".join(run.shown)
+        yield self._total(
+            dataclasses.replace(
+                base,
+                text=text,
+                short_answer=re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text).strip(),
+                refused=False,
+                citations=self._citations(snapshot, run.shown, passages),
+                passages=tuple(passages),  # what the answer's [n] number
+                grounded=True,
+                note=note,
+                tokens=tokens,
+                timings_ms=timings,
+            ),
+            started,
+        )
+
+    def _extractive(
+        self, snapshot: Snapshot, question: str, history: Sequence[Any], filters: Filters | None
+    ) -> tuple[Answer, str, list[dict[str, str]]]:
+        """The extractive answer (with the model's rewrite of a follow-up when its evidence is
+        at least as strong), a note on what went wrong, and the conversation as messages."""
+        started = time.perf_counter()
         turns = conversation(history)
         messages_before = chat_messages(turns)
         condensed, note = None, ""
@@ -124,111 +196,122 @@ class GenerativeAnswerer:
         condense_ms = (time.perf_counter() - started) * 1000
         base = self.extractive.answer(snapshot, question, turns, filters)
         if condensed and condensed != base.rewritten_question:
-            # the model's rewrite is used when the evidence for it is at least as strong
             other = self.extractive.answer(snapshot, condensed, (), filters)
             if other.confidence >= base.confidence:
                 base = dataclasses.replace(other, question=question, rewritten_question=condensed)
         base = dataclasses.replace(
             base, backend=self.backend, timings_ms={**base.timings_ms, "condense": condense_ms}
         )
-        if base.refused:  # decided by retrieval confidence; the model is not asked
-            yield self._total(base, started)
-            return
-        passages = self._passages(base)
-        texts = [p.chunk.text for p in passages]
-        messages = answer_messages(
-            base.rewritten_question,
-            [(f"{p.title}, {p.date or 'no date'}", p.chunk.text) for p in passages],
-            messages_before,
-        )
-        topic = _content(f"{base.rewritten_question} {base.short_answer}")
-        generated, shown, tokens = "", [], 0
-        failure = ""
-        generate_started = time.perf_counter()
+        return base, note, messages_before
+
+    def _generate(
+        self, messages: Any, texts: list[str], defined: dict[str, set[str]], topic: set[str],
+        run: _Run,
+    ) -> Iterator[str]:  # fmt: skip
+        """Stream the model's answer, yielding each sentence once it passed the check; what
+        happened is left in run (a failure, the sentences shown, tokens)."""
         try:
             chunks = self.chat().stream(messages)
             try:
                 for chunk in chunks:
-                    generated += str(chunk.content)
+                    run.generated += str(chunk.content)
                     usage = getattr(chunk, "usage_metadata", None)
                     if usage:
-                        tokens = max(tokens, int(usage.get("output_tokens", 0)))
-                    done, _ = complete_sentences(generated)
-                    failure = self._release(done, shown, texts, topic)
-                    if failure:
+                        run.tokens = max(run.tokens, int(usage.get("output_tokens", 0)))
+                    done, _ = complete_sentences(run.generated)
+                    run.failure = self._release(done, run.shown, texts, topic, defined)
+                    if run.failure:
                         break
-                    while len(shown) < len(done):
-                        shown.append(done[len(shown)])
-                        yield shown[-1] + " "
+                    while len(run.shown) < len(done):
+                        run.shown.append(done[len(run.shown)])
+                        yield run.shown[-1] + " "
             finally:
                 close = getattr(chunks, "close", None)
                 if close:
                     close()
-            if not failure:
-                done, rest = complete_sentences(generated)
-                final = done + ([rest] if rest.strip() else [])
-                failure = self._release(final, shown, texts, topic)
-                if not failure:
-                    verdict = check(" ".join(final), texts)
-                    if verdict.refusal:
-                        failure = "the model found no answer in the passages"
-                    elif not verdict.grounded:
-                        failure = "the model's answer states nothing it can cite"
-                    else:
-                        for sentence in final[len(shown) :]:
-                            shown.append(sentence)
-                            yield sentence + " "
+            if run.failure:
+                return
+            done, rest = complete_sentences(run.generated)
+            final = done + ([rest] if rest.strip() else [])
+            run.failure = self._release(final, run.shown, texts, topic, defined)
+            if not run.failure:
+                verdict = check(" ".join(final), texts, defined)
+                if verdict.refusal:
+                    run.failure = DECLINED
+                elif not verdict.grounded:
+                    run.failure = "the model's answer states nothing it can cite"
+                else:
+                    for sentence in final[len(run.shown) :]:
+                        run.shown.append(sentence)
+                        yield sentence + " "
         except Exception as exc:
-            failure = f"the {self.backend} backend failed: {_reason(exc)}"
-        generate_ms = (time.perf_counter() - generate_started) * 1000
-        tokens = tokens or len(generated.split())
-        timings = {**base.timings_ms, "generate": generate_ms}
-        if failure:
-            reason = f"{failure}; the extractive answer is shown instead"
-            yield self._total(
-                dataclasses.replace(
-                    base,
-                    grounded=False,
-                    fallback="extractive",
-                    note="; ".join(n for n in (note, reason) if n),
-                    tokens=tokens,
-                    timings_ms=timings,
-                ),
-                started,
-            )
-            return
-        text = " ".join(shown)
-        yield self._total(
-            dataclasses.replace(
+            run.failure = f"the {self.backend} backend failed: {_reason(exc)}"
+
+    def _instead(
+        self, base: Answer, failure: str, note: str, tokens: int, timings: dict[str, float]
+    ) -> Answer:
+        """What is shown when the model's answer is not: a trusted model's refusal stands (the
+        extractive quote set aside); otherwise the extractive answer, or its refusal."""
+        if failure == DECLINED and self.trusted:
+            return dataclasses.replace(
                 base,
-                text=text,
-                short_answer=re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text).strip(),
-                citations=self._citations(snapshot, shown, passages),
-                passages=tuple(passages),  # what the answer's [n] number
+                text=f"The articles don't say: the {self.backend} model found no answer in "
+                "the passages.",
+                short_answer="",
+                refused=True,
+                citations=(),
+                set_aside=base.citations,
                 grounded=True,
-                note=note,
+                note="; ".join(n for n in (note, f"the {self.backend} model declined") if n),
                 tokens=tokens,
                 timings_ms=timings,
-            ),
-            started,
+            )
+        shown = (
+            "the extractive refusal stands" if base.refused
+            else "the extractive answer is shown instead"
+        )  # fmt: skip
+        return dataclasses.replace(
+            base,
+            grounded=False,
+            fallback="extractive",
+            note="; ".join(n for n in (note, f"{failure}; {shown}") if n),
+            tokens=tokens,
+            timings_ms=timings,
         )
 
-    @staticmethod
-    def _release(done: list[str], shown: list[str], texts: list[str], topic: set[str]) -> str:
+    def _release(
+        self, done: list[str], shown: list[str], texts: list[str], topic: set[str],
+        defined: dict[str, set[str]] | None = None,
+    ) -> str:  # fmt: skip
         """'' when the newly finished sentences may be shown, else why not. The first one must
         also share a word with the question or the extractive short answer: an answer about
         something else (an instruction planted in an article, say) is not shown."""
         for k, sentence in enumerate(done[len(shown) :], len(shown)):
-            if k == 0 and topic and not (_content(sentence) & topic):
-                return "the model's answer does not address the question"
-            checked = check_sentence(sentence, texts)
+            checked = check_sentence(sentence, texts, defined)
             if checked.refusal or REFUSAL.search(sentence):
-                return "the model found no answer in the passages"
+                return DECLINED
+            if k == 0 and topic and not self._addresses(_content(sentence), topic):
+                return "the model's answer does not address the question"
             if checked.problems:
                 return "the model's answer failed the grounding check: " + "; ".join(
                     checked.problems[:3]
                 )
         return ""
+
+    def _addresses(self, said: set[str], topic: set[str]) -> bool:
+        """Whether a sentence speaks of the question: a word, its stem or a synonym in
+        common, or words that mean the same by their vectors ("flames": "fire")."""
+        if said & topic:
+            return True
+        related = {s for w in topic for s in synonyms().get(stem(w), {stem(w)})}
+        if {stem(w) for w in said} & related:
+            return True
+        if not said:
+            return False
+        vectors = self.extractive.words.of(sorted(said | topic))
+        at = {w: i for i, w in enumerate(sorted(said | topic))}
+        similar = vectors[[at[w] for w in said]] @ vectors[[at[w] for w in topic]].T
+        return bool(similar.max() >= SAME_MEANING)
 
     def _passages(self, base: Answer) -> list[Passage]:
         """The chunk holding the extractive quote first, then the next retrieved passages."""

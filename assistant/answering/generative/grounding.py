@@ -1,9 +1,12 @@
 """The grounding check on a generated answer: every sentence cites a numbered passage, and the
 names, numbers and dates it states occur in the passages it cites.
 
-It is deliberately literal: a model that paraphrases "5,977 kilograms" as "about six tonnes"
-fails it, and the extractive answer is shown instead. A refusal ("The articles do not say.")
-is recognised as such and carries no claim.
+It is deliberately literal about facts, not about their spelling: case, hyphens ("Ji-woo",
+"Ji woo"), possessives, thousands separators, number words ("twenty-two", "2.3 million") and
+acronyms with their expansions ("WHO", "World Health Organization", as an article defines
+them) are read as the same; a model that paraphrases "5,977 kilograms" as "about six tonnes"
+still fails it. Names may come from a cited passage's text or its article's title. A refusal
+("The articles do not say.") is recognised as such and carries no claim.
 """
 
 from __future__ import annotations
@@ -37,13 +40,22 @@ _FUNCTION_WORDS = frozenset(
     i we our you your and but or so also then however while when where who what which how
     why was were is are has had have be been being not answer dr mr mrs ms prof""".split()
 )
-_NUMBER_WORDS = {
-    w: str(i)
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split()
+)
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(_UNITS)} | {
+    f"{ten}{join}{unit}".strip("-"): str(20 + 10 * t + u)
+    for t, ten in enumerate(_TENS)
+    for u, unit in enumerate(["", *_UNITS[1:10]])
+    for join in (["-", ""] if unit else [""])
+}  # "twenty-two" and "twentytwo" (hyphens are read both ways) -> 22
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALED = re.compile(r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|trillion)\b")
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the|on|de|&)\s+)*){2,9})\(\s*([A-Z]{2,9})s?\s*\)"
+)
 
 
 @dataclass(frozen=True)
@@ -76,16 +88,58 @@ def _fold(text: str) -> str:
 
 def _number(token: str) -> str:
     token = token.replace(",", "")
+    if "." in token:
+        token = token.rstrip("0").rstrip(".") if re.fullmatch(r"\d+\.\d+", token) else token
     return token.rstrip(".").lstrip("0") or "0"
 
 
-def _passage_facts(text: str) -> tuple[set[str], set[str]]:
-    folded = _fold(text)
-    words = {w.strip("'-") for w in _WORD.findall(folded)}
-    words |= {w[:-2] for w in words if w.endswith("'s")}
+def _words(folded: str) -> set[str]:
+    """The words of a folded text, each hyphenated word also as its parts and joined."""
+    words = set()
+    for w in _WORD.findall(folded):
+        w = w.strip("'-")
+        words.add(w)
+        if "-" in w:
+            words |= {p for p in w.split("-") if p} | {w.replace("-", "")}
+    return words | {w[:-2] for w in words if w.endswith("'s")}
+
+
+def _values(folded: str) -> set[str]:
+    """The numbers of a folded text: as written, spelled out, and scaled ("2.3 million" is
+    also 2300000)."""
     numbers = {_number(n) for n in _NUMBER.findall(folded)}
-    numbers |= {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS}
-    return words, numbers
+    numbers |= {_NUMBER_WORDS[w] for w in _words(folded) if w in _NUMBER_WORDS}
+    for m in _SCALED.finditer(folded):
+        try:
+            value = float(m.group(1).replace(",", "")) * _SCALES[m.group(2)]
+        except ValueError:
+            continue
+        numbers.add(_number(f"{value:.0f}" if value == int(value) else str(value)))
+    return numbers
+
+
+def acronyms(text: str) -> dict[str, set[str]]:
+    """Acronyms a text defines ("World Health Organization (WHO)") -> the words of their
+    expansion, folded; an expansion's words read as its acronym and back."""
+    found: dict[str, set[str]] = {}
+    for m in _DEFINED.finditer(text):
+        words = [w for w in _WORD.findall(_fold(m.group(1))) if w not in _FUNCTION_WORDS]
+        initials = "".join(w[0] for w in words if w[:1].isalpha())
+        letters = m.group(2).lower()
+        if initials.endswith(letters) or letters in initials:
+            found.setdefault(letters, set()).update(words[-len(letters) :])
+    return found
+
+
+def _passage_facts(
+    text: str, defined: dict[str, set[str]] | None = None
+) -> tuple[set[str], set[str]]:
+    folded = _fold(text)
+    words = _words(folded)
+    for acronym, expansion in (defined or {}).items():
+        if acronym in words or expansion <= words:
+            words |= expansion | {acronym}
+    return words, _values(folded)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -119,8 +173,11 @@ def complete_sentences(text: str) -> tuple[list[str], str]:
     return sentences, ""
 
 
-def check_sentence(sentence: str, passages: Sequence[str]) -> CheckedSentence:
-    """One sentence against the numbered passages (passages[0] is [1])."""
+def check_sentence(
+    sentence: str, passages: Sequence[str], defined: dict[str, set[str]] | None = None
+) -> CheckedSentence:
+    """One sentence against the numbered passages (passages[0] is [1]; each may begin with
+    its article's title); defined: the acronyms the passages' articles define."""
     cited = tuple(
         sorted({int(n) for group in _CITE.findall(sentence) for n in re.split(r"\s*,\s*", group)})
     )
@@ -139,16 +196,23 @@ def check_sentence(sentence: str, passages: Sequence[str]) -> CheckedSentence:
     numbers: set[str] = set()
     for n in cited:
         if 1 <= n <= len(passages):
-            w, num = _passage_facts(passages[n - 1])
+            w, num = _passage_facts(passages[n - 1], defined)
             words |= w
             numbers |= num
-    for token in _NUMBER.findall(claim):
+    claimed = _fold(claim)
+    for m in _SCALED.finditer(claimed):  # "2.3 million": its value must be there
+        if not (_values(m.group()) - {_number(m.group(1))}) & numbers:
+            problems.append(f"the number {m.group()} is not in the cited passages")
+    plain = _SCALED.sub(" ", claimed)
+    for token in _NUMBER.findall(plain):
         if _number(token) not in numbers:
             problems.append(f"the number {token} is not in the cited passages")
     first = True
     for m in _CAPITAL.finditer(claim):
         word = _fold(m.group()).strip(".'-")
         word = word[:-2] if word.endswith("'s") else word
+        if "-" in word and all(p in words for p in word.split("-") if p):
+            continue
         at_start = first and not claim[: m.start()].strip()
         first = False
         if not word or (at_start and word in _FUNCTION_WORDS) or word == "i":
@@ -164,9 +228,11 @@ def check_sentence(sentence: str, passages: Sequence[str]) -> CheckedSentence:
     return CheckedSentence(sentence, cited, tuple(problems))
 
 
-def check(answer: str, passages: Sequence[str]) -> Grounding:
+def check(
+    answer: str, passages: Sequence[str], defined: dict[str, set[str]] | None = None
+) -> Grounding:
     """The whole answer: grounded when it says something and every sentence passes."""
-    sentences = tuple(check_sentence(s, passages) for s in split_sentences(answer))
+    sentences = tuple(check_sentence(s, passages, defined) for s in split_sentences(answer))
     refusal = any(s.refusal for s in sentences)
     claims = [s for s in sentences if not s.refusal and _WORD.search(_CITE.sub(" ", s.text))]
     grounded = bool(claims) and not refusal and not any(s.problems for s in sentences)

@@ -78,10 +78,13 @@ def chat_markdown(answer: Answer) -> str:
     """The answer as it appears in the chat; citation numbers link to the sources panel."""
     if answer.refused:
         reason = answer.text.removeprefix("The articles don't say: ").rstrip(".")
-        return (
+        text = (
             f"**Not in the articles.** The articles don't say: {md_escape(reason)}. "
             "The nearest passages are beside the chat."
         )
+        if answer.fallback:
+            text += f"\n\n_{md_escape(f'({answer.backend} answer not shown: {answer.note}.)')}_"
+        return text
     if answer.backend != "extractive" and not answer.fallback:
         return generated_markdown(answer.text)
     citation = answer.citations[0]
@@ -126,6 +129,14 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
             f"<b>{html.escape(c.title)}</b> · {html.escape(c.date or 'no date')} · "
             f"<code>{html.escape(c.article_id)}</code>{page}</div>"
             f"<p>{html.escape(before)}<mark>{quote}</mark>{html.escape(after)}</p></div>"
+        )
+    for c in answer.set_aside:
+        out.append(
+            '<div class="source set-aside"><div class="source-head">Not the answer: what the '
+            "extractive step would have quoted, set aside because the model found no answer "
+            f"in the passages · <b>{html.escape(c.title)}</b> · "
+            f"<code>{html.escape(c.article_id)}</code></div>"
+            f"<p>{html.escape(c.quote)}</p></div>"
         )
     if answer.refused:
         out.append('<div class="refusal">Not in the articles. Nearest passages:</div>')
