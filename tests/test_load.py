@@ -8,6 +8,7 @@ import statistics
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,10 @@ from assistant.store.sync import sync_index
 
 from .conftest import serve_sample, write_article
 
-# (question, a word its answer must hold): twenty different conversations
+# (question, a word its answer holds today): twenty different conversations. A conversation
+# must get back its own answers: those the same conversation gets alone, before or after the
+# update, or one holding its word (the answers' quality is measured elsewhere: a question near
+# the refusal threshold may be answered either way by a refitted model).
 CONVERSATIONS = [
     ("Who chaired the session on maritime drug trafficking?", "Natarajan"),
     ("Which countries co-chaired the maritime trafficking session?", "Thailand"),
@@ -40,6 +44,19 @@ CONVERSATIONS = [
     ("Who chaired the session on human trafficking?", "Not in the articles"),
 ]
 SECONDS = 20  # each conversation keeps asking for this long
+TURNS = 3  # a conversation alone, to know its answers: after 2 turns its history repeats
+
+
+def talk(client: Any, question: str, turns: int = TURNS) -> list[str]:
+    """The answers shown to one conversation asking the same question `turns` times."""
+    shown: list = []
+    texts = []
+    for _ in range(turns):
+        shown, _sources, _box = client.predict(
+            question, shown[-4:] if shown else [], [], "", "", "extractive", api_name="/chat"
+        )
+        texts.append(text_of(shown[-1]["content"]))
+    return texts
 
 
 def text_of(content: object) -> str:
@@ -64,10 +81,16 @@ def test_twenty_conversations_at_once_with_an_update_in_the_middle(
         latencies: list[float] = []
         answered = [0] * len(CONVERSATIONS)
         lock = threading.Lock()
+
+        def alone(question: str) -> list[str]:  # a session of its own: its turns are its history
+            return talk(Client(url, verbose=False), question)
+
+        own = [set(alone(question)) for question, _word in CONVERSATIONS]
+        shown_to: list[list[str]] = [[] for _ in CONVERSATIONS]
         deadline = time.monotonic() + SECONDS
 
         def converse(n: int) -> None:
-            question, expected = CONVERSATIONS[n]
+            question = CONVERSATIONS[n][0]
             client = Client(url, verbose=False)  # a session of its own
             shown: list = []
             while time.monotonic() < deadline:
@@ -86,7 +109,8 @@ def test_twenty_conversations_at_once_with_an_update_in_the_middle(
                 mine = [m for m in shown if m["role"] == "user"]
                 with lock:
                     latencies.append(seconds)
-                    if expected not in last or text_of(mine[-1]["content"]) != question:
+                    shown_to[n].append(last)
+                    if text_of(mine[-1]["content"]) != question:
                         errors.append(f"{n}: asked {question!r}, got {last[:120]!r}")
                         return
                     answered[n] += 1
@@ -104,6 +128,10 @@ def test_twenty_conversations_at_once_with_an_update_in_the_middle(
             t.join(timeout=SECONDS + 120)
         assert report.added == 1
         assert not errors, errors[:5]
+        for n, (question, word) in enumerate(CONVERSATIONS):
+            own[n] |= set(alone(question))  # after the update
+            strays = [t for t in shown_to[n] if t not in own[n] and word not in t]
+            assert not strays, f"{question!r} got {strays[0][:160]!r}"
         assert all(count >= 1 for count in answered), answered
         latencies.sort()
         p50 = statistics.median(latencies)
