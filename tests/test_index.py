@@ -190,3 +190,17 @@ def test_second_writer_is_told_who_holds_the_lock(
     assert first.wait(timeout=120) == 0
     assert waiting.returncode == 0, waiting.stderr
     assert json.loads(waiting.stdout)["unchanged"] == 34
+
+
+def test_an_index_made_before_dense_search_looked_wider_is_widened(tmp_path: Path) -> None:
+    from assistant.store.layout import HNSW, chroma_client, collection
+
+    client = chroma_client(tmp_path / "chroma")
+    old = client.get_or_create_collection(
+        "chunks", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+    )
+    assert old.configuration["hnsw"]["ef_search"] < HNSW["ef_search"]  # Chroma's default
+    collection(client, {"format": 4})
+    again = chroma_client(tmp_path / "chroma").get_collection("chunks")
+    assert again.configuration["hnsw"]["ef_search"] == HNSW["ef_search"]
+    assert again.configuration["hnsw"]["space"] == "cosine"

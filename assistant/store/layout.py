@@ -55,12 +55,23 @@ def chroma_client(path: Path) -> Any:
 
 def collection(client: Any, meta: dict[str, Any]) -> Any:
     # embedding_function=None: Chroma must never embed (its default model comes from a hub).
-    return client.get_or_create_collection(
-        COLLECTION,
-        configuration={"hnsw": dict(HNSW)},
-        metadata={k: v for k, v in meta.items() if isinstance(v, str | int | float)},
-        embedding_function=None,
+    return widened(
+        client.get_or_create_collection(
+            COLLECTION,
+            configuration={"hnsw": dict(HNSW)},
+            metadata={k: v for k, v in meta.items() if isinstance(v, str | int | float)},
+            embedding_function=None,
+        )
     )
+
+
+def widened(handle: Any) -> Any:
+    """A collection made before dense search looked wider (Chroma keeps the configuration it
+    was created with) searches as wide as a new one: only the search width changes, in place."""
+    hnsw = (handle.configuration or {}).get("hnsw") or {}
+    if hnsw.get("ef_search", HNSW["ef_search"]) < HNSW["ef_search"]:
+        handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
+    return handle
 
 
 def date_number(date: str) -> int:

@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from assistant.errors import AssistantError
-from assistant.store.layout import HNSW
+from assistant.store.layout import HNSW, widened
 
 POINTER = "current"
 
@@ -77,11 +77,13 @@ class Remote:
 
     def collection(self, kind: str, build: str, metadata: dict[str, Any] | None = None) -> Any:
         """The chunks or sentences collection of a build (created on first use)."""
-        return self.client.get_or_create_collection(
-            f"{self.namespace}-{kind}-{build}",
-            configuration={"hnsw": dict(HNSW)},
-            metadata=metadata or None,
-            embedding_function=None,
+        return widened(
+            self.client.get_or_create_collection(
+                f"{self.namespace}-{kind}-{build}",
+                configuration={"hnsw": dict(HNSW)},
+                metadata=metadata or None,
+                embedding_function=None,
+            )
         )
 
     def current(self) -> tuple[str, int] | None:
