@@ -68,7 +68,7 @@ quick: install
 # The index, answer, CLI and eval tests again, with the index on a real Chroma server
 # (`chroma run` on a free loopback port, stopped by its process id afterwards).
 SERVER_TESTS := tests/test_index.py tests/test_answer.py tests/test_cli.py tests/test_eval.py \
-	tests/test_snapshots.py \
+	tests/test_snapshots.py tests/test_documents.py \
 	tests/test_holdout.py
 test-server: install
 	$(BIN)/python scripts/with-chroma-server $(BIN)/python -m pytest -q $(SERVER_TESTS)
