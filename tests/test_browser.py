@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.app.web.articles_tab import FOLLOW_SECONDS
 from assistant.config import Settings
 from assistant.store.embeddings import LocalEmbeddings
 
@@ -172,6 +173,9 @@ def test_dropping_a_pdf_adds_and_indexes_it_in_one_step(
     shown = message.inner_text()
     assert "added article.pdf as article article (Port security forum opens in Gdansk)" in shown
     assert "refused encrypted.pdf: encrypted PDF: it needs a password" in shown
+    # The page follows commits made elsewhere every FOLLOW_SECONDS; its own stays its message.
+    page.wait_for_timeout(2500 * FOLLOW_SECONDS)
+    assert message.inner_text() == shown
     page.locator("#articles").get_by_text(
         "Port security forum opens in Gdansk", exact=True
     ).wait_for()

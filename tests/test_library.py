@@ -146,3 +146,24 @@ def test_a_word_upload_is_checked_under_its_own_name_and_leaves_no_temporary_fil
     with pytest.raises(CorpusError, match=r"bad.pdf: truncated PDF .*nothing was added"):
         library.add_file(corpus, tmp_path / "up" / "bad.pdf", LIMIT)
     assert sorted(p.name for p in corpus.iterdir()) == ["minutes.docx", "riga_notes.docx"]
+
+
+def test_names_in_any_script_stay_and_a_cleaned_name_never_replaces_another_file(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    assert library.safe_name("Доклад о сессии.pdf") == "Доклад-о-сессии.pdf"
+    assert library.safe_name("议程.docx") == "议程.docx"
+    corpus = tmp_path / "corpus"
+    write_article(corpus, "day-one.md", "Day one", "2020-02-13", "The first text.")
+    upload = write_article(tmp_path / "up", "day one.md", "Day one, again", "", "Other text.")
+    article = library.add_file(corpus, upload, LIMIT)
+    assert article.id == "day-one-2"
+    assert "The first text." in (corpus / "day-one.md").read_text(encoding="utf-8")
+    stale, fresh = corpus / ".upload-stale", corpus / ".upload-live"
+    stale.mkdir()
+    fresh.mkdir()
+    os.utime(stale, (1, 1))  # left by a process that died long ago
+    library.add_file(corpus, write_article(tmp_path / "up", "gala.md", "Gala", "", "Hi."), LIMIT)
+    assert not stale.exists() and fresh.exists()  # an upload in progress elsewhere is kept

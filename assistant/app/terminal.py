@@ -20,8 +20,9 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
         where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
         lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({where}): "{c.quote}"')
     for c in answer.set_aside:
+        where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
         lines.append(f'(set aside, not the answer: the extractive step would have quoted '
-                     f'{c.article_id}: "{c.quote}")')  # fmt: skip
+                     f'{where}: "{c.quote}")')  # fmt: skip
     if answer.refused and answer.passages:
         lines.append("Closest passages:")
         for p in answer.passages[:3]:

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -27,15 +28,45 @@ from assistant.ingest.corpus import (
 from assistant.ingest.dates import normalise_date
 from assistant.types import Article
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_UNSAFE = re.compile(r"[^\w.-]+")  # letters and digits of any script stay
+_STALE_UPLOAD = 3600  # seconds: an upload folder this old was left by a process that died
+
+
+def _base(name: str) -> str:
+    return Path(name.replace("\\", "/")).name
 
 
 def safe_name(name: str) -> str:
     """A plain file name for the corpus: no folders, no hidden files, no odd characters."""
-    base = Path(name.replace("\\", "/")).name
-    stem, suffix = os.path.splitext(base)
-    stem = _UNSAFE.sub("-", stem).strip("-.")[:80] or "article"
+    stem, suffix = os.path.splitext(_base(name))
+    stem = _UNSAFE.sub("-", stem).strip("-._")[:80] or "article"
     return f"{stem}{suffix.lower()}"
+
+
+def _target(corpus_dir: Path, shown: str) -> Path:
+    """Where an upload goes: under its own name it replaces the article of that name (a new
+    version); a name that had to be cleaned never replaces another file ("a b.pdf" beside
+    "a-b.pdf"): it gets the first free number."""
+    name = safe_name(shown)
+    target = corpus_dir / name
+    stem, suffix = os.path.splitext(name)
+    if not target.exists() or os.path.splitext(_base(shown))[0] == stem:
+        return target
+    n = 2
+    while (corpus_dir / f"{stem}-{n}{suffix}").exists():
+        n += 1
+    return corpus_dir / f"{stem}-{n}{suffix}"
+
+
+def _sweep(corpus_dir: Path) -> None:
+    """Upload folders left by a process that died while checking a file."""
+    cutoff = time.time() - _STALE_UPLOAD
+    for folder in corpus_dir.glob(".upload-*"):
+        try:
+            if folder.is_dir() and folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def slug(title: str) -> str:
@@ -56,6 +87,7 @@ def _install(
     """Write content under target's name in a hidden folder of the corpus, check it with the
     loader, then move it into place in one step (a crash leaves the corpus as it was)."""
     corpus_dir.mkdir(parents=True, exist_ok=True)
+    _sweep(corpus_dir)
     folder = Path(tempfile.mkdtemp(dir=corpus_dir, prefix=".upload-"))
     try:
         temporary = folder / target.name  # the loader may take the title from the name
@@ -76,7 +108,8 @@ def add_file(
     max_document_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Article:  # fmt: skip
     """Copy one uploaded file into the corpus after the loader accepts it; a file of the same
-    name is replaced (the next sync counts it as updated). Raises CorpusError naming the file.
+    name is replaced (the next sync counts it as updated), one whose name had to be cleaned
+    into a taken one gets a number. Raises CorpusError naming the file.
     max_bytes limits text files, max_document_bytes PDF and Word files."""
     shown = name or source.name
     target_name = safe_name(shown)
@@ -90,7 +123,7 @@ def add_file(
     limit = max_document_bytes if suffix in DOCUMENT_SUFFIXES else max_bytes
     if size > limit:
         raise CorpusError(f"{shown}: {size:,} bytes, over the limit of {limit:,} bytes")
-    target = corpus_dir / target_name
+    target = _target(corpus_dir, shown)
     other = _existing_ids(corpus_dir).get(article_id_for(target, corpus_dir))
     if other is not None and other != target:
         raise CorpusError(

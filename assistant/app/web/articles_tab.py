@@ -4,6 +4,8 @@ writes run one at a time. The list follows every commit, including the corpus wa
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -126,15 +128,27 @@ def build(service: Service, initial_rows: list[list[Any]], article_filter: Any) 
         )
         delete_button = gr.Button("Delete", variant="stop", scale=1)
     lists = [articles, article_filter, to_delete]
+    # The list follows commits made elsewhere (the corpus watcher, another process); a write
+    # from this page says which build it left, so its own message stays on the page.
+    seen = gr.State(service.version())
+
+    def seeing(handler: Callable[..., tuple[Any, ...]]) -> Callable[..., tuple[Any, ...]]:
+        @functools.wraps(handler)
+        def wrapped(*args: Any, **kwargs: Any) -> tuple[Any, ...]:
+            return (*handler(*args, **kwargs), service.version())
+
+        return wrapped
+
     # Index writes run one at a time (and under the writer lock against other processes).
     writes = {"concurrency_limit": 1, "concurrency_id": "write"}
-    uploads.upload(add_files, uploads, [updated, *lists, uploads], api_name="add_files", **writes)
-    add_text_button.click(add_text, [paste_title, paste_date, paste_text], [updated, *lists],
-                          api_name="add_text", **writes)  # fmt: skip
-    update_button.click(update, None, [updated, *lists], api_name="update_index", **writes)
-    delete_button.click(delete, to_delete, [updated, *lists], api_name="delete_article", **writes)
-    # The list follows commits made elsewhere: the corpus watcher, another process.
-    seen = gr.State(service.version())
+    uploads.upload(seeing(add_files), uploads, [updated, *lists, uploads, seen],
+                   api_name="add_files", **writes)  # fmt: skip
+    add_text_button.click(seeing(add_text), [paste_title, paste_date, paste_text],
+                          [updated, *lists, seen], api_name="add_text", **writes)  # fmt: skip
+    update_button.click(seeing(update), None, [updated, *lists, seen], api_name="update_index",
+                        **writes)  # fmt: skip
+    delete_button.click(seeing(delete), to_delete, [updated, *lists, seen],
+                        api_name="delete_article", **writes)  # fmt: skip
     gr.Timer(FOLLOW_SECONDS).tick(follow, seen, [updated, *lists, seen], api_name=False,
                                   show_progress="hidden", queue=False)  # fmt: skip
     return choices_update, lists

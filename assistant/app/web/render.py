@@ -135,7 +135,7 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
             '<div class="source set-aside"><div class="source-head">Not the answer: what the '
             "extractive step would have quoted, set aside because the model found no answer "
             f"in the passages · <b>{html.escape(c.title)}</b> · "
-            f"<code>{html.escape(c.article_id)}</code></div>"
+            f"<code>{html.escape(c.article_id)}</code>{f' · p. {c.page}' if c.page else ''}</div>"
             f"<p>{html.escape(c.quote)}</p></div>"
         )
     if answer.refused:
