@@ -44,6 +44,7 @@ class CorpusWatcher:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._syncing = threading.Event()
         self._observer: Any = None
         self._worker: threading.Thread | None = None
         self._skipped: set[tuple[str, str]] = set()
@@ -88,6 +89,9 @@ class CorpusWatcher:
             self._observer.stop()
             self._observer.join(timeout=10)
         if self._worker is not None:
+            if self._syncing.is_set():
+                self.log("watch: waiting for the sync in progress to finish (Ctrl-C again "
+                         "leaves it: the index stays as it was before it)")  # fmt: skip
             self._worker.join(timeout=600)  # a sync in progress finishes (or is crash-safe)
 
     def __enter__(self) -> CorpusWatcher:
@@ -153,6 +157,7 @@ class CorpusWatcher:
         return False
 
     def _sync_once(self) -> None:
+        self._syncing.set()
         try:
             report = self.sync()
         except IndexBusyError as exc:
@@ -165,6 +170,8 @@ class CorpusWatcher:
         except Exception as exc:  # a bug must not end the watching: say so, go on
             self.log(f"watch: unexpected error in the sync: {type(exc).__name__}: {exc}")
             return
+        finally:
+            self._syncing.clear()
         self.syncs += 1
         skipped = {(s.path, s.reason) for s in report.skipped}
         for path, reason in sorted(skipped - self._skipped):  # new ones only, not every time
