@@ -199,8 +199,8 @@ def test_an_index_made_before_dense_search_looked_wider_is_widened(tmp_path: Pat
     old = client.get_or_create_collection(
         "chunks", configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
     )
-    assert old.configuration["hnsw"]["ef_search"] < HNSW["ef_search"]  # Chroma's default
+    assert old.configuration_json["hnsw"]["ef_search"] < HNSW["ef_search"]  # Chroma's default
     collection(client, {"format": 4})
     again = chroma_client(tmp_path / "chroma").get_collection("chunks")
-    assert again.configuration["hnsw"]["ef_search"] == HNSW["ef_search"]
-    assert again.configuration["hnsw"]["space"] == "cosine"
+    assert again.configuration_json["hnsw"]["ef_search"] == HNSW["ef_search"]
+    assert again.configuration_json["hnsw"]["space"] == "cosine"

@@ -68,7 +68,7 @@ def collection(client: Any, meta: dict[str, Any]) -> Any:
 def widened(handle: Any) -> Any:
     """A collection made before dense search looked wider (Chroma keeps the configuration it
     was created with) searches as wide as a new one: only the search width changes, in place."""
-    hnsw = (handle.configuration or {}).get("hnsw") or {}
+    hnsw = (handle.configuration_json or {}).get("hnsw") or {}
     if hnsw.get("ef_search", HNSW["ef_search"]) < HNSW["ef_search"]:
         handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
     return handle
