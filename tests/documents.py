@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+# Flags that work on these machines: no GPU, no sandbox (root), and no background traffic.
 FLAGS = [
     "--headless",
     "--no-sandbox",

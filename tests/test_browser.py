@@ -17,21 +17,9 @@ from assistant.config import Settings
 from assistant.store.embeddings import LocalEmbeddings
 
 from .conftest import serve_sample, url_of, write_article
+from .documents import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.e2e  # real servers (and a browser)
-
-CHROMIUM = "/usr/bin/chromium"
-# Flags that work on these machines: no GPU, no sandbox (root), and no background traffic.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""The fits the evidence model is made of: a listwise (softmax) ranker, logistic regression
-and isotonic calibration, with coefficients held to declared signs (L-BFGS-B bounds)."""
+"""The fits the evidence model is made of: a listwise (softmax) ranker with coefficients held
+to declared signs (L-BFGS-B bounds), gradient-boosted confidence trees held monotone in those
+signs, and isotonic calibration."""
 
 from __future__ import annotations
 
@@ -66,36 +67,6 @@ def fit_listwise(
     result = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B",
                       bounds=_bounds(signs, x.shape[1]))  # fmt: skip
     return Linear(tuple(), mean, scale, result.x, 0.0)
-
-
-def fit_logistic(
-    x: np.ndarray,
-    y: np.ndarray,
-    l2: float,
-    weights: np.ndarray | None = None,
-    signs: list[int] | None = None,
-) -> Linear:
-    """Weighted L2-regularised logistic regression on standardised features, each weight
-    kept to the sign its feature is declared with."""
-    from scipy.optimize import minimize
-
-    z, mean, scale = _standardised(x)
-    w = np.ones(len(y)) if weights is None else np.asarray(weights, dtype=np.float64)
-    target = y.astype(np.float64)
-    total = float(w.sum())
-
-    def loss(p: np.ndarray) -> tuple[float, np.ndarray]:
-        t = z @ p[1:] + p[0]
-        value = np.sum(w * (np.logaddexp(0.0, t) - target * t)) / total
-        value += l2 * (p[1:] @ p[1:]) / (2 * total)
-        residual = w * (1.0 / (1.0 + np.exp(-t)) - target)
-        gradient = np.concatenate([[residual.sum()], z.T @ residual]) / total
-        gradient[1:] += l2 * p[1:] / total
-        return float(value), gradient
-
-    bounds = [(None, None), *_bounds(signs, z.shape[1])]
-    result = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
-    return Linear(tuple(), mean, scale, result.x[1:], float(result.x[0]))
 
 
 def fit_trees(
