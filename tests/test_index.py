@@ -60,6 +60,34 @@ def test_sync_adds_updates_deletes_and_skips(settings: Settings, embedder: Local
     assert counts(third) == (0, 0, 0, 4)
 
 
+def test_a_file_that_stops_reading_keeps_its_indexed_version(
+    settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    """A copy still being written, or a bad save over a good article, takes nothing away."""
+    sync_index(settings, embedder)
+    day1 = settings.corpus_dir / "day-1.md"
+    good = day1.read_bytes()
+    day1.write_bytes(b"\x00\x01half a copy")
+    broken = sync_index(settings, embedder)
+    assert counts(broken) == (0, 0, 0, 4)
+    [skipped] = broken.skipped
+    assert skipped.path == str(day1)
+    assert skipped.reason.startswith("binary file (contains NUL bytes), not text; the version")
+    assert "stays in the index until the file reads again" in skipped.reason
+    assert "day-1" in {r.id for r in open_index(settings, embedder).articles()}
+    # still answered from it, and read again at each sync until it reads
+    assert top_article(settings, embedder, "cultural programme") == "day-1"
+    assert counts(sync_index(settings, embedder)) == (0, 0, 0, 4)
+    day1.write_bytes(good.replace(b"cultural programme", b"cultural evening"))
+    fixed = sync_index(settings, embedder)
+    assert counts(fixed) == (0, 1, 0, 3) and not fixed.skipped
+    # a rebuild starts from the files alone: an unreadable file is then only skipped
+    day1.write_bytes(b"\x00")
+    rebuilt = sync_index(settings, embedder, rebuild=True)
+    assert counts(rebuilt)[0] == 3
+    assert "day-1" not in {r.id for r in open_index(settings, embedder).articles()}
+
+
 def test_noop_sync_does_not_load_the_model(settings: Settings, embedder: LocalEmbeddings) -> None:
     sync_index(settings, embedder)
     fresh = LocalEmbeddings()

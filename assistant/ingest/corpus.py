@@ -302,8 +302,16 @@ def load_corpus(
                 path, article_id, max_bytes, max_document_bytes
             )
         except ValueError as exc:
-            skipped.append(Skipped(shown, str(exc)))
-            continue
+            # A file that read before and no longer does (a copy still being written, a bad
+            # save) keeps its indexed version: bad input never takes an article away.
+            kept = _indexed(known, article_id, path)
+            if kept is None:
+                skipped.append(Skipped(shown, str(exc)))
+                continue
+            when = known["articles"][article_id].get("indexed_at", "") if known else ""
+            skipped.append(Skipped(shown, f"{exc}; the version indexed {when} stays in the "
+                                          "index until the file reads again"))  # fmt: skip
+            article = kept
         same = texts.get(_text_key(article.text))
         if same is not None:
             skipped.append(Skipped(shown, f"duplicate: the same text as {same.path}"))
@@ -328,10 +336,21 @@ def _known(
         return None
     if info.st_size > max_bytes:
         return None
+    return _indexed(manifest, article_id, path, info.st_size, info.st_mtime_ns)
+
+
+def _indexed(
+    manifest: dict[str, Any] | None, article_id: str, path: Path, size: int = 0, mtime_ns: int = 0
+) -> Article | None:
+    """The article as the manifest holds it for this path (without a file time by default, so
+    the next sync reads the file again)."""
+    record = manifest["articles"].get(article_id) if manifest else None
+    if not record or record["path"] != str(path) or article_id not in manifest["texts"]:
+        return None
     return Article(
         id=article_id, path=str(path), title=record["title"], date=record["date"],
         source=record["source"], text=manifest["texts"][article_id],
-        content_hash=record["content_hash"], size=info.st_size, mtime_ns=info.st_mtime_ns,
+        content_hash=record["content_hash"], size=size, mtime_ns=mtime_ns,
         pages=tuple(record.get("pages", ())),
     )  # fmt: skip
 
