@@ -284,3 +284,37 @@ def test_a_question_reads_the_index_once(
     index.reads = 0
     streamed = list(generative.stream("Which countries co-chaired it?", history))
     assert isinstance(streamed[-1], Answer) and index.reads == 1
+
+
+def test_an_evaluation_reads_one_build_while_the_index_changes(
+    tmp_path: Path, embedder: LocalEmbeddings
+) -> None:
+    """A run from the Evaluate tab while the watcher syncs: every answer and quote check
+    reads the build the run started on."""
+    from .conftest import ROOT, index_copy
+
+    settings = index_copy(tmp_path, embedder, ROOT / "tests/data/holdout/malaria")
+    service = Service(settings, embedder)
+    questions = tmp_path / "questions.yaml"
+    questions.write_text(
+        "cases:\n"
+        '  - {id: next, question: "Which country will host the next summit?", answers: [Rwanda]}\n'
+        '  - {id: opened, question: "Who opened the malaria summit?", answers: [Akufo-Addo]}\n',
+        encoding="utf-8",
+    )
+    article = settings.corpus_dir / "accra.md"
+    synced = []
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:  # between the two questions, the article changes and the index follows
+            text = article.read_text(encoding="utf-8")
+            article.write_text(text.replace("Nana Akufo-Addo", "John Mahama"), encoding="utf-8")
+            synced.append(service.sync())
+
+    run = service.evaluate(questions, report_dir=tmp_path / "report", progress=progress)
+    assert synced and synced[0].updated == 1
+    assert "Mahama" in service.ask("Who opened the malaria summit?").short_answer
+    [_, opened] = run.cases
+    assert opened["correct"], opened
+    assert "Akufo-Addo" in opened["answer"]
+    assert run.metrics["quote_faithfulness"] == 1.0

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from assistant.answering.answer import Answerer
 from assistant.config import BACKENDS, Settings
 from assistant.errors import AssistantError
+from assistant.store.reader import Snapshot
 from assistant.types import Answer, Filters
 
 
@@ -26,6 +27,16 @@ class Backend(Protocol):
     def stream(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
     ) -> Iterator[str | Answer]: ...
+
+    def answer(
+        self,
+        snapshot: Snapshot,
+        question: str,
+        history: Sequence[Any] = (),
+        filters: Filters | None = None,
+    ) -> Answer:
+        """The Answer from this snapshot only (`ask` takes the current one)."""
+        ...
 
 
 Factory = Callable[[Answerer, Settings, str], Backend]

@@ -19,7 +19,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError
 from assistant.ingest import library
 from assistant.store.embeddings import LocalEmbeddings, embedder_for
-from assistant.store.reader import Index
+from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import Progress, sync_index
 from assistant.types import Answer, Article, ArticleRecord, Evaluation, Filters, IndexReport
 
@@ -185,10 +185,14 @@ class Service:
                 path = questions or self.settings.corpus_dir / "questions.yaml"
                 cases = load_questions(path)
                 source = str(path)
+            # One build from the first question to the last, whatever syncs meanwhile (the
+            # watcher, Update index): every answer and quote check reads this snapshot.
             snapshot = service.index.snapshot()
-            systems: dict[str, Any] = {"assistant": service.answerer_for(backends[0])}
+            systems: dict[str, Any] = {
+                "assistant": _Pinned(service.answerer_for(backends[0]), snapshot)
+            }
             for backend in backends[1:]:
-                systems[f"{backend} backend"] = service.answerer_for(backend)
+                systems[f"{backend} backend"] = _Pinned(service.answerer_for(backend), snapshot)
             if baselines:
                 systems |= service._baselines(Path(scratch))
             result = run_systems(cases, systems, snapshot.text, progress, per_article)
@@ -221,3 +225,16 @@ class Service:
             ),
             "dense-only retrieval": Answerer(self.index, retriever=dense_only),
         }
+
+
+class _Pinned:
+    """A backend answering from one snapshot (an evaluation run's)."""
+
+    def __init__(self, backend: Backend, snapshot: Snapshot) -> None:
+        self.backend, self.snapshot = backend, snapshot
+        self.threshold = backend.threshold
+
+    def ask(
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
+    ) -> Answer:
+        return self.backend.answer(self.snapshot, question, history, filters)

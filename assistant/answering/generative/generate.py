@@ -101,8 +101,18 @@ class GenerativeAnswerer:
     def ask(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
     ) -> Answer:
+        return self.answer(self.extractive.index.snapshot(), question, history, filters)
+
+    def answer(
+        self,
+        snapshot: Snapshot,
+        question: str,
+        history: Sequence[Any] = (),
+        filters: Filters | None = None,
+    ) -> Answer:
+        """Answer from this snapshot of the index only."""
         answer = None
-        for item in self.stream(question, history, filters):
+        for item in self._stream(snapshot, question, history, filters):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
@@ -131,8 +141,12 @@ class GenerativeAnswerer:
     ) -> Iterator[str | Answer]:
         """Yields checked sentences of the generated answer as they pass, then the Answer.
         The whole question reads one snapshot of the index."""
+        yield from self._stream(self.extractive.index.snapshot(), question, history, filters)
+
+    def _stream(
+        self, snapshot: Snapshot, question: str, history: Sequence[Any], filters: Filters | None
+    ) -> Iterator[str | Answer]:
         started = time.perf_counter()
-        snapshot = self.extractive.index.snapshot()
         base, note, messages_before = self._extractive(snapshot, question, history, filters)
         if base.refused and (not self.trusted or base.confidence < self.settings.llm_floor):
             # an untrusted model is never asked past the extractive refusal; a trusted one
