@@ -81,11 +81,33 @@ def test_a_file_that_stops_reading_keeps_its_indexed_version(
     day1.write_bytes(good.replace(b"cultural programme", b"cultural evening"))
     fixed = sync_index(settings, embedder)
     assert counts(fixed) == (0, 1, 0, 3) and not fixed.skipped
+    # a copy of a kept article's text beside it: the broken file is only skipped, once
+    (settings.corpus_dir / "a-copy.md").write_bytes(day1.read_bytes())
+    day1.write_bytes(b"\x00")
+    twice = sync_index(settings, embedder)
+    assert [s.reason for s in twice.skipped] == ["binary file (contains NUL bytes), not text"]
+    assert counts(twice) == (1, 0, 1, 3)
+    (settings.corpus_dir / "a-copy.md").unlink()
+    day1.write_bytes(good)
+    sync_index(settings, embedder)
     # a rebuild starts from the files alone: an unreadable file is then only skipped
     day1.write_bytes(b"\x00")
     rebuilt = sync_index(settings, embedder, rebuild=True)
     assert counts(rebuilt)[0] == 3
     assert "day-1" not in {r.id for r in open_index(settings, embedder).articles()}
+
+
+def test_an_article_over_a_lowered_size_limit_leaves_the_index(
+    settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    """A size limit is a setting, not a bad copy: nothing is kept for it."""
+    sync_index(settings, embedder)
+    smaller = settings.model_copy(update={"max_file_bytes": 1_000})
+    report = sync_index(smaller, embedder)
+    assert report.deleted >= 1 and report.skipped
+    assert all("over the limit" in s.reason and "stays" not in s.reason for s in report.skipped)
+    ids = {r.id for r in open_index(smaller, embedder).articles()}
+    assert not ids & {Path(s.path).stem for s in report.skipped}
 
 
 def test_noop_sync_does_not_load_the_model(settings: Settings, embedder: LocalEmbeddings) -> None:

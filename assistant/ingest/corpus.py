@@ -35,6 +35,14 @@ MAX_DOCUMENT_BYTES = 50_000_000  # PDF and Word files: fonts and pictures make t
 FORMATS = ".md, .txt, .html, .pdf or .docx"
 
 
+class TooBig(ValueError):
+    """A file, or its text, over a size limit: a setting decides, not a bad copy."""
+
+
+class _OverLimit(_Unusable):
+    pass
+
+
 def unsupported(suffix: str) -> str:
     """The reason a file of this type is not read."""
     return f"unsupported file type {suffix or '(none)'!r}: use {FORMATS}"
@@ -50,7 +58,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but \t 
 def _read_text(path: Path, max_bytes: int) -> str:
     size = path.stat().st_size
     if size > max_bytes:
-        raise _Unusable(f"file is {size:,} bytes, over the limit of {max_bytes:,} (max_file_bytes)")
+        limit = "max_file_bytes"
+        raise _OverLimit(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
     data = path.read_bytes()
     if not data.strip():
         raise _Unusable("empty file")
@@ -176,7 +185,7 @@ def _from_file(path: Path, max_bytes: int) -> tuple[Document, int]:
     size = path.stat().st_size
     if size > max_bytes:
         limit = "max_document_bytes"
-        raise _Unusable(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
+        raise _OverLimit(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
     doc = (read_pdf if path.suffix.lower() in PDF_SUFFIXES else read_docx)(path)
     first = doc.paragraphs[0] if doc.paragraphs else ""
     if doc.title:
@@ -229,12 +238,12 @@ def load_article(
             raise _Unusable("no article text (only a title, or only site furniture)")
         body = join_paragraphs([doc.paragraphs[i] for i in kept])
         if len(body) > max_bytes:
-            raise _Unusable(
+            raise _OverLimit(
                 f"its text is {len(body):,} characters, over the limit of {max_bytes:,} "
                 "(max_file_bytes)"
             )
     except _Unusable as exc:
-        raise ValueError(str(exc)) from None
+        raise (TooBig if isinstance(exc, _OverLimit) else ValueError)(str(exc)) from None
     except OSError as exc:
         raise ValueError(f"cannot read file: {exc.strerror or exc}") from None
     pages = page_offsets(doc.paragraphs, kept, doc.pages) if doc.pages else ()
@@ -303,13 +312,13 @@ def load_corpus(
             )
         except ValueError as exc:
             # A file that read before and no longer does (a copy still being written, a bad
-            # save) keeps its indexed version: bad input never takes an article away.
-            kept = _indexed(known, article_id, path)
-            if kept is None:
+            # save) keeps its indexed version: bad input never takes an article away. A size
+            # limit is a setting: an article over it goes.
+            kept = None if isinstance(exc, TooBig) else _indexed(known, article_id, path)
+            if kept is None or _text_key(kept.text) in texts:
                 skipped.append(Skipped(shown, str(exc)))
                 continue
-            when = known["articles"][article_id].get("indexed_at", "") if known else ""
-            skipped.append(Skipped(shown, f"{exc}; the version indexed {when} stays in the "
+            skipped.append(Skipped(shown, f"{exc}; the version indexed before stays in the "
                                           "index until the file reads again"))  # fmt: skip
             article = kept
         same = texts.get(_text_key(article.text))
