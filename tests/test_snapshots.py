@@ -6,6 +6,7 @@ index exactly once."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ import pytest
 from assistant.answering.answer import Answerer
 from assistant.app.service import Service
 from assistant.config import Settings
+from assistant.errors import AssistantError
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn
@@ -286,35 +288,71 @@ def test_a_question_reads_the_index_once(
     assert isinstance(streamed[-1], Answer) and index.reads == 1
 
 
-def test_an_evaluation_reads_one_build_while_the_index_changes(
-    tmp_path: Path, embedder: LocalEmbeddings
-) -> None:
-    """A run from the Evaluate tab while the watcher syncs: every answer and quote check
-    reads the build the run started on."""
+QUESTIONS = (
+    "cases:\n"
+    '  - {id: next, question: "Which country will host the next summit?", answers: [Rwanda]}\n'
+    '  - {id: opened, question: "Who opened the malaria summit?", answers: [Akufo-Addo]}\n'
+)
+
+
+def malaria_service(tmp_path: Path, embedder: LocalEmbeddings) -> tuple[Service, Path, Path]:
+    """A service over a copy of the malaria articles, its question file, and the article
+    that says who opened the summit."""
     from .conftest import ROOT, index_copy
 
     settings = index_copy(tmp_path, embedder, ROOT / "tests/data/holdout/malaria")
-    service = Service(settings, embedder)
     questions = tmp_path / "questions.yaml"
-    questions.write_text(
-        "cases:\n"
-        '  - {id: next, question: "Which country will host the next summit?", answers: [Rwanda]}\n'
-        '  - {id: opened, question: "Who opened the malaria summit?", answers: [Akufo-Addo]}\n',
-        encoding="utf-8",
-    )
-    article = settings.corpus_dir / "accra.md"
-    synced = []
+    questions.write_text(QUESTIONS, encoding="utf-8")
+    return Service(settings, embedder), questions, settings.corpus_dir / "accra.md"
+
+
+def new_opener(article: Path, name: str) -> None:
+    text = article.read_text(encoding="utf-8")
+    article.write_text(re.sub(r"(Nana Akufo-Addo|Sam \w+)", name, text, count=1), "utf-8")
+
+
+def test_an_evaluation_reads_one_build_while_the_index_changes(
+    tmp_path: Path, embedder: LocalEmbeddings
+) -> None:
+    """A run from the Evaluate tab while another process syncs: every answer and quote check
+    reads the build the run started on; this process's own syncs wait for the run."""
+    service, questions, article = malaria_service(tmp_path, embedder)
+    elsewhere = Service(service.settings, embedder)  # another process, as far as locks go
+    synced, waiting = [], []
 
     def progress(done: int, total: int) -> None:
-        if done == 1:  # between the two questions, the article changes and the index follows
-            text = article.read_text(encoding="utf-8")
-            article.write_text(text.replace("Nana Akufo-Addo", "John Mahama"), encoding="utf-8")
-            synced.append(service.sync())
+        if done == 1:  # between the two questions the article changes and the index follows
+            new_opener(article, "Sam Ocran")
+            synced.append(elsewhere.sync())
+            new_opener(article, "Sam Mensah")
+            waiting.append(threading.Thread(target=lambda: synced.append(service.sync())))
+            waiting[0].start()
+            waiting[0].join(3)  # (a sync of one article takes well under a second)
+            assert waiting[0].is_alive()  # this process's sync waits for the run
 
     run = service.evaluate(questions, report_dir=tmp_path / "report", progress=progress)
-    assert synced and synced[0].updated == 1
-    assert "Mahama" in service.ask("Who opened the malaria summit?").short_answer
+    waiting[0].join(60)
+    assert [r.updated for r in synced] == [1, 1]
+    assert "Mensah" in service.ask("Who opened the malaria summit?").short_answer
     [_, opened] = run.cases
     assert opened["correct"], opened
     assert "Akufo-Addo" in opened["answer"]
     assert run.metrics["quote_faithfulness"] == 1.0
+
+
+def test_an_evaluation_outlived_by_two_commits_elsewhere_says_so(
+    tmp_path: Path, embedder: LocalEmbeddings
+) -> None:
+    """Two commits by another process may prune what the run's build reads: an error that
+    says to run it again, not a report from a build that is no longer whole."""
+    service, questions, article = malaria_service(tmp_path, embedder)
+    elsewhere = Service(service.settings, embedder)
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:
+            for name in ("Sam Ocran", "Sam Mensah"):
+                new_opener(article, name)
+                elsewhere.sync()
+
+    with pytest.raises(AssistantError, match="updated more than once by another process"):
+        service.evaluate(questions, report_dir=tmp_path / "report", progress=progress)

@@ -1,6 +1,6 @@
-"""Who words an answer: every backend answers through one small protocol (`ask`, `stream`)
-and is made by name from a registry, so the faces never ask which kind they hold and tests can
-register a fake the same way the real ones are registered."""
+"""Who words an answer: every backend answers through one small protocol (`ask`, `stream`,
+and `answer` from a given snapshot) and is made by name from a registry, so the faces never ask
+which kind they hold and tests can register a fake the same way the real ones are registered."""
 
 from __future__ import annotations
 

@@ -6,6 +6,7 @@ answerer); it returns records (types.py), and the faces turn them into text or H
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 import threading
@@ -185,17 +186,22 @@ class Service:
                 path = questions or self.settings.corpus_dir / "questions.yaml"
                 cases = load_questions(path)
                 source = str(path)
-            # One build from the first question to the last, whatever syncs meanwhile (the
-            # watcher, Update index): every answer and quote check reads this snapshot.
-            snapshot = service.index.snapshot()
-            systems: dict[str, Any] = {
-                "assistant": _Pinned(service.answerer_for(backends[0]), snapshot)
-            }
-            for backend in backends[1:]:
-                systems[f"{backend} backend"] = _Pinned(service.answerer_for(backend), snapshot)
-            if baselines:
-                systems |= service._baselines(Path(scratch))
-            result = run_systems(cases, systems, snapshot.text, progress, per_article)
+            # One build from the first question to the last: every answer and quote check
+            # reads this snapshot. This process's syncs (the watcher, Update index) wait for
+            # the run; another process's are checked at each question.
+            live = self._sync_lock if service is self else contextlib.nullcontext()
+            with live:
+                snapshot = service.index.snapshot()
+                systems: dict[str, Any] = {
+                    "assistant": _Pinned(service.answerer_for(backends[0]), snapshot, service)
+                }
+                for backend in backends[1:]:
+                    systems[f"{backend} backend"] = _Pinned(
+                        service.answerer_for(backend), snapshot, service
+                    )
+                if baselines:
+                    systems |= service._baselines(Path(scratch), snapshot)
+                result = run_systems(cases, systems, snapshot.text, progress, per_article)
         evaluation = Evaluation(
             questions=source, backend=backends[0], started=started.isoformat(timespec="seconds"),
             **result.pop("assistant"),
@@ -211,8 +217,9 @@ class Service:
         evaluation.report_dir = out
         return evaluation
 
-    def _baselines(self, scratch: Path) -> dict[str, Any]:
-        """A tutorial RAG pipeline on the bundled LLM, and dense-only retrieval."""
+    def _baselines(self, scratch: Path, snapshot: Snapshot) -> dict[str, Any]:
+        """A tutorial RAG pipeline on the bundled LLM, and dense-only retrieval, on this
+        snapshot."""
         from assistant.answering.generative.llm import chat_model
         from assistant.answering.retrieve import Retriever
         from assistant.evaluation.baseline import TutorialRAG
@@ -221,20 +228,28 @@ class Service:
         dense_only = Retriever(self.embedder, keywords=False)
         return {
             "tutorial RAG (SmolLM2)": TutorialRAG(
-                self.index.snapshot(), self.embedder, chat, scratch / "tutorial-chroma"
+                snapshot, self.embedder, chat, scratch / "tutorial-chroma"
             ),
-            "dense-only retrieval": Answerer(self.index, retriever=dense_only),
+            "dense-only retrieval": _Pinned(
+                Answerer(self.index, retriever=dense_only), snapshot, self
+            ),
         }
 
 
 class _Pinned:
-    """A backend answering from one snapshot (an evaluation run's)."""
+    """A backend answering from one snapshot (an evaluation run's); an error when commits
+    made elsewhere since may have pruned what that snapshot reads."""
 
-    def __init__(self, backend: Backend, snapshot: Snapshot) -> None:
-        self.backend, self.snapshot = backend, snapshot
+    def __init__(self, backend: Backend, snapshot: Snapshot, service: Service) -> None:
+        self.backend, self.snapshot, self.service = backend, snapshot, service
         self.threshold = backend.threshold
 
     def ask(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
     ) -> Answer:
+        if self.snapshot.outlived_by(self.service.index.snapshot()):
+            raise AssistantError(
+                "the index was updated more than once by another process during this "
+                "evaluation: its answers would come from different builds; run it again"
+            )
         return self.backend.answer(self.snapshot, question, history, filters)

@@ -71,6 +71,19 @@ class Snapshot:
             if record.get("pages")
         }
 
+    @property
+    def generation(self) -> int:
+        """The build's commit number (1 for a new build)."""
+        return int(self._manifest.get("generation", 0))
+
+    def outlived_by(self, current: Snapshot) -> bool:
+        """Whether commits since this build may have pruned its records in Chroma: a sync
+        keeps the records of the build before it only, so one commit later this build is
+        still whole and two commits later it may not be."""
+        if current.stamp[0] == self.stamp[0]:
+            return current.generation >= self.generation + 2
+        return current.generation >= 2  # a rebuild, then another commit
+
     def memo(self, key: str, make: Callable[[Snapshot], T]) -> T:
         """The value cached on this build under key, made once by make(self)."""
         found = self._memo.get(key)
