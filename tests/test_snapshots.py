@@ -288,7 +288,7 @@ def test_a_question_reads_the_index_once(
     assert isinstance(streamed[-1], Answer) and index.reads == 1
 
 
-QUESTIONS = (
+EVAL_SET = (
     "cases:\n"
     '  - {id: next, question: "Which country will host the next summit?", answers: [Rwanda]}\n'
     '  - {id: opened, question: "Who opened the malaria summit?", answers: [Akufo-Addo]}\n'
@@ -302,7 +302,7 @@ def malaria_service(tmp_path: Path, embedder: LocalEmbeddings) -> tuple[Service,
 
     settings = index_copy(tmp_path, embedder, ROOT / "tests/data/holdout/malaria")
     questions = tmp_path / "questions.yaml"
-    questions.write_text(QUESTIONS, encoding="utf-8")
+    questions.write_text(EVAL_SET, encoding="utf-8")
     return Service(settings, embedder), questions, settings.corpus_dir / "accra.md"
 
 
