@@ -193,11 +193,11 @@ class Service:
             with live:
                 snapshot = service.index.snapshot()
                 systems: dict[str, Any] = {
-                    "assistant": _Pinned(service.answerer_for(backends[0]), snapshot, service)
+                    "assistant": _Pinned(service.answerer_for(backends[0]), snapshot, service.index)
                 }
                 for backend in backends[1:]:
                     systems[f"{backend} backend"] = _Pinned(
-                        service.answerer_for(backend), snapshot, service
+                        service.answerer_for(backend), snapshot, service.index
                     )
                 if baselines:
                     systems |= service._baselines(Path(scratch), snapshot)
@@ -231,7 +231,7 @@ class Service:
                 snapshot, self.embedder, chat, scratch / "tutorial-chroma"
             ),
             "dense-only retrieval": _Pinned(
-                Answerer(self.index, retriever=dense_only), snapshot, self
+                Answerer(self.index, retriever=dense_only), snapshot, self.index
             ),
         }
 
@@ -240,14 +240,14 @@ class _Pinned:
     """A backend answering from one snapshot (an evaluation run's); an error when commits
     made elsewhere since may have pruned what that snapshot reads."""
 
-    def __init__(self, backend: Backend, snapshot: Snapshot, service: Service) -> None:
-        self.backend, self.snapshot, self.service = backend, snapshot, service
+    def __init__(self, backend: Backend, snapshot: Snapshot, index: Index) -> None:
+        self.backend, self.snapshot, self.index = backend, snapshot, index
         self.threshold = backend.threshold
 
     def ask(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
     ) -> Answer:
-        if self.snapshot.outlived_by(self.service.index.snapshot()):
+        if self.snapshot.outlived_by(self.index.snapshot()):
             raise AssistantError(
                 "the index was updated more than once by another process during this "
                 "evaluation: its answers would come from different builds; run it again"

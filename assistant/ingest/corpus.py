@@ -39,10 +39,6 @@ class TooBig(ValueError):
     """A file, or its text, over a size limit: a setting decides, not a bad copy."""
 
 
-class _OverLimit(_Unusable):
-    pass
-
-
 def unsupported(suffix: str) -> str:
     """The reason a file of this type is not read."""
     return f"unsupported file type {suffix or '(none)'!r}: use {FORMATS}"
@@ -58,8 +54,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")  # control characters but \t 
 def _read_text(path: Path, max_bytes: int) -> str:
     size = path.stat().st_size
     if size > max_bytes:
-        limit = "max_file_bytes"
-        raise _OverLimit(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
+        raise TooBig(f"file is {size:,} bytes, over the limit of {max_bytes:,} (max_file_bytes)")
     data = path.read_bytes()
     if not data.strip():
         raise _Unusable("empty file")
@@ -185,7 +180,7 @@ def _from_file(path: Path, max_bytes: int) -> tuple[Document, int]:
     size = path.stat().st_size
     if size > max_bytes:
         limit = "max_document_bytes"
-        raise _OverLimit(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
+        raise TooBig(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
     doc = (read_pdf if path.suffix.lower() in PDF_SUFFIXES else read_docx)(path)
     first = doc.paragraphs[0] if doc.paragraphs else ""
     if doc.title:
@@ -238,12 +233,12 @@ def load_article(
             raise _Unusable("no article text (only a title, or only site furniture)")
         body = join_paragraphs([doc.paragraphs[i] for i in kept])
         if len(body) > max_bytes:
-            raise _OverLimit(
+            raise TooBig(
                 f"its text is {len(body):,} characters, over the limit of {max_bytes:,} "
                 "(max_file_bytes)"
             )
     except _Unusable as exc:
-        raise (TooBig if isinstance(exc, _OverLimit) else ValueError)(str(exc)) from None
+        raise ValueError(str(exc)) from None
     except OSError as exc:
         raise ValueError(f"cannot read file: {exc.strerror or exc}") from None
     pages = page_offsets(doc.paragraphs, kept, doc.pages) if doc.pages else ()
