@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError
+from assistant.language import join_list
 
 # The text helpers (text.py) are imported from here too.
 from assistant.text import PARAGRAPH_BREAK as PARAGRAPH_BREAK
@@ -162,18 +162,47 @@ class Citation:
         return cls(n, article_id, title, date, text[start:end], start, end, text[a:b], a, page)
 
 
+def _quote_record(c: Citation) -> dict[str, Any]:
+    return {"quote": c.quote, "article": c.article_id, "page": c.page, "start": c.start,
+            "end": c.end}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One thing an answer states, with the evidence it rests on: `text` is its words (a short
+    answer, one item of a list, a generated sentence; "" when the quote alone answers),
+    `evidence` the quoted sentences (exact article text with offsets), `support` how likely
+    the evidence holds it (a calibrated confidence)."""
+
+    text: str
+    evidence: tuple[Citation, ...]
+    support: float
+
+    def as_dict(self) -> dict[str, Any]:
+        """{text, quote, article, page, start, end, support} of its first quote; more quotes
+        of the same claim under `also`."""
+        first = _quote_record(self.evidence[0]) if self.evidence else {
+            "quote": "", "article": "", "page": None, "start": 0, "end": 0}  # fmt: skip
+        out = {"text": self.text, **first, "support": round(self.support, 3)}
+        if len(self.evidence) > 1:
+            out["also"] = [_quote_record(c) for c in self.evidence[1:]]
+        return out
+
+
 @dataclass(frozen=True)
 class Answer:
-    """An answer with its evidence, or a refusal with the nearest passages."""
+    """An answer as data: the claims it makes, each with its evidence; or a refusal (no
+    claims), with its reason and the nearest passages. `text` is its plain-text rendering,
+    made once by the composer; nothing reads the claims back out of it."""
 
     question: str
     rewritten_question: str
     text: str
-    short_answer: str
+    claims: tuple[Claim, ...]
     refused: bool
     confidence: float
-    citations: tuple[Citation, ...]
     passages: tuple[Passage, ...]
+    reason: str = ""  # why it was refused ("nothing found about “budget”")
     timings_ms: dict[str, float] = field(default_factory=dict)
     backend: str = "extractive"  # the backend asked for
     grounded: bool = True  # the shown answer passed the grounding check (quotes always do)
@@ -184,6 +213,23 @@ class Answer:
     # the passages: shown as such in the sources, never as the answer.
     set_aside: tuple[Citation, ...] = ()
     rejected: str = ""  # a model's answer that failed the grounding check (not shown)
+    generated: bool = False  # the claims are a language model's sentences (checked)
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Every quote of the claims, once each, in the order of their numbers."""
+        seen: dict[int, Citation] = {}
+        for claim in self.claims:
+            for c in claim.evidence:
+                seen.setdefault(c.n, c)
+        return tuple(seen[n] for n in sorted(seen))
+
+    @property
+    def short_answer(self) -> str:
+        """The claims' words as one phrase ("K. Bangarurajan", "Bangladesh and Nepal"); "" for
+        a refusal or a quote alone."""
+        words = [c.text for c in self.claims if c.text]
+        return " ".join(words) if self.generated else join_list(words)
 
     def as_dict(self) -> dict:
         return {
@@ -196,7 +242,9 @@ class Answer:
             "answer": self.text,
             "short_answer": self.short_answer,
             "refused": self.refused,
+            "reason": self.reason,
             "confidence": round(self.confidence, 3),
+            "claims": [c.as_dict() for c in self.claims],
             "citations": [
                 {
                     "n": c.n,
@@ -228,6 +276,18 @@ class Answer:
                 for c in self.set_aside
             ],
         }
+
+
+@dataclass(frozen=True)
+class Drafting:
+    """While a language model writes: how many tokens it has written so far. Its words are
+    shown only as claims, once they pass the grounding check."""
+
+    tokens: int
+
+
+# What a backend's stream yields: progress, each checked claim as it passes, then the Answer.
+StreamItem = Drafting | Claim | Answer
 
 
 @dataclass(frozen=True)
@@ -340,79 +400,3 @@ class Filters:
         if (self.since or self.until) and not date:
             return False
         return not (self.since and date < self.since) and not (self.until and date > self.until)
-
-
-# ---------------------------------------------------------------------------------------------
-# Question sets and evaluations
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One question of a question set with what a right answer holds."""
-
-    question: str
-    answers: tuple[str, ...] = ()
-    answers_all: tuple[str, ...] = ()
-    sources: tuple[str, ...] = ()
-    answerable: bool = True
-    # A conversation data set's turn (CoQA): the evidence is right when the quote overlaps
-    # this passage of the article (found near `rationale_at`, a fraction of the text), and
-    # a yes/no answer has no short answer to score.
-    rationale: str = ""
-    rationale_at: float = 0.0
-    yes_no: bool = False
-
-
-@dataclass(frozen=True)
-class EvalCase:
-    """A question, or a conversation of several turns; `scope`: the articles its questions
-    are asked about when a run is filtered per article (a CoQA story)."""
-
-    id: str
-    turns: tuple[Turn, ...]
-    scope: tuple[str, ...] = ()
-
-
-@dataclass
-class TurnResult:
-    """How one turn was answered and scored."""
-
-    case_id: str
-    turn: int
-    expected: Turn
-    answer: Answer
-    correct: bool  # evidence: the quote holds a gold answer (or the turn was rightly refused)
-    reason: str
-    source_ok: bool | None  # None: no sources expected, or nothing cited
-    short_ok: bool | None = None  # the short answer holds one; None for unanswerable turns
-
-
-@dataclass
-class Evaluation:
-    """One evaluation run: the assistant's metrics and rows, the baselines' metrics, the
-    comparison with the previous run in the same report folder, and where the report is."""
-
-    questions: str
-    backend: str
-    started: str
-    metrics: dict[str, float | None]
-    categories: dict[str, dict[str, float | None]]
-    cases: list[dict[str, Any]]
-    baselines: dict[str, dict[str, Any]] = field(default_factory=dict)
-    previous: str | None = None
-    diff: dict[str, list[Any]] = field(default_factory=lambda: {"broke": [], "fixed": []})
-    report_dir: Path | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """The results as written to results.json (and read back by the next run)."""
-        return {
-            "questions": self.questions,
-            "backend": self.backend,
-            "started": self.started,
-            "metrics": self.metrics,
-            "categories": self.categories,
-            "cases": self.cases,
-            "baselines": self.baselines,
-            "previous": self.previous,
-            "diff": self.diff,
-        }

@@ -111,7 +111,7 @@ def serve(settings: Settings, asked: list[dict[str, str]]) -> dict[str, Any]:
 
 def serving_process() -> None:
     """--serve: open the index, answer every question twice (warm), print figures as JSON."""
-    from assistant.answering.answer import Answerer
+    from assistant.answering.pipeline import Answerer
     from assistant.evaluation.matching import contains
     from assistant.store.reader import Index
 

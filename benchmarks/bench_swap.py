@@ -68,7 +68,7 @@ def memory() -> dict[str, float]:
 
 def serving_process() -> None:
     """--serve: the swap, measured from inside a serving process; figures as JSON."""
-    from assistant.answering.answer import Answerer
+    from assistant.answering.pipeline import Answerer
     from assistant.store.reader import Index
     from assistant.store.sync import sync_index
     from benchmarks.synthetic import write_reports as write

@@ -22,7 +22,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answering.answer import Answerer  # noqa: E402
+from assistant.answering.pipeline import Answerer  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evaluation.questions import load_squad  # noqa: E402
 from assistant.evaluation.runner import run_cases  # noqa: E402

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
-from assistant.answering.answer import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.config import BACKENDS, Settings
 from assistant.errors import AssistantError
 from assistant.store.reader import Snapshot
-from assistant.types import Answer, Filters
+from assistant.types import Answer, Filters, StreamItem
 
 
 class Backend(Protocol):
@@ -26,7 +26,7 @@ class Backend(Protocol):
 
     def stream(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
-    ) -> Iterator[str | Answer]: ...
+    ) -> Iterator[StreamItem]: ...
 
     def answer(
         self,
@@ -58,9 +58,15 @@ _REGISTRY: dict[str, Factory] = {
 }
 
 
-def register(name: str, factory: Factory) -> None:
-    """Make `name` a backend (a test's fake, say), built by factory(extractive, settings, name)."""
-    _REGISTRY[name] = factory
+def register(name: str, factory: Factory | None) -> Factory | None:
+    """Make `name` a backend (a test's fake, say), built by factory(extractive, settings, name);
+    None removes it. Returns the factory it had before."""
+    before = _REGISTRY.get(name)
+    if factory is None:
+        _REGISTRY.pop(name, None)
+    else:
+        _REGISTRY[name] = factory
+    return before
 
 
 def names() -> list[str]:

@@ -11,43 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from assistant.app.arguments import service_of
+from assistant.app.tools import cmd_eval, cmd_llm_replay, cmd_llm_server, cmd_train
 from assistant.config import BACKENDS, Settings
 from assistant.errors import AssistantError
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, Any] = {}
-    if args.corpus is not None:
-        overrides["corpus_dir"] = args.corpus
-    if args.index is not None:
-        overrides["index_dir"] = args.index
-    if getattr(args, "wait", None) is not None:
-        overrides["lock_wait"] = args.wait
-    for name in ("host", "port", "auth"):
-        if getattr(args, name, None) is not None:
-            overrides[name] = getattr(args, name)
-    from pydantic import ValidationError
-
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"ASSISTANT_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
-            for e in exc.errors()
-        )
-        raise AssistantError(f"invalid setting: {problems}") from None
-
-
-def _service(args: argparse.Namespace) -> Any:
-    from assistant.app.service import Service
-
-    return Service(_settings(args))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    service = _service(args)
+    service = service_of(args)
     bar: Any = None
 
     def progress(done: int, total: int) -> None:
@@ -85,7 +58,7 @@ def _log(line: str) -> None:
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
-    service = _service(args)
+    service = service_of(args)
     service.check_index()
     records = service.articles()
     if args.json:
@@ -147,9 +120,11 @@ def _filters(args: argparse.Namespace) -> Any:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.answering import plain_text
     from assistant.app.terminal import format_answer
+    from assistant.types import Answer, Claim
 
-    service = _service(args)
+    service = service_of(args)
     settings = service.settings
     history = _read_history(args.history)
     filters = _filters(args)
@@ -159,11 +134,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     service.check_index()
     answer, streamed = None, False
     for item in service.stream(args.question, history, filters, backend):
-        if isinstance(item, str):
-            if not args.json:  # checked sentences, as they pass
-                print(item, end="", flush=True)
+        if isinstance(item, Claim):
+            if not args.json:  # a model's checked sentences, as they pass
+                print(plain_text([item], generated=True), end=" ", flush=True)
                 streamed = True
-        else:
+        elif isinstance(item, Answer):
             answer = item
     assert answer is not None
     if streamed:
@@ -178,126 +153,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
-    from assistant.app.terminal import eval_summary
-    from assistant.evaluation.metrics import compute
-    from assistant.evaluation.runner import below_bars, parse_bars
-
-    bars = parse_bars(args.fail_under or [], compute([]).keys())
-    service = _service(args)
-    with tqdm(unit="case", file=sys.stderr, disable=None) as bar:
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        result = service.evaluate(
-            args.questions, squad=args.squad, coqa=args.coqa, per_article=args.per_article,
-            backends=args.backend, baselines=args.baselines,
-            report_dir=args.report or Path("reports") / f"eval-{_now():%Y%m%d-%H%M%S}",
-            progress=progress,
-        )  # fmt: skip
-    if args.json:
-        args.json.write_text(
-            json.dumps({"metrics": result.metrics, "cases": result.cases}, indent=2,
-                       ensure_ascii=False),
-            encoding="utf-8",
-        )  # fmt: skip
-    print(eval_summary(result))
-    failures = below_bars(result.metrics, bars)
-    for failure in failures:
-        print(f"FAIL: {failure}", file=sys.stderr)
-    return 1 if failures else 0
-
-
-def _now() -> Any:
-    import datetime as dt
-
-    return dt.datetime.now(dt.UTC)
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    import tempfile
-
-    import numpy as np
-
-    from assistant.answering.model import MODEL_PATH
-    from assistant.evaluation.train import train
-    from assistant.evaluation.training_data import CONFIG
-    from assistant.evaluation.training_report import same_model
-
-    settings = _settings(args)
-
-    def log(line: str) -> None:
-        print(line, file=sys.stderr)
-
-    if not args.check:
-        train(args.config or CONFIG, args.out, args.work, threads=settings.threads, log=log)
-        return 0
-    shipped = args.out or MODEL_PATH
-    with tempfile.TemporaryDirectory(prefix="assistant-check-") as scratch:
-        fresh, probe = Path(scratch) / "evidence.json", Path(scratch) / "rows.npy"
-        train(args.config or CONFIG, fresh, args.work, threads=settings.threads, log=log,
-              probe=probe)  # fmt: skip
-        difference = same_model(shipped, fresh, rows=np.load(probe))
-    if difference:
-        print(f"FAIL: {shipped} is not what `assistant train` makes of the data: {difference}",
-              file=sys.stderr)  # fmt: skip
-        return 1
-    print(f"{shipped} is reproduced by `assistant train` (to the tolerance of same_model)")
-    return 0
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.app import watch
     from assistant.app.web import parse_auth, serve
 
-    service = _service(args)
+    service = service_of(args)
     parse_auth(service.settings.auth)  # what is wrong is reported before anything starts
     service.check_index()
     watcher = watch.of(service.settings, service.sync, _log) if service.settings.watch else None
     with watcher or contextlib.nullcontext():  # answers go on from the build while it syncs
         serve(service)
-    return 0
-
-
-def cmd_llm_server(args: argparse.Namespace) -> int:
-    import signal
-    import threading
-
-    from assistant.answering.generative.llm import serve_gguf
-
-    settings = Settings()
-    server = serve_gguf(
-        args.model or settings.llm_model_path, args.host, args.port, settings.threads,
-        settings.llm_context,
-    )  # fmt: skip
-    print(f"serving {args.model or 'the bundled SmolLM2-135M'} at "
-          f"http://{args.host}:{args.port}/v1 (Ctrl-C stops)", flush=True)  # fmt: skip
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with contextlib.suppress(KeyboardInterrupt):
-        stop.wait()
-    del server
-    return 0
-
-
-def cmd_llm_replay(args: argparse.Namespace) -> int:
-    import signal
-    import threading
-
-    from assistant.evaluation.replay import Recordings, ReplayServer, load_recordings
-
-    server = ReplayServer(Recordings(load_recordings(args.answers)), args.host, args.port)
-    print(f"replaying {args.answers} at {server.url} (Ctrl-C stops)", flush=True)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    server.start()
-    with contextlib.suppress(KeyboardInterrupt):
-        stop.wait()
-    server.close()
     return 0
 
 
@@ -367,6 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--check",
         action="store_true",
         help="train into a temporary file and compare it with the model (exit 1 if not equal)",
+    )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="check in seconds that the model was made from the data and trainer in the "
+        "repository and that serving computes the features it was fitted on (exit 1 if not)",
     )
     p.set_defaults(func=cmd_train)
 

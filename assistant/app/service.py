@@ -14,15 +14,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.answering.answer import Answerer
-from assistant.answering.backends import Backend, make_backend
+from assistant.answering import Answerer, Backend, make_backend
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError
+from assistant.evaluation.records import Evaluation
 from assistant.ingest import library
 from assistant.store.embeddings import LocalEmbeddings, embedder_for
 from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import Progress, sync_index
-from assistant.types import Answer, Article, ArticleRecord, Evaluation, Filters, IndexReport
+from assistant.types import Answer, Article, ArticleRecord, Filters, IndexReport, StreamItem
 
 EvalProgress = Callable[[int, int], None]  # (cases done, cases in all, over every system)
 
@@ -74,7 +74,7 @@ class Service:
     def stream(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None,
         backend: str | None = None,
-    ) -> Iterator[str | Answer]:  # fmt: skip
+    ) -> Iterator[StreamItem]:  # fmt: skip
         """Checked sentences as a model writes them, then the Answer."""
         yield from self.answerer_for(backend).stream(question, history, filters)
 
@@ -220,8 +220,7 @@ class Service:
     def _baselines(self, scratch: Path, snapshot: Snapshot) -> dict[str, Any]:
         """A tutorial RAG pipeline on the bundled LLM, and dense-only retrieval, on this
         snapshot."""
-        from assistant.answering.generative.llm import chat_model
-        from assistant.answering.retrieve import Retriever
+        from assistant.answering import Retriever, chat_model
         from assistant.evaluation.baseline import TutorialRAG
 
         chat = chat_model(self.settings, "llamacpp")

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assistant.types import Answer, Evaluation
+from assistant.evaluation.records import Evaluation
+from assistant.types import Answer
 
 
 def format_answer(answer: Answer, skip_text: bool = False) -> str:

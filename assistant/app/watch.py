@@ -40,6 +40,7 @@ class CorpusWatcher:
         self.polling = polling
         self.ignore = tuple(p.resolve() for p in ignore)  # e.g. an index folder inside it
         self.syncs = 0  # syncs run, for tests and the page
+        self.noticed = 0  # changes noticed (each restarts the quiet), for tests
         self._changed_at: float | None = None  # when the last unsynced change was seen
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -57,6 +58,7 @@ class CorpusWatcher:
             return
         with self._lock:
             self._changed_at = time.monotonic()
+            self.noticed += 1
         self._wake.set()
 
     def _counts(self, path: Path) -> bool:

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.answering.generative.prompts import tutorial_messages
+from assistant.answering import tutorial_messages
 from assistant.store.reader import Snapshot
-from assistant.types import Answer, Chunk, Citation, Passage
+from assistant.types import Answer, Chunk, Citation, Claim, Passage
 
 REFUSALS = ("don't know", "do not know", "not mentioned", "no information", "cannot answer")
 
@@ -75,12 +75,12 @@ class TutorialRAG:
             question=question,
             rewritten_question=question,
             text=text,
-            short_answer="",
+            claims=() if refused else (Claim(text, citations, 1.0),),
             refused=refused,
             confidence=0.0 if refused else 1.0,
-            citations=citations,
             passages=passages,
             timings_ms={"total": (time.perf_counter() - started) * 1000},
+            generated=True,
         )
 
     @staticmethod

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answering.model import Calibration, Linear
-from assistant.answering.trees import Tree, Trees
+from assistant.answering import Calibration, Linear, Tree, Trees
 
 # The confidence trees: small (depth 3), many (200) and slow to learn (0.05), with 40 questions
 # at least in a leaf, as gradient boosting is usually run on a few thousand rows.
@@ -116,7 +115,3 @@ def fit_isotonic(
 
 def named(model: Linear, names: list[str]) -> Linear:
     return Linear(tuple(names), model.mean, model.scale, model.coef, model.intercept)
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))

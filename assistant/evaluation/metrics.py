@@ -3,27 +3,12 @@
 from __future__ import annotations
 
 import random
-import re
 import statistics
 from collections.abc import Callable, Iterable
 
 from assistant.evaluation.matching import contains, token_f1
-from assistant.types import TurnResult
-
-
-def question_type(question: str) -> str:
-    """who / when / where / how many / which / what, from the question's first words."""
-    q = re.sub(r"^\s*((and|so|then|also|in|on|at|for|from|by|to)\s+)+", "", question.lower())
-    for name, pattern in (
-        ("who", r"^(who|whom|whose)\b|\bname of\b"),
-        ("when", r"^when\b|^(what|which) (date|day|year|month)"),
-        ("where", r"^where\b|^(what|which) (city|venue|place|country)\b"),
-        ("how many", r"^how (many|much|long|old)\b"),
-        ("which", r"^which\b"),
-    ):
-        if re.search(pattern, q):
-            return name
-    return "what"
+from assistant.evaluation.records import TurnResult
+from assistant.language import question_type
 
 
 def _share(values: Iterable[bool]) -> float | None:

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from assistant.errors import AssistantError
-from assistant.types import EvalCase, Turn
+from assistant.evaluation.records import EvalCase, Turn
 
 _TURN_KEYS = {"question", "answers", "answers_all", "sources", "answerable"}
 

@@ -26,9 +26,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from assistant.answering import MODEL_DECLINES
 from assistant.errors import AssistantError
 
-DECLINE = "The articles do not say."
+DECLINE = MODEL_DECLINES  # the reply the prompt asks for
 _QUESTION = re.compile(r"\bQuestion:\s*(.+?)\s*\nAnswer:\s*$", re.S)
 _WORDS = re.compile(r"[a-z0-9]+")
 _PASSAGE = re.compile(r"^\[(\d+)\] \((.+?, (?:\d{4}-\d\d-\d\d|no date))\) (.*)$", re.M)

@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.evaluation.metrics import question_type
+from assistant.language import question_type
 
 RESULTS = "results.json"
 

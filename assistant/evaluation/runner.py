@@ -11,8 +11,9 @@ from typing import Any
 from assistant.errors import AssistantError
 from assistant.evaluation.matching import contains, locate, overlaps, short_correct
 from assistant.evaluation.metrics import by_category, compute
+from assistant.evaluation.records import EvalCase, Turn, TurnResult
 from assistant.evaluation.report import case_rows
-from assistant.types import Answer, ChatTurn, EvalCase, Filters, Turn, TurnResult
+from assistant.types import Answer, ChatTurn, Filters
 
 
 @dataclass
@@ -46,14 +47,26 @@ def score_turn(
             if c.article_id in expected.sources
         )
         return (True, "", source_ok) if right else (False, "wrong answer", source_ok)
-    if expected.answers and not any(contains(answer.text, a) for a in expected.answers):
+    said = stated(answer)
+    if expected.answers and not any(contains(said, a) for a in expected.answers):
         return False, "wrong answer", source_ok
-    missing = [a for a in expected.answers_all if not contains(answer.text, a)]
+    missing = [a for a in expected.answers_all if not contains(said, a)]
     if missing:
         return False, f"wrong answer (missing {', '.join(missing)})", source_ok
     if source_ok is False:
         return False, "wrong source", source_ok
     return True, "", source_ok
+
+
+def stated(answer: Answer) -> str:
+    """What an answer states, from its claims: each claim's words, and the quotes of claims
+    that quote the article (a language model's sentences stand on their own words)."""
+    parts = []
+    for claim in answer.claims:
+        parts.append(claim.text)
+        if not answer.generated:
+            parts += [c.quote for c in claim.evidence]
+    return " ".join(p for p in parts if p)
 
 
 AskFunction = Callable[[str, list[ChatTurn], Filters | None], Answer]

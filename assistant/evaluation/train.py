@@ -22,7 +22,6 @@ article, each question set), so that no article is in both the fitting and the s
 from __future__ import annotations
 
 import datetime as dt
-import math
 import tempfile
 import time
 from collections.abc import Callable
@@ -31,27 +30,28 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.candidates import Unit
-from assistant.answering.confidence import confidence_features
-from assistant.answering.linear import signs
-from assistant.answering.model import EvidenceModel, Linear, save_model
-from assistant.answering.schema import (
+from assistant.answering import (
     CONFIDENCE_FEATURES,
     CONFIDENCE_SIGNS,
     SPAN_FEATURES,
     SPAN_SIGNS,
     UNIT_FEATURES,
     UNIT_SIGNS,
+    Choice,
+    EvidenceModel,
+    Linear,
+    feature_set,
+    fuse,
+    logged_spans,
+    rank,
+    save_model,
+    sigmoid,
+    signs,
 )
-from assistant.answering.spans import (
-    ShortAnswer,
-    parse_unit,
-    short_answer,
-    span_candidates,
-    span_features,
-)
-from assistant.evaluation.fitting import fit_isotonic, fit_listwise, fit_trees, named, sigmoid
+from assistant.evaluation.fitting import fit_isotonic, fit_listwise, fit_trees, named
 from assistant.evaluation.matching import short_correct
+from assistant.evaluation.model_check import fingerprint
+from assistant.evaluation.model_check import probe as probe_answers
 from assistant.evaluation.training_data import CONFIG, ROOT, Example, Log, collect, load_config
 from assistant.evaluation.training_report import Outcome, summarise, write_report
 from assistant.store.embeddings import embedder_for
@@ -77,7 +77,7 @@ def train(
 ) -> EvidenceModel:  # fmt: skip
     """Fit every part of the evidence model, write it and its report, return it (probe: a
     file to keep the confidence model's input rows in, for comparing models)."""
-    from assistant.answering.model import MODEL_PATH
+    from assistant.answering import MODEL_PATH
 
     out = out or MODEL_PATH
     started = time.perf_counter()
@@ -98,10 +98,14 @@ def train(
             "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
             "config": str(config.relative_to(ROOT) if config.is_relative_to(ROOT) else config),
             "operating_point": OPERATING_POINT,
+            "feature_set": feature_set(),
             "questions": len(examples),
             "out_of_fold": figures,
         },
     )  # fmt: skip
+    # What it was made from, and what serving gives a few questions with it: what `assistant
+    # train --verify` checks against the repository (model_check.py).
+    model.info["made_from"] = {**fingerprint(config), "probe": probe_answers(model, embedder)}
     save_model(model, out)
     write_report(out.parent, model, outcomes, sets, seconds)
     log(f"model written to {out} ({seconds:.0f} s)")
@@ -109,33 +113,38 @@ def train(
 
 
 def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outcome], np.ndarray]:
-    """Out-of-fold predictions for every stage, then each stage fitted on all the data."""
+    """Out-of-fold predictions for every stage, then each stage fitted on all the data. The
+    ranker learns from every unit, forced ones too; what is chosen, and so the confidence and
+    the threshold, is read from the units serving would see, by the serving `rank`."""
     groups = sorted({e.group for e in examples})
     unit_signs = signs(UNIT_FEATURES, UNIT_SIGNS)
-    for g in groups:
-        fitted = [e for e in examples if e.group != g]
-        ranker = fit_listwise([e.found.matrix for e in fitted], [e.labels for e in fitted],
-                              RANKER_L2, [e.weight for e in fitted], unit_signs)  # fmt: skip
-        for e in examples:
-            if e.group == g:
-                e.scores = ranker.logits(e.found.matrix)
-    ranker = named(
-        fit_listwise([e.found.matrix for e in examples], [e.labels for e in examples], RANKER_L2,
-                     [e.weight for e in examples], unit_signs),
-        list(UNIT_FEATURES),
-    )  # fmt: skip
+
+    def fit_ranker(fitted: list[Example]) -> Linear:
+        return named(
+            fit_listwise([e.found.matrix for e in fitted], [e.labels for e in fitted],
+                         RANKER_L2, [e.weight for e in fitted], unit_signs),
+            list(UNIT_FEATURES),
+        )  # fmt: skip
+
+    # Each stage is fitted once per group (article) without it: a group's predictions come
+    # from fits that never saw it.
+    fold = {g: i for i, g in enumerate(groups)}
+    ranker = fit_ranker(examples)
+    by_fold = {f: fit_ranker([e for e in examples if fold[e.group] != f])
+               for f in range(len(groups))}  # fmt: skip
+    rankers = {g: by_fold[fold[g]] for g in groups}
     log(f"ranker: {len(groups)} folds")
 
-    usable = [e for e in examples if len(e.labels)]
-    span, shorts = _fit_spans(usable, groups, log)
-    rows = np.array([_confidence_row(e, s) for e, s in zip(usable, shorts, strict=True)])
-    right = np.array([bool(e.labels[int(np.argmax(e.scores))]) for e in usable])
+    usable = [e for e in examples if len(e.found.serving().scored)]
+    span, choices = _fit_spans(usable, fold, rankers, log)
+    rows = np.array([c.row for c in choices])
+    right = np.array([bool(e.labels[c.best]) for e, c in zip(usable, choices, strict=True)])
     weight = np.array([e.weight for e in usable])
     probability = np.zeros(len(usable))
     confidence_signs = signs(CONFIDENCE_FEATURES, CONFIDENCE_SIGNS)
     names = tuple(CONFIDENCE_FEATURES)
-    for g in groups:
-        held = np.array([e.group == g for e in usable])
+    for f in range(len(groups)):
+        held = np.array([fold[e.group] == f for e in usable])
         if held.any():
             fitted = fit_trees(rows[~held], right[~held], weight[~held], confidence_signs, names)
             probability[held] = sigmoid(fitted.logits(rows[held]))
@@ -144,18 +153,18 @@ def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outc
     # project's sets) weighing the same in all: a confidence of 0.8 means 8 in 10 right.
     calibration = fit_isotonic(probability, right, _source_weights(usable))
     outcomes = []
-    for e, p, r, s in zip(usable, probability, right, shorts, strict=True):
-        unit = e.found.units[int(np.argmax(e.scores))]
+    for e, p, r, c in zip(usable, probability, right, choices, strict=True):
+        unit = e.found.units[c.best]
         o = Outcome(e.set, e.group, e.answerable, float(p), right=bool(r), weight=e.weight,
                     source=e.source)  # fmt: skip
         o.words = len(e.index.text(unit.article_id)[unit.start : unit.end].split())
-        if s is not None:
-            o.short, o.short_share = s.text, s.probability
-            o.short_right = e.answerable and short_correct(s.text, e.answers, e.answers_all)
+        if c.short is not None:
+            o.short, o.short_share = c.short.text, c.short.probability
+            o.short_right = e.answerable and short_correct(c.short.text, e.answers, e.answers_all)
         _naive(e, o)
         outcomes.append(o)
     outcomes += [Outcome(e.set, e.group, e.answerable, 0.0, weight=e.weight, source=e.source)
-                 for e in examples if not len(e.labels)]  # fmt: skip
+                 for e in examples if not len(e.found.serving().scored)]  # fmt: skip
     for g in groups:
         # Calibration and threshold for a group's questions come from the other groups only.
         others = [o for o in outcomes if o.group != g]
@@ -170,15 +179,9 @@ def fit_all(examples: list[Example], log: Log) -> tuple[EvidenceModel, list[Outc
     log(f"confidence: threshold {threshold:.3f} ({OPERATING_POINT})")
     span_threshold = _span_threshold(outcomes)
     log(f"spans: short answers shown from share {span_threshold:.3f}")
-    model = EvidenceModel(ranker, confidence, calibration, threshold, span, span_threshold, {})
+    model = EvidenceModel(ranker, confidence, calibration, threshold, span, span_threshold,
+                          {"feature_set": feature_set()})  # fmt: skip
     return model, outcomes, rows
-
-
-def _confidence_row(e: Example, short: ShortAnswer | None) -> np.ndarray:
-    best = int(np.argmax(e.scores))
-    return confidence_features(
-        e.found.reading, e.found.units, e.found.matrix, e.scores, best, short
-    )
 
 
 def _source_weights(rows: list[Any]) -> np.ndarray:
@@ -201,21 +204,26 @@ def choose_threshold(outcomes: list[Outcome], calibrated: Callable[[float], floa
 
 
 def _fit_spans(
-    examples: list[Example], groups: list[str], log: Log
-) -> tuple[Linear, list[ShortAnswer | None]]:
-    """The span model, and each example's out-of-fold short answer in its chosen unit."""
+    examples: list[Example], fold: dict[str, int], rankers: dict[str, Linear], log: Log
+) -> tuple[Linear, list[Choice]]:
+    """The span model, and each example's out-of-fold choice (its fold's ranker and span
+    model, through the serving `rank`)."""
     names = list(SPAN_FEATURES)
     span_signs = signs(SPAN_FEATURES, SPAN_SIGNS)
-    data: list[tuple[str, np.ndarray, np.ndarray, float]] = []
+    data: list[tuple[int, np.ndarray, np.ndarray, float]] = []
     for e in examples:
         if not e.answerable or not e.labels.any():
             continue
-        chosen = int(np.argmax(e.scores))
+        served = e.found.serving()
+        scores = rankers[e.group].logits(served.matrix)
+        chosen = int(np.argmax(scores))
         positives = np.flatnonzero(e.labels)
-        at = chosen if e.labels[chosen] else int(max(positives, key=lambda i: e.scores[i]))
+        ranked = rankers[e.group].logits(e.found.matrix)
+        at = chosen if e.labels[chosen] else int(max(positives, key=lambda i: ranked[i]))
         unit = e.found.units[at]
-        parse = parse_unit(e.index, unit)
-        candidates = span_candidates(e.index, unit, parse)
+        reading = e.found.reading
+        candidates, matrix = logged_spans(reading.question, reading.forms, reading.weights,
+                                          e.index, e.lexicon, unit)  # fmt: skip
         if len(candidates) < 2:
             continue
         text = e.index.text(unit.article_id)
@@ -223,31 +231,25 @@ def _fit_spans(
         # around it ("Bangladesh and Nepal") is added after the choice.
         gold = e.answers + e.answers_all
         labels = np.array([short_correct(text[c.start : c.end], gold, ()) for c in candidates])
-        reading = e.found.reading
-        matrix = span_features(reading.question, reading.forms, reading.weights, e.index,
-                               e.lexicon, unit, parse, candidates)  # fmt: skip
-        data.append((e.group, matrix, labels, e.weight))
-    shorts: list[ShortAnswer | None] = [None] * len(examples)
-    for g in groups:
-        fitted = named(
-            fit_listwise([d[1] for d in data if d[0] != g], [d[2] for d in data if d[0] != g],
-                         SPAN_L2, [d[3] for d in data if d[0] != g], span_signs),
+        data.append((fold[e.group], matrix, labels, e.weight))
+
+    def fit(rows: list[tuple[int, np.ndarray, np.ndarray, float]]) -> Linear:
+        return named(
+            fit_listwise([d[1] for d in rows], [d[2] for d in rows], SPAN_L2,
+                         [d[3] for d in rows], span_signs),
             names,
         )  # fmt: skip
+
+    span = fit(data)
+    choices: list[Choice | None] = [None] * len(examples)
+    for f in sorted(set(fold.values())):
+        fitted = fit([d for d in data if d[0] != f])
         for i, e in enumerate(examples):
-            if e.group == g:
-                unit = e.found.units[int(np.argmax(e.scores))]
-                reading = e.found.reading
-                shorts[i] = short_answer(fitted, reading.question, reading.forms,
-                                         reading.weights, e.index, e.lexicon, unit)  # fmt: skip
-    span = named(
-        fit_listwise(
-            [d[1] for d in data], [d[2] for d in data], SPAN_L2, [d[3] for d in data], span_signs
-        ),
-        names,
-    )
+            if fold[e.group] == f:
+                choices[i] = rank(rankers[e.group], fitted, e.found.serving(), e.index, e.lexicon)
     log(f"spans: fitted on {len(data)} units")
-    return span, shorts
+    assert all(c is not None for c in choices)
+    return span, [c for c in choices if c is not None]
 
 
 def _span_threshold(outcomes: list[Outcome]) -> float:
@@ -265,27 +267,14 @@ def _span_threshold(outcomes: list[Outcome]) -> float:
 def _naive(e: Example, o: Outcome) -> None:
     """The naive peer: the single sentence that MiniLM cosine and BM25, fused by rank, put
     first among the same candidates; its cosine is its confidence."""
-    singles = [i for i, u in enumerate(e.found.units) if len(u.sentences) == 1]
+    served = e.found.serving()
+    singles = [i for i, u in enumerate(served.units) if len(u.sentences) == 1]
     if not singles:
         return
-    dense = e.found.matrix[:, list(UNIT_FEATURES).index("dense")]
-    bm25 = [_bm25(e, e.found.units[i]) for i in singles]
+    dense = served.matrix[:, list(UNIT_FEATURES).index("dense")]
+    bm25 = e.lexicon.sentence_bm25(e.question)
     by_dense = sorted(singles, key=lambda i: -dense[i])
-    by_bm25 = [singles[j] for j in sorted(range(len(singles)), key=lambda j: -bm25[j])]
-    fused = {i: 1 / (60 + by_dense.index(i) + 1) + 1 / (60 + by_bm25.index(i) + 1) for i in singles}
-    best = max(singles, key=lambda i: fused[i])
+    by_bm25 = sorted(singles, key=lambda i: -bm25[served.units[i].last.row])
+    fused = fuse([[str(i) for i in by_dense], [str(i) for i in by_bm25]])
+    best = max(singles, key=lambda i: fused[str(i)])
     o.naive_score, o.naive_right = float(dense[best]), bool(e.labels[best])
-
-
-def _bm25(e: Example, unit: Unit, k1: float = 1.5, b: float = 0.75) -> float:
-    lexicon = e.lexicon
-    words = [st for st, _ in lexicon.sentence_stems(unit.last.row)]
-    n, average = lexicon.sentences, lexicon.average_length
-    score = 0.0
-    for term in {t.stem for t in e.found.reading.question.terms}:
-        tf = words.count(term)
-        if tf:
-            df = lexicon.df[term]
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            score += idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * len(words) / average))
-    return score

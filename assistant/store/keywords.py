@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
+
+from assistant.language import KEYWORD_STOPWORDS, stem_words
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 
 
-@cache
-def _stemmer() -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-@cache
-def _stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN
-
-    return frozenset(STOPWORDS_EN)
-
-
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop words removed, Snowball-stemmed word tokens."""
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in _stopwords()]
-    return _stemmer().stemWords(words)
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in KEYWORD_STOPWORDS]
+    return stem_words(words)
 
 
 class KeywordIndex:
@@ -75,8 +62,3 @@ class KeywordIndex:
 
     def _vocab(self) -> dict[str, int]:
         return self._retriever.vocab_dict if self._retriever is not None else {}
-
-
-def stem(word: str) -> str:
-    """The Snowball stem of one lower-cased word."""
-    return _stemmer().stemWord(word.lower())

@@ -38,6 +38,12 @@ LOAD_TRIES = 5  # a build that vanished while loading was replaced: load the new
 Stamp = tuple[str, float]  # (build, manifest time or generation): changes at every commit
 
 
+# Chroma's error when a search meets a record deleted while it ran; searching again finds the
+# graph without it.
+_IN_FLUX = "Error finding id"
+RETRIES = 3
+
+
 class Snapshot:
     """One committed build, read-only; safe to share between threads. Per-build caches live in
     `memo()`, so they are dropped with the snapshot and never outlive the build they describe."""
@@ -133,15 +139,21 @@ class Snapshot:
         """Up to k (chunk id, cosine similarity) pairs, best first."""
         if self._chunk_vectors is None or not self._chunks:
             return []
-        try:
-            result = self._chunk_vectors.query(
-                query_embeddings=[vector],
-                n_results=min(k, len(self._chunks)) + self._beside,
-                where=where or None,
-                include=["distances"],
-            )
-        except Exception as exc:  # Chroma's own errors: a damaged store
-            raise damaged(self.where, exc) from None
+        for attempt in range(RETRIES + 1):
+            try:
+                result = self._chunk_vectors.query(
+                    query_embeddings=[vector],
+                    n_results=min(k, len(self._chunks)) + self._beside,
+                    where=where or None,
+                    include=["distances"],
+                )
+                break
+            except Exception as exc:  # Chroma's own errors: a damaged store
+                # A record a sync deletes while a search reads its neighbour list (records
+                # another build retired) is "not found" for that moment only: search again.
+                if attempt < RETRIES and _IN_FLUX in str(exc):
+                    continue
+                raise damaged(self.where, exc) from None
         pairs = zip(result["ids"][0], result["distances"][0], strict=True)
         # Chunks Chroma holds beyond the manifest belong to another build: not ours.
         return [(i, 1.0 - float(d)) for i, d in pairs if i in self._chunks][:k]

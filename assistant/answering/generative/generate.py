@@ -23,27 +23,36 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.answering.answer import Answerer
-from assistant.answering.conversation import chat_messages, conversation
+from assistant.answering.compose.compose import (
+    MODEL_FOUND_NOTHING,
+    answered,
+    cite,
+    declined_by,
+    refused,
+)
 from assistant.answering.generative.grounding import (
     REFUSAL,
     acronyms,
     check,
     check_sentence,
+    cited_numbers,
     complete_sentences,
+    uncited,
 )
 from assistant.answering.generative.llm import chat_model
 from assistant.answering.generative.prompts import answer_messages, condense_messages
-from assistant.answering.question import synonyms
-from assistant.answering.rules import STOPWORDS
-from assistant.answering.similarity import SAME_MEANING
+from assistant.answering.pipeline import Answerer
+from assistant.answering.question.analysis import synonyms
+from assistant.answering.question.conversation import chat_messages, conversation
+from assistant.answering.vocabulary.similarity import SAME_MEANING
 from assistant.config import Settings
-from assistant.store.keywords import stem
+from assistant.language import STOPWORDS, stem
 from assistant.store.reader import Snapshot
-from assistant.types import Answer, Citation, Filters, Passage
+from assistant.types import Answer, Citation, Claim, Drafting, Filters, Passage, StreamItem
 
 _WORD = re.compile(r"[a-z0-9]+")
-DECLINED = "the model found no answer in the passages"
+DECLINED = MODEL_FOUND_NOTHING
+DRAFT_EVERY = 0.1  # seconds between two reports of the tokens written so far
 
 
 @dataclass
@@ -53,6 +62,7 @@ class _Run:
     generated: str = ""
     shown: list[str] = field(default_factory=list)
     tokens: int = 0
+    chunks: int = 0  # pieces streamed (about one token each)
     failure: str = ""
 
 
@@ -138,14 +148,14 @@ class GenerativeAnswerer:
 
     def stream(
         self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
-    ) -> Iterator[str | Answer]:
-        """Yields checked sentences of the generated answer as they pass, then the Answer.
+    ) -> Iterator[StreamItem]:
+        """Yields progress (Drafting), each checked claim as it passes, then the Answer.
         The whole question reads one snapshot of the index."""
         yield from self._stream(self.extractive.index.snapshot(), question, history, filters)
 
     def _stream(
         self, snapshot: Snapshot, question: str, history: Sequence[Any], filters: Filters | None
-    ) -> Iterator[str | Answer]:
+    ) -> Iterator[StreamItem]:
         started = time.perf_counter()
         base, note, messages_before = self._extractive(snapshot, question, history, filters)
         if base.refused and (not self.trusted or base.confidence < self.settings.llm_floor):
@@ -167,7 +177,12 @@ class GenerativeAnswerer:
         topic = _content(f"{base.rewritten_question} {base.short_answer}")
         run = _Run()
         generate_started = time.perf_counter()
-        yield from self._generate(messages, texts, defined, topic, run)
+        for item in self._generate(messages, texts, defined, topic, run):
+            if isinstance(item, int):
+                yield Drafting(item)
+            else:  # a checked sentence, cited as far as the answer goes yet
+                citations = self._citations(snapshot, run.shown, passages)
+                yield self._claim(item, citations, base.confidence)
         timings = {**base.timings_ms, "generate": (time.perf_counter() - generate_started) * 1000}
         tokens = run.tokens or len(run.generated.split())
         if run.failure:
@@ -176,22 +191,14 @@ class GenerativeAnswerer:
                 instead = dataclasses.replace(instead, rejected=run.generated.strip())
             yield self._total(instead, started)
             return
-        text = " ".join(run.shown)
+        citations = self._citations(snapshot, run.shown, passages)
+        claims = [self._claim(sentence, citations, base.confidence) for sentence in run.shown]
         yield self._total(
-            dataclasses.replace(
-                base,
-                text=text,
-                short_answer=re.sub(r"\s*\[\d+(?:\s*,\s*\d+)*\]", "", text).strip(),
-                refused=False,
-                citations=self._citations(snapshot, run.shown, passages),
-                passages=tuple(passages),  # what the answer's [n] number
-                grounded=True,
-                note=note,
-                tokens=tokens,
-                timings_ms=timings,
-            ),
+            answered(base.question, base.rewritten_question, claims, base.confidence,
+                     passages, timings, backend=self.backend, grounded=True, note=note,
+                     tokens=tokens, generated=True),  # passages: what the answer's [n] number
             started,
-        )
+        )  # fmt: skip
 
     def _extractive(
         self, snapshot: Snapshot, question: str, history: Sequence[Any], filters: Filters | None
@@ -221,24 +228,30 @@ class GenerativeAnswerer:
     def _generate(
         self, messages: Any, texts: list[str], defined: dict[str, set[str]], topic: set[str],
         run: _Run,
-    ) -> Iterator[str]:  # fmt: skip
-        """Stream the model's answer, yielding each sentence once it passed the check; what
-        happened is left in run (a failure, the sentences shown, tokens)."""
+    ) -> Iterator[str | int]:  # fmt: skip
+        """Stream the model's answer: the number of tokens so far as they come (at most ten
+        times a second), and each sentence once it passed the check; what happened is left
+        in run (a failure, the sentences shown, tokens)."""
+        told = 0.0
         try:
             chunks = self.chat().stream(messages)
             try:
                 for chunk in chunks:
                     run.generated += str(chunk.content)
+                    run.chunks += 1
                     usage = getattr(chunk, "usage_metadata", None)
                     if usage:
                         run.tokens = max(run.tokens, int(usage.get("output_tokens", 0)))
+                    if time.perf_counter() - told >= DRAFT_EVERY:
+                        told = time.perf_counter()
+                        yield max(run.tokens, run.chunks)
                     done, _ = complete_sentences(run.generated)
                     run.failure = self._release(done, run.shown, texts, topic, defined)
                     if run.failure:
                         break
                     while len(run.shown) < len(done):
                         run.shown.append(done[len(run.shown)])
-                        yield run.shown[-1] + " "
+                        yield run.shown[-1]
             finally:
                 close = getattr(chunks, "close", None)
                 if close:
@@ -257,7 +270,7 @@ class GenerativeAnswerer:
                 else:
                     for sentence in final[len(run.shown) :]:
                         run.shown.append(sentence)
-                        yield sentence + " "
+                        yield sentence
         except Exception as exc:
             run.failure = f"the {self.backend} backend failed: {_reason(exc)}"
 
@@ -267,19 +280,12 @@ class GenerativeAnswerer:
         """What is shown when the model's answer is not: a trusted model's refusal stands (the
         extractive quote set aside); otherwise the extractive answer, or its refusal."""
         if failure == DECLINED and self.trusted:
-            return dataclasses.replace(
-                base,
-                text=f"The articles don't say: the {self.backend} model found no answer in "
-                "the passages.",
-                short_answer="",
-                refused=True,
-                citations=(),
-                set_aside=base.citations,
-                grounded=True,
+            return refused(
+                base.question, base.rewritten_question, declined_by(self.backend),
+                base.confidence, base.passages, timings, backend=self.backend,
+                set_aside=base.citations, grounded=True, tokens=tokens,
                 note="; ".join(n for n in (note, f"the {self.backend} model declined") if n),
-                tokens=tokens,
-                timings_ms=timings,
-            )
+            )  # fmt: skip
         shown = (
             "the extractive refusal stands" if base.refused
             else "the extractive answer is shown instead"
@@ -349,33 +355,27 @@ class GenerativeAnswerer:
     @staticmethod
     def _citations(
         snapshot: Snapshot, sentences: list[str], passages: list[Passage]
-    ) -> tuple[Citation, ...]:
-        """For each passage the answer cites, the sentence of it that shares most with the
-        sentences citing it, quoted exactly."""
-        citations = []
+    ) -> dict[int, Citation]:
+        """For each passage the answer cites (by its number), the sentence of it that shares
+        most with the sentences citing it, quoted exactly."""
+        citations = {}
         for n, passage in enumerate(passages, 1):
-            claims = [
-                s for s in sentences if re.search(rf"\[(?:\d+\s*,\s*)*{n}(?:\s*,\s*\d+)*\]", s)
-            ]
+            claims = [s for s in sentences if n in cited_numbers(s)]
             if not claims:
                 continue
             words = _content(" ".join(claims))
             text = snapshot.text(passage.chunk.article_id)
             bounds = passage.chunk.sentences or ((passage.chunk.start, passage.chunk.end),)
             start, end = max(bounds, key=lambda b: len(_content(text[b[0] : b[1]]) & words))
-            record = snapshot.article(passage.chunk.article_id)
-            citations.append(
-                Citation.cut(
-                    n,
-                    passage.chunk.article_id,
-                    record.title if record else passage.title,
-                    record.date if record else passage.date,
-                    text,
-                    start,
-                    end,
-                )
-            )
-        return tuple(citations)
+            citations[n] = cite(snapshot, n, passage.chunk.article_id, start, end)
+        return citations
+
+    @staticmethod
+    def _claim(sentence: str, citations: dict[int, Citation], support: float) -> Claim:
+        """A checked sentence of the model as a claim: its words, and the quotes of the
+        passages it cites."""
+        cited = tuple(citations[n] for n in cited_numbers(sentence) if n in citations)
+        return Claim(uncited(sentence), cited, support)
 
     @staticmethod
     def _total(answer: Answer, started: float) -> Answer:

@@ -16,6 +16,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.language import (
+    HONORIFICS,
+    LINK_WORDS,
+    NUMBER_VALUES,
+    STOPWORDS,
+    defined_acronyms,
+)
+
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 # citations written after the full stop belong to the sentence before it
 _CITE_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+(?:\s*,\s*\d+)*\])+)")
@@ -34,28 +42,12 @@ REFUSAL = re.compile(
     re.IGNORECASE,
 )
 # Capitalised at the start of a sentence without being a name.
-_FUNCTION_WORDS = frozenset(
-    """a an the it its he she they his her their this that these those there here in on at
-    by for from to of with as after before during according yes no both all some each one
-    i we our you your and but or so also then however while when where who what which how
-    why was were is are has had have be been being not answer dr mr mrs ms prof""".split()
+_FUNCTION_WORDS = (
+    STOPWORDS | HONORIFICS | frozenset("according yes however while one answer there".split())
 )
-_UNITS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split()
-)
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(_UNITS)} | {
-    f"{ten}{join}{unit}".strip("-"): str(20 + 10 * t + u)
-    for t, ten in enumerate(_TENS)
-    for u, unit in enumerate(["", *_UNITS[1:10]])
-    for join in (["-", ""] if unit else [""])
-}  # "twenty-two" and "twentytwo" (hyphens are read both ways) -> 22
+_NUMBER_WORDS = NUMBER_VALUES
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _SCALED = re.compile(r"(\d+(?:[.,]\d+)*)\s*(thousand|million|billion|trillion)\b")
-_DEFINED = re.compile(
-    r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|the|on|de|&)\s+)*){2,9})\(\s*([A-Z]{2,9})s?\s*\)"
-)
 
 
 @dataclass(frozen=True)
@@ -122,12 +114,9 @@ def acronyms(text: str) -> dict[str, set[str]]:
     """Acronyms a text defines ("World Health Organization (WHO)") -> the words of their
     expansion, folded; an expansion's words read as its acronym and back."""
     found: dict[str, set[str]] = {}
-    for m in _DEFINED.finditer(text):
-        words = [w for w in _WORD.findall(_fold(m.group(1))) if w not in _FUNCTION_WORDS]
-        initials = "".join(w[0] for w in words if w[:1].isalpha())
-        letters = m.group(2).lower()
-        if initials.endswith(letters) or letters in initials:
-            found.setdefault(letters, set()).update(words[-len(letters) :])
+    for acronym, expansion in defined_acronyms(text).items():
+        words = [w for w in _WORD.findall(_fold(" ".join(expansion))) if w not in LINK_WORDS]
+        found.setdefault(acronym.lower(), set()).update(words)
     return found
 
 
@@ -173,14 +162,25 @@ def complete_sentences(text: str) -> tuple[list[str], str]:
     return sentences, ""
 
 
+def cited_numbers(sentence: str) -> tuple[int, ...]:
+    """The passage numbers a model's sentence cites ("... [1, 3]."): where a language model's
+    text comes in, the only place its [n] markers are read."""
+    groups = _CITE.findall(sentence)
+    return tuple(sorted({int(n) for group in groups for n in re.split(r"\s*,\s*", group)}))
+
+
+def uncited(sentence: str) -> str:
+    """A model's sentence without its [n] markers (what the claim says)."""
+    text = " ".join(_CITE.sub(" ", sentence).split())
+    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
 def check_sentence(
     sentence: str, passages: Sequence[str], defined: dict[str, set[str]] | None = None
 ) -> CheckedSentence:
     """One sentence against the numbered passages (passages[0] is [1]; each may begin with
     its article's title); defined: the acronyms the passages' articles define."""
-    cited = tuple(
-        sorted({int(n) for group in _CITE.findall(sentence) for n in re.split(r"\s*,\s*", group)})
-    )
+    cited = cited_numbers(sentence)
     claim = _CITE.sub(" ", sentence)
     if REFUSAL.search(claim):
         return CheckedSentence(sentence, cited, (), refusal=True)

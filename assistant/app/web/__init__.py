@@ -3,15 +3,15 @@ Articles and Evaluate tabs (one module each) over the Service; render.py holds w
 shows as plain, testable functions."""
 
 from assistant.app.web.page import build_app, launch, parse_auth, serve
-from assistant.app.web.render import chat_markdown, md_escape, render_sources, stream_pieces
+from assistant.app.web.render import chat_markdown, claims_markdown, md_escape, render_sources
 
 __all__ = [
     "build_app",
     "chat_markdown",
+    "claims_markdown",
     "launch",
     "md_escape",
     "parse_auth",
     "render_sources",
     "serve",
-    "stream_pieces",
 ]

@@ -3,7 +3,6 @@ backend choice and filters; and the /ask API that answers one question as JSON."
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,17 +10,15 @@ from assistant.app.service import Service
 from assistant.app.web.render import (
     EXAMPLES,
     SOURCES_EMPTY,
-    STREAM_STEP,
     article_choices,
     chat_markdown,
-    generated_markdown,
+    claims_markdown,
     md_escape,
     render_sources,
-    stream_pieces,
 )
 from assistant.config import BACKENDS
 from assistant.errors import AssistantError
-from assistant.types import ChatTurn, Filters
+from assistant.types import Answer, ChatTurn, Claim, Drafting, Filters
 
 DATE_LABELS = ("From date", "To date")  # what the date filters are called on the page
 
@@ -40,27 +37,33 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
         until: str,
         backend: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
+        """The answer as it comes: a model's checked claims one by one with its progress,
+        an extractive answer at once; the conversation grows only when the answer is whole
+        (Clear cancels this and nothing of the answer is kept)."""
         shown, conversation = list(shown or []), list(conversation or [])
         if not message.strip():
             yield shown, conversation, gr.skip(), ""
             return
         shown.append({"role": "user", "content": message})
+        yield shown, conversation, gr.skip(), ""
         try:
             filters = Filters.parse(article_ids, since or "", until or "", DATE_LABELS)
-            answer, written = None, ""
+            answer, claims = None, []
             for item in service.stream(message, conversation, filters, backend or None):
-                if isinstance(item, str):  # a sentence that passed the grounding check
-                    written += item
-                    draft = {"role": "assistant", "content": generated_markdown(written)}
-                    yield [*shown, draft], conversation, gr.skip(), ""
-                else:
+                if isinstance(item, Answer):
                     answer = item
+                    continue
+                if isinstance(item, Claim):
+                    claims.append(item)
+                drafting = item.tokens if isinstance(item, Drafting) else 0
+                draft = {"role": "assistant",
+                         "content": claims_markdown(claims, True, drafting)}  # fmt: skip
+                yield [*shown, draft], conversation, gr.skip(), ""
             assert answer is not None
         except AssistantError as exc:
             shown.append({"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"})
             yield shown, conversation, gr.skip(), ""
             return
-        sources = render_sources(answer, service.answerer.threshold)
         if answer.rewritten_question != answer.question:
             shown.append(
                 {
@@ -69,12 +72,9 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
                     "metadata": {"title": "Follow-up read as", "status": "done"},
                 }
             )
+        shown.append({"role": "assistant", "content": chat_markdown(answer)})
         conversation.append(ChatTurn.of(answer))
-        shown.append({"role": "assistant", "content": ""})
-        for piece in stream_pieces(chat_markdown(answer)):
-            shown[-1] = {"role": "assistant", "content": piece}
-            yield shown, conversation, sources, ""
-            time.sleep(STREAM_STEP)
+        yield shown, conversation, render_sources(answer, service.answerer.threshold), ""
 
     def ask_api(
         question: str,
@@ -137,14 +137,21 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
             sources = gr.HTML(SOURCES_EMPTY, elem_id="sources")
     chat_inputs = [question, chatbot, conversation, article_filter, since, until, backend]
     chat_outputs = [chatbot, conversation, sources, question]
-    ask_button.click(respond, chat_inputs, chat_outputs, api_name="chat")
-    question.submit(respond, chat_inputs, chat_outputs, api_name=False)
+    asked = [
+        ask_button.click(respond, chat_inputs, chat_outputs, api_name="chat"),
+        question.submit(respond, chat_inputs, chat_outputs, api_name=False),
+    ]
+    # Clear during an answer stops it: the answer is cancelled, and chat, conversation,
+    # sources and question are emptied; nothing of the cancelled answer comes back later.
     clear.click(
         lambda: ([], [], SOURCES_EMPTY, ""),
         None,
         [chatbot, conversation, sources, question],
         api_name=False,
+        cancels=asked,
     )
-    chatbot.clear(lambda: ([], SOURCES_EMPTY), None, [conversation, sources], api_name=False)
+    chatbot.clear(
+        lambda: ([], SOURCES_EMPTY), None, [conversation, sources], api_name=False, cancels=asked
+    )
     gr.api(ask_api, api_name="ask")
     return article_filter

@@ -9,18 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.types import (
-    Answer,
-    Article,
-    ArticleRecord,
-    Evaluation,
-    IndexReport,
-    Passage,
-)
+from assistant.answering import NOT_IN_ARTICLES, REFUSED
+from assistant.evaluation.records import Evaluation
+from assistant.types import Answer, Article, ArticleRecord, Claim, IndexReport, Passage
 
 EXAMPLES = [
     "Who chaired the session on pharmaceutical drugs?",
@@ -29,7 +24,6 @@ EXAMPLES = [
     "Who inaugurated the conference?",
     "What was the budget of the conference?",
 ]
-STREAM_STEP = 0.015  # seconds between streamed pieces of an answer
 SOURCES_EMPTY = '<div class="sources-empty">Sources for the answer appear here.</div>'
 
 CSS = """
@@ -75,31 +69,50 @@ def confidence_label(confidence: float, refused: bool) -> str:
 
 
 def chat_markdown(answer: Answer) -> str:
-    """The answer as it appears in the chat; citation numbers link to the sources panel."""
+    """The answer as it appears in the chat, from its claims; citation numbers link to the
+    sources panel."""
     if answer.refused:
-        reason = answer.text.removeprefix("The articles don't say: ").rstrip(".")
         text = (
-            f"**Not in the articles.** The articles don't say: {md_escape(reason)}. "
+            f"**{NOT_IN_ARTICLES}.** {REFUSED}: {md_escape(answer.reason)}. "
             "The nearest passages are beside the chat."
         )
-        if answer.fallback:
-            text += f"\n\n_{md_escape(f'({answer.backend} answer not shown: {answer.note}.)')}_"
-        return text
-    if answer.backend != "extractive" and not answer.fallback:
-        return generated_markdown(answer.text)
-    citation = answer.citations[0]
-    quote = md_escape(" ".join(citation.quote.split()))
-    short = f"**{md_escape(answer.short_answer)}**: " if answer.short_answer else ""
-    text = f"{short}“{quote}” [\\[{citation.n}\\]](#source-{citation.n})"
+    else:
+        text = claims_markdown(answer.claims, answer.generated)
     if answer.fallback:
         text += f"\n\n_{md_escape(f'({answer.backend} answer not shown: {answer.note}.)')}_"
     return text
 
 
-def generated_markdown(text: str) -> str:
-    """A generated (already checked) answer: escaped, its [n] linked to the sources panel."""
-    escaped = md_escape(text)
-    return re.sub(r"\\\[(\d+)\\\]", r"[\\[\1\\]](#source-\1)", escaped)
+def claims_markdown(claims: Sequence[Claim], generated: bool, drafting: int = 0) -> str:
+    """Claims as Markdown: a quoted claim as **short answer**: “quote” [n]; a model's checked
+    sentences with their numbers; several quoted claims as a list. drafting: tokens a model
+    has written beyond them (shown as progress, not as words)."""
+    if generated:
+        text = " ".join(_generated(c) for c in claims)
+    else:
+        lines = [_quoted(c) for c in claims]
+        text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+    if drafting:
+        text += f"{' ' if text else ''}_(writing… {drafting} tokens)_"
+    return text
+
+
+def _link(n: int) -> str:
+    return f"[\\[{n}\\]](#source-{n})"
+
+
+def _quoted(claim: Claim) -> str:
+    quotes = " ".join(f"“{md_escape(' '.join(c.quote.split()))}” {_link(c.n)}"
+                      for c in claim.evidence)  # fmt: skip
+    return f"**{md_escape(claim.text)}**: {quotes}" if claim.text else quotes
+
+
+def _generated(claim: Claim) -> str:
+    links = "".join(f" {_link(c.n)}" for c in claim.evidence)
+    text = md_escape(claim.text.rstrip())
+    if text[-1:] in ".!?":
+        return f"{text[:-1]}{links}{text[-1]}"
+    return f"{text}{links}"
 
 
 def render_sources(answer: Answer, threshold: float = 0.5) -> str:
@@ -120,9 +133,10 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
         before = c.paragraph[: max(0, c.start - c.paragraph_start)]
         after = c.paragraph[c.end - c.paragraph_start :] if c.paragraph else ""
         quote = html.escape(c.quote)
-        if answer.short_answer:
-            short = html.escape(answer.short_answer)
-            quote = quote.replace(short, f"<b>{short}</b>", 1)
+        for claim in answer.claims:
+            if claim.text and not answer.generated and c in claim.evidence:
+                short = html.escape(claim.text)
+                quote = quote.replace(short, f"<b>{short}</b>", 1)
         page = f" · p. {c.page}" if c.page else ""  # a PDF's page
         out.append(
             f'<div class="source" id="source-{c.n}"><div class="source-head">[{c.n}] '
@@ -139,7 +153,7 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
             f"<p>{html.escape(c.quote)}</p></div>"
         )
     if answer.refused:
-        out.append('<div class="refusal">Not in the articles. Nearest passages:</div>')
+        out.append(f'<div class="refusal">{NOT_IN_ARTICLES}. Nearest passages:</div>')
         out.append(render_passages(answer.passages[:3]))
     return "\n".join(out)
 
@@ -155,15 +169,6 @@ def render_passages(passages: tuple[Passage, ...] | list[Passage]) -> str:
             f"<p>{html.escape(p.chunk.text)}</p></div>"
         )
     return "\n".join(items)
-
-
-def stream_pieces(text: str, words: int = 3) -> Iterator[str]:
-    """The text growing a few words at a time (the last piece is the whole text)."""
-    parts = re.split(r"(\s+)", text)
-    step = 2 * words
-    for end in range(step, len(parts), step):
-        yield "".join(parts[:end]).rstrip()
-    yield text
 
 
 def article_choices(rows: list[list[Any]]) -> list[tuple[str, str]]:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answering.lexicon import Lexicon
-from assistant.answering.question import Question, without_event
-from assistant.answering.retrieve import Focus, Retrieved
-from assistant.answering.rules import EVENT_NOUNS
-from assistant.answering.similarity import WordVectors, best_similarity
+from assistant.answering.question.analysis import Question, without_event
+from assistant.answering.retrieval.retrieve import Focus, Retrieved
+from assistant.answering.vocabulary.lexicon import Lexicon
+from assistant.answering.vocabulary.similarity import WordVectors, best_similarity
+from assistant.language import EVENT_NOUNS
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answering.candidates import Unit
-from assistant.answering.kinds import Asked, Span, kind_spans
-from assistant.answering.lexicon import Lexicon, SentenceInfo
-from assistant.answering.question import Question, Term
-from assistant.answering.reading import Reading
-from assistant.answering.retrieve import Focus
-from assistant.answering.rules import NEGATION, listed_run
-from assistant.answering.schema import UNIT_FEATURES
+from assistant.answering.evidence.candidates import Unit
+from assistant.answering.evidence.kinds import Asked, Span, kind_spans
+from assistant.answering.evidence.schema import UNIT_FEATURES
+from assistant.answering.question.analysis import Question, Term
+from assistant.answering.question.reading import Reading
+from assistant.answering.retrieval.retrieve import Focus
+from assistant.answering.vocabulary.lexicon import Lexicon, SentenceInfo
+from assistant.language import NEGATION, listed_run
 from assistant.store.reader import Snapshot
 
 _NUMBER_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}
@@ -44,14 +44,18 @@ class Scored:
 
 
 def unit_features(
-    reading: Reading, units: list[Unit], index: Snapshot, lexicon: Lexicon
+    reading: Reading, units: list[Unit], index: Snapshot, lexicon: Lexicon, served: int = -1
 ) -> tuple[list[Scored], np.ndarray]:
-    """Each unit with its named features, and the matrix of them (rows: units)."""
+    """Each unit with its named features, and the matrix of them (rows: units). Only the first
+    `served` units (all by default) are what serving would see: the gaps to the best are
+    measured among those, so units added after them (training's forced units) change nothing
+    of theirs."""
     view = _View.of(reading)
     scored = [_features(view, u, index, lexicon) for u in units]
+    served = len(scored) if served < 0 else served
     if scored:
-        best_dense = max(s.features["dense"] for s in scored)
-        best_coverage = max(s.features["coverage"] for s in scored)
+        best_dense = max((s.features["dense"] for s in scored[:served]), default=0.0)
+        best_coverage = max((s.features["coverage"] for s in scored[:served]), default=0.0)
         for s in scored:
             s.features["dense_gap"] = s.features["dense"] - best_dense
             s.features["coverage_gap"] = s.features["coverage"] - best_coverage

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from assistant.answering.question import ANSWER_TYPE_NOUNS, answer_kinds
-from assistant.answering.rules import STOPWORDS
+from assistant.answering.question.analysis import ANSWER_TYPE_NOUNS, answer_kinds
 from assistant.ingest import nlp
+from assistant.language import STOPWORDS, WH_WORD, with_initials
 from assistant.types import ChatTurn
 
 _FRAGMENT_LEAD = re.compile(r"^\s*(and\s+)?(what|how)\s+about\s+|^\s*(and|so|then|also)\s+", re.I)
@@ -29,7 +29,6 @@ _PERSON_PRONOUN = re.compile(r"\b(he|she|him|his|her)\b", re.I)
 _THEY = re.compile(r"\b(they|them)\b", re.I)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _NUMBER = re.compile(r"\b\d[\d,.]*\b")
-_WH_WORD = re.compile(r"\b(what|which|who|whom|whose|when|where|why|how)\b", re.I)
 _WH_LEAD = re.compile(
     r"^\s*(?:(?:in|on|at|for|from|by|to|with|of|about)\s+)?"
     r"(?:what|which|who|whom|whose|when|where|why|how)\b(?:\s+(?:many|much|long|old|far|often))?"
@@ -39,7 +38,6 @@ _WH_LEAD = re.compile(
 # what "it" may stand for when an answer named it (not people, countries or lists of them)
 _THING = {"ORG", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"}
 _FRAGMENT_WORDS = frozenset("in at on for of the a an about and what how".split())
-_INITIAL_BEFORE = re.compile(r"\b[A-Z]\.\s*$")
 
 
 def _change_number(previous: str, fragment: str) -> str:
@@ -84,7 +82,7 @@ def _noun_phrases(text: str) -> Iterator[str]:
         root = chunk.root
         if root.pos_ == "PRON" or root.lower_ in ANSWER_TYPE_NOUNS:
             continue
-        if any(_WH_WORD.fullmatch(t.text) for t in chunk):
+        if any(WH_WORD.fullmatch(t.text) for t in chunk):
             continue  # "what document": the thing asked for, not what the question is about
         start = chunk.start
         while start < chunk.end and doc[start].pos_ == "PRON":
@@ -111,7 +109,7 @@ def _is_fragment(question: str) -> bool:
     words = [w for w, pos, _ in tagged if pos != "PUNCT"]
     return (
         len(words) <= 4
-        and bool(_WH_WORD.search(question))
+        and bool(WH_WORD.search(question))
         and not any(pos in {"AUX", "PRON"} for _, pos, _ in tagged)
     )
 
@@ -122,10 +120,7 @@ def _entity_in(text: str, labels: set[str]) -> str:
         return ""
     for start, end, found in nlp.entities([text])[0]:
         if found in labels:
-            # "G. H. Rao": initials the recogniser left out belong to the name.
-            while initial := _INITIAL_BEFORE.search(text, 0, start):
-                start = initial.start()
-            return text[start:end]
+            return text[with_initials(text, start) : end]
     return ""
 
 
@@ -188,13 +183,13 @@ def rewrite(question: str, turns: Sequence[ChatTurn]) -> str:
             return changed
     fragment = _is_fragment(rest)
     topic = topic_of(previous)
-    if fragment and not _WH_WORD.search(rest) and lead:
+    if fragment and not WH_WORD.search(rest) and lead:
         # "What about the maritime session?": the last question, about that instead
         thing = rest.rstrip(" ?.!")
         if topic and not _NUMBER.search(thing):
             return previous.replace(topic, thing, 1)
         return f"{previous.rstrip(' ?.!')} {thing}?"
-    if fragment and _WH_WORD.search(rest) and _body(previous):
+    if fragment and WH_WORD.search(rest) and _body(previous):
         # "When?", "Which city and year?", "Compared with which year?": the last question's
         # subject, asked that way
         rest = rest.rstrip(" ?.!")
@@ -299,9 +294,9 @@ def conversation(history: Sequence[Any]) -> list[ChatTurn]:
         elif isinstance(item, dict) and item.get("role") == "user":
             turns.append(ChatTurn(question=str(item.get("content", ""))))
         elif isinstance(item, dict) and item.get("role") == "assistant" and turns:
-            text = str(item.get("content", ""))
-            short = text.split(": “", 1)[0] if ": “" in text else ""
+            # Chat messages carry text only: what the answer named is read from it as
+            # language (names in it), never parsed back into a short answer or a refusal.
             last = turns[-1]
-            turns[-1] = ChatTurn(last.question, text, last.rewritten_question, short,
-                                 text.startswith("The articles don't say"))  # fmt: skip
+            turns[-1] = ChatTurn(last.question, str(item.get("content", "")),
+                                 last.rewritten_question)  # fmt: skip
     return turns

@@ -8,11 +8,11 @@ import math
 
 import numpy as np
 
-from assistant.answering.candidates import Unit
-from assistant.answering.question import QUESTION_CLASSES, question_class
-from assistant.answering.reading import Reading
-from assistant.answering.schema import CONFIDENCE_FEATURES, UNIT_FEATURES
-from assistant.answering.spans import ShortAnswer
+from assistant.answering.evidence.candidates import Unit
+from assistant.answering.evidence.schema import CONFIDENCE_FEATURES, UNIT_FEATURES
+from assistant.answering.evidence.spans import ShortAnswer
+from assistant.answering.question.analysis import QUESTION_CLASSES, question_class
+from assistant.answering.question.reading import Reading
 
 
 def confidence_features(

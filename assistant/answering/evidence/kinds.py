@@ -10,9 +10,9 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.answering.candidates import Unit
-from assistant.answering.lexicon import Entity, SentenceInfo
-from assistant.answering.question import Question
+from assistant.answering.evidence.candidates import Unit
+from assistant.answering.question.analysis import Question
+from assistant.answering.vocabulary.lexicon import Entity, SentenceInfo
 from assistant.ingest import nlp
 
 _NUMBER_LABELS = {"CARDINAL", "QUANTITY", "MONEY", "PERCENT"}

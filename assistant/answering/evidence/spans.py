@@ -19,18 +19,17 @@ from threading import Lock
 
 import numpy as np
 
-from assistant.answering.candidates import Unit
-from assistant.answering.lexicon import Lexicon, text_stems
-from assistant.answering.linear import Linear
-from assistant.answering.question import Question, question_class
-from assistant.answering.rules import listed_run, place_label, stop_stems
-from assistant.answering.schema import SPAN_FEATURES, SPAN_TYPES
+from assistant.answering.evidence.candidates import Unit
+from assistant.answering.evidence.linear import Linear
+from assistant.answering.evidence.schema import SPAN_FEATURES, SPAN_TYPES
+from assistant.answering.question.analysis import Question, question_class
+from assistant.answering.vocabulary.lexicon import Lexicon, text_stems
 from assistant.ingest import nlp
+from assistant.language import listed_run, place_label, stop_stems, whole_words
 from assistant.store.reader import Snapshot
 
 _PARSE_CACHE = 4096  # parsed units kept per index build
 _CLAUSE_DEPS = {"xcomp", "advcl", "ccomp", "acl", "relcl", "pcomp"}
-_JOINED = re.compile(r"\w[-.,’']\w")  # inside one word or number: "Ji-woo", "2.3", "1,050"
 
 
 @dataclass(frozen=True)
@@ -333,6 +332,23 @@ class ShortAnswer:
     role_match: bool
 
 
+def logged_spans(
+    q: Question,
+    forms: tuple[frozenset[str], ...],
+    weights: tuple[float, ...],
+    index: Snapshot,
+    lexicon: Lexicon,
+    unit: Unit,
+) -> tuple[list[SpanCandidate], np.ndarray]:
+    """The unit's candidate spans and their SPAN_FEATURES: what the span model scores when
+    answering, and what it is fitted on."""
+    parse = parse_unit(index, unit)
+    candidates = span_candidates(index, unit, parse)
+    if not candidates:
+        return [], np.zeros((0, len(SPAN_FEATURES)))
+    return candidates, span_features(q, forms, weights, index, lexicon, unit, parse, candidates)
+
+
 def short_answer(
     model: Linear,
     q: Question,
@@ -344,11 +360,9 @@ def short_answer(
 ) -> ShortAnswer | None:
     """The best span of the unit by the span model, extended over the spans of its kind
     listed with it ("Bangladesh and Nepal"); None when the unit has no candidate."""
-    parse = parse_unit(index, unit)
-    candidates = span_candidates(index, unit, parse)
+    candidates, matrix = logged_spans(q, forms, weights, index, lexicon, unit)
     if not candidates:
         return None
-    matrix = span_features(q, forms, weights, index, lexicon, unit, parse, candidates)
     scores = model.logits(matrix)
     shares = np.exp(scores - scores.max())
     shares /= shares.sum()
@@ -375,10 +389,7 @@ def whole(text: str, candidates: list[SpanCandidate], start: int, end: int) -> t
         for c in candidates:
             if c.kind not in {"NP", "VP"} and c.start < end and start < c.end:
                 start, end = min(start, c.start), max(end, c.end)
-        while start > 0 and (text[start - 1].isalnum() or _JOINED.match(text, start - 2)):
-            start -= 1
-        while end < len(text) and (text[end].isalnum() or _JOINED.match(text, end - 1)):
-            end += 1
+        start, end = whole_words(text, start, end)
     return start, end
 
 

@@ -15,16 +15,25 @@ import weakref
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from assistant.answering.question import Term, join_prefixes, synonyms
-from assistant.answering.rules import ANAPHOR, NEGATION, ORDINALS, place_label, stop_stems
-from assistant.store.keywords import stem
+from assistant.answering.question.analysis import Term, join_prefixes, synonyms
+from assistant.language import (
+    ANAPHOR,
+    LINK_WORDS,
+    NEGATION,
+    ORDINALS,
+    defined_acronyms,
+    place_label,
+    stem,
+    stop_stems,
+)
+from assistant.store.keywords import tokenize
 
 if TYPE_CHECKING:
-    from assistant.answering.similarity import WordVectors
+    from assistant.answering.vocabulary.similarity import WordVectors
     from assistant.store.reader import Snapshot
 
 Stems = list[tuple[str, int]]  # (stem, offset in the article text)
@@ -67,9 +76,7 @@ _FIRST_WORDS = frozenset("open opens opened begin begins began start starts star
 _WITH = re.compile(r"\s+with\b")
 _FIRST = stem("first")
 # "Narcotics Control Bureau (NCB)": up to eight words before an acronym in brackets.
-_DEFINED = re.compile(r"((?:[\w'’-]+\s+){1,10})\(\s*([A-Z][A-Za-z]{1,9})\s*\)")
-_LINKS = frozenset("of for and the on in at to de du des la le &".split())
-_LINK_STEMS = frozenset(stem(w) for w in _LINKS)
+_LINK_STEMS = frozenset(stem(w) for w in LINK_WORDS)
 _DATELINE = re.compile(r"^[A-Z][A-Za-z .'-]{1,40},\s+[^.\n]{4,30}?\s+[—–-]\s+")
 _DURATION = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|few)[- ]"
@@ -92,41 +99,12 @@ def text_stems(text: str, offset: int = 0) -> Stems:
 
 def find_acronyms(text: str) -> dict[str, tuple[str, ...]]:
     """Acronyms an article defines, "Narcotics Control Bureau (NCB)": acronym as written ->
-    stems of the content words of its expansion. Its capitals must be the initials of the
-    words before it."""
+    stems of the content words of its expansion."""
     found: dict[str, tuple[str, ...]] = {}
-    for m in _DEFINED.finditer(text):
-        words = m.group(1).split()
-        letters = [c for c in m.group(2) if c.isupper()]
-        if len(letters) < 2:
-            continue
-        expansion = _expansion(words, letters)
-        if expansion:
-            words = [w for w in re.findall(r"\w+", " ".join(expansion)) if w.lower() not in _LINKS]
-            found[m.group(2)] = tuple(st for st, _ in text_stems(" ".join(words)))
+    for acronym, expansion in defined_acronyms(text).items():
+        words = [w for w in re.findall(r"\w+", " ".join(expansion)) if w.lower() not in LINK_WORDS]
+        found[acronym] = tuple(st for st, _ in text_stems(" ".join(words)))
     return found
-
-
-def _expansion(words: list[str], letters: list[str]) -> list[str]:
-    """The words whose initials spell the letters, read backwards; [] when they do not."""
-    want = list(letters)
-    used: list[str] = []
-    for word in reversed(words):
-        if not want:
-            break
-        parts = [p for p in re.split(r"[-–]", word.strip("'’")) if p]
-        initials = [p[0].upper() for p in parts]
-        k = len(initials)
-        if word[:1].isupper() and 0 < k <= len(want) and want[-k:] == initials:
-            want = want[:-k]
-            used.insert(0, word)
-        elif word.lower() in _LINKS:
-            used.insert(0, word)
-        else:
-            return []
-    while used and used[0].lower() in _LINKS:
-        used.pop(0)
-    return used if not want else []
 
 
 class Lexicon:
@@ -145,7 +123,6 @@ class Lexicon:
         self.df: Counter[str] = Counter()
         self.rows: dict[str, list[int]] = {}  # stem -> rows of the sentences that use it
         self.sentences = 0
-        self.average_length = 1.0  # stems per sentence
         self.acronyms: dict[str, tuple[str, ...]] = {}  # "NCB" -> (narcot, control, bureau)
         self._stems: dict[int, Stems] = {}
         self._titles: dict[str, frozenset[str]] = {}
@@ -153,11 +130,11 @@ class Lexicon:
         self._articles: dict[str, frozenset[str]] = {}
         self._info: dict[int, SentenceInfo] = {}
         self._stop = stop_stems()
+        self._bm25: Any = None
         records = index.articles()
         for record in records:
             self.acronyms.update(find_acronyms(index.text(record.id)))
         self._acronym_stems = {stem(a): a for a in self.acronyms}
-        total = 0
         for record in records:
             for s in index.sentences(record.id):
                 stems = {st for st, _ in self.sentence_stems(s.row)}
@@ -165,8 +142,6 @@ class Lexicon:
                 for st in stems:
                     self.rows.setdefault(st, []).append(s.row)
                 self.sentences += 1
-                total += len(self._stems[s.row])
-        self.average_length = total / self.sentences if self.sentences else 1.0
         self.sorted = sorted(self.df)
         # content words, each a row of vocabulary_vectors()
         content = (st for st in self.sorted if st not in self._stop and len(st) > 2)
@@ -174,6 +149,23 @@ class Lexicon:
         self._vocab_vectors: np.ndarray | None = None
         self._events: dict[str, list[tuple[int, int]]] | None = None
         self._vocab_lock = threading.Lock()
+
+    def sentence_bm25(self, text: str) -> np.ndarray:
+        """The BM25 score (bm25s, the keyword index's tokens) of every sentence for a text,
+        by sentence row: the keyword ranking of sentences that baselines read."""
+        if self._bm25 is None:
+            import bm25s
+
+            rows = range(len(self.index.sentence_vectors()))
+            texts = [self.index.text(s.article_id)[s.start : s.end]
+                     for s in map(self.index.sentence_at, rows)]  # fmt: skip
+            self._bm25 = bm25s.BM25()
+            self._bm25.index([tokenize(t) for t in texts], show_progress=False)
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in tokenize(text) if t in vocab]
+        if not tokens:
+            return np.zeros(len(self.index.sentence_vectors()))
+        return np.asarray(self._bm25.get_scores(tokens))
 
     def surface(self, stem_: str) -> str:
         """A word of the text that has this stem (lower-cased), for its word vector."""

@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.lexicon import Lexicon
-from assistant.answering.question import Question
+from assistant.answering.question.analysis import Question
+from assistant.answering.vocabulary.lexicon import Lexicon
 from assistant.store.reader import Snapshot
 from assistant.types import Filters, Passage, Sentence
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.linear import short
+from assistant.answering.evidence.linear import short
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,17 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from assistant.answering.rules import (
+from assistant.ingest import nlp
+from assistant.language import (
     NUMBER_WORDS,
     ORDINALS,
     ROLE_GROUPS,
     STOPWORDS,
     SYNONYM_GROUPS,
+    WH_DETERMINERS,
+    WH_WORD,
+    stem,
 )
-from assistant.ingest import nlp
-from assistant.store.keywords import stem
 
 CONTENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "VERB", "ADV", "X", "FOCUS"}
 SALIENT_POS = {"NOUN", "PROPN", "NUM", "ADJ", "X"}
@@ -104,7 +106,6 @@ QUESTION_CLASSES = (
     nlp.PERSON, nlp.PLACE, nlp.DATE, nlp.DURATION, nlp.NUMBER, nlp.ORG, nlp.COUNTRY,
     "what", "which", "why", "how", "other",
 )  # fmt: skip
-_WH = re.compile(r"\b(what|which|why|how)\b", re.I)
 
 
 def question_class(q: Question) -> str:
@@ -112,8 +113,8 @@ def question_class(q: Question) -> str:
     for kind in (nlp.DURATION, nlp.NUMBER, nlp.DATE, nlp.PERSON, nlp.COUNTRY, nlp.ORG, nlp.PLACE):
         if kind in q.kinds:
             return kind
-    match = _WH.search(q.text)
-    return match.group(1).lower() if match else "other"
+    asked = (m.group(1).lower() for m in WH_WORD.finditer(q.text))
+    return next((w for w in asked if w in QUESTION_CLASSES), "other")
 
 
 def answer_kinds(text: str) -> frozenset[str]:
@@ -141,7 +142,6 @@ ANSWER_TYPE_NOUNS = frozenset(
 )
 
 
-_WH_WORDS = frozenset("what which whose how".split())
 # "What type of engine": the noun after "type of" is what is asked about.
 _KIND_OF = frozenset("type kind sort form class name variety category piece part".split())
 
@@ -151,7 +151,7 @@ def focus_of(tagged: list[tuple[str, str, int]]) -> frozenset[str]:
     ...", "What type of *engine* ..."), or nothing."""
     words = [w.lower() for w, _, _ in tagged]
     for i, word in enumerate(words):
-        if word not in _WH_WORDS:
+        if word not in WH_DETERMINERS:
             continue
         j = i + 1
         if word == "how" and j < len(words) and words[j] in {"many", "much"}:

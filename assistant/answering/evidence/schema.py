@@ -6,7 +6,7 @@ a feature must push. The model file names its features; model.py checks them aga
 
 from __future__ import annotations
 
-from assistant.answering.question import QUESTION_CLASSES
+from assistant.answering.question.analysis import QUESTION_CLASSES
 
 # name -> what it measures; the order is the column order of the feature matrix.
 UNIT_FEATURES: dict[str, str] = {

@@ -5,7 +5,6 @@ picks the short answer. `assistant train` writes the file (train.py)."""
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.linear import Linear, short
-from assistant.answering.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
-from assistant.answering.trees import Trees
+from assistant.answering.evidence.linear import Linear, short
+from assistant.answering.evidence.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
+from assistant.answering.evidence.trees import Trees
 from assistant.errors import AssistantError
 
-MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "evidence.json"
+MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "evidence.json"
 
 
 @dataclass(frozen=True)
@@ -83,8 +82,9 @@ class EvidenceModel:
         )
 
 
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+def sigmoid(x: Any) -> Any:
+    """The logistic function of a logit or an array of them (clipped: no overflow)."""
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
 
 
 def load_model(path: Path | None = None) -> EvidenceModel:
@@ -108,18 +108,40 @@ def _load(path: Path) -> EvidenceModel:
     return model
 
 
+def feature_set() -> str:
+    """A hash of every feature this code computes: their names, in order, what each measures
+    and the sign each is held to (schema.py). A model stores the hash it was fitted with."""
+    import hashlib
+
+    from assistant.answering.evidence.schema import (
+        CONFIDENCE_SIGNS,
+        SPAN_SIGNS,
+        UNIT_SIGNS,
+    )
+
+    parts = []
+    for names, declared in ((UNIT_FEATURES, UNIT_SIGNS), (CONFIDENCE_FEATURES, CONFIDENCE_SIGNS),
+                            (SPAN_FEATURES, SPAN_SIGNS)):  # fmt: skip
+        parts += [f"{n}\t{names[n]}\t{declared.get(n, 0)}" for n in names]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
 def check_features(model: EvidenceModel, path: Path | None = None) -> None:
-    """The model must weigh exactly the features this code computes."""
+    """The model must weigh exactly the features this code computes, as this code computes
+    them (the feature set's hash): otherwise it was fitted on something else."""
+    stale = AssistantError(
+        f"the evidence model {path or MODEL_PATH} was fitted on other features than this code "
+        "computes: run `assistant train`"
+    )
     for part, names in (
         ("ranker", UNIT_FEATURES),
         ("confidence", CONFIDENCE_FEATURES),
         ("span", SPAN_FEATURES),
     ):
         if getattr(model, part).names != tuple(names):
-            raise AssistantError(
-                f"the evidence model {path or MODEL_PATH} was trained on other {part} features "
-                "than this code computes: run `assistant train`"
-            )
+            raise stale
+    if model.info.get("feature_set") != feature_set():
+        raise stale
 
 
 def save_model(model: EvidenceModel, path: Path) -> None:

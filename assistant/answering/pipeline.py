@@ -1,0 +1,192 @@
+"""Question -> Answer, the path of one question through the stages: make it stand alone and
+read it (question/), gather candidate units with their named features (retrieval/,
+evidence/), let the fitted model choose one and find the short answer in it (evidence/), then
+build the answer as a claim with its quote, or a refusal (compose/).
+
+`candidates()` is the one way candidates are gathered: serving, `assistant train` and the
+tests all call it, so the model is fitted on exactly what it is applied to. A question reads
+one snapshot of the index from start to end, and nothing about it is kept on the Answerer:
+two questions may be answered at once, while the index changes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.answering.compose.compose import (
+    answered,
+    cite,
+    nothing_about,
+    quote_bounds,
+    refused,
+)
+from assistant.answering.evidence.choose import Candidates, Evidence, choose, gather
+from assistant.answering.evidence.model import EvidenceModel, load_model
+from assistant.answering.question.analysis import Question, analyse
+from assistant.answering.question.conversation import conversation, standalone_question
+from assistant.answering.question.reading import search_text
+from assistant.answering.retrieval.retrieve import Retriever
+from assistant.answering.vocabulary.lexicon import Lexicon
+from assistant.answering.vocabulary.similarity import word_vectors
+from assistant.store.reader import Index, Snapshot
+from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
+
+
+@dataclass(frozen=True)
+class Understood:
+    """A question as the answer step reads it: standing alone, analysed, and the text that is
+    searched with (the question less the event's name it gives)."""
+
+    question: str
+    standalone: str
+    analysed: Question
+    query: str
+    turns: tuple[ChatTurn, ...]
+
+
+@dataclass(frozen=True)
+class Explained:
+    """An answer with the candidates it was chosen from and the evidence chosen."""
+
+    answer: Answer
+    candidates: Candidates
+    evidence: Evidence | None
+
+
+class Answerer:
+    """The extractive backend: answers by quoting the article, from one Index with one
+    evidence model. `ask` and `stream` take a snapshot of the index; `answer` works on a
+    snapshot it is given (the generative backends answer from the same one)."""
+
+    name = "extractive"
+
+    def __init__(
+        self,
+        index: Index,
+        threshold: float | None = None,
+        retriever: Retriever | None = None,
+        model: EvidenceModel | None = None,
+    ) -> None:
+        self.index = index
+        self.retriever = retriever or Retriever(index.embedder)
+        self._model = model
+        self._threshold = threshold
+        self.words = word_vectors(index.embedder, index.settings.cache_dir)
+
+    @property
+    def model(self) -> EvidenceModel:
+        """The evidence model, read on first use (gathering candidates needs none)."""
+        if self._model is None:
+            self._model = load_model(self.index.settings.evidence_model)
+        return self._model
+
+    @property
+    def threshold(self) -> float:
+        """The confidence below which it refuses."""
+        return self.model.threshold if self._threshold is None else self._threshold
+
+    def ask(
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
+    ) -> Answer:
+        """Answer one question in a conversation (history: its earlier turns)."""
+        return self.answer(self.index.snapshot(), question, history, filters)
+
+    def stream(
+        self, question: str, history: Sequence[Any] = (), filters: Filters | None = None
+    ) -> Iterator[StreamItem]:
+        """The answer, whole and at once (a quote is not written word by word)."""
+        yield self.ask(question, history, filters)
+
+    def understand(
+        self, snapshot: Snapshot, question: str, history: Sequence[Any] = ()
+    ) -> Understood:
+        """The question made whole from the conversation and read."""
+        turns = tuple(conversation(history))
+        standalone = standalone_question(question, turns)
+        q = analyse(standalone)
+        return Understood(question, standalone, q, search_text(q, Lexicon.of(snapshot)), turns)
+
+    def candidates(
+        self,
+        snapshot: Snapshot,
+        understood: Understood,
+        filters: Filters | None = None,
+        vector: np.ndarray | None = None,
+        forced: Sequence[tuple[str, int, int]] = (),
+    ) -> Candidates:
+        """The candidate units of a question with their named features (vector: the query's
+        embedding when already made; forced: spans training adds when retrieval missed
+        them)."""
+        if vector is None:
+            vector = np.asarray(self.index.embedder.embed_query(understood.query), np.float32)
+        return gather(understood.analysed, vector, snapshot, Lexicon.of(snapshot),
+                      self.retriever, filters, understood.turns, self.words, forced)  # fmt: skip
+
+    def answer(
+        self,
+        snapshot: Snapshot,
+        question: str,
+        history: Sequence[Any] = (),
+        filters: Filters | None = None,
+    ) -> Answer:
+        """Answer from this snapshot of the index only."""
+        return self.explain(snapshot, question, history, filters).answer
+
+    def explain(
+        self,
+        snapshot: Snapshot,
+        question: str,
+        history: Sequence[Any] = (),
+        filters: Filters | None = None,
+    ) -> Explained:
+        """The answer with what it was chosen from: the candidates and their features (as a
+        learning-to-rank engine logs the features of a served query) and the evidence."""
+        clock = _Clock()
+        understood = self.understand(snapshot, question, history)
+        clock.lap("rewrite")
+        vector = np.asarray(self.index.embedder.embed_query(understood.query), np.float32)
+        clock.lap("embed")
+        found = self.candidates(snapshot, understood, filters, vector)
+        clock.lap("retrieve")
+        evidence = choose(self.model, found, snapshot, Lexicon.of(snapshot))
+        clock.lap("select")
+        passages = found.reading.retrieved.passages
+        if evidence is None or evidence.confidence < self.threshold:
+            reason = nothing_about(evidence.missing) if evidence and evidence.missing else ""
+            confidence = evidence.confidence if evidence else 0.0
+            clock.lap("compose")
+            answer = refused(question, understood.standalone, reason, confidence, passages,
+                             clock.laps)  # fmt: skip
+            return Explained(answer, found, evidence)
+        claim = self._claim(snapshot, evidence)
+        clock.lap("compose")
+        answer = answered(question, understood.standalone, [claim], evidence.confidence,
+                          passages, clock.laps)  # fmt: skip
+        return Explained(answer, found, evidence)
+
+    def _claim(self, snapshot: Snapshot, evidence: Evidence) -> Claim:
+        """The chosen unit as a claim: the short answer when the span model gives it enough
+        weight, and the quote that holds it."""
+        short = evidence.short
+        shown = short if short and short.probability >= self.model.span_threshold else None
+        unit = evidence.unit
+        start, end = quote_bounds(snapshot, unit.sentences, shown.start if shown else None)
+        citation = cite(snapshot, 1, unit.article_id, start, end)
+        return Claim(shown.text if shown else "", (citation,), evidence.confidence)
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = (now - self.last) * 1000
+        self.laps["total"] = (now - self.started) * 1000
+        self.last = now
