@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,7 +102,7 @@ def sample_settings(
 
 @pytest.fixture(scope="session")
 def answerer(sample_settings: Settings, embedder: LocalEmbeddings):
-    from assistant.answering.answer import Answerer
+    from assistant.answering.pipeline import Answerer
     from assistant.store.reader import Index
 
     return Answerer(Index(sample_settings, embedder))
@@ -254,3 +255,72 @@ def running_command(*args: str, env: dict[str, str] | None = None) -> Iterator[P
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 120, what: str = "") -> object:
+    """Poll condition() until it returns something true (returned), or fail after timeout:
+    for a state held by another process or a socket, which sends no event to wait on."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = condition()
+        except OSError:  # a server not listening yet
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what or condition}")
+        time.sleep(0.05)  # the only poll in the tests: other processes give no event
+
+
+class ScriptedChat:
+    """A chat model that writes `reply` a word at a time (what GenerativeAnswerer calls of a
+    LangChain chat model: `stream`, and `invoke` for follow-up rewrites). With a gate, it writes
+    the first word, then waits for the gate (a model still writing); `closed` is set when its
+    stream ends or is abandoned."""
+
+    def __init__(self, reply: str, gate: Any = None) -> None:
+        import threading
+
+        self.reply, self.gate = reply, gate
+        self.closed = threading.Event()
+
+    def invoke(self, messages: Any) -> Any:
+        from langchain_core.messages import AIMessage
+
+        return AIMessage(content="")  # no rewrite: the rule rewrite is used
+
+    def stream(self, messages: Any) -> Iterator[Any]:
+        from langchain_core.messages import AIMessageChunk
+
+        words = self.reply.split(" ")
+        try:
+            for i, word in enumerate(words):
+                if i == 1 and self.gate is not None:
+                    assert self.gate.wait(120), "the test never opened the gate"
+                yield AIMessageChunk(content=word + (" " if i + 1 < len(words) else ""))
+        finally:
+            self.closed.set()
+
+
+@contextmanager
+def scripted_backend(name: str, chat: ScriptedChat) -> Iterator[ScriptedChat]:
+    """The backend `name` answers with this scripted model (registered the way real backends
+    are), for services that first use it inside the with-block."""
+    from assistant.answering import GenerativeAnswerer, register
+
+    before = register(name, lambda extractive, settings, n: GenerativeAnswerer(
+        extractive, settings, n, chat=chat))  # fmt: skip
+    try:
+        yield chat
+    finally:
+        register(name, before)
+
+
+def message_text(content: object) -> str:
+    """A chat message's text (gradio_client gives a list of parts)."""
+    if isinstance(content, list):
+        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return str(content)

@@ -36,7 +36,7 @@ def _layer(module: str) -> int:
     parts = module.split(".")
     if module == "assistant.__main__":
         return LAYERS.index("app")  # the entry point
-    return LAYERS.index(parts[1]) if len(parts) > 2 and parts[1] in LAYERS else 0
+    return LAYERS.index(parts[1]) if len(parts) >= 2 and parts[1] in LAYERS else 0
 
 
 def test_imports_run_one_way() -> None:
@@ -79,3 +79,38 @@ def test_no_module_is_much_over_400_lines() -> None:
         if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert not long, long
+
+
+def test_evaluation_and_app_use_only_what_answering_exports() -> None:
+    """evaluation/ and app/ reach the answer step through `assistant.answering` alone: its
+    stages can change inside without the layers above noticing."""
+    wrong = []
+    for name, path in _modules().items():
+        if _layer(name) < LAYERS.index("evaluation"):
+            continue
+        for target in _imports(path):
+            if target.startswith("assistant.answering.") and not _exported(target):
+                wrong.append(f"{name} -> {target}")
+    assert not wrong, wrong
+
+
+def _exported(target: str) -> bool:
+    """An attribute of the package itself (`assistant.answering.Answerer`), not a module."""
+    import assistant.answering as answering
+
+    rest = target.removeprefix("assistant.answering.")
+    return "." not in rest and rest in answering.__all__ + list(answering._LAZY)
+
+
+def test_answering_is_folders_by_stage() -> None:
+    """answering/ reads as the path of a question: each stage a folder opening with a line on
+    its job, the pipeline beside them."""
+    root = PACKAGE / "answering"
+    stages = ["question", "vocabulary", "retrieval", "evidence", "compose", "generative"]
+    for stage in stages:
+        init = root / stage / "__init__.py"
+        assert init.exists(), stage
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and len(doc) > 20, f"{stage}/__init__.py needs a line on its job"
+    loose = sorted(p.name for p in root.glob("*.py"))
+    assert loose == ["__init__.py", "backends.py", "pipeline.py"], loose

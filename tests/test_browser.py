@@ -16,7 +16,7 @@ from assistant.app.web.articles_tab import FOLLOW_SECONDS
 from assistant.config import Settings
 from assistant.store.embeddings import LocalEmbeddings
 
-from .conftest import serve_sample, url_of, write_article
+from .conftest import ScriptedChat, scripted_backend, serve_sample, url_of, write_article
 from .documents import CHROMIUM, FLAGS
 
 pytestmark = pytest.mark.e2e  # real servers (and a browser)
@@ -119,7 +119,8 @@ def test_hostile_article_text_is_shown_not_run(page_url: str, browser_page) -> N
     mark = page.locator("#sources mark")
     mark.wait_for(state="visible", timeout=30_000)
     assert "<script>alert('x')</script>" in mark.inner_text()
-    time.sleep(0.5)
+    # Handlers of what was just rendered (an onerror, a script) run before the next frame.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
     assert not dialogs and page.locator("#sources img").count() == 0
 
 
@@ -145,6 +146,41 @@ def test_refusal_clear_and_the_other_tabs(page_url: str, browser_page) -> None:
     assert table.get_by_text("preview", exact=True).count() == 1
     page.get_by_role("tab", name="Evaluate").click()
     assert page.locator("#run-eval").is_visible()
+
+
+def test_clear_during_an_answer_stops_it_and_nothing_of_it_comes_back(
+    page_url: str, browser_page
+) -> None:
+    """Clear while a model is still writing: the answer is cancelled, the chat, the sources
+    and the conversation are emptied, and what the model writes afterwards never shows."""
+    import threading
+
+    from playwright.sync_api import expect
+
+    gate = threading.Event()
+    chat = ScriptedChat("The session was led by K. Bangarurajan [1].", gate)
+    with scripted_backend("openai", chat):
+        page = browser_page
+        page.goto(page_url)
+        page.locator("#backend").get_by_label("openai").check()
+        box = page.locator("#question textarea")
+        box.fill("Who chaired the session on pharmaceutical drugs?")
+        box.press("Enter")
+        page.locator("#chat").get_by_text("writing…").wait_for(timeout=60_000)  # mid-answer
+        page.locator("#clear").click()
+        page.locator("#sources .sources-empty").wait_for()
+        expect(page.locator("#chat .message-row")).to_have_count(0)
+        gate.set()  # the model goes on writing, to nobody
+        assert chat.closed.wait(60), "the cancelled answer's model stream never ended"
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))")
+        assert page.locator("#chat .message-row").count() == 0
+        assert "sources-empty" in page.locator("#sources").inner_html()
+        # the conversation was emptied too: a follow-up has nothing to lean on
+        page.locator("#backend").get_by_label("extractive").check()
+        box.fill("Which countries co-chaired it?")
+        box.press("Enter")
+        page.locator("#chat .message-row").nth(1).wait_for(timeout=30_000)
+        assert page.locator("#chat").get_by_text("Follow-up read as").count() == 0
 
 
 def test_dropping_a_pdf_adds_and_indexes_it_in_one_step(

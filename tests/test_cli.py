@@ -11,7 +11,7 @@ import pytest
 from assistant.config import Settings
 from assistant.store.remote import namespace_of
 
-from .conftest import ON_SERVER, ROOT, run_cli, where
+from .conftest import ON_SERVER, ROOT, run_cli, wait_until, where
 
 KEYS = {"added", "updated", "deleted", "unchanged", "skipped", "chunks", "seconds"}
 
@@ -32,7 +32,7 @@ def test_index_json_then_articles_json(settings: Settings) -> None:
     assert report["skipped"] == [
         {"path": str(settings.corpus_dir / "empty.md"), "reason": "empty file"}
     ]
-    assert report["chunks"] > 4 and report["seconds"] > 0
+    assert report["chunks"] > 4
     assert "4 added" in result.stderr  # the summary line
 
     listed = run_cli("articles", "--json", *where(settings))
@@ -142,7 +142,6 @@ def test_serve_refuses_a_bad_login_or_a_missing_index(tmp_path: Path) -> None:
 
 @pytest.mark.e2e
 def test_app_py_serves_the_three_tabs(sample_settings: Settings) -> None:
-    import time
     import urllib.request
 
     from assistant.app.daemons import free_port
@@ -164,15 +163,14 @@ def test_app_py_serves_the_three_tabs(sample_settings: Settings) -> None:
         text=True,
     )
     try:
-        config = ""
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=5) as r:
-                    config = r.read().decode()
-                break
-            except OSError:
-                time.sleep(0.3)
+
+        def served() -> str:
+            if server.poll() is not None:
+                raise AssertionError(f"app.py did not serve: {server.stderr.read()}")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=5) as r:
+                return r.read().decode()
+
+        config = str(wait_until(served, what="app.py to serve its page"))
         assert config, f"app.py did not serve: {server.stderr.read() if server.poll() else ''}"
         for tab in ('"Chat"', '"Articles"', '"Evaluate"'):
             assert tab in config

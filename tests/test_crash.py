@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.retrieve import Retriever
+from assistant.answering.retrieval.retrieve import Retriever
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.ingest.corpus import load_corpus
@@ -29,7 +29,7 @@ from assistant.store.sync import sync_index
 
 from .conftest import ROOT, assistant_command, cli_env, where, write_article
 
-TRIALS = 20
+TRIALS = 10
 WORDS = "delegates port customs heroin ministers agreed training seizures forum border".split()
 
 
@@ -106,6 +106,7 @@ def test_index_killed_at_random_points_recovers_exactly(
     assert killed >= TRIALS // 2  # most runs really were cut short
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["truncate-manifest", "garbage-vectors", "garbage-chroma"])
 def test_a_damaged_index_names_the_rebuild_that_recovers(
     settings: Settings, embedder: LocalEmbeddings, damage: str

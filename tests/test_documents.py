@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.config import Settings
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index

@@ -17,6 +17,7 @@ TEXTS = [
 ]
 
 
+@pytest.mark.slow
 def test_onnx_and_torch_vectors_agree(embedder: LocalEmbeddings) -> None:
     assert isinstance(embedder, OnnxEmbeddings)  # the tests run the default runtime
     onnx = embedder.encode(TEXTS)

@@ -7,8 +7,10 @@ import pytest
 
 from assistant.config import Settings
 from assistant.evaluation.matching import token_f1
-from assistant.evaluation.metrics import bootstrap_interval, compute, question_type
-from assistant.types import Answer, Turn, TurnResult
+from assistant.evaluation.metrics import bootstrap_interval, compute
+from assistant.evaluation.records import Turn, TurnResult
+from assistant.language import question_type
+from assistant.types import Answer
 
 from .conftest import DATA, run_cli
 

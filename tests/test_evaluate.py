@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.evaluation.matching import contains, locate, normalise
@@ -12,7 +12,7 @@ from assistant.evaluation.questions import load_coqa, load_questions, load_squad
 from assistant.evaluation.runner import run_cases, score_turn
 from assistant.store.reader import Index
 from assistant.store.sync import sync_index
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Citation, Claim
 
 from .conftest import DATA, ROOT
 
@@ -76,6 +76,7 @@ def test_squad_file_becomes_a_corpus_and_cases(tmp_path: Path, embedder) -> None
     assert by_id["hf-5"].answer.confidence < by_id["hf-1"].answer.confidence
 
 
+@pytest.mark.slow
 def test_coqa_stories_become_scoped_conversations(tmp_path: Path, embedder) -> None:
     cases = load_coqa(DATA / "coqa-mini.json", tmp_path / "corpus")
     assert [c.id for c in cases] == ["wikipedia-000", "gutenberg-001", "wikipedia-002"]
@@ -93,11 +94,10 @@ def test_coqa_stories_become_scoped_conversations(tmp_path: Path, embedder) -> N
     assert where and "Arthur Kill" in text[where[0] : where[1]]
     # a quote overlapping the rationale is right, one elsewhere in the story is not
     turn = first.turns[5]
-    near = Answer(turn.question, turn.question, "x", "", False, 0.9,
-                  (Citation(1, "wikipedia-000", "", "", text[where[0] : where[1]], *where),),
-                  ())  # fmt: skip
-    far = Answer(turn.question, turn.question, "x", "", False, 0.9,
-                 (Citation(1, "wikipedia-000", "", "", text[0:10], 0, 10),), ())  # fmt: skip
+    on = Citation(1, "wikipedia-000", "", "", text[where[0] : where[1]], *where)
+    near = Answer(turn.question, turn.question, "x", (Claim("", (on,), 0.9),), False, 0.9, ())
+    off = Citation(1, "wikipedia-000", "", "", text[0:10], 0, 10)
+    far = Answer(turn.question, turn.question, "x", (Claim("", (off,), 0.9),), False, 0.9, ())
     assert score_turn(turn, near, snapshot.text)[0]
     assert not score_turn(turn, far, snapshot.text)[0]
     answerer = Answerer(Index(settings, embedder))

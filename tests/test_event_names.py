@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.evaluation.questions import load_questions
 from assistant.evaluation.runner import score_turn
 from assistant.store.embeddings import LocalEmbeddings

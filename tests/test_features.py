@@ -3,22 +3,23 @@ named features, spans. Each test states what a feature must say about a case."""
 
 from __future__ import annotations
 
+import shutil
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.answering.candidates import candidate_units
-from assistant.answering.evidence import Candidates, gather
-from assistant.answering.lexicon import Lexicon, find_acronyms
-from assistant.answering.question import analyse
-from assistant.answering.retrieve import Retriever
-from assistant.answering.schema import UNIT_FEATURES
-from assistant.answering.spans import parse_unit, span_candidates
+from assistant.answering.evidence.candidates import candidate_units
+from assistant.answering.evidence.choose import Candidates, gather
+from assistant.answering.evidence.schema import UNIT_FEATURES
+from assistant.answering.evidence.spans import parse_unit, span_candidates
+from assistant.answering.question.analysis import analyse
+from assistant.answering.retrieval.retrieve import Retriever
+from assistant.answering.vocabulary.lexicon import Lexicon, find_acronyms
 from assistant.config import Settings
+from assistant.language import stem
 from assistant.store.embeddings import LocalEmbeddings, embedder_for
-from assistant.store.keywords import stem
 from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import sync_index
 from assistant.types import Filters
@@ -173,7 +174,7 @@ def test_span_candidates_hold_names_numbers_and_phrases(small: Snapshot) -> None
 def test_two_readers_do_not_share_question_state(small_index: Index) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from assistant.answering.answer import Answerer
+    from assistant.answering.pipeline import Answerer
 
     answerer = Answerer(small_index)
     questions = ["Who chaired the session on droughts?", "Who led the session on floods?"] * 6
@@ -184,6 +185,12 @@ def test_two_readers_do_not_share_question_state(small_index: Index) -> None:
         assert expected in answer.text, (question, answer.text)
 
 
-def test_question_set_folder_is_not_needed(tmp_path: Path) -> None:
-    # features must not read the corpus folder at answer time: only the index
-    assert not (tmp_path / "corpus").exists()
+def test_answers_read_the_index_not_the_corpus_folder(tmp_path: Path, embedder) -> None:
+    from assistant.answering.pipeline import Answerer
+
+    write_article(tmp_path / "corpus", "summit.md", "Water summit", "2021-05-03", SUMMIT)
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    sync_index(settings, embedder)
+    shutil.rmtree(settings.corpus_dir)  # answering needs only what the index holds
+    answer = Answerer(Index(settings, embedder)).ask("Who chaired the session on droughts?")
+    assert answer.short_answer == "Anna Berg" and "Anna Berg" in answer.citations[0].quote

@@ -17,15 +17,16 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answering.answer import Answerer
+from assistant.answering import plain_text
 from assistant.answering.generative.generate import GenerativeAnswerer
 from assistant.answering.generative.grounding import check, complete_sentences, split_sentences
 from assistant.answering.generative.prompts import answer_messages
+from assistant.answering.pipeline import Answerer
 from assistant.app.daemons import free_port, running
 from assistant.config import Settings
 from assistant.store.reader import Index
 from assistant.store.sync import sync_index
-from assistant.types import Answer
+from assistant.types import Answer, Claim
 
 from .conftest import ROOT, run_cli, write_article
 
@@ -112,15 +113,17 @@ QUESTION = "Who chaired the session on pharmaceutical drugs?"
 
 
 def stream(g: GenerativeAnswerer, question: str, history=()) -> tuple[list[str], Answer]:
+    """The checked claims as they streamed (as plain text with their numbers), and the
+    Answer."""
     items = list(g.stream(question, history))
     assert isinstance(items[-1], Answer)
-    return [i for i in items if isinstance(i, str)], items[-1]
+    return [plain_text([i], generated=True) for i in items if isinstance(i, Claim)], items[-1]
 
 
 def test_a_grounded_generated_answer_is_shown_with_exact_quotes(answerer: Answerer) -> None:
     g = generative(answerer, crafted("The session was led by K. Bangarurajan [1]."))
     pieces, answer = stream(g, QUESTION)
-    assert pieces == ["The session was led by K. Bangarurajan [1]. "]
+    assert pieces == ["The session was led by K. Bangarurajan [1]."]
     assert answer.grounded and answer.fallback is None and answer.backend == "llamacpp"
     assert answer.text == "The session was led by K. Bangarurajan [1]."
     assert answer.citations and answer.citations[0].n == 1
@@ -151,7 +154,7 @@ def test_an_ungrounded_answer_never_reaches_the_user(answerer: Answerer, reply: 
 def test_a_later_bad_sentence_stops_the_stream_and_falls_back(answerer: Answerer) -> None:
     reply = "K. Bangarurajan led the session [1]. He was born in 1961 [1]."
     pieces, answer = stream(generative(answerer, crafted(reply)), QUESTION)
-    assert pieces == ["K. Bangarurajan led the session [1]. "]  # checked, so it could be shown
+    assert pieces == ["K. Bangarurajan led the session [1]."]  # checked, so it could be shown
     assert answer.fallback == "extractive" and "1961" in answer.note
 
 
@@ -224,9 +227,8 @@ def test_ask_with_the_bundled_model_prints_grounded_and_fallback(sample_settings
     done = run_cli("ask", QUESTION, "--backend", "llamacpp", "--json", *where)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["backend"] == "llamacpp" and isinstance(data["grounded"], bool)
-    assert data["fallback"] in (None, "extractive") and data["tokens"] > 0
-    assert data["timings_ms"]["generate"] > 0
+    assert data["backend"] == "llamacpp" and data["tokens"] > 0
+    assert data["grounded"] is (data["fallback"] is None)  # shown only when it passed
     if data["grounded"]:  # whatever SmolLM2 wrote, the user saw only checked claims
         assert data["fallback"] is None and data["citations"]
     else:
@@ -252,10 +254,11 @@ def test_openai_backend_against_a_real_server(answerer: Answerer, llm_server: st
     settings = answerer.index.settings.model_copy(update={"openai_base_url": llm_server})
     g = GenerativeAnswerer(answerer, settings, "openai")
     pieces, answer = stream(g, QUESTION)
-    assert answer.backend == "openai" and answer.timings_ms["generate"] > 0
-    assert answer.tokens > 0  # the server streamed a real answer
+    assert answer.backend == "openai" and answer.tokens > 0  # the server streamed an answer
+    assert answer.timings_ms["total"] >= answer.timings_ms["generate"]
+    assert answer.grounded is (answer.fallback is None)
     if answer.grounded:
-        assert answer.fallback is None and "".join(pieces).strip() == answer.text
+        assert " ".join(pieces) == answer.text
         assert check(answer.text, [p.chunk.text for p in answer.passages]).grounded
     else:
         assert answer.fallback == "extractive" and "backend failed" not in answer.note
@@ -333,7 +336,7 @@ def test_eval_compares_backends_side_by_side(sample_settings, tmp_path: Path) ->
     assert "llamacpp: grounded" in done.stdout and "tokens/s" in done.stdout
     data = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     m = data["metrics"]
-    assert m["quote_faithfulness"] == 1.0 and m["tokens_per_second"] > 0
+    assert m["quote_faithfulness"] == 1.0
     assert m["grounded_rate"] + m["fallback_rate"] == pytest.approx(1.0)
     assert all("grounded" in c and "fallback" in c for c in data["cases"])
     report = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")

@@ -2,19 +2,26 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from assistant.answering.retrieve import Retriever
+from assistant.answering.retrieval.retrieve import Retriever
 from assistant.config import Settings
 from assistant.errors import IndexMismatchError, IndexMissingError
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index, open_index
 from assistant.store.sync import sync_index
 
-from .conftest import ROOT, assistant_command, cli_env, kill_mid_embedding, where, write_article
+from .conftest import (
+    ROOT,
+    assistant_command,
+    cli_env,
+    kill_mid_embedding,
+    wait_until,
+    where,
+    write_article,
+)
 
 
 def counts(report: object) -> tuple[int, int, int, int]:
@@ -220,9 +227,7 @@ def test_second_writer_is_told_who_holds_the_lock(
         text=True,
     )
     pid_file = settings.index_dir / ".writer.pid"
-    deadline = time.monotonic() + 60
-    while not pid_file.exists() and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(pid_file.exists, 60, "the first writer's pid file")
     second = subprocess.run(
         [*assistant_command("index"), *where(settings)],
         env=cli_env(),

@@ -15,7 +15,7 @@ import pytest
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.sync import sync_index
 
-from .conftest import serve_sample, write_article
+from .conftest import message_text, serve_sample, write_article
 
 # (question, a word its answer holds today): twenty different conversations. A conversation
 # must get back its own answers: those the same conversation gets alone, before or after the
@@ -43,7 +43,7 @@ CONVERSATIONS = [
     ("What was the budget of the conference?", "Not in the articles"),
     ("Who chaired the session on human trafficking?", "Not in the articles"),
 ]
-SECONDS = 20  # each conversation keeps asking for this long
+SECONDS = 10  # each conversation keeps asking for this long
 TURNS = 3  # a conversation alone, to know its answers: after 2 turns its history repeats
 
 
@@ -55,15 +55,8 @@ def talk(client: Any, question: str, turns: int = TURNS) -> list[str]:
         shown, _sources, _box = client.predict(
             question, shown[-4:] if shown else [], [], "", "", "extractive", api_name="/chat"
         )
-        texts.append(text_of(shown[-1]["content"]))
+        texts.append(message_text(shown[-1]["content"]))
     return texts
-
-
-def text_of(content: object) -> str:
-    """A chat message's text (gradio_client gives a list of parts)."""
-    if isinstance(content, list):
-        return " ".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
-    return str(content)
 
 
 @pytest.mark.e2e
@@ -81,6 +74,7 @@ def test_twenty_conversations_at_once_with_an_update_in_the_middle(
         latencies: list[float] = []
         answered = [0] * len(CONVERSATIONS)
         lock = threading.Lock()
+        everyone_answered = threading.Event()  # the update comes once all twenty are going
 
         def alone(question: str) -> list[str]:  # a session of its own: its turns are its history
             return talk(Client(url, verbose=False), question)
@@ -105,20 +99,22 @@ def test_twenty_conversations_at_once_with_an_update_in_the_middle(
                         errors.append(f"{n}: {type(exc).__name__}: {exc}")
                     return
                 seconds = time.monotonic() - started
-                last = text_of(shown[-1]["content"])
+                last = message_text(shown[-1]["content"])
                 mine = [m for m in shown if m["role"] == "user"]
                 with lock:
                     latencies.append(seconds)
                     shown_to[n].append(last)
-                    if text_of(mine[-1]["content"]) != question:
+                    if message_text(mine[-1]["content"]) != question:
                         errors.append(f"{n}: asked {question!r}, got {last[:120]!r}")
                         return
                     answered[n] += 1
+                    if all(answered):
+                        everyone_answered.set()
 
         threads = [threading.Thread(target=converse, args=(n,)) for n in range(20)]
         for t in threads:
             t.start()
-        time.sleep(SECONDS / 3)
+        assert everyone_answered.wait(SECONDS), f"not every conversation got going: {answered}"
         write_article(
             settings.corpus_dir, "late.md", "Late news", "2020-03-02",
             "The closing dinner was hosted by Ambassador Rita Okafor.",

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answering.model import (
+from assistant.answering.evidence.model import (
     MODEL_PATH,
     Calibration,
     EvidenceModel,
@@ -16,7 +16,7 @@ from assistant.answering.model import (
     load_model,
     save_model,
 )
-from assistant.answering.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
+from assistant.answering.evidence.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
 from assistant.errors import AssistantError
 
 
@@ -67,7 +67,12 @@ def test_damaged_or_stale_model_files_name_the_fix(tmp_path: Path) -> None:
     stale["ranker"]["features"][0] = "a_feature_this_code_does_not_compute"
     path = tmp_path / "stale.json"
     path.write_text(json.dumps(stale), encoding="utf-8")
-    with pytest.raises(AssistantError, match="other ranker features"):
+    with pytest.raises(AssistantError, match="other features than this code computes"):
+        load_model(path)
+    fitted_elsewhere = load_model().as_dict()  # the same names, another feature set
+    fitted_elsewhere["info"]["feature_set"] = "0" * 16
+    path.write_text(json.dumps(fitted_elsewhere), encoding="utf-8")
+    with pytest.raises(AssistantError, match="run `assistant train`"):
         load_model(path)
     with pytest.raises(AssistantError, match="cannot read"):
         load_model(tmp_path / "missing.json")

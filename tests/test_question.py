@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.question import analyse, answer_kinds
+from assistant.answering.question.analysis import analyse, answer_kinds
 from assistant.ingest import nlp
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answerer
 from assistant.answering.generative.generate import GenerativeAnswerer
+from assistant.answering.pipeline import Answerer
 from assistant.evaluation.questions import load_questions
 from assistant.evaluation.replay import Recordings, ReplayServer, key_of, load_recordings
 from assistant.evaluation.runner import run_cases

@@ -1,14 +1,13 @@
-"""What the page shows, without a server: the chat's Markdown, the sources panel, escaping,
-streaming pieces and the login setting (render.py, page.parse_auth)."""
+"""What the page shows, without a server: the chat's Markdown made from an answer's claims,
+the sources panel, escaping and the login setting (render.py, page.parse_auth)."""
 
 from __future__ import annotations
 
 import html
-import itertools
 
 import pytest
 
-from assistant.app.web import chat_markdown, md_escape, parse_auth, render_sources, stream_pieces
+from assistant.app.web import chat_markdown, claims_markdown, md_escape, parse_auth, render_sources
 from assistant.errors import AssistantError
 
 
@@ -20,14 +19,27 @@ def test_parse_auth() -> None:
             parse_auth(bad)
 
 
-def test_markdown_escaping_and_streaming_pieces() -> None:
+def test_markdown_escaping() -> None:
     assert md_escape("<img src=x onerror=alert(1)> [a](b) *x*") == (
         "&lt;img src=x onerror=alert(1)&gt; \\[a\\](b) \\*x\\*"
     )
-    pieces = list(stream_pieces("one two three four five six seven"))
-    assert pieces[-1] == "one two three four five six seven"
-    assert pieces[0] == "one two three" and len(pieces) == 3
-    assert all(b.startswith(a) for a, b in itertools.pairwise(pieces))
+
+
+def test_claims_become_markdown_with_their_citation_links() -> None:
+    from assistant.types import Citation, Claim
+
+    one = Citation(1, "day-1", "Day one", "2024-01-01", "Ana chaired *it*.", 0, 17)
+    two = Citation(2, "day-2", "Day two", "2024-01-02", "Ben co-chaired.", 0, 15)
+    listed = claims_markdown([Claim("Ana", (one,), 0.9), Claim("Ben", (two,), 0.8)], False)
+    assert listed.splitlines() == [
+        "- **Ana**: “Ana chaired \\*it\\*.” [\\[1\\]](#source-1)",
+        "- **Ben**: “Ben co-chaired.” [\\[2\\]](#source-2)",
+    ]
+    said = claims_markdown([Claim("Ana chaired it.", (one, two), 0.9)], True, drafting=12)
+    assert said == (
+        "Ana chaired it [\\[1\\]](#source-1) [\\[2\\]](#source-2). _(writing… 12 tokens)_"
+    )
+    assert claims_markdown([], True, drafting=3) == "_(writing… 3 tokens)_"
 
 
 def test_chat_markdown_links_the_citation(answerer) -> None:
@@ -55,7 +67,7 @@ def test_sources_panel_shows_the_quote_in_its_paragraph(answerer) -> None:
 def test_a_pdf_quote_says_its_page_in_the_json_the_terminal_and_the_sources_panel() -> None:
     from assistant.app.terminal import format_answer
     from assistant.text import PagedText
-    from assistant.types import Answer, Citation
+    from assistant.types import Answer, Citation, Claim
 
     text = PagedText("Page one text.\n\nThe forum was chaired by Admiral Karin Holmqvist.", [0, 16])
     start = text.index("The forum")
@@ -63,8 +75,9 @@ def test_a_pdf_quote_says_its_page_in_the_json_the_terminal_and_the_sources_pane
     plain = Citation.cut(2, "notes", "Notes", "", "Plain text.", 0, 5)
     assert (cited.page, plain.page) == (2, None)
     assert cited.quote == text[start:] and type(cited.quote) is str
-    answer = Answer("Who chaired the forum?", "Who chaired the forum?", "...", "Karin Holmqvist",
-                    False, 0.9, (cited, plain), ())  # fmt: skip
+    claim = Claim("Karin Holmqvist", (cited, plain), 0.9)
+    answer = Answer("Who chaired the forum?", "Who chaired the forum?", "...", (claim,), False,
+                    0.9, ())  # fmt: skip
     assert [c["page"] for c in answer.as_dict()["citations"]] == [2, None]
     shown = format_answer(answer)
     assert '[1] Forum opens, 2023-05-12 (forum, p. 2): "The forum' in shown

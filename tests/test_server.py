@@ -10,13 +10,12 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant.answering.answer import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.app.daemons import chroma_server, free_port
 from assistant.config import Settings
 from assistant.evaluation.questions import load_questions
@@ -28,7 +27,7 @@ from assistant.store.reader import Index
 from assistant.store.remote import Remote
 from assistant.store.sync import sync_index
 
-from .conftest import ROOT, kill_mid_embedding, write_article
+from .conftest import ROOT, kill_mid_embedding, wait_until, write_article
 
 pytestmark = pytest.mark.e2e
 
@@ -153,16 +152,15 @@ def _serve(settings: Settings, port: int) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
-def _client(port: int, deadline: float):
+def _client(port: int):
+    """A gradio client of the app on this port, once it serves."""
+    import urllib.request
+
     from gradio_client import Client
 
-    while True:
-        try:
-            return Client(f"http://127.0.0.1:{port}/", verbose=False)
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
+    wait_until(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=5),
+               what=f"the app on port {port}")  # fmt: skip
+    return Client(f"http://127.0.0.1:{port}/", verbose=False)
 
 
 def test_two_web_replicas_share_one_server(
@@ -174,8 +172,7 @@ def test_two_web_replicas_share_one_server(
     ports = [free_port(), free_port()]
     servers = [_serve(one, ports[0]), _serve(two, ports[1])]
     try:
-        deadline = time.monotonic() + 120
-        clients = [_client(p, deadline) for p in ports]
+        clients = [_client(p) for p in ports]
         for client in clients:
             answer = client.predict("Who chaired the session on pharmaceutical drugs?",
                                     api_name="/ask")  # fmt: skip

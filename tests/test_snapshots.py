@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from assistant.answering.answer import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.app.service import Service
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -311,6 +311,7 @@ def new_opener(article: Path, name: str) -> None:
     article.write_text(re.sub(r"(Nana Akufo-Addo|Sam \w+)", name, text, count=1), "utf-8")
 
 
+@pytest.mark.slow
 def test_an_evaluation_reads_one_build_while_the_index_changes(
     tmp_path: Path, embedder: LocalEmbeddings
 ) -> None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.answering.candidates import candidate_units
-from assistant.answering.linear import Linear, signs
-from assistant.answering.model import Calibration
-from assistant.answering.retrieve import _top, fuse
+from assistant.answering.evidence.candidates import candidate_units
+from assistant.answering.evidence.linear import Linear, signs
+from assistant.answering.evidence.model import Calibration
+from assistant.answering.retrieval.retrieve import _top, fuse
 from assistant.errors import AssistantError
 from assistant.evaluation.fitting import fit_isotonic, fit_listwise
 from assistant.types import (

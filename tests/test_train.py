@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answering.model import Linear, load_model
+from assistant.answering.evidence.model import Linear, load_model
 from assistant.evaluation.fitting import fit_isotonic, fit_listwise
 from assistant.evaluation.train import REFUSE_PROJECT, REFUSE_SQUAD, choose_threshold, train
 from assistant.evaluation.training_data import load_config
 from assistant.evaluation.training_report import Outcome, calibration_error, summarise
 
 from .conftest import DATA, ROOT
+
+pytestmark = pytest.mark.slow  # fits and held-out sets: not in make quick
 
 
 def small_config(folder: Path) -> Path:
@@ -133,3 +135,68 @@ def test_config_errors_name_the_set(tmp_path: Path) -> None:
     with pytest.raises(AssistantError, match="set 'y' needs"):
         load_config(config)
     assert next(s.name for s in load_config(ROOT / "data" / "training.yaml")) == "squad-fit"
+
+
+def test_training_logs_the_features_serving_computes(tmp_path: Path, embedder) -> None:
+    """The features a question's candidates get in training are those the serving path
+    gives the same question (with the same conversation before it): one candidate path. The
+    gold sentence retrieval missed is forced in after the served units, changing none of
+    theirs."""
+    from assistant.answering import Answerer
+    from assistant.config import Settings
+    from assistant.evaluation.training_data import TrainingSet, collect, understood_turns
+    from assistant.store.reader import Index
+
+    questions = ROOT / "data" / "paraphrase" / "sample.yaml"  # asked in other words
+    training_set = TrainingSet("para", ROOT / "corpus", questions)
+    examples = collect(training_set, tmp_path, embedder, lambda _: None)
+    settings = Settings(corpus_dir=ROOT / "corpus", index_dir=tmp_path / "para" / "index")
+    answerer = Answerer(Index(settings, embedder))
+    snapshot = answerer.index.snapshot()
+    from assistant.evaluation.questions import load_questions
+
+    turns = list(understood_turns(load_questions(questions), snapshot, answerer))
+    assert len(turns) == len(examples) > 20
+    for (_, turn, asked), example in zip(turns, examples, strict=True):
+        served = answerer.explain(snapshot, turn.question, asked.turns).candidates
+        logged = example.found.serving()
+        assert [u.sentences for u in served.units] == [u.sentences for u in logged.units]
+        np.testing.assert_allclose(served.matrix, logged.matrix, rtol=1e-5, atol=1e-5)
+    # A sentence retrieval missed, forced in: it comes after the served units, whose
+    # features do not change.
+    from assistant.types import Filters
+
+    _, turn, asked = turns[0]
+    only = Filters(("day-1",))  # retrieval reads day-1 only; a day-2 sentence is forced in
+    served = answerer.candidates(snapshot, asked, only)
+    missed = snapshot.sentences("day-2")[2]
+    both = answerer.candidates(snapshot, asked, only,
+                               forced=[(missed.article_id, missed.start, missed.end)])  # fmt: skip
+    assert both.served == len(served.units) < len(both.units)
+    assert [u.sentences for u in both.units[: both.served]] == [u.sentences for u in served.units]
+    np.testing.assert_array_equal(both.matrix[: both.served], served.matrix)
+    assert any(missed in u.sentences for u in both.units[both.served :])
+
+
+def test_verify_says_whether_the_model_is_what_the_repository_makes(
+    trained: tuple[Path, Path], tmp_path: Path, embedder
+) -> None:
+    import shutil
+
+    from assistant.evaluation.model_check import verify
+
+    model = load_model(trained[0])
+    config = trained[0].parent / "training.yaml"
+    assert verify(model, config, embedder) == []
+    # the same data in another place, one question changed: the data it was made from changed
+    extra = tmp_path / "extra"
+    shutil.copytree(ROOT / "tests" / "data" / "extra", extra)
+    questions = extra / "amr-questions.yaml"
+    questions.write_text(questions.read_text(encoding="utf-8").replace("?", "?!", 1), "utf-8")
+    changed = tmp_path / "training.yaml"
+    changed.write_text(config.read_text(encoding="utf-8").replace(
+        str(ROOT / "tests" / "data" / "extra"), str(extra)), encoding="utf-8")  # fmt: skip
+    assert verify(model, changed, embedder) == ["the data it was fitted from changed"]
+    # a model whose probe was made by other feature code
+    model.info["made_from"]["probe"][0]["features"][0] += 1.0
+    assert "probe question 1 gets other feature values" in verify(model, config, embedder)

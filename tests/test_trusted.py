@@ -13,9 +13,9 @@ import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
-from assistant.answering.answer import Answerer
 from assistant.answering.generative.generate import GenerativeAnswerer
 from assistant.answering.generative.grounding import acronyms, check
+from assistant.answering.pipeline import Answerer
 from assistant.app.web.render import chat_markdown, render_sources
 from assistant.evaluation.replay import Recorded, Recordings, ReplayServer, question_of
 from assistant.types import Answer

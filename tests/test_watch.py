@@ -19,7 +19,15 @@ from assistant.errors import AssistantError, IndexBusyError
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.types import IndexReport
 
-from .conftest import index_copy, run_cli, running_command, url_of, where, write_article
+from .conftest import (
+    index_copy,
+    run_cli,
+    running_command,
+    url_of,
+    wait_until,
+    where,
+    write_article,
+)
 
 DELAY = 0.4
 
@@ -61,12 +69,14 @@ def watched(
         yield corpus, sync, watcher
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("watched", [False, True], ids=["events", "scanning"], indirect=True)
 def test_a_burst_of_changes_is_one_sync_after_the_quiet(watched) -> None:
     corpus, sync, watcher = watched
-    for n in range(5):  # a copy in several writes, and a second file
+    for n in range(5):  # a copy in several writes, each noticed, and a second file
+        noticed = watcher.noticed
         write_article(corpus, "forum.md", "Forum", "2023-05-12", "Text. " * (n + 1))
-        time.sleep(DELAY / 10)
+        wait_until(lambda: watcher.noticed > noticed, 30, "the watcher to notice the write")  # noqa: B023
     write_article(corpus, "sub/other.md", "Other", "2023-05-12", "More text.")
     last_write = time.monotonic()
     sync.wait()
@@ -77,6 +87,7 @@ def test_a_burst_of_changes_is_one_sync_after_the_quiet(watched) -> None:
     assert sync.log[-1].startswith("watch: synced: 0 added")
 
 
+@pytest.mark.slow
 def test_hidden_files_and_the_index_folder_are_not_changes(watched) -> None:
     corpus, sync, _ = watched
     (corpus / ".upload-x1").mkdir()
@@ -88,6 +99,7 @@ def test_hidden_files_and_the_index_folder_are_not_changes(watched) -> None:
     sync.wait()
 
 
+@pytest.mark.slow
 def test_a_busy_index_is_tried_again_and_a_failed_sync_does_not_stop_the_watching(
     watched,
 ) -> None:

@@ -16,7 +16,15 @@ from assistant.app.web import build_app, launch
 from assistant.config import Settings
 from assistant.store.embeddings import LocalEmbeddings
 
-from .conftest import ROOT, serve_sample, url_of, write_article
+from .conftest import (
+    ROOT,
+    ScriptedChat,
+    message_text,
+    scripted_backend,
+    serve_sample,
+    url_of,
+    write_article,
+)
 
 pytestmark = pytest.mark.e2e  # real servers (and a browser)
 
@@ -85,14 +93,15 @@ def test_ask_applies_the_filters_and_rejects_a_bad_date(client) -> None:
         client.predict(question, since="last week", api_name="/ask")
 
 
-def test_chat_streams_the_answer_and_fills_the_sources_panel(client) -> None:
+def test_an_extractive_answer_arrives_at_once_with_its_sources(client) -> None:
     job = client.submit(
         "Who chaired the session on pharmaceutical drugs?", [], [], "", "", api_name="/chat"
     )
     outputs = list(job)
-    assert len(outputs) > 2  # streamed in pieces, not in one go
+    # the question shows at once, then the whole answer: a quote is not written word by word
+    assert [[m["role"] for m in o[0]] for o in outputs] == [["user"], ["user", "assistant"]]
     shown, sources, box = job.result()
-    assert [m["role"] for m in shown] == ["user", "assistant"] and box == ""
+    assert box == ""
     assert "Bangarurajan" in str(shown[-1]["content"]) and "(#source-1)" in str(shown[-1])
     assert (
         'id="source-1"' in sources and "<mark>" in sources and "<b>K. Bangarurajan</b>" in sources
@@ -106,21 +115,25 @@ def test_chat_streams_the_answer_and_fills_the_sources_panel(client) -> None:
     assert "Bangladesh and Nepal" in sources and "Question as understood" in sources
 
 
-def test_the_chat_answers_with_a_generative_backend(client) -> None:
-    answer = client.predict(
-        "Who chaired the session on pharmaceutical drugs?", backend="llamacpp", api_name="/ask"
-    )
-    assert answer["backend"] == "llamacpp" and isinstance(answer["grounded"], bool)
-    assert answer["fallback"] in (None, "extractive") and answer["tokens"] > 0
-    job = client.submit(
-        "Who chaired the session on pharmaceutical drugs?", [], [], "", "", "llamacpp",
-        api_name="/chat",
-    )  # fmt: skip
-    shown, sources, _ = job.result()
-    text = str(shown[-1]["content"])
-    assert "(#source-" in text and 'id="source-' in sources
-    if answer["fallback"]:  # the page says why the model's answer is not shown
-        assert "llamacpp answer not shown" in text and "Bangarurajan" in text
+def test_a_generated_answer_streams_as_the_model_writes(served: Settings) -> None:
+    from gradio_client import Client
+
+    reply = "The session on pharmaceutical drugs was led by K. Bangarurajan [1]."
+    with scripted_backend("openai", ScriptedChat(reply)):
+        client = Client(url_of(served), verbose=False)  # the backend is made at first use
+        answer = client.predict(
+            "Who chaired the session on pharmaceutical drugs?", backend="openai", api_name="/ask"
+        )
+        assert (answer["backend"], answer["grounded"], answer["fallback"]) == ("openai", True, None)
+        assert answer["claims"][0]["text"] == reply.replace(" [1]", "")
+        job = client.submit(
+            "Who chaired the session on pharmaceutical drugs?", [], [], "", "", "openai",
+            api_name="/chat",
+        )  # fmt: skip
+        shown = [message_text(o[0][-1]["content"]) for o in job if o[0][-1]["role"] == "assistant"]
+    # tokens counted as they come, the checked sentence as soon as it passed, then the answer
+    assert any("writing…" in s for s in shown[:-1]), shown
+    assert "Bangarurajan [\\[1\\]](#source-1)." in shown[-1] and "writing" not in shown[-1]
     with pytest.raises(Exception, match="unknown backend"):
         client.predict("Who opened it?", backend="gpt-9", api_name="/ask")
 
