@@ -98,7 +98,8 @@ HONORIFICS = frozenset("dr mr mrs ms prof".split())
 TITLES = HONORIFICS | frozenset(
     """miss professor sir dame h.e hon eng engr ambassador minister president justice judge
     capt captain col colonel gen general maj major lt cdr commander inspector sgt rev fr datuk
-    seri tan sri""".split()
+    seri tan sri deputy governor director secretary commissioner chief senator mayor chancellor
+    premier sheikh""".split()
 )
 
 # Number words and their values ("twenty-two" and "twentytwo" -> "22": hyphens read both ways).

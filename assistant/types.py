@@ -91,6 +91,32 @@ class ArticleRecord:
 
 
 @dataclass(frozen=True)
+class RoleRow:
+    """Who did what at a conference, read from one sentence of one article: a person (or, with
+    person "", a country or body) in a role (roles.ROLES), in a session ("": the event as a
+    whole), the sentence it rests on with its offsets, and how sure the reading is."""
+
+    person: str
+    role: str
+    session: str
+    organisation: str
+    event: str
+    article: str
+    page: int | None
+    quote: str
+    start: int
+    end: int
+    confidence: float
+
+    FIELDS = ("person", "role", "session", "organisation", "event", "article", "page", "quote",
+              "start", "end", "confidence")  # fmt: skip
+
+    def as_dict(self) -> dict[str, Any]:
+        """Exactly the table's fields."""
+        return {name: getattr(self, name) for name in self.FIELDS}
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk with the article it came from and its fused score."""
 
@@ -214,6 +240,7 @@ class Answer:
     set_aside: tuple[Citation, ...] = ()
     rejected: str = ""  # a model's answer that failed the grounding check (not shown)
     generated: bool = False  # the claims are a language model's sentences (checked)
+    coverage: str = ""  # how many articles the claims come from ("from 3 articles about ...")
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -245,6 +272,7 @@ class Answer:
             "reason": self.reason,
             "confidence": round(self.confidence, 3),
             "claims": [c.as_dict() for c in self.claims],
+            "coverage": self.coverage,
             "citations": [
                 {
                     "n": c.n,

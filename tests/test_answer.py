@@ -18,14 +18,13 @@ def test_who_question_names_the_chair_and_quotes_the_article(answerer: Answerer)
     answer = answerer.ask("Who chaired the session on pharmaceutical drugs?")
     assert not answer.refused
     assert answer.short_answer == "K. Bangarurajan"
-    assert "K. Bangarurajan" in answer.text and answer.text.endswith("[1]")
-    [citation] = answer.citations
-    assert citation.article_id in {"day-2", "overview"}
-    assert "K. Bangarurajan" in citation.quote
-    assert (
-        citation.quote
-        == answerer.index.snapshot().text(citation.article_id)[citation.start : citation.end]
-    )
+    [claim] = answer.claims  # one person, quoted wherever the articles say it
+    assert claim.text == "K. Bangarurajan" and "[1]" in answer.text
+    assert {c.article_id for c in claim.evidence} <= {"day-2", "overview"}
+    for citation in claim.evidence:
+        assert "Bangarurajan" in citation.quote
+        text = answerer.index.snapshot().text(citation.article_id)
+        assert citation.quote == text[citation.start : citation.end]
     assert answer.confidence >= answerer.threshold
 
 
@@ -125,12 +124,15 @@ def test_an_answer_is_claims_with_their_evidence(answerer: Answerer) -> None:
     data = answer.as_dict()
     assert set(data) == {
         "question", "rewritten_question", "answer", "short_answer", "refused", "reason",
-        "confidence", "claims", "citations", "passages", "timings_ms", "backend", "grounded",
-        "fallback", "note", "tokens", "rejected", "set_aside",
+        "confidence", "claims", "coverage", "citations", "passages", "timings_ms", "backend",
+        "grounded", "fallback", "note", "tokens", "rejected", "set_aside",
     }  # fmt: skip
     assert (data["backend"], data["grounded"], data["fallback"]) == ("extractive", True, None)
-    [claim] = data["claims"]
-    assert set(claim) == {"text", "quote", "article", "page", "start", "end", "support"}
+    [claim] = data["claims"]  # one person; each further article that says it under "also"
+    assert set(claim) - {"also"} == {"text", "quote", "article", "page", "start", "end",
+                                     "support"}  # fmt: skip
+    for also in claim.get("also", []):
+        assert set(also) == {"quote", "article", "page", "start", "end"}
     text = answerer.index.snapshot().text(claim["article"])
     assert claim["quote"] == text[claim["start"] : claim["end"]] and claim["text"] in claim["quote"]
     assert claim["text"] == data["short_answer"] and claim["support"] == data["confidence"]

@@ -45,14 +45,15 @@ def test_claims_become_markdown_with_their_citation_links() -> None:
 def test_chat_markdown_links_the_citation(answerer) -> None:
     answer = answerer.ask("Who chaired the session on pharmaceutical drugs?")
     text = chat_markdown(answer)
-    assert text.startswith("**K. Bangarurajan**") and text.endswith("[\\[1\\]](#source-1)")
+    assert text.startswith("**K. Bangarurajan**") and "[\\[1\\]](#source-1)" in text
+    assert text.rstrip().endswith("._")  # how many articles say so, in a line of its own
     refusal = chat_markdown(answerer.ask("What was the budget of the conference?"))
     assert refusal.startswith("**Not in the articles.**") and "budget" in refusal
 
 
 def test_sources_panel_shows_the_quote_in_its_paragraph(answerer) -> None:
     answer = answerer.ask("Who chaired the session on pharmaceutical drugs?")
-    [cited] = answer.citations
+    cited = answer.citations[0]
     panel = render_sources(answer, answerer.threshold)
     assert f'id="source-{cited.n}"' in panel and "<mark>" in panel
     before = cited.paragraph[: cited.start - cited.paragraph_start]

@@ -277,7 +277,7 @@ def test_a_question_reads_the_index_once(
     answer = extractive.ask("Who chaired the session on pharmaceutical drugs?")
     chat_markdown(answer), render_sources(answer, extractive.threshold)  # the page's views
     assert index.reads == 1
-    [cited] = answer.citations  # the page shows the quote in its paragraph from the Answer
+    cited = answer.citations[0]  # the page shows the quote in its paragraph from the Answer
     text = index.snapshot().text(cited.article_id)
     assert text[cited.paragraph_start :].startswith(cited.paragraph)
     assert cited.paragraph_start <= cited.start and cited.quote in cited.paragraph

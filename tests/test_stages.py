@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from assistant.answering.evidence.candidates import candidate_units
-from assistant.answering.evidence.linear import Linear, signs
 from assistant.answering.evidence.model import Calibration
 from assistant.answering.retrieval.retrieve import _top, fuse
 from assistant.errors import AssistantError
 from assistant.evaluation.fitting import fit_isotonic, fit_listwise
+from assistant.fitted import Linear, signs
 from assistant.types import (
     Article,
     Filters,

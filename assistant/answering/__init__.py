@@ -22,7 +22,6 @@ from assistant.answering.compose.compose import (
 )
 from assistant.answering.evidence.candidates import Unit
 from assistant.answering.evidence.choose import Candidates, Choice, rank
-from assistant.answering.evidence.linear import Linear, signs
 from assistant.answering.evidence.model import (
     MODEL_PATH,
     Calibration,
@@ -30,7 +29,6 @@ from assistant.answering.evidence.model import (
     feature_set,
     load_model,
     save_model,
-    sigmoid,
 )
 from assistant.answering.evidence.schema import (
     CONFIDENCE_FEATURES,
@@ -41,10 +39,11 @@ from assistant.answering.evidence.schema import (
     UNIT_SIGNS,
 )
 from assistant.answering.evidence.spans import ShortAnswer, logged_spans
-from assistant.answering.evidence.trees import Tree, Trees
+from assistant.answering.people.table import people_table
 from assistant.answering.pipeline import Answerer, Understood
 from assistant.answering.retrieval.retrieve import Retriever, fuse
 from assistant.answering.vocabulary.lexicon import Lexicon
+from assistant.fitted import Linear, Tree, Trees, sigmoid, signs
 
 # The language-model parts import LangChain: only when asked for.
 _LAZY = {
@@ -96,6 +95,7 @@ __all__ = [
     "logged_spans",
     "make_backend",
     "names",
+    "people_table",
     "plain_text",
     "rank",
     "refused",

@@ -22,16 +22,21 @@ from assistant.answering.compose.compose import (
     answered,
     cite,
     nothing_about,
+    numbered,
     quote_bounds,
     refused,
 )
 from assistant.answering.evidence.choose import Candidates, Evidence, choose, gather
 from assistant.answering.evidence.model import EvidenceModel, load_model
+from assistant.answering.people.asked import COUNT, read_role_question
+from assistant.answering.people.reply import SURE_DESPITE_TABLE, Reply, reply
+from assistant.answering.people.table import PeopleView
 from assistant.answering.question.analysis import Question, analyse
 from assistant.answering.question.conversation import conversation, standalone_question
 from assistant.answering.question.reading import search_text
 from assistant.answering.retrieval.retrieve import Retriever
 from assistant.answering.vocabulary.lexicon import Lexicon
+from assistant.language import NUMBER_VALUES
 from assistant.answering.vocabulary.similarity import word_vectors
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
@@ -156,6 +161,17 @@ class Answerer:
         evidence = choose(self.model, found, snapshot, Lexicon.of(snapshot))
         clock.lap("select")
         passages = found.reading.retrieved.passages
+        table = self._from_table(snapshot, understood, filters, evidence)
+        if table is not None:
+            clock.lap("people")
+            if table.refusal:
+                answer = refused(question, understood.standalone, table.refusal,
+                                 table.confidence, passages, clock.laps)  # fmt: skip
+            else:
+                answer = answered(question, understood.standalone, numbered(table.claims),
+                                  table.confidence, passages, clock.laps,
+                                  coverage=table.coverage)  # fmt: skip
+            return Explained(answer, found, evidence)
         if evidence is None or evidence.confidence < self.threshold:
             reason = nothing_about(evidence.missing) if evidence and evidence.missing else ""
             confidence = evidence.confidence if evidence else 0.0
@@ -169,6 +185,29 @@ class Answerer:
                           passages, clock.laps)  # fmt: skip
         return Explained(answer, found, evidence)
 
+    def _from_table(
+        self, snapshot: Snapshot, understood: Understood, filters: Filters | None,
+        evidence: Evidence | None,
+    ) -> Reply | None:  # fmt: skip
+        """The people table's answer to a who-did-what question, or None (not such a question,
+        or the table knows nothing of it; a count the articles state is the sentence path's)."""
+        q = read_role_question(understood.standalone)
+        if q is None:
+            return None
+        if q.wants == COUNT and evidence is not None and evidence.confidence >= self.threshold:
+            short = evidence.short
+            if short is not None and _a_number(short.text):
+                return None  # the number the articles state
+        told = reply(snapshot, PeopleView.of(snapshot, self.index.embedder), q, filters)
+        if (
+            told is not None
+            and told.refusal
+            and evidence is not None
+            and (evidence.confidence >= SURE_DESPITE_TABLE)
+        ):
+            return None  # the table missed it; a sentence says it plainly
+        return told
+
     def _claim(self, snapshot: Snapshot, evidence: Evidence) -> Claim:
         """The chosen unit as a claim: the short answer when the span model gives it enough
         weight, and the quote that holds it."""
@@ -178,6 +217,12 @@ class Answerer:
         start, end = quote_bounds(snapshot, unit.sentences, shown.start if shown else None)
         citation = cite(snapshot, 1, unit.article_id, start, end)
         return Claim(shown.text if shown else "", (citation,), evidence.confidence)
+
+
+def _a_number(text: str) -> bool:
+    """Whether a short answer states a number ("14", "seven", "a dozen")."""
+    words = text.lower().replace("-", " ").split()
+    return any(ch.isdigit() for ch in text) or any(w in NUMBER_VALUES for w in words)
 
 
 class _Clock:

@@ -15,6 +15,7 @@ from assistant.app.arguments import service_of
 from assistant.app.tools import cmd_eval, cmd_llm_replay, cmd_llm_server, cmd_train
 from assistant.config import BACKENDS, Settings
 from assistant.errors import AssistantError
+from assistant.roles import ROLES
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -55,6 +56,19 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def _log(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
+
+
+def cmd_people(args: argparse.Namespace) -> int:
+    from assistant.app.terminal import format_people
+
+    service = service_of(args)
+    service.check_index()
+    rows = service.people(args.event or "", args.role or "")
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    print(format_people(rows))
+    return 0
 
 
 def cmd_articles(args: argparse.Namespace) -> int:
@@ -189,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("articles", parents=[common], help="list the articles in the index")
     p.add_argument("--json", action="store_true", help="print the list as JSON")
     p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser(
+        "people", parents=[common], help="who did what: the people, roles and sessions read"
+    )
+    p.add_argument("--event", metavar="TEXT", help="only the event whose name holds TEXT")
+    p.add_argument("--role", choices=ROLES, help="only this role")
+    p.add_argument("--json", action="store_true", help="print the rows as JSON")
+    p.set_defaults(func=cmd_people)
 
     p = sub.add_parser("ask", parents=[common], help="answer a question, citing the articles")
     p.add_argument("question", help="the question, in quotes")

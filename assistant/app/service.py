@@ -22,7 +22,15 @@ from assistant.ingest import library
 from assistant.store.embeddings import LocalEmbeddings, embedder_for
 from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import Progress, sync_index
-from assistant.types import Answer, Article, ArticleRecord, Filters, IndexReport, StreamItem
+from assistant.types import (
+    Answer,
+    Article,
+    ArticleRecord,
+    Filters,
+    IndexReport,
+    RoleRow,
+    StreamItem,
+)
 
 EvalProgress = Callable[[int, int], None]  # (cases done, cases in all, over every system)
 
@@ -94,6 +102,13 @@ class Service:
             return self.index.snapshot().articles()
         except IndexMissingError:
             return []
+
+    def people(self, event: str = "", role: str = "") -> list[RoleRow]:
+        """Who did what, as the index read it: every row (of an event whose name holds `event`,
+        of `role`), with its quote and where it stands."""
+        from assistant.answering import people_table
+
+        return people_table(self.index.snapshot(), self.embedder, event, role)
 
     def text(self, article_id: str) -> str:
         """An indexed article's cleaned text (what quotes and offsets refer to)."""

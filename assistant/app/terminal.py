@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.records import Evaluation
-from assistant.types import Answer
+from assistant.types import Answer, RoleRow
 
 
 def format_answer(answer: Answer, skip_text: bool = False) -> str:
@@ -96,3 +96,25 @@ def _generation_line(name: str, m: dict[str, Any]) -> str:
         + ("–" if speed is None else f"{speed:.1f}")
         + " tokens/s"
     )
+
+
+def format_people(rows: list[RoleRow]) -> str:
+    """The people table for a terminal: per event and session, each row's role, holder,
+    article and quote."""
+    if not rows:
+        return "the index names nobody in a role (no article says who chaired, spoke, signed ...)"
+    lines: list[str] = []
+    event = session = None
+    for r in rows:
+        if r.event != event:
+            event, session = r.event, None
+            lines.append(f"\n{event or '(event not named)'}")
+        if r.session != session:
+            session = r.session
+            lines.append(f"  {session or '(the event as a whole)'}")
+        who = r.person or r.organisation
+        if r.person and r.organisation:
+            who += f" ({r.organisation})"
+        where = f"{r.article}, p. {r.page}" if r.page else r.article
+        lines.append(f"    {r.role}: {who} [{where}] “{' '.join(r.quote.split())[:160]}”")
+    return "\n".join(lines).lstrip("\n")

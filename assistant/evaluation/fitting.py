@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answering import Calibration, Linear, Tree, Trees
+from assistant.answering import Calibration
+from assistant.fitted import Linear, Tree, Trees
 
 # The confidence trees: small (depth 3), many (200) and slow to learn (0.05), with 40 questions
 # at least in a leaf, as gradient boosting is usually run on a few thousand rows.
@@ -74,15 +75,17 @@ def fit_trees(
     weights: np.ndarray | None = None,
     signs: list[int] | None = None,
     names: tuple[str, ...] = (),
+    shape: tuple[int, int, float, int] = (TREE_DEPTH, TREE_COUNT, TREE_RATE, TREE_LEAF),
 ) -> Trees:
     """Gradient-boosted trees for P(y) (logistic loss), each feature's effect kept to the
-    sign it is declared with (monotone), exported as plain arrays."""
+    sign it is declared with (monotone), exported as plain arrays (shape: depth, count,
+    learning rate, fewest rows in a leaf)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
+    depth, count, rate, leaf = shape
     model = HistGradientBoostingClassifier(
-        max_iter=TREE_COUNT, learning_rate=TREE_RATE, max_depth=TREE_DEPTH,
-        min_samples_leaf=TREE_LEAF, l2_regularization=1.0, monotonic_cst=signs,
-        early_stopping=False, random_state=0,
+        max_iter=count, learning_rate=rate, max_depth=depth, min_samples_leaf=leaf,
+        l2_regularization=1.0, monotonic_cst=signs, early_stopping=False, random_state=0,
     )  # fmt: skip
     model.fit(x, y.astype(int), sample_weight=weights)
     trees = []

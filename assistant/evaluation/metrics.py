@@ -11,6 +11,10 @@ from assistant.evaluation.records import TurnResult
 from assistant.language import question_type
 
 
+def _mean(values: list[float]) -> float | None:
+    return statistics.mean(values) if values else None
+
+
 def _share(values: Iterable[bool]) -> float | None:
     items = list(values)
     return sum(items) / len(items) if items else None
@@ -74,6 +78,14 @@ def compute(
         "answerable_accuracy": _share(r.correct for r in answerable),
         "evidence_accuracy": _share(r.correct for r in answerable),
         "short_answer_accuracy": _share(bool(r.short_ok) for r in answerable),
+        # lists (answers_all with two items or more): complete, and items found and right
+        "list_complete": _share(r.correct for r in answerable if len(r.expected.all_items) > 1),
+        "item_recall": _mean(
+            [(r.items or (0.0, 0.0))[0] for r in answerable if len(r.expected.all_items) > 1]
+        ),
+        "item_precision": _mean(
+            [r.items[1] for r in answerable if len(r.expected.all_items) > 1 and r.items]
+        ),
         "calibration_error": calibration_error(
             [r.answer.confidence for r in answered], [r.correct for r in answered]
         ),
@@ -153,6 +165,7 @@ def by_category(results: list[TurnResult]) -> dict[str, dict[str, float | None]]
             question_type(r.expected.question),
             "answerable" if r.expected.answerable else "unanswerable",
             "follow-up" if r.turn > 0 else "single turn",
+            *(f"tag: {t}" for t in r.expected.tags),
         ]
         for key in keys:
             groups.setdefault(key, []).append(r)

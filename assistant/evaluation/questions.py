@@ -28,7 +28,7 @@ import yaml
 from assistant.errors import AssistantError
 from assistant.evaluation.records import EvalCase, Turn
 
-_TURN_KEYS = {"question", "answers", "answers_all", "sources", "answerable"}
+_TURN_KEYS = {"question", "answers", "answers_all", "sources", "answerable", "tags"}
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -41,7 +41,22 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _turn(data: Any, where: str) -> Turn:
+def _items(value: Any, where: str) -> tuple[tuple[str, ...], ...]:
+    """`answers_all`: each item a string, or a list of the forms that count for it."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        value = [value]
+    out = []
+    for item in value:
+        forms = _strings(item, where)
+        if not forms:
+            raise AssistantError(f"{where}: an item is empty")
+        out.append(forms)
+    return tuple(out)
+
+
+def _turn(data: Any, where: str, tags: tuple[str, ...] = ()) -> Turn:
     if not isinstance(data, dict):
         raise AssistantError(f"{where}: must be a mapping with a 'question'")
     unknown = set(data) - _TURN_KEYS
@@ -53,12 +68,15 @@ def _turn(data: Any, where: str) -> Turn:
     answerable = data.get("answerable", True)
     if not isinstance(answerable, bool):
         raise AssistantError(f"{where}: 'answerable' must be true or false")
+    items = _items(data.get("answers_all"), f"{where}.answers_all")
     turn = Turn(
         question=question.strip(),
         answers=_strings(data.get("answers"), f"{where}.answers"),
-        answers_all=_strings(data.get("answers_all"), f"{where}.answers_all"),
+        answers_all=tuple(forms[0] for forms in items),
         sources=_strings(data.get("sources"), f"{where}.sources"),
         answerable=answerable,
+        items=items,
+        tags=tuple(dict.fromkeys(tags + _strings(data.get("tags"), f"{where}.tags"))),
     )
     if answerable and not (turn.answers or turn.answers_all):
         raise AssistantError(f"{where}: give 'answers', 'answers_all' or 'answerable: false'")
@@ -92,7 +110,8 @@ def load_questions(path: Path) -> list[EvalCase]:
         if "turns" in item:
             if not isinstance(item["turns"], list) or not item["turns"]:
                 raise AssistantError(f"{where}: 'turns' must be a non-empty list")
-            turns = tuple(_turn(t, f"{where} turn {n}") for n, t in enumerate(item["turns"]))
+            tags = _strings(item.get("tags"), f"{where}.tags")
+            turns = tuple(_turn(t, f"{where} turn {n}", tags) for n, t in enumerate(item["turns"]))
         else:
             turns = (_turn({k: v for k, v in item.items() if k != "id"}, where),)
         cases.append(EvalCase(case_id, turns))

@@ -26,6 +26,15 @@ class Turn:
     rationale: str = ""
     rationale_at: float = 0.0
     yes_no: bool = False
+    # `answers_all` as given: each item with every form that counts for it ("Ji-won", "Park
+    # Ji-won"); answers_all holds the first form of each
+    items: tuple[tuple[str, ...], ...] = ()
+    tags: tuple[str, ...] = ()  # what kind of question it is (role, list, count, refuse ...)
+
+    @property
+    def all_items(self) -> tuple[tuple[str, ...], ...]:
+        """Every item an answer must hold, each with the forms that count."""
+        return self.items or tuple((a,) for a in self.answers_all)
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,7 @@ class TurnResult:
     reason: str
     source_ok: bool | None  # None: no sources expected, or nothing cited
     short_ok: bool | None = None  # the short answer holds one; None for unanswerable turns
+    items: tuple[float, float] | None = None  # a list's (item recall, item precision)
 
 
 @dataclass

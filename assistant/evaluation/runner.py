@@ -50,12 +50,31 @@ def score_turn(
     said = stated(answer)
     if expected.answers and not any(contains(said, a) for a in expected.answers):
         return False, "wrong answer", source_ok
-    missing = [a for a in expected.answers_all if not contains(said, a)]
+    missing = [
+        forms[0] for forms in expected.all_items if not any(contains(said, a) for a in forms)
+    ]
     if missing:
         return False, f"wrong answer (missing {', '.join(missing)})", source_ok
     if source_ok is False:
         return False, "wrong source", source_ok
     return True, "", source_ok
+
+
+def item_scores(expected: Turn, answer: Answer) -> tuple[float, float] | None:
+    """(recall, precision) of a list answer's items: the share of the gold items it holds, and
+    the share of its claims that name a gold item (None for a turn without a list, or a
+    refusal)."""
+    items = expected.all_items
+    if not items or answer.refused:
+        return None
+    said = stated(answer)
+    recall = sum(any(contains(said, a) for a in forms) for forms in items) / len(items)
+    named = [c.text for c in answer.claims if c.text] if not answer.generated else []
+    if len(named) < 2:  # one claim (a quote or a sentence): its words are the list
+        return recall, recall
+    right = sum(any(contains(n, a) or contains(a, n) for forms in items for a in forms)
+                for n in named)  # fmt: skip
+    return recall, right / len(named)
 
 
 def stated(answer: Answer) -> str:
@@ -96,8 +115,9 @@ def run_cases(
                 else None
             )
             report.results.append(
-                TurnResult(case.id, n, turn, answer, correct, reason, source_ok, short_ok)
-            )
+                TurnResult(case.id, n, turn, answer, correct, reason, source_ok, short_ok,
+                           item_scores(turn, answer) if len(turn.all_items) > 1 else None)
+            )  # fmt: skip
             history.append(ChatTurn.of(answer))
         if progress is not None:
             progress(1)

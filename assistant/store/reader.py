@@ -29,8 +29,8 @@ from assistant.store.layout import (
     read_chunks,
     sentence_ids,
 )
-from assistant.text import PagedText
-from assistant.types import ArticleRecord, Chunk, Sentence
+from assistant.text import PagedText, page_at
+from assistant.types import ArticleRecord, Chunk, RoleRow, Sentence
 
 T = TypeVar("T")
 OVERFETCH = 16  # dense hits asked beyond k: records a sync in progress is writing beside ours
@@ -132,6 +132,27 @@ class Snapshot:
     @property
     def size(self) -> int:
         return len(self._chunks)
+
+    def people(self, article_id: str | None = None) -> list[RoleRow]:
+        """The people table of this build (of one article): who did what, each row with its
+        quote, offsets and, for a PDF, the page the quote starts on."""
+        held = self._manifest.get("people", {})
+        ids = [article_id] if article_id is not None else list(held)
+        out = []
+        for a in ids:
+            pages = self._manifest["articles"].get(a, {}).get("pages", ())
+            for data in held.get(a, []):
+                out.append(RoleRow(**{**data, "page": page_at(pages, data["start"]) if pages
+                                      else None}))  # fmt: skip
+        return out
+
+    def sessions(self, article_id: str) -> list[tuple[str, int, int]]:
+        """The sessions an article names: (name, start, end)."""
+        return [tuple(s) for s in self._manifest.get("sessions", {}).get(article_id, [])]
+
+    def event(self, article_id: str) -> str:
+        """The event an article reports, as it names it ("" before the table was read)."""
+        return self._manifest.get("events", {}).get(article_id, "")
 
     def dense_search(
         self, vector: list[float], k: int, where: dict[str, Any] | None = None

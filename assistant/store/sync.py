@@ -28,7 +28,8 @@ import numpy as np
 from assistant.config import Settings
 from assistant.ingest.chunking import chunk_article
 from assistant.ingest.corpus import load_corpus
-from assistant.store import files
+from assistant.ingest.people import load_people_model
+from assistant.store import files, people
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.keywords import KeywordIndex
 from assistant.store.layout import (
@@ -212,7 +213,9 @@ def sync_index(
         )
         report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
         changes = _compare(manifest, articles, report)
-        if dry_run or (not changes.changed and not report.deleted and not fresh):
+        people_model = load_people_model()
+        outdated = people.stale(manifest, people_model)  # read with another model, or never
+        if dry_run or (not changes.changed and not report.deleted and not fresh and not outdated):
             report.chunks = sum(len(c) for c in manifest["chunks"].values())
             report.seconds = time.perf_counter() - started
             return report
@@ -224,6 +227,9 @@ def sync_index(
         before = {**manifest, "chunks": dict(manifest["chunks"]),
                   "articles": dict(manifest["articles"])}  # fmt: skip
         _update_manifest(manifest, changes, new_chunks, now)
+        changed = {a.id for a in changes.changed}
+        people.refresh(manifest, [*changed, *(a for a in outdated if a in manifest["articles"]
+                                               and a not in changed)], people_model)  # fmt: skip
         store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
         manifest.update(
             generation=manifest["generation"] + 1,

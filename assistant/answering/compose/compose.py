@@ -5,6 +5,7 @@ refusal with its reason; its plain text is rendered here once, from the claims. 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.language import ANAPHOR
 from assistant.store.reader import Snapshot
@@ -76,7 +77,7 @@ def answered(
     return Answer(
         question=question,
         rewritten_question=standalone,
-        text=plain_text(claims, generated),
+        text=plain_text(claims, generated, str(extra.get("coverage", ""))),
         claims=tuple(claims),
         refused=False,
         confidence=confidence,
@@ -110,7 +111,21 @@ def refused(
     )
 
 
-def plain_text(claims: Sequence[Claim], generated: bool = False) -> str:
+def numbered(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims with their quotes numbered 1, 2, ... in order of first appearance (a quote
+    two claims rest on keeps one number)."""
+    numbers: dict[tuple[str, int, int], int] = {}
+    out = []
+    for claim in claims:
+        evidence = []
+        for c in claim.evidence:
+            n = numbers.setdefault((c.article_id, c.start, c.end), len(numbers) + 1)
+            evidence.append(replace(c, n=n))
+        out.append(replace(claim, evidence=tuple(evidence)))
+    return out
+
+
+def plain_text(claims: Sequence[Claim], generated: bool = False, coverage: str = "") -> str:
     """The answer as plain text: a generated answer's sentences as checked; a quoted claim as
     `short: “quote” [n]`; several claims one per line."""
     if generated:
@@ -119,9 +134,8 @@ def plain_text(claims: Sequence[Claim], generated: bool = False) -> str:
     for claim in claims:
         quotes = " ".join(f"“{' '.join(c.quote.split())}” [{c.n}]" for c in claim.evidence)
         lines.append(f"{claim.text}: {quotes}" if claim.text else quotes)
-    if len(lines) == 1:
-        return lines[0]
-    return "\n".join(f"- {line}" for line in lines)
+    text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+    return f"{text}\n({coverage})" if coverage else text
 
 
 def _with_numbers(claim: Claim) -> str:

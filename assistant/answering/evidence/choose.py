@@ -15,14 +15,14 @@ import numpy as np
 from assistant.answering.evidence.candidates import Unit, candidate_units
 from assistant.answering.evidence.confidence import confidence_features
 from assistant.answering.evidence.features import Scored, unit_features
-from assistant.answering.evidence.linear import Linear
-from assistant.answering.evidence.model import EvidenceModel, sigmoid
+from assistant.answering.evidence.model import EvidenceModel
 from assistant.answering.evidence.spans import ShortAnswer, short_answer
 from assistant.answering.question.analysis import Question
 from assistant.answering.question.reading import Reading, read, split_event, term_forms
 from assistant.answering.retrieval.retrieve import Focus, Retriever
 from assistant.answering.vocabulary.lexicon import Lexicon
 from assistant.answering.vocabulary.similarity import SAME_MEANING, WordVectors
+from assistant.fitted import Linear, sigmoid
 from assistant.store.reader import Snapshot
 from assistant.types import ChatTurn, Filters
 

@@ -12,10 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.evidence.linear import Linear, short
 from assistant.answering.evidence.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
-from assistant.answering.evidence.trees import Trees
 from assistant.errors import AssistantError
+from assistant.fitted import Linear, Trees, short
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "evidence.json"
 
@@ -80,11 +79,6 @@ class EvidenceModel:
             span_threshold=float(data["span_threshold"]),
             info=dict(data.get("info", {})),
         )
-
-
-def sigmoid(x: Any) -> Any:
-    """The logistic function of a logit or an array of them (clipped: no overflow)."""
-    return 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
 
 
 def load_model(path: Path | None = None) -> EvidenceModel:

@@ -20,10 +20,10 @@ from threading import Lock
 import numpy as np
 
 from assistant.answering.evidence.candidates import Unit
-from assistant.answering.evidence.linear import Linear
 from assistant.answering.evidence.schema import SPAN_FEATURES, SPAN_TYPES
 from assistant.answering.question.analysis import Question, question_class
 from assistant.answering.vocabulary.lexicon import Lexicon, text_stems
+from assistant.fitted import Linear
 from assistant.ingest import nlp
 from assistant.language import listed_run, place_label, stop_stems, whole_words
 from assistant.store.reader import Snapshot

@@ -78,6 +78,8 @@ def chat_markdown(answer: Answer) -> str:
         )
     else:
         text = claims_markdown(answer.claims, answer.generated)
+        if answer.coverage:
+            text += f"\n\n_{md_escape(answer.coverage[:1].upper() + answer.coverage[1:])}._"
     if answer.fallback:
         text += f"\n\n_{md_escape(f'({answer.backend} answer not shown: {answer.note}.)')}_"
     return text

@@ -1,7 +1,7 @@
-"""Gradient-boosted decision trees over named features, stored as JSON (the confidence
-model): a sum of small trees, each a few yes/no questions about features ("is the margin
-above 1.3?"), so that one feature may matter only when another holds. Read and applied with
-numpy alone; fitted by evaluation/fitting.py."""
+"""Fitted models read from JSON (never pickle), for every part that applies one: a linear
+model over named features (the evidence ranker, the span model) and gradient-boosted trees
+(the evidence confidence, the people table's decisions), applied with numpy alone; fitted by
+evaluation/fitting.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,54 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answering.evidence.linear import short
+
+def sigmoid(x: Any) -> Any:
+    """The logistic function of a logit or an array of them (clipped: no overflow)."""
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50.0, 50.0)))
+
+
+@dataclass(frozen=True)
+class Linear:
+    """A logistic model over named features: features are centred and scaled, then weighed."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def logits(self, matrix: np.ndarray) -> np.ndarray:
+        """One logit per row of a (rows x len(names)) matrix."""
+        if len(matrix) == 0:
+            return np.zeros(0)
+        return ((matrix - self.mean) / self.scale) @ self.coef + self.intercept
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(self.names),
+            "mean": [short(x) for x in self.mean],
+            "scale": [short(x) for x in self.scale],
+            "coef": [short(x) for x in self.coef],
+            "intercept": short(self.intercept),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Linear:
+        names = tuple(data["features"])
+        arrays = [np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+        if any(len(a) != len(names) for a in arrays):
+            raise ValueError("feature, mean, scale and coef lengths differ")
+        return cls(names, arrays[0], arrays[1], arrays[2], float(data["intercept"]))
+
+
+def short(x: float) -> float:
+    """A float with 9 significant digits: enough for the model, and stable in a diff."""
+    return float(f"{float(x):.9g}")
+
+
+def signs(names: dict[str, str], declared: dict[str, int]) -> list[int]:
+    """The declared sign of each feature, in column order (0: free)."""
+    return [declared.get(name, 0) for name in names]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,196 @@
+"""A question about who did what, read: the roles it asks about (in any of the words that say
+them), what it wants back (who held the role, what a person did, which session, how many),
+whether it wants a list, and what it names (a session, a person, a country)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.countries import country_of
+from assistant.ingest import nlp
+from assistant.ingest.people.mentions import clean_name
+from assistant.language import stem
+from assistant.roles import DELEGATION_NOUNS, SESSION_NOUNS, roles_of_word
+
+HOLDER, ROLE, SESSION, COUNT = "holder", "role", "session", "count"
+# Nouns that name the whole event when a question says them ("the Cholpon-Ata forum"), though an
+# article may call a session so too.
+_EVENT_HEADS = frozenset("forum workshop conference summit meeting congress symposium "
+                         "convention assembly ministerial".split())  # fmt: skip
+# Which of several roles a question's words say first (it is how the answer words it).
+_PRIMARY = ("co-chair", "chair", "moderator", "head-of-delegation", "keynote", "speaker",
+            "panelist", "presenter", "opened", "host", "president", "signatory", "award")  # fmt: skip
+
+# The roles a question's words ask about: what a table answers for each word's roles.
+_ASKS = {
+    "chair": {"chair"},
+    "co-chair": {"co-chair"},
+    "moderator": {"moderator"},
+    "keynote": {"keynote"},
+    "speaker": {"speaker", "panelist", "presenter", "keynote"},
+    "panelist": {"panelist", "speaker"},
+    "presenter": {"presenter"},
+    "head-of-delegation": {"head-of-delegation"},
+    "host": {"host"},
+    "president": {"president"},
+    "signatory": {"signatory"},
+    "award": {"award"},
+    "opened": {"opened"},
+    "other": {"other"},  # closed it, rapporteur, vice-president, organiser: the word decides
+}
+# Verbs that say someone was in charge without saying how: a chair or a moderator.
+_IN_CHARGE = re.compile(r"\b(led|lead|leads|ran|run|runs|headed|head|heads|steered|steer|"
+                        r"helmed|helm|in charge|charge|oversaw|conducted|anchored)\b", re.I)  # fmt: skip
+_CONTENT = re.compile(r"^\s*(?:and\s+)?what\s+(?:did|does|do|has|had)\s+.+?\s+(say|said|tell|told|"
+                      r"argue|propose|warn|announce|call|stress|explain|suggest|present|describe|"
+                      r"think|urge|recommend|claim|report)\b", re.I)  # fmt: skip
+_WHAT_ROLE = re.compile(r"\bwhat\s+(?:did|does|was|were|is)\b.*\b(do|roles?|parts?|positions?|"
+                        r"jobs?|capacity|involvement)\b|\bwhat\s+roles?\b|\bhow\s+was\b.*"
+                        r"\binvolved\b|\bin what capacity\b|\bwhat parts?\b", re.I)  # fmt: skip
+_WHICH_SESSION = re.compile(r"\b(which|what)\s+(session|panel|sessions|panels|working group|"
+                            r"round ?table|plenary|debate|discussion|workshop)s?\b", re.I)  # fmt: skip
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+_PLURAL = re.compile(r"\b(who were|who all|which|list|name (?:all|the)|speakers|panel(?:l)?ists|"
+                     r"signatories|co-?chairs|members|delegates|countries|nations|states|"
+                     r"ministers|participants|presenters|winners|recipients|heads)\b", re.I)  # fmt: skip
+_COUNTRIES = re.compile(r"\b(which|what)\s+(countries|country|nations?|states?|governments?|"
+                        r"delegations?)\b", re.I)  # fmt: skip
+_BODIES = re.compile(r"\b(which|what)\s+(organi[sz]ations?|bodies|body|agencies|agency|"
+                     r"institutions?|utilities|utility|companies|company|banks?|ministries|"
+                     r"ministry|universities|authorities|authority)\b", re.I)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RoleQuestion:
+    """What a who-did-what question asks."""
+
+    text: str
+    roles: frozenset[str]  # roles the answer's rows may have ({} for "what did X do")
+    wants: str  # HOLDER, ROLE, SESSION or COUNT
+    several: bool  # it asks for a list
+    session: str  # the session it names ("" when none)
+    person: str  # the person it names ("" when none)
+    place: str  # the country it names ("Japan" for "Japan's team", "the Kenyan delegation")
+    holder_kind: str  # "country" or "body" when it asks which countries or bodies, else ""
+    primary: str = ""  # the role its words say first ("speaker" for "who spoke")
+    cues: frozenset[str] = frozenset()  # stems of the words of an "other" role ("close", "vice")
+
+    @property
+    def asked(self) -> str:
+        """The role asked about."""
+        return self.primary or next(iter(sorted(self.roles)), "")
+
+
+def read_role_question(text: str) -> RoleQuestion | None:
+    """The question read as a who-did-what question, or None when it is not one (it asks
+    what someone said, or names no role and asks no one's role)."""
+    if _CONTENT.search(text):
+        return None
+    doc = nlp.parse(text.strip())
+    found: set[str] = set()
+    cues: set[str] = set()  # the words of a role of the "other" kind: "closed", "vice", ...
+    for t in doc:
+        if t.pos_ in {"VERB", "NOUN", "PROPN", "ADJ", "AUX"} or t.dep_ == "ROOT":
+            said = set(roles_of_word(_co(doc, t)))
+            if "chair" in said:  # asked, "chaired" means the chair (an article may say it of
+                said.discard("moderator")  # a moderator, a question means the chair)
+            if "other" in said:
+                cues.add(stem(t.text))
+            found |= said
+    delegation = any(t.lower_ in DELEGATION_NOUNS for t in doc)
+    session = _session_phrase(doc)
+    if found == {"panelist"} and not any(t.lower_ in SESSION_NOUNS for t in doc):
+        found = set()  # "members" of an organisation, not of a panel
+    wants = HOLDER
+    if _HOW_MANY.search(text):
+        wants = COUNT
+    elif _WHICH_SESSION.search(text):
+        wants = SESSION
+    elif _WHAT_ROLE.search(text):
+        wants = ROLE
+    roles: set[str] = set()
+    for role in found:
+        roles |= _ASKS.get(role, set())
+    if "head-of-delegation" in roles or "chair" in roles:
+        if delegation:  # "who led Japan's team", "the delegation, headed by"
+            roles = (roles - {"chair", "moderator"}) | {"head-of-delegation"}
+        else:
+            roles.discard("head-of-delegation")
+            if _IN_CHARGE.search(text) and "co-chair" not in roles:
+                roles.add("moderator")  # "who ran the panel": its chair or its moderator
+    if "president" in roles and "chair" in roles:  # "presided over" a session: chaired it
+        roles.discard("president" if session else "chair")
+    if roles - {"other"}:
+        roles.discard("other")
+    if not roles and wants != ROLE:
+        return None
+    person, place = _names(text)
+    primary = next((r for r in _PRIMARY if r in found and r in roles), "")
+    return RoleQuestion(
+        text=text, roles=frozenset(roles), wants=wants,
+        several=bool(_PLURAL.search(text)) or wants == COUNT, session=session, person=person,
+        place=place, holder_kind="country" if _COUNTRIES.search(text)
+        else "body" if _BODIES.search(text) else "", primary=primary, cues=frozenset(cues),
+    )  # fmt: skip
+
+
+def _co(doc: object, t: object) -> str:
+    """A token's word with a "co-" or "vice-" written before it ("co-chaired", "vice-chair":
+    the vice-chair is asked about as another role, found by its word in the quote)."""
+    i = t.i  # type: ignore[attr-defined]
+    if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "co":  # type: ignore[index]
+        return "co-" + t.text  # type: ignore[attr-defined]
+    if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "vice":  # type: ignore[index]
+        return "rapporteur"  # a word that says only the role "other"
+    return t.text  # type: ignore[attr-defined]
+
+
+def _session_phrase(doc: object) -> str:
+    """The session the question names: a noun phrase headed by a session noun with what it is
+    on ("the closing panel", "the session on pharmaceutical drugs")."""
+    text = doc.text  # type: ignore[attr-defined]
+    for chunk in doc.noun_chunks:  # type: ignore[attr-defined]
+        if chunk.root.lower_ not in SESSION_NOUNS:
+            continue
+        first = chunk.start
+        while first < chunk.end and doc[first].pos_ in {"DET", "PRON"}:  # type: ignore[index]
+            first += 1
+        start = doc[first].idx if first < chunk.end else chunk.start_char  # type: ignore[index]
+        end = chunk.end_char
+        topic = _TOPIC.match(text, end)  # "... on pharmaceutical drugs" (wherever it hangs)
+        if topic and not _OF_EVENT.match(topic.group(1)):  # not "of the Issyk-Kul forum"
+            end = topic.end(1)
+        phrase = re.sub(r"^(?:which|what)\s+", "", text[start:end], flags=re.I).strip(" ?,.")
+        if chunk.root.lower_ in _EVENT_HEADS and not _SUB_EVENT.search(phrase):
+            continue  # "the Issyk-Kul forum": the event, unless it says which part of it
+        if phrase and phrase.lower() not in SESSION_NOUNS:
+            return phrase
+    return ""
+
+
+# A part of an event named with an event's noun: "the Senior Officials' Meeting", "the
+# ministerial meeting", "the opening plenary"
+_SUB_EVENT = re.compile(r"\b(senior officials?'?|officials'|ministerial|expert|technical|"
+                        r"preparatory|closing|opening|side|bilateral|high-level segment)\b", re.I)  # fmt: skip
+_OF_EVENT = re.compile(r"(?:of|at|in|during)\s+(?:the\s+)?(?:\S+\s+){0,6}?(?:"
+                       + "|".join(sorted(_EVENT_HEADS)) + r")s?\b", re.I)  # fmt: skip
+_TOPIC = re.compile(r",?\s+((?:on|about|for|of|dealing with|devoted to)\s+[^,?.;]+?)"
+                    r"(?=\s+(?:at|in|during|held|on (?:the )?\w+day)\b|[,?.;]|$)", re.I)  # fmt: skip
+
+
+def _names(text: str) -> tuple[str, str]:
+    """(the person, the country) a question names."""
+    person = place = ""
+    for start, end, label in nlp.entities([text])[0]:
+        name = text[start:end]
+        if country_of(name):
+            place = place or country_of(name)
+        elif label == "PERSON" and not person:
+            person = clean_name(name)
+    if not place:
+        for word in re.findall(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w-]+)?", text):
+            if country_of(word):
+                place = country_of(word)
+                break
+    return person, place

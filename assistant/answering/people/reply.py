@@ -1,0 +1,315 @@
+"""A who-did-what question answered from the people table: the rows of the roles it asks about,
+in the session it names (found by meaning), for the person or country it names, over every
+article of the event; a claim per person (or country), each with its quotes, and a line on how
+many articles said so. When the table has the session or the person but not that role, it
+says so and refuses; when it knows nothing of what is asked, the sentence path answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from assistant.answering.compose.compose import cite
+from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
+from assistant.answering.people.table import PeopleView, distinctive
+from assistant.countries import country_of
+from assistant.ingest.people.mentions import same_person
+from assistant.roles import SESSION_NOUNS
+from assistant.store.reader import Snapshot
+from assistant.types import Claim, Filters, RoleRow
+
+SESSION_MATCH = 0.55  # a session name at least this close (cosine or shared words) is the one asked
+SESSION_MARGIN = 0.08  # ... and within this of the closest one
+# A table's refusal stands unless the sentence path is at least this sure of an answer.
+SURE_DESPITE_TABLE = 0.75
+
+# How an answer says a role.
+DID = {
+    "opened": "opened", "chair": "chaired", "co-chair": "co-chaired", "moderator": "moderated",
+    "keynote": "gave the keynote", "speaker": "spoke", "panelist": "was on the panel",
+    "presenter": "presented", "head-of-delegation": "headed the delegation",
+    "host": "hosted", "president": "was president", "signatory": "signed",
+    "award": "received an award", "other": "took part",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the table says: claims (with a line on coverage), or a refusal's reason (known:
+    the table holds the session, person or country asked about, not the role)."""
+
+    claims: tuple[Claim, ...] = ()
+    coverage: str = ""
+    refusal: str = ""
+    confidence: float = 0.0
+    known: bool = False
+
+
+def reply(
+    snapshot: Snapshot, view: PeopleView, q: RoleQuestion, filters: Filters | None = None
+) -> Reply | None:
+    """The table's answer, its refusal, or None when it knows nothing of what is asked."""
+    scope = _scope(view, q, filters)
+    rows = [r for r in view.rows if r.article in scope]
+    if not rows:
+        return None
+    if q.person and not any(same_person(q.person, p) for p in view.persons):
+        q = replace(q, person="")  # a recogniser's "person" the table does not know ("Apia")
+    if not q.person:
+        q = replace(q, person=_named_person(view, q.text))
+    if q.wants == ROLE and not q.person:
+        return None
+    if q.person:
+        return _about_person(snapshot, rows, q)
+    return _holders(snapshot, view, rows, q, scope)
+
+
+def _named_person(view: PeopleView, text: str) -> str:
+    """The person of the table a question names, by name or surname in any case ("what did dr
+    lina santos do"); "" when none or when two people share the name it gives."""
+    found = []
+    for person in view.persons:
+        words = person.replace(".", " ").split()
+        surname = words[-1]
+        if len(surname) < 3 or not re.search(rf"\b{re.escape(surname)}\b", text, re.I):
+            continue
+        given = [w for w in words[:-1] if len(w) > 1]
+        both = all(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in given) and given
+        written = re.search(rf"\b{re.escape(surname)}\b", text)  # as a name: capitalised
+        if both or written:
+            found.append((bool(both), person))
+    if not found:
+        return ""
+    found.sort(key=lambda x: (not x[0], -len(x[1])))
+    best = found[0][1]
+    rivals = [p for full, p in found if not same_person(p, best) and full == found[0][0]]
+    return "" if rivals else best
+
+
+def _scope(view: PeopleView, q: RoleQuestion, filters: Filters | None) -> set[str]:
+    """The articles the question is about: those the filters admit, of the event it names
+    (by the words that tell events apart), or of every event."""
+    admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
+                (filters.article_ids and a in filters.article_ids)}  # fmt: skip
+    if filters is not None and (filters.since or filters.until):
+        admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
+    words = distinctive(q.text)
+    scored = {}
+    for event, name in view.names.items():
+        told = distinctive(name) | {w for a in view.articles_of(event)
+                                    for w in distinctive(view.titles.get(a, ""))}  # fmt: skip
+        scored[event] = len(words & told)
+    best = max(scored.values(), default=0)
+    if best > 0 and list(scored.values()).count(best) == 1:
+        chosen = next(e for e, n in scored.items() if n == best)
+        return {a for a in view.articles_of(chosen) if a in admitted}
+    return admitted
+
+
+def _holders(
+    snapshot: Snapshot, view: PeopleView, rows: list[RoleRow], q: RoleQuestion, scope: set[str]
+) -> Reply | None:
+    roles = q.roles
+    held = [r for r in rows if r.role in roles]
+    if "other" in roles:  # "who closed", "the rapporteur": the question's word in the quote
+        held = [r for r in held if r.role != "other" or _says(r.quote, q.cues)]
+    if q.place:
+        held = [r for r in held if _of_place(r, q.place)]
+    if q.session:
+        names = sorted({s.name for s in view.sessions if s.article in scope})
+        matched = _matching(view, q.session, names)
+        if not matched:
+            if names:
+                return Reply(refusal=f"the articles name no {_bare(q.session)}", known=True)
+            return None
+        held = [r for r in held if r.session in matched]
+        if not held:
+            return Reply(refusal=f"the articles name the {_bare(q.session)} but not who "
+                                 f"{DID[q.asked]} it", known=True)  # fmt: skip
+    if q.holder_kind == "country":
+        held = [r for r in held if not r.person or country_of(r.organisation)]
+    if not held:
+        if q.place and any(_of_place(r, q.place) for r in rows):
+            return Reply(refusal=f"the articles name {q.place}'s delegation but not who "
+                                 f"{DID[q.asked]} it", known=True)  # fmt: skip
+        return None
+    if q.wants == SESSION:
+        return None
+    claims = _claims(snapshot, held, q)
+    # What was won, presented or signed, when the question names it ("the Young Innovator
+    # Prize"): a claim must say it.
+    named = _specifics(q.text, view, scope) if roles <= {"award", "presenter", "signatory"} else []
+    if named and not q.several:
+        claims = [c for c in claims
+                  if all(any(words & _content(x.quote) for x in c.evidence) for words in named)]  # fmt: skip
+        if not claims:
+            return None
+    if not q.several and q.wants != COUNT and len(claims) > 1:
+        # One is asked for and the table holds several: the one whose quote says what else
+        # the question says ("Who received the Early Career Prize?"), or the sentence path.
+        chosen = _best_said(claims, q)
+        if chosen is None:
+            return None
+        claims = [chosen]
+    coverage = _coverage(view, held, scope, q)
+    if q.wants == COUNT:
+        coverage = f"{len(claims)} named in the articles; {coverage}"
+    return Reply(tuple(claims), coverage, "", max(c.support for c in claims))
+
+
+def _specifics(text: str, view: PeopleView, scope: set[str]) -> list[set[str]]:
+    """The names a question gives that are not the event's, a person's or a country's, each as
+    its words ("Young Innovator Prize" in "Who won the Young Innovator Prize at the summit?")."""
+    told = {w for a in scope for w in distinctive(f"{view.titles.get(a, '')} "
+                                                  f"{view.names.get(view.event_of.get(a, ''), '')}")}  # fmt: skip
+    people = {w.lower() for p in view.persons for w in p.split()}
+    out = []
+    for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*", text):
+        words = {w.lower().strip("'’") for w in m.group().split()}
+        words = {w for w in words if w not in people and not country_of(w) and len(w) > 2}
+        if len(words) > 1 and not words <= told:
+            out.append(words - told or words)
+    return out
+
+
+def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
+    """The claim whose quotes hold most of the question's own words (not the role's, the
+    session's or the event's), when one holds more than every other."""
+    words = _content(q.text) - _content(q.session)
+    if not words:
+        return claims[0] if len(claims) == 1 else None
+    counts = [max(len(words & _content(c.quote)) for c in claim.evidence) for claim in claims]
+    best = max(counts)
+    if best == 0 or counts.count(best) > 1:
+        return None
+    return claims[counts.index(best)]
+
+
+def _says(quote: str, cues: frozenset[str]) -> bool:
+    """Whether a quote says one of the words of the role asked ("closed", "vice")."""
+    from assistant.language import stem
+
+    return bool({stem(w) for w in re.findall(r"[a-z]+", quote.lower())} & cues)
+
+
+def _about_person(snapshot: Snapshot, rows: list[RoleRow], q: RoleQuestion) -> Reply | None:
+    """What a person did ("What did Dr X do?"), which sessions they held a role in."""
+    theirs = [r for r in rows if r.person and same_person(r.person, q.person)]
+    if not theirs:
+        return None
+    if q.wants == ROLE:
+        claims = []
+        for role in dict.fromkeys(r.role for r in theirs):
+            mine = [r for r in theirs if r.role == role]
+            sessions = list(dict.fromkeys(r.session for r in mine if r.session))
+            text = DID.get(role, role) + (f" ({'; '.join(sessions)})" if sessions else "")
+            claims.append(_claim(snapshot, text, mine))
+        return Reply(tuple(claims), "", "", max(c.support for c in claims))
+    chosen = [r for r in theirs if r.role in q.roles]
+    if q.wants == SESSION:
+        chosen = [r for r in chosen if r.session]
+        if not chosen:
+            return Reply(refusal=f"the articles name {q.person} but no session {q.person} "
+                                 f"{DID.get(q.asked, 'took part in')}")  # fmt: skip
+        claims = [_claim(snapshot, s, [r for r in chosen if r.session == s])
+                  for s in dict.fromkeys(r.session for r in chosen)]  # fmt: skip
+        return Reply(tuple(claims), "", "", max(c.support for c in claims))
+    if not chosen:
+        return None
+    return Reply((_claim(snapshot, _who(chosen[0]), chosen),), "", "", chosen[0].confidence)
+
+
+def _claims(snapshot: Snapshot, rows: list[RoleRow], q: RoleQuestion) -> list[Claim]:
+    """A claim per person (or country), its quotes from every article, surest first."""
+    groups: list[list[RoleRow]] = []
+    for r in sorted(rows, key=lambda r: -r.confidence):
+        for group in groups:
+            if _same(group[0], r):
+                group.append(r)
+                break
+        else:
+            groups.append([r])
+    # most sources first; then as the articles list them ("Bangladesh and Nepal")
+    groups.sort(key=lambda g: (-len({r.article for r in g}), min(
+        (r.article, r.start, r.quote.find(r.person or r.organisation)) for r in g)))  # fmt: skip
+    return [_claim(snapshot, _who(g[0], q), g) for g in groups]
+
+
+def _claim(snapshot: Snapshot, text: str, rows: Sequence[RoleRow]) -> Claim:
+    quotes = list({(r.article, r.start, r.end): r for r in rows}.values())
+    evidence = tuple(cite(snapshot, 0, r.article, r.start, r.end) for r in quotes)
+    return Claim(text, evidence, round(max(r.confidence for r in rows), 3))
+
+
+def _same(a: RoleRow, b: RoleRow) -> bool:
+    if a.person and b.person:
+        return same_person(a.person, b.person)
+    if not a.person and not b.person:
+        return (country_of(a.organisation) or a.organisation.lower()) == (
+            country_of(b.organisation) or b.organisation.lower())  # fmt: skip
+    return False
+
+
+def _who(row: RoleRow, q: RoleQuestion | None = None) -> str:
+    if q is not None and q.holder_kind == "country" and row.person:
+        return country_of(row.organisation) or row.organisation
+    return row.person or row.organisation
+
+
+def _of_place(row: RoleRow, place: str) -> bool:
+    """Whether a row's holder is of that country ("Japan" for "Japan's team"): by its
+    organisation, or, for a delegation's head, by the country its quote names."""
+    wanted = country_of(place) or place
+    if wanted.lower() in {(country_of(x) or x).lower() for x in (row.organisation, row.person)
+                          if x}:  # fmt: skip
+        return True
+    if row.role != "head-of-delegation":
+        return False
+    named = {country_of(w) for w in re.findall(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w-]*)?", row.quote)}
+    return wanted in named
+
+
+def _matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
+    """The session names that are the one asked about: close in meaning or sharing its words."""
+    if not names:
+        return set()
+    vectors = view.vectors([asked, *names])
+    cosine = vectors[1:] @ vectors[0]
+    words = _content(asked)
+    # words in the session's own name count whole, words only in the sentence naming it less
+    shared = np.array([
+        max(len(words & _content(n)), 0.7 * len(words & _content(view.context.get(n, ""))))
+        / len(words) if words else 0.0
+        for n in names
+    ])  # fmt: skip
+    score = np.maximum(cosine, shared)
+    best = float(score.max())
+    if best < SESSION_MATCH:
+        return set()
+    return {n for n, s in zip(names, score, strict=True) if s >= best - SESSION_MARGIN}
+
+
+def _content(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower())
+            if w not in SESSION_NOUNS and len(w) > 2 and w not in {"the", "and", "for"}}  # fmt: skip
+
+
+def _bare(session: str) -> str:
+    return re.sub(r"^(?:the|a|an)\s+", "", session.strip(), flags=re.I)
+
+
+def _coverage(view: PeopleView, rows: list[RoleRow], scope: set[str], q: RoleQuestion) -> str:
+    """How many articles said so, and how many more about the event name none of it."""
+    saying = {r.article for r in rows}
+    events = {view.event_of[a] for a in saying}
+    others = {a for a in scope if view.event_of.get(a) in events} - saying
+    event = view.names.get(next(iter(events)), "") if len(events) == 1 else "these events"
+    line = (
+        f"from {len(saying)} article{'s' if len(saying) != 1 else ''} about {event or 'the event'}"
+    )
+    if others:
+        line += f"; {len(others)} more about it name no {'one' if not q.several else 'others'}"
+    return line

@@ -1,0 +1,181 @@
+"""The people table of one snapshot, read for answering (made once per build, kept on it): the
+articles grouped into the events they report, a person named in several articles of one event
+merged under the fullest name, the sessions each event names, and a vector for each session
+name so that a question's session is found by meaning."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assistant.ingest.people.mentions import full_names
+from assistant.language import STOPWORDS
+from assistant.roles import EVENT_NOUNS
+from assistant.store.reader import Snapshot
+from assistant.types import RoleRow
+
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d+")
+_MONTHS = frozenset(
+    """january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+DAYS_APART = 14  # articles of one event are at most this many days apart (when both dated)
+SAME_EVENT = 0.8  # event names this similar (cosine) name one event
+
+
+@dataclass(frozen=True)
+class SessionName:
+    """A session an event's articles name, where."""
+
+    name: str
+    article: str
+    start: int
+    end: int
+
+
+class PeopleView:
+    """What answering reads of one build's people table."""
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, embedder: Any) -> PeopleView:
+        return snapshot.memo("people-view", lambda s: cls(s, embedder))
+
+    def __init__(self, snapshot: Snapshot, embedder: Any) -> None:
+        self.embedder = embedder
+        articles = snapshot.articles()
+        self.event_of = _events(snapshot, articles, embedder)
+        self.titles = {a.id: a.title for a in articles}
+        self.dates = {a.id: a.date for a in articles}
+        self.names = {}  # event -> the name it is called by
+        for event in set(self.event_of.values()):
+            named = [snapshot.event(a) for a, e in self.event_of.items() if e == event]
+            # the name written as a name ("the Conference on ..."), the fuller first
+            self.names[event] = max(named, key=lambda n: (bool(re.search(
+                r"\b(?:" + "|".join(sorted(EVENT_NOUNS)) + r")\b", n, re.I)) and any(
+                w[:1].isupper() for w in n.split()[1:]), len(n) < 100, len(n)), default="")  # fmt: skip
+        rows = snapshot.people()
+        whole: dict[str, str] = {}
+        for event in set(self.event_of.values()):
+            people = [r.person for r in rows if r.person and self.event_of.get(r.article) == event]
+            whole.update({f"{event}\t{k}": v for k, v in full_names(people).items()})
+        self.rows = [
+            _renamed(r, whole.get(f"{self.event_of.get(r.article)}\t{r.person}", r.person))
+            for r in rows
+        ]
+        self.sessions = [
+            SessionName(name, a, start, end)
+            for a in self.event_of
+            for name, start, end in snapshot.sessions(a)
+        ] + [SessionName(r.session, r.article, r.start, r.end) for r in rows if r.session]
+        # what the sentences that name a session say of it ("The first session dealt with ...")
+        self.context: dict[str, str] = {}
+        for x in self.sessions:
+            around = [snapshot.text(x.article)[t.start : t.end]
+                      for t in snapshot.sentences(x.article) if t.start <= x.start < t.end]  # fmt: skip
+            self.context[x.name] = " ".join([self.context.get(x.name, ""), *around]).strip()
+        self.persons = sorted({r.person for r in self.rows if r.person}, key=len, reverse=True)
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def articles_of(self, event: str) -> list[str]:
+        return sorted(a for a, e in self.event_of.items() if e == event)
+
+    def vectors(self, names: list[str]) -> np.ndarray:
+        """A unit vector per name (session names, a question's session), cached."""
+        with self._lock:
+            missing = [n for n in dict.fromkeys(names) if n not in self._vectors]
+            if missing:
+                for name, v in zip(missing, self.embedder.encode(missing), strict=True):
+                    self._vectors[name] = np.asarray(v, dtype=np.float32)
+            return np.array([self._vectors[n] for n in names]).reshape(len(names), -1)
+
+
+def _renamed(row: RoleRow, person: str) -> RoleRow:
+    if person == row.person:
+        return row
+    from dataclasses import replace
+
+    return replace(row, person=person)
+
+
+def distinctive(text: str) -> set[str]:
+    """The words of an event's name that tell it from others: names, acronyms, not the kind of
+    event or a date ("BIMSTEC", "drug", "trafficking" of "the BIMSTEC conference on drug
+    trafficking")."""
+    return {
+        w.lower() for w in _TOKEN.findall(text)
+        if w.lower() not in STOPWORDS and w.lower() not in EVENT_NOUNS
+        and w.lower() not in _MONTHS and not w.isdigit() and len(w) > 2
+    }  # fmt: skip
+
+
+def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str, str]:
+    """Article -> the event it reports (the id of one of its articles): articles a few days
+    apart whose event names (with their titles) share a name ("BIMSTEC") or two other words,
+    or mean the same, report one event."""
+    if not articles:
+        return {}
+    names = {a.id: f"{snapshot.event(a.id)} {a.title}" for a in articles}
+    words = {a: distinctive(n) for a, n in names.items()}
+    proper = {a: {w.lower() for w in _TOKEN.findall(n) if w[:1].isupper()} & words[a]
+              for a, n in names.items()}  # fmt: skip
+    vectors = np.asarray(embedder.encode([snapshot.event(a.id) or a.title for a in articles]))
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors = vectors / np.where(norms == 0, 1, norms)
+    parent = {a.id: a.id for a in articles}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    dates = {a.id: a.date for a in articles}
+    for i, a in enumerate(articles):
+        for j in range(i + 1, len(articles)):
+            b = articles[j]
+            if dates[a.id] and dates[b.id] and _apart(dates[a.id], dates[b.id]) > DAYS_APART:
+                continue
+            shared = words[a.id] & words[b.id]
+            named = proper[a.id] & proper[b.id]  # "BIMSTEC", "Apia", "IFWU"
+            if named or len(shared) >= 2 or float(vectors[i] @ vectors[j]) >= SAME_EVENT:
+                parent[root(b.id)] = root(a.id)
+    return {a.id: root(a.id) for a in articles}
+
+
+def _apart(a: str, b: str) -> int:
+    import datetime as dt
+
+    try:
+        return abs((dt.date.fromisoformat(a) - dt.date.fromisoformat(b)).days)
+    except ValueError:
+        return 0
+
+
+def people_table(
+    snapshot: Snapshot, embedder: Any, event: str = "", role: str = ""
+) -> list[RoleRow]:
+    """The build's people table, each row named with its event (one name for the articles of
+    one event) and its person's fullest name; only the event whose name holds `event` (any case)
+    and only rows of `role`, when given."""
+    view = PeopleView.of(snapshot, embedder)
+    from dataclasses import replace
+
+    out = []
+    wanted = distinctive(event)
+    for r in view.rows:
+        name = view.names.get(view.event_of.get(r.article, ""), r.event)
+        if (
+            event
+            and event.lower() not in name.lower()
+            and not (wanted and wanted <= distinctive(f"{name} {view.titles.get(r.article, '')}"))
+        ):
+            continue
+        if role and r.role != role:
+            continue
+        out.append(replace(r, event=name))
+    return sorted(out, key=lambda r: (r.event, r.session, r.role, r.article, r.start))

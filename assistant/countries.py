@@ -1,0 +1,103 @@
+"""Countries and what their people are called ("Kenya", "Kenyan"): a delegation, a co-chair or
+a signatory may be a country, named either way. General knowledge, one list."""
+
+from __future__ import annotations
+
+from functools import cache
+
+# country: demonyms (adjectives and nouns for its people), lower case; entries end with ';'
+_COUNTRIES = """
+Afghanistan: afghan; Albania: albanian; Algeria: algerian; Andorra: andorran; Angola: angolan;
+Argentina: argentine, argentinian; Armenia: armenian; Australia: australian; Austria: austrian;
+Azerbaijan: azerbaijani; Bahamas: bahamian; Bahrain: bahraini; Bangladesh: bangladeshi;
+Barbados: barbadian; Belarus: belarusian; Belgium: belgian; Belize: belizean; Benin: beninese;
+Bhutan: bhutanese; Bolivia: bolivian; Bosnia and Herzegovina: bosnian; Botswana: botswanan;
+Brazil: brazilian; Brunei: bruneian; Bulgaria: bulgarian; Burkina Faso: burkinabe;
+Burundi: burundian; Cambodia: cambodian; Cameroon: cameroonian; Canada: canadian;
+Cape Verde: cape verdean; Chad: chadian; Chile: chilean; China: chinese; Colombia: colombian;
+Comoros: comorian; Congo: congolese; Costa Rica: costa rican; Croatia: croatian; Cuba: cuban;
+Cyprus: cypriot; Czech Republic: czech; Czechia: czech; Denmark: danish, dane;
+Djibouti: djiboutian; Dominican Republic: dominican; Ecuador: ecuadorian; Egypt: egyptian;
+El Salvador: salvadoran; Eritrea: eritrean; Estonia: estonian; Eswatini: swazi;
+Ethiopia: ethiopian; Fiji: fijian; Finland: finnish, finn; France: french; Gabon: gabonese;
+Gambia: gambian; Georgia: georgian; Germany: german; Ghana: ghanaian; Greece: greek;
+Grenada: grenadian; Guatemala: guatemalan; Guinea: guinean; Guyana: guyanese; Haiti: haitian;
+Honduras: honduran; Hungary: hungarian; Iceland: icelandic; India: indian;
+Indonesia: indonesian; Iran: iranian; Iraq: iraqi; Ireland: irish; Israel: israeli;
+Italy: italian; Ivory Coast: ivorian; Jamaica: jamaican; Japan: japanese; Jordan: jordanian;
+Kazakhstan: kazakh; Kenya: kenyan; Kiribati: i-kiribati; Kuwait: kuwaiti; Kyrgyzstan: kyrgyz;
+Laos: lao, laotian; Latvia: latvian; Lebanon: lebanese; Lesotho: basotho; Liberia: liberian;
+Libya: libyan; Liechtenstein: liechtensteiner; Lithuania: lithuanian;
+Luxembourg: luxembourgish; Madagascar: malagasy; Malawi: malawian; Malaysia: malaysian;
+Maldives: maldivian; Mali: malian; Malta: maltese; Marshall Islands: marshallese;
+Mauritania: mauritanian; Mauritius: mauritian; Mexico: mexican; Micronesia: micronesian;
+Moldova: moldovan; Monaco: monegasque; Mongolia: mongolian; Montenegro: montenegrin;
+Morocco: moroccan; Mozambique: mozambican; Myanmar: myanmar, burmese; Namibia: namibian;
+Nauru: nauruan; Nepal: nepali, nepalese; Netherlands: dutch; New Zealand: new zealander;
+Nicaragua: nicaraguan; Niger: nigerien; Nigeria: nigerian; Niue: niuean;
+North Korea: north korean; North Macedonia: macedonian; Norway: norwegian; Oman: omani;
+Pakistan: pakistani; Palau: palauan; Palestine: palestinian; Panama: panamanian;
+Papua New Guinea: papua new guinean; Paraguay: paraguayan; Peru: peruvian;
+Philippines: philippine, filipino; Poland: polish, pole; Portugal: portuguese; Qatar: qatari;
+Romania: romanian; Russia: russian; Rwanda: rwandan; Samoa: samoan; San Marino: sammarinese;
+Saudi Arabia: saudi; Senegal: senegalese; Serbia: serbian; Seychelles: seychellois;
+Sierra Leone: sierra leonean; Singapore: singaporean; Slovakia: slovak; Slovenia: slovenian;
+Solomon Islands: solomon islander; Somalia: somali; South Africa: south african;
+South Korea: south korean, korean; South Sudan: south sudanese; Spain: spanish, spaniard;
+Sri Lanka: sri lankan; Sudan: sudanese; Suriname: surinamese; Sweden: swedish, swede;
+Switzerland: swiss; Syria: syrian; Taiwan: taiwanese; Tajikistan: tajik; Tanzania: tanzanian;
+Thailand: thai; Timor-Leste: timorese; Togo: togolese; Tonga: tongan;
+Trinidad and Tobago: trinidadian; Tunisia: tunisian; Turkey: turkish, turk;
+Turkmenistan: turkmen; Tuvalu: tuvaluan; Uganda: ugandan; Ukraine: ukrainian;
+United Arab Emirates: emirati; United Kingdom: british, briton; United States: american;
+Uruguay: uruguayan; Uzbekistan: uzbek; Vanuatu: ni-vanuatu, vanuatuan; Venezuela: venezuelan;
+Vietnam: vietnamese; Viet Nam: vietnamese; Yemen: yemeni; Zambia: zambian;
+Zimbabwe: zimbabwean; Cook Islands: cook islander; Greenland: greenlandic; Kosovo: kosovar;
+Scotland: scottish, scot; Wales: welsh; England: english; Hong Kong: ; Macau: ;
+Tokelau: tokelauan
+"""
+# Other names a country goes by.
+_ALSO = {
+    "United States": ("US", "U.S.", "USA", "United States of America", "America"),
+    "United Kingdom": ("UK", "U.K.", "Britain", "Great Britain"),
+    "United Arab Emirates": ("UAE",),
+    "South Korea": ("Republic of Korea", "Korea"),
+    "Czech Republic": ("Czechia",),
+    "Ivory Coast": ("Côte d'Ivoire", "Cote d'Ivoire"),
+    "Congo": ("Democratic Republic of the Congo", "DRC", "DR Congo"),
+    "Myanmar": ("Burma",),
+    "Timor-Leste": ("East Timor",),
+    "Eswatini": ("Swaziland",),
+    "Vietnam": ("Viet Nam",),
+    "Turkey": ("Türkiye", "Turkiye"),
+    "Netherlands": ("the Netherlands", "Holland"),
+    "Philippines": ("the Philippines",),
+}
+
+
+@cache
+def _table() -> dict[str, str]:
+    """Any name or demonym of a country, lower case -> the country's name."""
+    out: dict[str, str] = {}
+    for entry in _COUNTRIES.replace("\n", " ").split(";"):
+        if ":" not in entry:
+            continue
+        name, demonyms = (part.strip() for part in entry.split(":", 1))
+        out[name.lower()] = name
+        for demonym in (d.strip() for d in demonyms.split(",")):
+            if demonym:
+                out.setdefault(demonym, name)
+    for name, others in _ALSO.items():
+        for other in others:
+            out[other.lower()] = name
+    return out
+
+
+def country_of(text: str) -> str:
+    """The country a name or demonym names ("Kenyan", "the Philippines", "New Zealand's"),
+    or ""."""
+    key = text.strip().lower()
+    for suffix in ("'s", "’s"):
+        key = key.removesuffix(suffix)
+    key = key.removeprefix("the ").strip(" .,")
+    return _table().get(key, "")

@@ -1,0 +1,248 @@
+"""Who and what a sentence names: the people, countries and bodies that may hold a role
+(from the recogniser's entities, and runs of proper nouns it missed), with their names as a
+table shows them (titles dropped, initials kept, a later surname joined to the full name), and
+the sessions it names ("the session on pharmaceutical drugs", "the closing panel")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.countries import country_of
+from assistant.language import TITLES, with_initials
+from assistant.roles import EVENT_NOUNS, SESSION_NOUNS
+
+PERSON, COUNTRY, BODY = "person", "country", "body"
+
+# Words that make a name the name of a body, not of a person.
+BODY_WORDS = frozenset(
+    """ministry ministries department agency agencies university universities institute
+    institution centre center council commission committee bureau office organisation
+    organization association federation union board authority authorities bank fund
+    foundation corporation company group service services police government secretariat
+    programme program network alliance forum court parliament assembly academy society
+    coalition partnership initiative observatory utility utilities port ports water
+    international national trust cooperative chamber hall hotel palace house building
+    convention congress summit conference university""".split()
+)
+_TITLE_RUN = re.compile(
+    r"^(?:(?:"
+    + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+    + r")\.?\s+)+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"['’]s?$")
+_LEADING_LOWER = re.compile(r"^(?:(?:for|of|and|the|in|on|at|to)\s+)+")
+_TRAILING_LOWER = re.compile(r"(?:\s+(?:for|of|and|the|in|on|at|to|from))+$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person, country or body a sentence names: where (article offsets), its name as the
+    table shows it, and what kind of holder it is."""
+
+    start: int
+    end: int
+    name: str
+    kind: str  # PERSON, COUNTRY or BODY
+    label: str  # the recogniser's label, "" for a run of proper nouns it missed
+    pronoun: bool = False  # "He chaired ...": the person the pronoun stands for
+
+
+def clean_name(text: str) -> str:
+    """A name as a table shows it: titles and a possessive dropped ("Dr. Lina Santos's" ->
+    "Lina Santos"), initials kept ("K. Bangarurajan")."""
+    name = " ".join(text.split())
+    name = _POSSESSIVE.sub("", name).strip(" ,.;:")
+    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    stripped = _LEADING_LOWER.sub("", _TITLE_RUN.sub("", name))  # "Minister for Fisheries"
+    stripped = _TRAILING_LOWER.sub("", stripped)  # "Ugyen Tshering of"
+    return stripped if stripped else name
+
+
+def kind_of(name: str, label: str) -> str:
+    """Whether a name is a person's, a country's or a body's."""
+    if country_of(name):
+        return COUNTRY
+    if {w.lower().strip(".,'’") for w in name.split()} & BODY_WORDS:
+        return BODY
+    if label in {"GPE", "NORP"}:
+        return COUNTRY
+    if label == "ORG" and (name.isupper() or len(name.split()) > 4):
+        return BODY
+    return PERSON
+
+
+def holders(doc: Any, base: int, text: str, entities: list[tuple[int, int, str]]) -> list[Mention]:
+    """The holders a parsed sentence names: its entities of kinds that hold roles, and runs of
+    proper nouns the recogniser missed (base: the sentence's offset in the article)."""
+    end_of_sentence = base + len(doc.text)
+    found: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for start, end, label in entities:
+        if start < base or end > end_of_sentence:
+            continue
+        taken.append((start, end))  # a date or an amount is no run of proper nouns either
+        if label not in {"PERSON", "ORG", "GPE", "NORP"}:
+            continue
+        start = with_initials(text, start)
+        start = _whole_country(text, start, end)
+        name = clean_name(text[start:end])
+        if not name or not any(c.isupper() for c in name):
+            continue
+        found.append(Mention(start, end, name, kind_of(name, label), label))
+    for first, last in _proper_runs(doc):
+        start, end = base + doc[first].idx, base + doc[last].idx + len(doc[last].text)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        start = with_initials(text, start)
+        name = clean_name(text[start:end])
+        if name and name[0].isupper() and name.lower() not in TITLES:
+            found.append(Mention(start, end, name, kind_of(name, ""), ""))
+    return _joined(sorted(found, key=lambda m: m.start), text)
+
+
+def _joined(mentions: list[Mention], text: str) -> list[Mention]:
+    """Names a recogniser cut in two made one again ("Sanjoy" "Kumar Chowdhury", "Ogulbibi"
+    "Ataeva"): neighbouring person names with only a space between them."""
+    out: list[Mention] = []
+    for m in mentions:
+        last = out[-1] if out else None
+        if (last is not None and last.kind == PERSON and m.kind == PERSON
+                and not text[last.end : m.start].strip() and not last.pronoun):  # fmt: skip
+            name = clean_name(text[last.start : m.end])
+            out[-1] = Mention(last.start, m.end, name, PERSON, last.label or m.label)
+            continue
+        out.append(m)
+    return out
+
+
+def _whole_country(text: str, start: int, end: int) -> int:
+    """Where a country's name starts, when a recogniser cut it ("Lanka" of "Sri Lanka")."""
+    before = re.search(r"([A-Z][\w-]+)\s+$", text[max(0, start - 30) : start])
+    if (
+        before
+        and not country_of(text[start:end])
+        and country_of(f"{before.group(1)} {text[start:end]}")
+    ):
+        return start - len(before.group(0))
+    return start
+
+
+def _proper_runs(doc: Any) -> list[tuple[int, int]]:
+    """(first, last) token of each run of proper nouns ("Tofilau Aniseko Leavasa")."""
+    runs, first = [], None
+    for t in doc:
+        inside = t.pos_ == "PROPN" and t.text[:1].isupper()
+        if inside and first is None:
+            first = t.i
+        if not inside and first is not None:
+            runs.append((first, t.i - 1))
+            first = None
+    if first is not None:
+        runs.append((first, len(doc) - 1))
+    return runs
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names may be one person's: the same surname, and the shorter name's given
+    name (or initial) among the longer's ("K. Bangarurajan", "Bangarurajan"; "Viliame
+    Naulivou", "Ratu Viliame Naulivou")."""
+    wa, wb = _folded(a).replace(".", " ").split(), _folded(b).replace(".", " ").split()
+    if not wa or not wb or wa[-1] != wb[-1]:
+        return False
+    short, long = sorted((wa[:-1], wb[:-1]), key=len)
+    if not short:
+        return True
+    return all(
+        any(w == x or (len(w) == 1 and x.startswith(w)) or (len(x) == 1 and w.startswith(x))
+            for x in long)
+        for w in short
+    )  # fmt: skip
+
+
+def _folded(name: str) -> str:
+    """A name lower-cased without accents or apostrophes: "Inês" and "Ines", "Va'ai" and "Vaai"."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"['’]", "", text.lower())
+
+
+def full_names(names: list[str]) -> dict[str, str]:
+    """Each name -> the fullest name of the same person among them (a later "Mr Jones" is
+    Craig Jones); a surname two people share stays as it is."""
+    out = {}
+    for name in names:
+        fuller = [n for n in names if len(n.split()) > len(name.split()) and same_person(n, name)]
+        people = {n.split()[0].lower().strip(".") for n in fuller}
+        out[name] = max(fuller, key=len) if fuller and len(people) == 1 else name
+    return out
+
+
+def sessions(doc: Any, base: int) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each session a parsed sentence names: a noun phrase headed by a
+    session noun, with what it is on, however the sentence says it ("The opening session, on
+    tracing cryptocurrency payments," -> "opening session on tracing cryptocurrency payments";
+    "The first session dealt with maritime trafficking" -> "first session on maritime
+    trafficking")."""
+    out = []
+    text = doc.text
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.lower_ not in SESSION_NOUNS:
+            continue
+        first = chunk.start
+        while first < chunk.end and doc[first].pos_ in {"DET", "PRON"}:
+            first += 1
+        if first >= chunk.end:
+            continue
+        start, end = doc[first].idx, chunk.end_char
+        topic = _topic(doc, root, chunk.end_char, text)
+        name = " ".join(text[start:end].split())
+        if topic:
+            name = f"{name} on {topic}"
+        out.append((base + start, base + end, name.strip(" ,")))
+    return out
+
+
+_TOPIC_WORDS = {"on", "about", "for", "of", "regarding", "concerning"}
+_TOPIC_VERBS = {"deal", "dealt", "focus", "focused", "focussed", "discuss", "discussed",
+                "address", "addressed", "examine", "examined", "cover", "covered", "concern",
+                "concerned", "consider", "considered", "tackle", "tackled", "explore",
+                "explored", "devote", "devoted", "dedicate", "dedicated", "look", "looked",
+                "centre", "centred", "center", "centered", "review", "reviewed"}  # fmt: skip
+_NOT_TOPICS = EVENT_NOUNS | frozenset(
+    "day days morning afternoon evening week programme program agenda year".split()
+)
+_TEXT_TOPIC = re.compile(r"\s*,?\s*(?:on|about|regarding)\s+([^,;:.()]{3,120})")
+
+
+def _topic(doc: Any, root: Any, end: int, text: str) -> str:
+    """What a session is on: a preposition hanging on its noun ("session on X"), the words
+    after it (", on X,"), or what the sentence says it dealt with."""
+    for t in root.rights:
+        if t.dep_ == "prep" and t.lower_ in _TOPIC_WORDS:
+            words = [x for x in t.subtree if x.i != t.i]
+            objects = [x for x in t.children if x.dep_ == "pobj"]
+            if objects and objects[0].lower_ in _NOT_TOPICS:  # "of the conference", "of the day"
+                last = max(x.i for x in t.subtree)
+                end = max(end, doc[last].idx + len(doc[last]))
+                continue
+            if words:
+                return " ".join(text[words[0].idx : words[-1].idx + len(words[-1])].split())
+    after = _TEXT_TOPIC.match(text, end)
+    if after:
+        return " ".join(after.group(1).split()).strip(" '‘’\"“”")
+    verb = root.head
+    if root.dep_ in {"nsubj", "nsubjpass"} and verb.lower_ in _TOPIC_VERBS:
+        for t in verb.rights:
+            if t.dep_ in {"dobj", "prep", "attr", "xcomp"} and t.lower_ not in {"by", "in", "at"}:
+                words = [x for x in t.subtree if x.dep_ != "prep" or x.i != t.i]
+                words = [x for x in words if x.i != t.i or t.dep_ != "prep"]
+                if words:
+                    return " ".join(text[words[0].idx : words[-1].idx + len(words[-1])].split())[
+                        :160
+                    ]
+    return ""

@@ -1,0 +1,360 @@
+"""Candidate (holder, role) pairs of a parsed sentence, each described by named features: a
+sentence proposes a role for a holder when it holds a word that may say the role
+(roles.CUES); how the holder stands to that word in the parse, what the word governs, whether
+it is planned or denied, decide with the fitted model whether the holder had the role.
+
+Every feature is general English; FEATURES documents each, in column order."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.ingest.people.mentions import BODY, COUNTRY, PERSON, Mention
+from assistant.language import TITLES, stem
+from assistant.roles import (
+    AWARD_NOUNS,
+    DELEGATION_NOUNS,
+    EVENT_NOUNS,
+    ROLES,
+    SESSION_NOUNS,
+    TABLE_CELL,
+    cue_roles,
+    roles_of_word,
+)
+
+RELATIONS = (
+    "subject", "agent", "object", "appos", "poss", "compound", "as", "to", "clause",
+    "holder_subject", "cue_subject", "under", "over", "sibling", "table",
+)  # fmt: skip
+LABELS = ("PERSON", "ORG", "GPE", "NORP", "none")
+DEPS = (
+    "nsubj", "nsubjpass", "pobj", "dobj", "appos", "conj", "compound", "poss", "attr", "ROOT",
+    "acl", "relcl", "advcl", "xcomp", "ccomp", "npadvmod", "amod", "other",
+)  # fmt: skip
+CUE_STEMS = tuple(sorted({stem for stem in cue_roles()}))
+_PARTICLES = frozenset(
+    "de del della di da van von der den la le bin binti al el ibn dos das".split()
+)
+_DOCUMENT = re.compile(
+    r"\b(declaration|communiqu[eé]|charter|commitment|plan|report|strategy|agreement|"
+    r"framework|statement|pledge|accord|compact|protocol|memorandum|roadmap|convention)$",
+    re.IGNORECASE,
+)
+_PLANNED = frozenset("will would shall may might 'll expected scheduled due set slated planned "
+                     "billed poised".split())  # fmt: skip
+
+FEATURES: dict[str, str] = {
+    **{f"role_{r}": f"the role proposed is {r}" for r in ROLES},
+    **{f"relation_{r}": f"how the holder stands to the cue word: {r}" for r in RELATIONS},
+    "path": "dependency steps between the holder and the cue word (capped at 8), / 8",
+    "distance": "words between the holder and the cue word (capped at 20), / 20",
+    "between": "other holders between the holder and the cue word (capped at 3), / 3",
+    "nearest": "the holder is the holder nearest the cue word",
+    "in_list": "the holder is one of a list ('A and B', 'A, B and C')",
+    "person": "the holder is a person",
+    "country": "the holder is a country",
+    "body": "the holder is a body (ministry, agency, company, university)",
+    "unlabelled": "the recogniser did not mark the holder (a run of proper nouns)",
+    "pronoun": "the holder is the person a pronoun stands for ('He chaired ...')",
+    "cue_noun": "the cue word is a noun ('chair', 'moderator', 'keynote')",
+    "cue_verb": "the cue word is a verb ('chaired', 'presided')",
+    "cue_ambiguous": "the cue word may say other roles too",
+    "cue_co": "the cue word is written with co- ('co-chaired')",
+    "governs_session": "the cue word or what it hangs on names a session or panel",
+    "governs_delegation": "... a delegation or team",
+    "governs_event": "... the event (conference, summit, meeting)",
+    "governs_award": "... an award or prize",
+    "planned": "the cue word is in the future or planned ('will chair', 'is expected to')",
+    "negated": "the cue word is denied ('did not chair')",
+    "holders": "holders in the sentence (capped at 6), / 6",
+    "quote_marks": "the sentence holds quotation marks (what someone said)",
+    "first_in_sentence": "the holder opens the sentence",
+    **{f"label_{x}": f"the recogniser called the holder {x}" for x in LABELS},
+    "name_words": "words in the holder's name (capped at 6), / 6",
+    "name_lower": "the holder's name holds a word in lower case (not a particle: 'de', 'van')",
+    "name_document": "the holder's name ends like a document's (Declaration, Communiqué, Plan)",
+    "name_title": "the holder's name is a title ('Deputy Governor', 'Chief Economist')",
+    **{f"holder_dep_{d}": f"the holder's word is the {d} of its head" for d in DEPS},
+    **{f"cue_dep_{d}": f"the cue word is the {d} of its head" for d in DEPS},
+    "cue_by": "a 'by' hangs on the cue word (a passive: 'chaired by')",
+    **{f"cue_{w}": f"the cue word is '{w}' (or a form of it)" for w in CUE_STEMS},
+}
+NAMES = tuple(FEATURES)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A holder proposed for a role by a sentence (start, end: the sentence in the article),
+    with its features in FEATURES order."""
+
+    holder: Mention
+    role: str
+    start: int
+    end: int
+    cue: str
+    features: tuple[float, ...]
+    organisation: str = ""  # the holder's country or body, when the sentence says it
+    session: str = ""  # the session the role was held in ("": the event as a whole)
+    at: int = -1  # where the cue word is in the article
+
+
+def cue_tokens(doc: Any) -> list[tuple[Any, frozenset[str], bool]]:
+    """(token, roles it may say, written with co-) for each word of the sentence that may say
+    a role."""
+    out = []
+    for t in doc:
+        word, co = t.text, False
+        joined = t.i >= 2 and doc[t.i - 1].text in {"-", "‑"}
+        if joined and doc[t.i - 2].lower_ == "co":
+            word, co = "co-" + t.text, True
+        elif joined and doc[t.i - 2].lower_ == "vice":  # a vice-chair is not the chair
+            out.append((t, frozenset({"other"}), False))
+            continue
+        elif t.lower_ in {"co", "vice"}:
+            continue
+        roles = roles_of_word(word)
+        if roles:
+            out.append((t, roles, co or word.lower().startswith("co")))
+    return out
+
+
+def _token_of(doc: Any, base: int, mention: Mention) -> Any:
+    span = doc.char_span(mention.start - base, mention.end - base, alignment_mode="expand")
+    return span.root if span is not None and len(span) else doc[0]
+
+
+def _up(token: Any) -> list[Any]:
+    chain = [token]
+    while chain[-1].head.i != chain[-1].i:
+        chain.append(chain[-1].head)
+    return chain
+
+
+def relation(holder: Any, cue: Any) -> tuple[str, int]:
+    """How a holder's token stands to a cue word in the parse, and the steps between them."""
+    up, down = _up(holder), _up(cue)
+    down_at = {t.i: n for n, t in enumerate(down)}
+    at = next((n for n, t in enumerate(up) if t.i in down_at), None)
+    if at is None:
+        return "sibling", 8
+    common = up[at]
+    hs = [t.dep_ for t in up[:at]]
+    cs = [t.dep_ for t in down[: down_at[common.i]]]
+    steps = len(hs) + len(cs)
+    if common.i == cue.i:
+        if hs in (["nsubj"], ["nsubjpass"]):
+            return "subject", steps
+        if hs[-2:] == ["pobj", "agent"]:
+            return "agent", steps
+        if hs[-2:] == ["pobj", "prep"] and up[len(hs) - 1].lower_ == "to":
+            return "to", steps  # "awarded to X", "went to X"
+        if hs and hs[0] == "appos":
+            return "appos", steps
+        if hs == ["poss"]:
+            return "poss", steps
+        if hs in (["dobj"], ["dative"], ["oprd"]):
+            return "object", steps
+        if any(t.lower_ == "as" for t in up[1:at]):
+            return "as", steps
+        return "under", steps
+    if common.i == holder.i:
+        if cs == ["compound"] or cs == ["amod"]:
+            return "compound", steps
+        if cs and cs[-1] == "appos":
+            return "appos", steps
+        if {"relcl", "acl"} & set(cs):
+            return "clause", steps
+        return "over", steps
+    if any(t.lower_ == "as" for t in down[: down_at[common.i]]):
+        return "as", steps
+    if "relcl" in hs or "relcl" in cs or "advcl" in cs or "ccomp" in cs:
+        return "sibling", steps  # another clause
+    if hs[-1:] in (["nsubj"], ["nsubjpass"]):
+        return "holder_subject", steps  # "X was in the chair", "X gave the keynote"
+    if cs[-1:] in (["nsubj"], ["nsubjpass"]) and hs[-1:] in (
+        ["dobj"],
+        ["attr"],
+        ["oprd"],
+        ["agent"],
+        ["prep"],
+        ["dative"],
+        ["pobj"],
+    ):
+        return "cue_subject", steps  # "The panel included X", "The prize went to X"
+    return "sibling", steps
+
+
+def _governs(cue: Any) -> set[str]:
+    near = {cue.lower_, cue.head.lower_}
+    near |= {c.lower_ for c in cue.children} | {c.lower_ for c in cue.head.children}
+    kinds = set()
+    for nouns, kind in ((SESSION_NOUNS, "session"), (DELEGATION_NOUNS, "delegation"),
+                        (EVENT_NOUNS, "event"), (AWARD_NOUNS, "award")):  # fmt: skip
+        if near & nouns:
+            kinds.add(kind)
+    return kinds
+
+
+def _planned(cue: Any) -> bool:
+    around = [cue, cue.head, *cue.children, *cue.head.children]
+    return any(t.lower_ in _PLANNED for t in around)
+
+
+def _negated(cue: Any) -> bool:
+    return any(c.dep_ == "neg" for c in (*cue.children, *cue.head.children))
+
+
+def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) -> list[Candidate]:
+    """The candidates of one parsed sentence (doc; base: its offset in the article; mentions:
+    its holders, a pronoun's person among them; start, end: the sentence, the quote)."""
+    cues = cue_tokens(doc)
+    if not cues or not mentions:
+        return []
+    tokens = [_token_of(doc, base, m) for m in mentions]
+    sentence = doc.text
+    out = []
+    for mention, token in zip(mentions, tokens, strict=True):
+        first = token
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        best: dict[str, tuple[int, Any, str, bool]] = {}
+        for cue, roles, co in cues:
+            if cue.i == token.i:
+                continue
+            kind, steps = relation(first, cue)
+            for role in roles:
+                if role not in best or steps < best[role][0]:
+                    best[role] = (steps, cue, kind, co)
+        for role, (steps, cue, kind, co) in best.items():
+            between = sum(1 for t in tokens if min(cue.i, token.i) < t.i < max(cue.i, token.i))
+            nearest = min(tokens, key=lambda t: abs(t.i - cue.i)).i == token.i
+            governs = _governs(cue)
+            values = {
+                f"role_{role}": 1.0,
+                f"relation_{kind}": 1.0,
+                "path": min(steps, 8) / 8,
+                "distance": min(abs(cue.i - token.i), 20) / 20,
+                "between": min(between, 3) / 3,
+                "nearest": float(nearest),
+                "in_list": float(
+                    first is not token or any(c.dep_ == "conj" for c in token.children)
+                ),
+                "person": float(mention.kind == PERSON),
+                "country": float(mention.kind == COUNTRY),
+                "body": float(mention.kind == BODY),
+                "unlabelled": float(not mention.label),
+                "pronoun": float(mention.pronoun),
+                "cue_noun": float(cue.pos_ in {"NOUN", "PROPN"}),
+                "cue_verb": float(cue.pos_ in {"VERB", "AUX"}),
+                "cue_ambiguous": float(len(roles_of_word(cue.text)) > 1),
+                "cue_co": float(co),
+                **{f"governs_{k}": 1.0 for k in governs},
+                "planned": float(_planned(cue)),
+                "negated": float(_negated(cue)),
+                "holders": min(len(mentions), 6) / 6,
+                "quote_marks": float(bool(re.search(r"[\"“”]", sentence))),
+                "first_in_sentence": float(token.i == min(t.i for t in tokens) and token.i < 4),
+                **_holder_features(mention, token),
+                f"cue_dep_{_dep(cue)}": 1.0,
+                "cue_by": float(any(c.dep_ == "agent" for c in cue.children)),
+                f"cue_{stem(cue.text)}": 1.0,
+            }
+            features = tuple(values.get(n, 0.0) for n in NAMES)
+            out.append(Candidate(mention, role, start, end, cue.text, features,
+                                 at=base + cue.idx))  # fmt: skip
+    return out
+
+
+def _dep(token: Any) -> str:
+    return token.dep_ if token.dep_ in DEPS else "other"
+
+
+def _holder_features(mention: Mention, token: Any) -> dict[str, float]:
+    """What the holder's name and place say of it."""
+    words = mention.name.split()
+    lower = any(w[:1].islower() and w.lower() not in _PARTICLES for w in words)
+    out = {
+        f"label_{mention.label or 'none'}": 1.0,
+        "name_words": min(len(words), 6) / 6,
+        "name_lower": float(lower),
+        "name_document": float(bool(_DOCUMENT.search(mention.name))),
+        "name_title": float(words[-1].lower() in TITLES or words[0].lower() in TITLES),
+    }
+    if token is not None:
+        out[f"holder_dep_{_dep(token)}"] = 1.0
+    return out
+
+
+_HOLDER_HEADERS = frozenset(
+    "country delegation organisation organization member party state institution body".split()
+)
+
+
+def is_table_row(text: str) -> bool:
+    """Whether a sentence is a table row as the Word and PDF readers write them."""
+    return len(TABLE_CELL.findall(text)) >= 2
+
+
+def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -> list[Candidate]:
+    """A table row read as "Header: value" pairs ("Country: Kenya; Head of delegation: Dr Ann
+    Mwangi, Minister of Health"): in a value whose header says a role, each item of the list
+    it holds names its holder first (what follows a comma describes them)."""
+    row = text[start:end]
+    cells = [(m.group(1), start + m.start(2), start + m.end(2)) for m in TABLE_CELL.finditer(row)]
+    if len(cells) < 2:
+        return []
+    organisation = next((text[a:b].strip() for h, a, b in cells
+                         if h.lower() in _HOLDER_HEADERS), "")  # fmt: skip
+    session = next((text[a:b].strip() for h, a, b in cells
+                    if h.lower().split()[-1] in SESSION_NOUNS | {"title", "topic", "theme"}
+                    and not is_table_row(text[a:b])), "")  # fmt: skip
+    session = re.sub(r"^(?:session|panel)\s*\d+\s*:\s*", "", session, flags=re.I)
+    out = []
+    for header, a, b in cells:
+        roles: set[str] = set()
+        words = header.lower().replace("-", " ").split()
+        if "delegation" in words and "head" in words:
+            roles = {"head-of-delegation"}
+        else:
+            for w in words:
+                roles |= roles_of_word(w)
+        if not roles:
+            continue
+        items = _items(text, a, b)
+        for n, (x, y) in enumerate(items):
+            inside = [m for m in mentions if x <= m.start < y]
+            holder = inside[0] if inside else None
+            if holder is None or holder.start - x > 12:  # the item does not open with a name
+                continue
+            for role in roles:
+                values = {f"role_{role}": 1.0, "relation_table": 1.0, "nearest": float(n == 0),
+                          "in_list": float(len(items) > 1),
+                          "person": float(holder.kind == PERSON),
+                          "country": float(holder.kind == COUNTRY),
+                          "body": float(holder.kind == BODY),
+                          "holders": min(len(mentions), 6) / 6,
+                          **_holder_features(holder, None)}  # fmt: skip
+                own = "" if text[a:b].strip() == holder.name else organisation
+                out.append(Candidate(holder, role, start, end, header,
+                                     tuple(values.get(name, 0.0) for name in NAMES), own,
+                                     session=session, at=a))  # fmt: skip
+    return out
+
+
+def _items(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The items of a cell's value: people listed with ";" or " and ", or the whole value."""
+    value = text[a:b]
+    parts, at = [], a
+    for piece in re_split_items(value):
+        x = text.index(piece, at, b) if piece in text[at:b] else at
+        parts.append((x, x + len(piece)))
+        at = x + len(piece)
+    return parts or [(a, b)]
+
+
+def re_split_items(value: str) -> list[str]:
+    """ "A, Minister; B and C" -> ["A, Minister", "B", "C"]: a list of people in a cell."""
+    pieces = [p for p in re.split(r"\s*(?:;|\band\b|&)\s*", value) if p.strip()]
+    return pieces

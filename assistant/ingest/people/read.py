@@ -1,0 +1,254 @@
+"""One article -> who did what in it: the sentences that may say a role are parsed, their
+holders found (a pronoun stands for the person named last), candidates proposed and, with a
+fitted model, decided; each row gets the session it was held in and the holder's country or
+body, and names are made whole across the article ("Mr Jones" is Craig Jones)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from assistant.countries import country_of
+from assistant.ingest import nlp
+from assistant.ingest.people.mentions import (
+    BODY,
+    COUNTRY,
+    PERSON,
+    Mention,
+    full_names,
+    holders,
+    sessions,
+)
+from assistant.ingest.people.model import PeopleModel
+from assistant.ingest.people.propose import (
+    Candidate,
+    is_table_row,
+    propose,
+    table_candidates,
+)
+from assistant.roles import (
+    DELEGATION_NOUNS,
+    EVENT_NOUNS,
+    SESSION_NOUNS,
+    SESSION_ROLES,
+    TABLE_CELL,
+    roles_of_word,
+)
+from assistant.text import paragraph_bounds
+from assistant.types import Article, RoleRow
+
+_WORD = re.compile(r"[A-Za-z][\w-]*")
+_PRONOUN = re.compile(r"^\s*(?:[A-Z][\w ,]{0,40},\s*)?(He|She)\b")
+REACH = 1500  # characters back in which a sentence's session may have been named
+# "session", "the panel", "this session": a session named before, not a name of one
+_ANAPHORIC = re.compile(r"^(?:(?:this|that|the|same|its|each|every)\s+)*\w+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A session an article names, where (article offsets)."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What an article says of its people: every candidate (for training), the sessions it
+    names, its event, and the rows a model decided."""
+
+    candidates: list[Candidate]
+    sessions: list[Session]
+    event: str
+    rows: list[RoleRow]
+
+
+def _may_say_a_role(text: str) -> bool:
+    return any(roles_of_word(w) for w in _WORD.findall(text)) or bool(TABLE_CELL.search(text))
+
+
+def _names_a_session(text: str) -> bool:
+    return any(w.lower() in SESSION_NOUNS for w in _WORD.findall(text))
+
+
+def read_article(
+    article: Article,
+    sentences: list[tuple[int, int]],
+    entities: list[tuple[int, int, str]],
+    model: PeopleModel | None = None,
+) -> Reading:
+    """Who did what in an article (sentences: (start, end) of each, in order; entities: the
+    recogniser's (start, end, label) over its text)."""
+    text = article.text
+    wanted = [
+        (a, b) for a, b in sentences
+        if _may_say_a_role(text[a:b]) or _names_a_session(text[a:b])
+    ]  # fmt: skip
+    docs = nlp.parse_many([text[a:b] for a, b in wanted])
+    parsed = dict(zip(wanted, docs, strict=True))
+    found_sessions: list[Session] = []
+    candidates: list[Candidate] = []
+    last_person: Mention | None = None
+    last_session: dict[tuple[int, int], Session] = {}  # paragraph -> the session named last
+    for a, b in sentences:
+        doc = parsed.get((a, b))
+        paragraph = paragraph_bounds(text, a, b)
+        if doc is None:
+            continue
+        here = [Session(name, s, e) for s, e, name in sessions(doc, a)]
+        found_sessions += here
+        mentions = holders(doc, a, text, entities)
+        pronoun = _PRONOUN.match(text[a:b])
+        if pronoun and last_person is not None and not any(m.kind == PERSON for m in mentions
+                                                           if m.start < a + pronoun.end(1)):  # fmt: skip
+            at = a + pronoun.start(1)
+            mentions.append(Mention(at, at + len(pronoun.group(1)), last_person.name, PERSON,
+                                    last_person.label, pronoun=True))  # fmt: skip
+        named = [x for x in here if not _ANAPHORIC.match(x.name)]
+        if _may_say_a_role(text[a:b]):
+            if is_table_row(text[a:b]):  # "Session: ...; Chair: ...": its cells say the roles
+                proposed = table_candidates(text, a, b, mentions)
+            else:
+                proposed = propose(doc, a, sorted(mentions, key=lambda m: m.start), a, b)
+            # the session named last before this sentence: in its paragraph, else in one of
+            # the few before it (an article names a session, then its speakers)
+            before = last_session[paragraph].name if paragraph in last_session else ""
+            recent = [x for x in found_sessions[: len(found_sessions) - len(here)]
+                      if not _ANAPHORIC.match(x.name) and a - x.start < REACH]  # fmt: skip
+            before = before or (recent[-1].name if recent else "")
+            for c in proposed:
+                # A session's roles are held in the session the sentence names nearest the
+                # word that says the role, else in the one its paragraph named last ("This
+                # session was chaired by ..."); the event's roles are held at the event unless
+                # the sentence names a session ("opened the session").
+                nearest = min(named, key=lambda x: abs(x.start - c.at)).name if named else ""
+                if c.session:  # a table row's own "Session" cell
+                    session = c.session
+                elif c.role in SESSION_ROLES:
+                    session = nearest or before
+                else:
+                    session = nearest if c.role == "opened" else ""
+                organisation = c.organisation or organisation_of(doc, a, c.holder, mentions)
+                candidates.append(replace(c, session=session, organisation=organisation))
+        if named:
+            last_session[paragraph] = named[-1]
+        people = [m for m in mentions if m.kind == PERSON and not m.pronoun]
+        if people:
+            last_person = people[-1]
+    # names made whole across the article
+    whole = full_names([c.holder.name for c in candidates if c.holder.kind == PERSON])
+    candidates = [
+        replace(c, holder=replace(c.holder, name=whole.get(c.holder.name, c.holder.name)))
+        if c.holder.kind == PERSON else c
+        for c in candidates
+    ]  # fmt: skip
+    event = event_of(article)
+    rows: list[RoleRow] = []
+    if model is not None and candidates:
+        probabilities = model.probabilities([c.features for c in candidates])
+        rows = _rows(article, candidates, probabilities, model.threshold, event)
+    return Reading(candidates, found_sessions, event, rows)
+
+
+def _rows(
+    article: Article,
+    candidates: list[Candidate],
+    probabilities: Any,
+    threshold: float,
+    event: str,
+) -> list[RoleRow]:
+    """One row per person (or country, or body), role and session: the likeliest quote."""
+    best: dict[tuple[str, str, str], RoleRow] = {}
+    for c, p in zip(candidates, probabilities, strict=True):
+        if p < threshold:
+            continue
+        session = c.session
+        person = c.holder.name if c.holder.kind == PERSON else ""
+        organisation = c.organisation if c.holder.kind == PERSON else c.holder.name
+        row = RoleRow(
+            person=person, role=c.role, session=session, organisation=organisation,
+            event=event, article=article.id, page=None, quote=article.text[c.start : c.end],
+            start=c.start, end=c.end, confidence=round(float(p), 3),
+        )  # fmt: skip
+        key = (person or organisation, c.role, session)
+        if key not in best or row.confidence > best[key].confidence:
+            best[key] = row
+    return sorted(best.values(), key=lambda r: (r.start, r.role))
+
+
+def organisation_of(doc: Any, base: int, holder: Mention, mentions: list[Mention]) -> str:
+    """The country or body a person is named with: "Lina Santos of the Philippine National
+    Police", "Samoa's Deputy Prime Minister, Tofilau Aniseko Leavasa", "Kenya's Ann Mwangi"."""
+    if holder.kind != PERSON or holder.pronoun:
+        return ""
+    country = _delegation_country(doc, base, mentions)
+    if country:  # "Kazakhstan's delegation was led by ...": the delegation's country
+        return country
+    span = doc.char_span(holder.start - base, holder.end - base, alignment_mode="expand")
+    if span is None or not len(span):
+        return ""
+    token = span.root
+    near = list(token.subtree)
+    if token.dep_ == "appos":  # the head the name stands beside: "Samoa's ... Minister"
+        near += list(token.head.subtree)
+    near += [t for c in token.children if c.dep_ == "appos" for t in c.subtree]
+    at = {base + t.idx for t in near} - {base + t.idx for t in span}
+    for m in mentions:
+        if m.kind in {COUNTRY, BODY} and m.start in at:
+            return m.name
+    return ""
+
+
+def _delegation_country(doc: Any, base: int, mentions: list[Mention]) -> str:
+    """The country of a delegation the sentence names ("Kazakhstan's delegation", "the Uzbek
+    delegation", "a delegation from Fiji"), if it names exactly one."""
+    found = set()
+    for t in doc:
+        if t.lower_ not in DELEGATION_NOUNS:
+            continue
+        near = [*t.children, *(x for k in t.children if k.dep_ == "prep" for x in k.subtree)]
+        for c in near:
+            country = country_of(c.text) or next(
+                (m.name for m in mentions if m.kind == COUNTRY
+                 and m.start <= base + c.idx < m.end), "")  # fmt: skip
+            if country:
+                found.add(country_of(country) or country)
+    return found.pop() if len(found) == 1 else ""
+
+
+def event_of(article: Article) -> str:
+    """The event an article reports, as it names it in its title or first sentence ("the
+    INTERPOL conference on ransomware"): a name of an event there with what it is on, the one
+    written as a name (capitals) first, else the title."""
+    lead = article.text.split("\n", 1)[0][:400]
+    found = []
+    for source in (article.title, lead):
+        for doc in nlp.parse_many([source]):
+            for chunk in doc.noun_chunks:
+                root = chunk.root
+                if root.lower_ not in EVENT_NOUNS:
+                    continue
+                first = chunk.start
+                while (
+                    first < chunk.end
+                    and doc[first].pos_ in {"DET", "PRON", "NUM"}
+                    and (doc[first].lower_ not in {"first", "second", "third"})
+                ):
+                    first += 1
+                end = chunk.end
+                for t in root.rights:  # "conference on ransomware": one topic, no place or date
+                    if t.dep_ == "prep" and t.lower_ in {"on", "of", "for"}:
+                        end = max(end, max(x.i for x in t.subtree) + 1)
+                        break
+                name = doc[first:end].text.split(",")[0].strip(" ,-–")  # not ", which runs ..."
+                if name:
+                    found.append((root.text[:1].isupper(), -len(name.split()) > -12, name))
+    if not found:
+        return article.title
+    _, _, name = max(found, key=lambda f: (f[0], f[1], len(f[2])))
+    return name
+
+
+__all__ = ["BODY", "COUNTRY", "PERSON", "Reading", "Session", "event_of", "read_article"]

@@ -1,0 +1,96 @@
+"""The vocabulary of who did what at a conference, in one place: the closed list of roles, the
+words that may say each role (they only propose: a fitted model decides, see
+ingest/people/), the nouns that name a session, a delegation or an event, and how a
+question's words map onto roles.
+
+General English of proceedings, not any article's wording."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+# The closed list of roles a row of the people table has.
+ROLES = (
+    "opened", "chair", "co-chair", "moderator", "keynote", "speaker", "panelist", "presenter",
+    "head-of-delegation", "host", "president", "signatory", "award", "other",
+)  # fmt: skip
+
+# Roles held in a session (the others are held at the event as a whole unless the sentence
+# names a session).
+SESSION_ROLES = frozenset({"chair", "co-chair", "moderator", "speaker", "panelist", "presenter"})
+
+# Words (lemmas, lower case) that may say a role: a sentence holding one proposes the role
+# for the people and countries it names.
+CUES: dict[str, tuple[str, ...]] = {
+    "opened": ("open", "inaugurate", "launch", "kick", "opening", "inaugural", "inauguration"),
+    "chair": ("chair", "chairman", "chairwoman", "chairperson", "preside", "lead", "led",
+              "head", "run", "ran", "steer", "helm", "convene", "conduct", "oversee", "anchor",
+              "chairmanship", "direct", "charge", "under"),
+    "co-chair": ("co-chair", "cochair", "co-chairman", "co-chairwoman", "co-chairperson",
+                 "co-preside", "co-lead", "co-host"),
+    "moderator": ("moderate", "moderator", "facilitate", "facilitator", "moderation", "host",
+                  "anchor", "chair"),
+    "keynote": ("keynote",),
+    "speaker": ("speak", "spoke", "spoken", "speaker", "address", "remark", "tell", "told",
+                "say", "said", "talk", "lecture", "ask", "announce", "defend", "remind",
+                "propose", "message", "reply", "respond", "acknowledge", "caution", "contend",
+                "argue", "warn", "note", "stress", "urge", "call", "describe", "explain",
+                "emphasise", "emphasize", "highlight", "add", "insist", "floor", "statement",
+                "speech", "deliver", "outline", "recall", "suggest", "point", "report"),
+    "panelist": ("panel", "panelist", "panellist", "discussant", "member", "feature"),
+    "presenter": ("present", "presentation", "paper", "study", "unveil", "showcase",
+                  "demonstrate", "demonstration", "poster", "findings", "report", "sum",
+                  "summarise", "summarize", "read"),
+    "head-of-delegation": ("delegation", "team", "head", "lead", "led", "under"),
+    "host": ("host", "hosting"),
+    "president": ("president", "presidency", "elect"),
+    "signatory": ("sign", "signatory", "signature", "endorse", "ink", "countersign", "name"),
+    "award": ("award", "prize", "honour", "honor", "medal", "win", "won", "receive",
+              "recognition", "accolade", "laureate"),
+    "other": ("close", "closing", "rapporteur", "vice-chair", "vice-president", "organise",
+              "organize", "organiser", "organizer", "secretary", "convenor", "coordinator",
+              "wrap", "vice", "read", "co-organise", "co-organize", "serve"),
+}  # fmt: skip
+
+# Nouns that name a part of the programme, a delegation, the event, or a prize.
+SESSION_NOUNS = frozenset(
+    """session sessions panel panels plenary roundtable round-table table track segment
+    dialogue debate breakout seminar group hearing discussion discussions""".split()
+)  # not "forum" or "workshop": an article calls the event so far more often than a session
+DELEGATION_NOUNS = frozenset("delegation delegations team teams mission".split())
+EVENT_NOUNS = frozenset(
+    """conference summit forum meeting congress symposium convention assembly workshop
+    ministerial session dialogue roundtable expo exhibition""".split()
+)
+AWARD_NOUNS = frozenset("award prize medal honour honor accolade trophy".split())
+
+
+@cache
+def cue_roles() -> dict[str, frozenset[str]]:
+    """Snowball stem of a cue word -> the roles it may say."""
+    from assistant.language import stem
+
+    out: dict[str, set[str]] = {}
+    for role, words in CUES.items():
+        for word in words:
+            out.setdefault(stem(word), set()).add(role)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def roles_of_word(word: str) -> frozenset[str]:
+    """The roles a word of a sentence may say ("presided" -> chair; "co-chaired" -> co-chair)."""
+    from assistant.language import stem
+
+    lowered = word.lower()
+    if lowered.startswith(("co-", "co‑", "cochair", "co-chair")):
+        rest = lowered.split("-", 1)[-1] if "-" in lowered else lowered[2:]
+        return (
+            frozenset({"co-chair"}) if "chair" in cue_roles().get(stem(rest), ()) else frozenset()
+        )
+    return cue_roles().get(stem(lowered), frozenset())
+
+
+# "Header: value" pairs of a table row as the Word and PDF readers write them
+# ("Session: Radar data sharing; Chair: Commander Juris Ozols; Room: Hall B").
+TABLE_CELL = re.compile(r"(?:^|;\s*)([A-Z][\w /&'’()-]{1,40}):\s*([^;]+)")

@@ -1,0 +1,77 @@
+"""The people table kept with each build: per article, the rows of who did what (read by
+ingest/people), the sessions it names and the event it reports, all in the manifest, so a
+snapshot reads the table of its own build. A sync reads new and changed articles; when the
+people model changed (or the index was built before the table existed) it reads every
+article again from what the manifest holds, without embedding anything."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.ingest.people import PeopleModel, load_people_model, read_article
+from assistant.types import RoleRow
+
+PARTS = ("people", "sessions", "events")
+
+
+def signature(model: PeopleModel) -> str:
+    """What the rows were read with: the model (features, trees, threshold) and the code that
+    reads them, so an upgrade reads every article again at the next sync."""
+    digest = hashlib.sha256(json.dumps(model.as_dict(), sort_keys=True).encode("utf-8"))
+    for path in _READERS:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+_HERE = Path(__file__).resolve().parents[1]
+_READERS = (*sorted((_HERE / "ingest" / "people").glob("*.py")), _HERE / "roles.py",
+            _HERE / "countries.py", _HERE / "language.py")  # fmt: skip
+
+
+def stale(manifest: dict[str, Any], model: PeopleModel) -> list[str]:
+    """The articles whose rows are missing or were read with another model."""
+    if manifest.get("people_model") != signature(model):
+        return list(manifest["articles"])
+    people = manifest.get("people", {})
+    return [a for a in manifest["articles"] if a not in people]
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """An article as the manifest holds it: what reading its people needs."""
+
+    id: str
+    title: str
+    text: str
+
+
+def refresh(
+    manifest: dict[str, Any], article_ids: list[str], model: PeopleModel | None = None
+) -> None:
+    """Read the people of these articles (from the manifest's texts, sentences and entities)
+    into the manifest, and drop those of articles it no longer holds."""
+    model = model or load_people_model()
+    for part in PARTS:
+        manifest.setdefault(part, {})
+        for gone in [a for a in manifest[part] if a not in manifest["articles"]]:
+            del manifest[part][gone]
+    for article_id in article_ids:
+        chunks = manifest["chunks"][article_id]
+        sentences = [tuple(s) for c in chunks for s in c["sentences"]]
+        entities = [tuple(e) for c in chunks for e in c["entities"]]
+        record = manifest["articles"][article_id]
+        stored = _Stored(article_id, record.get("title", ""), manifest["texts"][article_id])
+        reading = read_article(stored, sentences, entities, model)  # type: ignore[arg-type]
+        manifest["people"][article_id] = [r.as_dict() for r in reading.rows]
+        manifest["sessions"][article_id] = [[s.name, s.start, s.end] for s in reading.sessions]
+        manifest["events"][article_id] = reading.event
+    manifest["people_model"] = signature(model)
+
+
+def rows(manifest: dict[str, Any], article_id: str) -> list[RoleRow]:
+    """The rows of one article as the manifest holds them."""
+    return [RoleRow(**r) for r in manifest.get("people", {}).get(article_id, [])]
