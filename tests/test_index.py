@@ -14,6 +14,7 @@ from assistant.store.reader import Index, open_index
 from assistant.store.sync import sync_index
 
 from .conftest import (
+    ON_SERVER,
     ROOT,
     assistant_command,
     cli_env,
@@ -147,6 +148,25 @@ def test_unchanged_files_are_not_read_again(
     report = sync_index(settings, embedder)
     assert counts(report) == (0, 1, 0, 3) and read == ["day-1.md"]
     assert "Natarajam" in open_index(settings, embedder).text("day-1")
+
+
+@pytest.mark.skipif(ON_SERVER, reason="edits a build folder's manifest")
+def test_an_index_split_by_older_code_is_read_then_rebuilt_by_the_next_sync(
+    settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    from assistant.store import files
+
+    sync_index(settings, embedder)
+    build = files.current_build(settings.index_dir)
+    manifest = files.read_manifest(build)
+    manifest["settings"]["splitter"] = "sentences-v0"
+    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    index = Index(settings, embedder)
+    assert index.snapshot().size > 0  # answers go on from it until the sync
+    report = sync_index(settings, embedder)
+    assert report.rebuilt and report.added == 4 and "rebuilt" in report.summary()
+    assert files.current_build(settings.index_dir) != build
+    assert index.snapshot().size == report.chunks
 
 
 def test_dry_run_writes_nothing(settings: Settings, embedder: LocalEmbeddings) -> None:

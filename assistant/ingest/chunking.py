@@ -11,13 +11,13 @@ import re
 
 from assistant.types import Article, Chunk
 
-SPLITTER_VERSION = "sentences-v1"  # bump when splitting changes: the index must be rebuilt
+SPLITTER_VERSION = "sentences-v2"  # bump when splitting changes: the index must be rebuilt
 
 # Words that end in a period without ending a sentence (titles, ranks, months, references).
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st sh smt shri km gen col lt capt maj sgt cmdr adm brig hon rev gov
     sen rep insp supt dept govt asst no nos vol fig approx est jan feb mar apr jun jul aug sep
-    sept oct nov dec vs mt ft""".split()
+    sept oct nov dec vs mt ft eng engr amb""".split()
 )
 _CANDIDATE = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s+[\"'“‘(\[]?[A-Z0-9]")

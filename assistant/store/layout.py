@@ -38,10 +38,24 @@ def index_settings(settings: Settings, embedder: LocalEmbeddings) -> dict[str, A
     }
 
 
-def check_settings(index_dir: object, built: dict[str, Any], wanted: dict[str, Any]) -> None:
+# What changes with the code, not with a setting: an index built by an older splitter is read
+# as it is (its sentences are in its manifest), and the next sync rebuilds it on its own.
+UPGRADED = frozenset({"splitter"})
+
+
+def check_settings(
+    index_dir: object, built: dict[str, Any], wanted: dict[str, Any], ignore: frozenset = UPGRADED
+) -> None:
+    """An error naming the fix when an index was built with other settings than these (what
+    `ignore` names may differ)."""
     for key, value in wanted.items():
-        if built.get(key) != value:
+        if key not in ignore and built.get(key) != value:
             raise IndexMismatchError(index_dir, key, built.get(key), value)
+
+
+def outdated(built: dict[str, Any], wanted: dict[str, Any]) -> list[str]:
+    """What of UPGRADED an index was built with older versions of (a sync rebuilds it)."""
+    return [key for key in sorted(UPGRADED) if built.get(key) != wanted.get(key)]
 
 
 def chroma_client(path: Path) -> Any:

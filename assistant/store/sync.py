@@ -41,6 +41,7 @@ from assistant.store.layout import (
     damaged,
     date_number,
     index_settings,
+    outdated,
     sentence_ids,
     sentence_rows,
 )
@@ -96,6 +97,7 @@ class _FolderStore:
         self.dimensions = dimensions
         self.current: Path | None = None
         self.build: Path | None = None
+        self.upgraded: list[str] = []  # built by older code: what of it (a full rebuild)
 
     def begin(self, wanted: dict[str, Any], rebuild: bool) -> tuple[dict[str, Any], bool]:
         """The manifest to start from, and whether this sync writes a new build."""
@@ -106,8 +108,10 @@ class _FolderStore:
             except (OSError, ValueError) as exc:
                 raise damaged(self.index_dir, exc) from None
             check_settings(self.index_dir, manifest["settings"], wanted)
-            self.build = self.current
-            return manifest, False
+            self.upgraded = outdated(manifest["settings"], wanted)
+            if not self.upgraded:
+                self.build = self.current
+                return manifest, False
         self.build = files.new_build(self.index_dir)
         return _empty_manifest(wanted), True
 
@@ -157,6 +161,7 @@ class _ServerStore:
         self.remote = Remote(settings.chroma_url, namespace)
         self.index_dir = settings.index_dir
         self.build = ""
+        self.upgraded: list[str] = []  # built by older code: what of it (a full rebuild)
 
     def begin(self, wanted: dict[str, Any], rebuild: bool) -> tuple[dict[str, Any], bool]:
         pointer = self.remote.current()
@@ -165,7 +170,9 @@ class _ServerStore:
             self.build = pointer[0]
             manifest = self.remote.manifest(*pointer)
             check_settings(f"the index on {self.remote.url}", manifest["settings"], wanted)
-            return manifest, False
+            self.upgraded = outdated(manifest["settings"], wanted)
+            if not self.upgraded:
+                return manifest, False
         self.build = files.new_build(self.index_dir).name
         return _empty_manifest(wanted), True
 
@@ -211,11 +218,12 @@ def sync_index(
         articles, skipped = load_corpus(
             settings.corpus_dir, settings.max_file_bytes, manifest, settings.max_document_bytes
         )
-        report = IndexReport(skipped=skipped, dry_run=dry_run, rebuilt=rebuild)
+        report = IndexReport(skipped=skipped, dry_run=dry_run,
+                             rebuilt=rebuild or bool(store.upgraded))  # fmt: skip
         changes = _compare(manifest, articles, report)
         people_model = load_people_model()
-        outdated = people.stale(manifest, people_model)  # read with another model, or never
-        if dry_run or (not changes.changed and not report.deleted and not fresh and not outdated):
+        stale = people.stale(manifest, people_model)  # read with another model, or never
+        if dry_run or (not changes.changed and not report.deleted and not fresh and not stale):
             report.chunks = sum(len(c) for c in manifest["chunks"].values())
             report.seconds = time.perf_counter() - started
             return report
@@ -228,7 +236,7 @@ def sync_index(
                   "articles": dict(manifest["articles"])}  # fmt: skip
         _update_manifest(manifest, changes, new_chunks, now)
         changed = {a.id for a in changes.changed}
-        people.refresh(manifest, [*changed, *(a for a in outdated if a in manifest["articles"]
+        people.refresh(manifest, [*changed, *(a for a in stale if a in manifest["articles"]
                                                and a not in changed)], people_model)  # fmt: skip
         store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
         manifest.update(
