@@ -37,7 +37,8 @@ CUES: dict[str, tuple[str, ...]] = {
                 "propose", "message", "reply", "respond", "acknowledge", "caution", "contend",
                 "argue", "warn", "note", "stress", "urge", "call", "describe", "explain",
                 "emphasise", "emphasize", "highlight", "add", "insist", "floor", "statement",
-                "speech", "deliver", "outline", "recall", "suggest", "point", "report"),
+                "speech", "deliver", "outline", "recall", "suggest", "point", "report", "hear",
+                "heard"),
     "panelist": ("panel", "panelist", "panellist", "discussant", "member", "feature"),
     "presenter": ("present", "presentation", "paper", "study", "unveil", "showcase",
                   "demonstrate", "demonstration", "poster", "findings", "report", "sum",
@@ -88,9 +89,32 @@ def roles_of_word(word: str) -> frozenset[str]:
         return (
             frozenset({"co-chair"}) if "chair" in cue_roles().get(stem(rest), ()) else frozenset()
         )
-    return cue_roles().get(stem(lowered), frozenset())
+    exact = _exact_cues()  # "president" is not "preside", though they share a stem
+    return (
+        exact.get(lowered)
+        or exact.get(lowered.removesuffix("s"))
+        or cue_roles().get(stem(lowered), frozenset())
+    )
+
+
+@cache
+def _exact_cues() -> dict[str, frozenset[str]]:
+    """Cue words that share a stem with a cue of another role, as written -> their roles."""
+    from assistant.language import stem
+
+    of_word: dict[str, set[str]] = {}
+    for role, words in CUES.items():
+        for word in words:
+            of_word.setdefault(word, set()).add(role)
+    by_stem: dict[str, list[set[str]]] = {}
+    for word, roles in of_word.items():
+        by_stem.setdefault(stem(word), []).append(roles)
+    return {word: frozenset(roles) for word, roles in of_word.items()
+            if any(other != roles for other in by_stem[stem(word)])}  # fmt: skip
 
 
 # "Header: value" pairs of a table row as the Word and PDF readers write them
 # ("Session: Radar data sharing; Chair: Commander Juris Ozols; Room: Hall B").
-TABLE_CELL = re.compile(r"(?:^|;\s*)([A-Z][\w /&'’()-]{1,40}):\s*([^;]+)")
+# A value runs on over ";" to the next header ("Speakers: A, Bank of X; B, Bank of Y; Room: 2").
+_HEADER = r"[A-Z][\w /&'’()-]{1,40}"
+TABLE_CELL = re.compile(rf"(?:^|;\s*)({_HEADER}):\s*([^;]+(?:;(?!\s*{_HEADER}:)[^;]+)*)")

@@ -135,3 +135,43 @@ def score(
             gold[ids[0]] for ids in facts.values() if not any(i in matched_gold for i in ids)
         ],
     }
+
+
+def write_score(result: dict[str, Any], folder: Path, gold: str) -> None:
+    """people.json (the figures, the wrong and missed rows) and people.md in the folder."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = {k: v for k, v in result.items() if k not in {"wrong", "missed"}}
+    wrong = [r.as_dict() for r in result["wrong"]]
+    missed = [vars(g) for g in result["missed"]]
+    (folder / "people.json").write_text(
+        json.dumps({"gold": gold, "metrics": figures, "wrong": wrong, "missed": missed},
+                   indent=2, ensure_ascii=False), encoding="utf-8")  # fmt: skip
+    lines = [f"# The people table against {gold}", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {k.replace('_', ' ')} | {_shown(v)} |" for k, v in figures.items()]
+    lines += ["", "## Rows the table has that the gold does not", ""]
+    lines += [f"- {r['role']}: {r['person'] or r['organisation']} ({r['article']}): “{r['quote']}”"
+              for r in wrong] or ["(none)"]  # fmt: skip
+    lines += ["", "## Gold rows the table misses", ""]
+    lines += [f"- {g['role']}: {g['person'] or g['organisation']} ({g['article']})" for g in missed]
+    (folder / "people.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1%}" if isinstance(value, float) else str(value)
+
+
+def people_summary(result: dict[str, Any]) -> str:
+    """One line on the table's figures."""
+
+    def pct(key: str) -> str:
+        return _shown(result.get(key))
+
+    return (
+        f"people table: {result['rows']} rows; precision {pct('precision')}, recall "
+        f"{pct('recall')} of {result['gold_facts']} gold facts (event, person, role); "
+        f"sessions agree {pct('session_agreement')}; quotes verbatim {pct('quotes_verbatim')}"
+    )

@@ -7,6 +7,7 @@ conference; the threshold is chosen on those out-of-fold predictions."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,12 +24,17 @@ from assistant.ingest.corpus import load_corpus
 from assistant.ingest.nlp import entities
 from assistant.ingest.people import PeopleModel, feature_set, read_article
 from assistant.ingest.people.propose import NAMES, Candidate
+from assistant.store.people import READERS
 from assistant.types import Article, RoleRow
 
 GOLD = ROOT / "data" / "people"
 PRECISION = 0.85  # the threshold is the lowest at which the table is this precise, out of fold
-SHAPE = (6, 300, 0.05, 5)  # trees: depth, count, learning rate, fewest candidates in a leaf
+SHAPE = (12, 400, 0.1, 2)  # trees: depth, count, learning rate, fewest candidates in a leaf
 Log = Callable[[str], None]
+_HERE = Path(__file__).resolve().parent
+# the code that turns read candidates into a model (with READERS, the code that reads them)
+TRAINER = (_HERE / "people_train.py", _HERE / "people_gold.py", _HERE / "fitting.py",
+           _HERE.parent / "fitted.py")  # fmt: skip
 
 
 @dataclass
@@ -85,8 +91,52 @@ def rows_of(conference: Conference, probabilities: np.ndarray, threshold: float)
     return list(best.values())
 
 
+def fingerprint(folder: Path = GOLD) -> dict[str, str]:
+    """Hashes of the gold data (every gold file and the articles it names) and of the code
+    that reads and fits: what `verify_people` compares with the model's record."""
+    data = hashlib.sha256()
+    for path in gold_files(folder):
+        corpus, _ = load_gold(path)
+        files = [path, *(sorted(p for p in corpus.rglob("*") if p.is_file()) if corpus else [])]
+        for f in files:
+            data.update(str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f.name).encode())
+            data.update(f.read_bytes())
+    code = hashlib.sha256()
+    for path in (*TRAINER, *READERS):
+        code.update(path.read_bytes())
+    return {"data": data.hexdigest()[:16], "trainer": code.hexdigest()[:16]}
+
+
+def verify_people(model: PeopleModel) -> list[str]:
+    """What differs between the people model's record of its making and the repository now;
+    [] when nothing does (training is deterministic, so the model is what a refit makes)."""
+    made = model.info.get("made_from") or {}
+    return [f"the people {key} it was fitted from changed"
+            for key, value in fingerprint().items() if made.get(key) != value]  # fmt: skip
+
+
+def same_people_model(a: PeopleModel, b: PeopleModel, tolerance: float = 1e-6) -> str:
+    """'' when the two models are the same (trees and threshold, to float noise), else what
+    differs."""
+    if abs(a.threshold - b.threshold) > tolerance:
+        return f"threshold {a.threshold:.4f} != {b.threshold:.4f}"
+
+    def numbers(x: object) -> list[float]:
+        if isinstance(x, dict):
+            return [n for k in sorted(x) for n in numbers(x[k])]
+        if isinstance(x, list):
+            return [n for v in x for n in numbers(v)]
+        return [float(x)] if isinstance(x, int | float) else []
+
+    left, right = numbers(a.trees.as_dict()), numbers(b.trees.as_dict())
+    if len(left) != len(right) or not np.allclose(left, right, atol=tolerance):
+        return "the trees differ"
+    return ""
+
+
 def train_people(out: Path, log: Log = print) -> PeopleModel:
-    """Fit, score out of fold, write the model and its report beside it."""
+    """Fit, score out of fold (figures per conference kept in the model's info), write the
+    model to out."""
     conferences = [read_conference(p) for p in gold_files()]
     for c in conferences:
         log(f"people: {c.name}: {len(c.candidates)} candidates, {int(c.labels.sum())} hold, "
@@ -96,8 +146,12 @@ def train_people(out: Path, log: Log = print) -> PeopleModel:
     oof: dict[str, np.ndarray] = {}
     for held in conferences:
         rest = [c for c in conferences if c is not held]
-        trees = fit_trees(np.vstack([x[c.name] for c in rest]),
-                          np.concatenate([c.labels for c in rest]), names=NAMES, shape=SHAPE)  # fmt: skip
+        trees = fit_trees(
+            np.vstack([x[c.name] for c in rest]),
+            np.concatenate([c.labels for c in rest]),
+            names=NAMES,
+            shape=SHAPE,
+        )
         oof[held.name] = (
             np.asarray(sigmoid(trees.logits(x[held.name]))) if len(held.candidates) else np.zeros(0)
         )
@@ -114,6 +168,7 @@ def train_people(out: Path, log: Log = print) -> PeopleModel:
         "feature_set": feature_set(),
         "conferences": [c.name for c in conferences],
         "out_of_fold": {"all": _figures(total), **figures},
+        "made_from": fingerprint(),
     })  # fmt: skip
     from assistant.ingest.people.model import save_people_model
 

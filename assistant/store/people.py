@@ -22,13 +22,14 @@ def signature(model: PeopleModel) -> str:
     """What the rows were read with: the model (features, trees, threshold) and the code that
     reads them, so an upgrade reads every article again at the next sync."""
     digest = hashlib.sha256(json.dumps(model.as_dict(), sort_keys=True).encode("utf-8"))
-    for path in _READERS:
+    for path in READERS:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 _HERE = Path(__file__).resolve().parents[1]
-_READERS = (*sorted((_HERE / "ingest" / "people").glob("*.py")), _HERE / "roles.py",
+# the code that reads an article's people (a change to it reads every article again)
+READERS = (*sorted((_HERE / "ingest" / "people").glob("*.py")), _HERE / "roles.py",
             _HERE / "countries.py", _HERE / "language.py")  # fmt: skip
 
 

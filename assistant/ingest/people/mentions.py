@@ -75,6 +75,10 @@ def kind_of(name: str, label: str) -> str:
     return PERSON
 
 
+# what the recogniser marks that is never a holder's name
+_NOT_NAMES = frozenset("DATE TIME MONEY PERCENT QUANTITY CARDINAL ORDINAL".split())
+
+
 def holders(doc: Any, base: int, text: str, entities: list[tuple[int, int, str]]) -> list[Mention]:
     """The holders a parsed sentence names: its entities of kinds that hold roles, and runs of
     proper nouns the recogniser missed (base: the sentence's offset in the article)."""
@@ -84,11 +88,14 @@ def holders(doc: Any, base: int, text: str, entities: list[tuple[int, int, str]]
     for start, end, label in entities:
         if start < base or end > end_of_sentence:
             continue
-        taken.append((start, end))  # a date or an amount is no run of proper nouns either
+        if label in _NOT_NAMES:
+            taken.append((start, end))  # a date or an amount is no run of proper nouns either
         if label not in {"PERSON", "ORG", "GPE", "NORP"}:
-            continue
+            continue  # a name called a place or a work ("Pablo Medina" LOC): a run may take it
+        taken.append((start, end))
         start = with_initials(text, start)
         start = _whole_country(text, start, end)
+        start = _after_office(text, start, end)
         name = clean_name(text[start:end])
         if not name or not any(c.isupper() for c in name):
             continue
@@ -97,7 +104,7 @@ def holders(doc: Any, base: int, text: str, entities: list[tuple[int, int, str]]
         start, end = base + doc[first].idx, base + doc[last].idx + len(doc[last].text)
         if any(a < end and start < b for a, b in taken):
             continue
-        start = with_initials(text, start)
+        start = _after_office(text, with_initials(text, start), end)
         name = clean_name(text[start:end])
         if name and name[0].isupper() and name.lower() not in TITLES:
             found.append(Mention(start, end, name, kind_of(name, ""), ""))
@@ -119,6 +126,19 @@ def _joined(mentions: list[Mention], text: str) -> list[Mention]:
     return out
 
 
+_OF_STATE = re.compile(r"\bof\s+$")
+
+
+def _after_office(text: str, start: int, end: int) -> int:
+    """Where a name starts when a recogniser took the end of an office into it ("Minister of
+    State Ong Li Ting", "Secretary of State Sok Chanthy")."""
+    if text.startswith("State ", start) and _OF_STATE.search(text[max(0, start - 4) : start]):
+        rest = start + len("State ")
+        if rest < end and text[rest].isupper():
+            return rest
+    return start
+
+
 def _whole_country(text: str, start: int, end: int) -> int:
     """Where a country's name starts, when a recogniser cut it ("Lanka" of "Sri Lanka")."""
     before = re.search(r"([A-Z][\w-]+)\s+$", text[max(0, start - 30) : start])
@@ -136,6 +156,9 @@ def _proper_runs(doc: Any) -> list[tuple[int, int]]:
     runs, first = [], None
     for t in doc:
         inside = t.pos_ == "PROPN" and t.text[:1].isupper()
+        if t.text in {"-", "‑"} and 0 < t.i < len(doc) - 1 and first is not None:
+            after = doc[t.i + 1]  # "Al-Sayed", "Bamba-Kourouma": one name
+            inside = not doc[t.i - 1].whitespace_ and not t.whitespace_ and after.text[:1].isupper()
         if inside and first is None:
             first = t.i
         if not inside and first is not None:

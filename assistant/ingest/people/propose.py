@@ -62,6 +62,8 @@ FEATURES: dict[str, str] = {
     "cue_verb": "the cue word is a verb ('chaired', 'presided')",
     "cue_ambiguous": "the cue word may say other roles too",
     "cue_co": "the cue word is written with co- ('co-chaired')",
+    "cue_jointly": "the cue word is said of several at once ('jointly chaired', 'shared the "
+    "chair')",
     "governs_session": "the cue word or what it hangs on names a session or panel",
     "governs_delegation": "... a delegation or team",
     "governs_event": "... the event (conference, summit, meeting)",
@@ -197,6 +199,16 @@ def _governs(cue: Any) -> set[str]:
     return kinds
 
 
+def _jointly(cue: Any) -> bool:
+    """Whether a cue word is said of several holders at once ("jointly chaired", "shared the
+    chair", "chaired together")."""
+    around = [*cue.children, *cue.head.children]
+    return any(t.lower_ in _JOINTLY for t in around) or "share" in {cue.lemma_, cue.head.lemma_}
+
+
+_JOINTLY = frozenset("jointly together joint".split())
+
+
 def _planned(cue: Any) -> bool:
     around = [cue, cue.head, *cue.children, *cue.head.children]
     return any(t.lower_ in _PLANNED for t in around)
@@ -227,6 +239,8 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
             for role in roles:
                 if role not in best or steps < best[role][0]:
                     best[role] = (steps, cue, kind, co)
+        if "chair" in best and "co-chair" not in best and _jointly(best["chair"][1]):
+            best["co-chair"] = best["chair"]  # "A and B jointly chaired": co-chairs
         for role, (steps, cue, kind, co) in best.items():
             between = sum(1 for t in tokens if min(cue.i, token.i) < t.i < max(cue.i, token.i))
             nearest = min(tokens, key=lambda t: abs(t.i - cue.i)).i == token.i
@@ -250,6 +264,7 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
                 "cue_verb": float(cue.pos_ in {"VERB", "AUX"}),
                 "cue_ambiguous": float(len(roles_of_word(cue.text)) > 1),
                 "cue_co": float(co),
+                "cue_jointly": float(_jointly(cue)),
                 **{f"governs_{k}": 1.0 for k in governs},
                 "planned": float(_planned(cue)),
                 "negated": float(_negated(cue)),
@@ -310,7 +325,7 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
     session = next((text[a:b].strip() for h, a, b in cells
                     if h.lower().split()[-1] in SESSION_NOUNS | {"title", "topic", "theme"}
                     and not is_table_row(text[a:b])), "")  # fmt: skip
-    session = re.sub(r"^(?:session|panel)\s*\d+\s*:\s*", "", session, flags=re.I)
+    session = re.sub(r"^(?:session|panel)\s*\d+\s*(?:\([^)]*\))?\s*:\s*", "", session, flags=re.I)
     out = []
     for header, a, b in cells:
         roles: set[str] = set()
@@ -323,12 +338,17 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
         if not roles:
             continue
         items = _items(text, a, b)
+        # a role the value says in closing brackets is every item's ("A and B (co-chairs)")
+        closing = re.search(r"\(([^)]*)\)\s*$", text[a:b])
+        all_said = _said(closing.group(1)) if closing else set()
         for n, (x, y) in enumerate(items):
             inside = [m for m in mentions if x <= m.start < y]
             holder = inside[0] if inside else None
             if holder is None or holder.start - x > 12:  # the item does not open with a name
                 continue
-            for role in roles:
+            # a role the item itself says overrides its header's ("Chair: A (moderator)")
+            said = {r for inner in re.findall(r"\(([^)]*)\)", text[x:y]) for r in _said(inner)}
+            for role in said or all_said or roles:
                 values = {f"role_{role}": 1.0, "relation_table": 1.0, "nearest": float(n == 0),
                           "in_list": float(len(items) > 1),
                           "person": float(holder.kind == PERSON),
@@ -336,11 +356,16 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
                           "body": float(holder.kind == BODY),
                           "holders": min(len(mentions), 6) / 6,
                           **_holder_features(holder, None)}  # fmt: skip
-                own = "" if text[a:b].strip() == holder.name else organisation
+                own = organisation if holder.kind == PERSON else ""
                 out.append(Candidate(holder, role, start, end, header,
                                      tuple(values.get(name, 0.0) for name in NAMES), own,
                                      session=session, at=a))  # fmt: skip
     return out
+
+
+def _said(words: str) -> set[str]:
+    """The roles a few words say ("co-chairs", "moderator")."""
+    return {r for w in words.split() for r in roles_of_word(w.strip(",;."))}
 
 
 def _items(text: str, a: int, b: int) -> list[tuple[int, int]]:

@@ -101,8 +101,11 @@ def read_article(
         found_sessions += here
         mentions = holders(doc, a, text, entities)
         pronoun = _PRONOUN.match(text[a:b])
-        if pronoun and last_person is not None and not any(m.kind == PERSON for m in mentions
-                                                           if m.start < a + pronoun.end(1)):  # fmt: skip
+        if (
+            pronoun
+            and last_person is not None
+            and not any(m.kind == PERSON for m in mentions if m.start < a + pronoun.end(1))
+        ):
             at = a + pronoun.start(1)
             mentions.append(Mention(at, at + len(pronoun.group(1)), last_person.name, PERSON,
                                     last_person.label, pronoun=True))  # fmt: skip
