@@ -241,6 +241,7 @@ class Answer:
     rejected: str = ""  # a model's answer that failed the grounding check (not shown)
     generated: bool = False  # the claims are a language model's sentences (checked)
     coverage: str = ""  # how many articles the claims come from ("from 3 articles about ...")
+    count: int | None = None  # a how-many question's answer: the holders the claims name
 
     @property
     def citations(self) -> tuple[Citation, ...]:
@@ -253,8 +254,10 @@ class Answer:
 
     @property
     def short_answer(self) -> str:
-        """The claims' words as one phrase ("K. Bangarurajan", "Bangladesh and Nepal"); "" for
-        a refusal or a quote alone."""
+        """The claims' words as one phrase ("K. Bangarurajan", "Bangladesh and Nepal"), or a
+        count's number; "" for a refusal or a quote alone."""
+        if self.count is not None:
+            return str(self.count)
         words = [c.text for c in self.claims if c.text]
         return " ".join(words) if self.generated else join_list(words)
 
@@ -273,6 +276,7 @@ class Answer:
             "confidence": round(self.confidence, 3),
             "claims": [c.as_dict() for c in self.claims],
             "coverage": self.coverage,
+            "count": self.count,
             "citations": [
                 {
                     "n": c.n,

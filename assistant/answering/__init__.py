@@ -1,8 +1,9 @@
 """Question -> cited answer, by stage: question/ reads the question (and follow-ups),
 vocabulary/ knows the index's words, retrieval/ finds passages and candidate sentences,
 evidence/ describes each candidate unit and lets the fitted model choose, compose/ builds the
-Answer as claims; pipeline.py runs them in that order and generative/ words the answer with a
-language model behind a grounding check.
+Answer as claims; people/ answers who-did-what questions from the people table the index
+keeps; pipeline.py runs them in that order and generative/ words the answer with a language
+model behind a grounding check.
 
 What the other parts (evaluation/, app/) may use is exported here and nowhere else; the
 language-model parts load on first use.
@@ -17,6 +18,7 @@ from assistant.answering.compose.compose import (
     MODEL_DECLINES,
     NOT_IN_ARTICLES,
     REFUSED,
+    count_line,
     plain_text,
     refused,
 )
@@ -89,6 +91,7 @@ __all__ = [
     "Trees",
     "Understood",
     "Unit",
+    "count_line",
     "feature_set",
     "fuse",
     "load_model",

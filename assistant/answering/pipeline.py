@@ -36,8 +36,8 @@ from assistant.answering.question.conversation import conversation, standalone_q
 from assistant.answering.question.reading import search_text
 from assistant.answering.retrieval.retrieve import Retriever
 from assistant.answering.vocabulary.lexicon import Lexicon
-from assistant.language import NUMBER_VALUES
 from assistant.answering.vocabulary.similarity import word_vectors
+from assistant.language import NUMBER_VALUES
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
 
@@ -170,7 +170,7 @@ class Answerer:
             else:
                 answer = answered(question, understood.standalone, numbered(table.claims),
                                   table.confidence, passages, clock.laps,
-                                  coverage=table.coverage)  # fmt: skip
+                                  coverage=table.coverage, count=table.count)  # fmt: skip
             return Explained(answer, found, evidence)
         if evidence is None or evidence.confidence < self.threshold:
             reason = nothing_about(evidence.missing) if evidence and evidence.missing else ""
@@ -203,7 +203,8 @@ class Answerer:
             told is not None
             and told.refusal
             and evidence is not None
-            and (evidence.confidence >= SURE_DESPITE_TABLE)
+            and evidence.confidence >= SURE_DESPITE_TABLE
+            and evidence.short is not None
         ):
             return None  # the table missed it; a sentence says it plainly
         return told

@@ -77,7 +77,7 @@ def answered(
     return Answer(
         question=question,
         rewritten_question=standalone,
-        text=plain_text(claims, generated, str(extra.get("coverage", ""))),
+        text=plain_text(claims, generated, str(extra.get("coverage", "")), extra.get("count")),  # type: ignore[arg-type]
         claims=tuple(claims),
         refused=False,
         confidence=confidence,
@@ -125,9 +125,12 @@ def numbered(claims: Sequence[Claim]) -> list[Claim]:
     return out
 
 
-def plain_text(claims: Sequence[Claim], generated: bool = False, coverage: str = "") -> str:
+def plain_text(
+    claims: Sequence[Claim], generated: bool = False, coverage: str = "", count: int | None = None
+) -> str:
     """The answer as plain text: a generated answer's sentences as checked; a quoted claim as
-    `short: “quote” [n]`; several claims one per line."""
+    `short: “quote” [n]`; several claims one per line, under a count's number when one was
+    asked for."""
     if generated:
         return " ".join(_with_numbers(c) for c in claims)
     lines = []
@@ -135,7 +138,14 @@ def plain_text(claims: Sequence[Claim], generated: bool = False, coverage: str =
         quotes = " ".join(f"“{' '.join(c.quote.split())}” [{c.n}]" for c in claim.evidence)
         lines.append(f"{claim.text}: {quotes}" if claim.text else quotes)
     text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+    if count is not None:
+        text = f"{count_line(count)}\n" + "\n".join(f"- {line}" for line in lines)
     return f"{text}\n({coverage})" if coverage else text
+
+
+def count_line(count: int) -> str:
+    """The first line of a count's answer."""
+    return f"{count} named in the articles:"
 
 
 def _with_numbers(claim: Claim) -> str:

@@ -14,13 +14,28 @@ from assistant.language import stem
 from assistant.roles import DELEGATION_NOUNS, SESSION_NOUNS, roles_of_word
 
 HOLDER, ROLE, SESSION, COUNT = "holder", "role", "session", "count"
+# Roles several people hold at once: "Who spoke in ...?" asks for all of them.
+_MANY = frozenset({"co-chair", "speaker", "panelist", "presenter", "signatory", "award"})
 # Nouns that name the whole event when a question says them ("the Cholpon-Ata forum"), though an
 # article may call a session so too.
 _EVENT_HEADS = frozenset("forum workshop conference summit meeting congress symposium "
                          "convention assembly ministerial".split())  # fmt: skip
 # Which of several roles a question's words say first (it is how the answer words it).
-_PRIMARY = ("co-chair", "chair", "moderator", "head-of-delegation", "keynote", "speaker",
-            "panelist", "presenter", "opened", "host", "president", "signatory", "award")  # fmt: skip
+_PRIMARY = (
+    "co-chair",
+    "chair",
+    "moderator",
+    "head-of-delegation",
+    "keynote",
+    "speaker",
+    "panelist",
+    "presenter",
+    "opened",
+    "host",
+    "president",
+    "signatory",
+    "award",
+)
 
 # The roles a question's words ask about: what a table answers for each word's roles.
 _ASKS = {
@@ -40,22 +55,34 @@ _ASKS = {
     "other": {"other"},  # closed it, rapporteur, vice-president, organiser: the word decides
 }
 # Verbs that say someone was in charge without saying how: a chair or a moderator.
-_IN_CHARGE = re.compile(r"\b(led|lead|leads|ran|run|runs|headed|head|heads|steered|steer|"
-                        r"helmed|helm|in charge|charge|oversaw|conducted|anchored)\b", re.I)  # fmt: skip
+_IN_CHARGE = re.compile(
+    r"\b(led|lead|leads|ran|run|runs|headed|head|heads|steered|steer|"
+    r"helmed|helm|in charge|charge|oversaw|conducted|anchored)\b",
+    re.I,
+)
 _CONTENT = re.compile(r"^\s*(?:and\s+)?what\s+(?:did|does|do|has|had)\s+.+?\s+(say|said|tell|told|"
                       r"argue|propose|warn|announce|call|stress|explain|suggest|present|describe|"
                       r"think|urge|recommend|claim|report)\b", re.I)  # fmt: skip
 _WHAT_ROLE = re.compile(r"\bwhat\s+(?:did|does|was|were|is)\b.*\b(do|roles?|parts?|positions?|"
                         r"jobs?|capacity|involvement)\b|\bwhat\s+roles?\b|\bhow\s+was\b.*"
                         r"\binvolved\b|\bin what capacity\b|\bwhat parts?\b", re.I)  # fmt: skip
-_WHICH_SESSION = re.compile(r"\b(which|what)\s+(session|panel|sessions|panels|working group|"
-                            r"round ?table|plenary|debate|discussion|workshop)s?\b", re.I)  # fmt: skip
+_WHICH_SESSION = re.compile(
+    r"\b(which|what)\s+(session|panel|sessions|panels|working group|"
+    r"round ?table|plenary|debate|discussion|workshop)s?\b",
+    re.I,
+)
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
-_PLURAL = re.compile(r"\b(who were|who all|which|list|name (?:all|the)|speakers|panel(?:l)?ists|"
-                     r"signatories|co-?chairs|members|delegates|countries|nations|states|"
-                     r"ministers|participants|presenters|winners|recipients|heads)\b", re.I)  # fmt: skip
+_PLURAL = re.compile(
+    r"\b(who were|who all|which|list|name (?:all|the)|speakers|panel(?:l)?ists|"
+    r"signatories|co-?chairs|members|delegates|countries|nations|states|"
+    r"ministers|participants|presenters|winners|recipients|heads)\b",
+    re.I,
+)
 _COUNTRIES = re.compile(r"\b(which|what)\s+(countries|country|nations?|states?|governments?|"
                         r"delegations?)\b", re.I)  # fmt: skip
+_PEOPLE = re.compile(r"\b(which|what)\s+(?:\w+\s+){0,2}(officials?|ministers?|persons?|people|"
+                     r"delegates?|representatives?|experts?|individuals?|diplomats?|envoys?)\b",
+                     re.I)  # fmt: skip
 _BODIES = re.compile(r"\b(which|what)\s+(organi[sz]ations?|bodies|body|agencies|agency|"
                      r"institutions?|utilities|utility|companies|company|banks?|ministries|"
                      r"ministry|universities|authorities|authority)\b", re.I)  # fmt: skip
@@ -89,15 +116,23 @@ def read_role_question(text: str) -> RoleQuestion | None:
         return None
     doc = nlp.parse(text.strip())
     found: set[str] = set()
+    by_session_noun: set[str] = set()  # "panel" in "who moderated the panel" names, not asks
     cues: set[str] = set()  # the words of a role of the "other" kind: "closed", "vice", ...
     for t in doc:
         if t.pos_ in {"VERB", "NOUN", "PROPN", "ADJ", "AUX"} or t.dep_ == "ROOT":
             said = set(roles_of_word(_co(doc, t)))
+            if t.lower_ in SESSION_NOUNS:
+                by_session_noun |= said
+                continue
             if "chair" in said:  # asked, "chaired" means the chair (an article may say it of
                 said.discard("moderator")  # a moderator, a question means the chair)
             if "other" in said:
                 cues.add(stem(t.text))
             found |= said
+    if not found:  # "who was on the panel": the session's noun is the role asked
+        found = by_session_noun
+    if "keynote" in found:  # "who gave / delivered the keynote": that speaker, not them all
+        found -= {"speaker", "presenter", "panelist"}
     delegation = any(t.lower_ in DELEGATION_NOUNS for t in doc)
     session = _session_phrase(doc)
     if found == {"panelist"} and not any(t.lower_ in SESSION_NOUNS for t in doc):
@@ -127,11 +162,13 @@ def read_role_question(text: str) -> RoleQuestion | None:
         return None
     person, place = _names(text)
     primary = next((r for r in _PRIMARY if r in found and r in roles), "")
+    several = bool(_PLURAL.search(text)) or wants == COUNT or bool(found & _MANY)
     return RoleQuestion(
         text=text, roles=frozenset(roles), wants=wants,
-        several=bool(_PLURAL.search(text)) or wants == COUNT, session=session, person=person,
+        several=several, session=session, person=person,
         place=place, holder_kind="country" if _COUNTRIES.search(text)
-        else "body" if _BODIES.search(text) else "", primary=primary, cues=frozenset(cues),
+        else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else "",
+        primary=primary, cues=frozenset(cues),
     )  # fmt: skip
 
 
@@ -171,12 +208,16 @@ def _session_phrase(doc: object) -> str:
 
 # A part of an event named with an event's noun: "the Senior Officials' Meeting", "the
 # ministerial meeting", "the opening plenary"
-_SUB_EVENT = re.compile(r"\b(senior officials?'?|officials'|ministerial|expert|technical|"
-                        r"preparatory|closing|opening|side|bilateral|high-level segment)\b", re.I)  # fmt: skip
+_SUB_EVENT = re.compile(
+    r"\b(senior officials?'?|officials'|ministerial|expert|technical|"
+    r"preparatory|closing|opening|side|bilateral|high-level segment)\b",
+    re.I,
+)
 _OF_EVENT = re.compile(r"(?:of|at|in|during)\s+(?:the\s+)?(?:\S+\s+){0,6}?(?:"
                        + "|".join(sorted(_EVENT_HEADS)) + r")s?\b", re.I)  # fmt: skip
 _TOPIC = re.compile(r",?\s+((?:on|about|for|of|dealing with|devoted to)\s+[^,?.;]+?)"
-                    r"(?=\s+(?:at|in|during|held|on (?:the )?\w+day)\b|[,?.;]|$)", re.I)  # fmt: skip
+                    r"(?=\s+(?:at|in|during)\s+(?:the\s+)?[A-Z0-9]|\s+(?:held|on (?:the )?\w+day)\b"
+                    r"|[,?.;]|$)")  # fmt: skip
 
 
 def _names(text: str) -> tuple[str, str]:

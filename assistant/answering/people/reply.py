@@ -19,12 +19,13 @@ from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
 from assistant.roles import SESSION_NOUNS
 from assistant.store.reader import Snapshot
-from assistant.types import Claim, Filters, RoleRow
+from assistant.text import paragraph_bounds
+from assistant.types import Citation, Claim, Filters, RoleRow
 
 SESSION_MATCH = 0.55  # a session name at least this close (cosine or shared words) is the one asked
 SESSION_MARGIN = 0.08  # ... and within this of the closest one
 # A table's refusal stands unless the sentence path is at least this sure of an answer.
-SURE_DESPITE_TABLE = 0.75
+SURE_DESPITE_TABLE = 0.9
 
 # How an answer says a role.
 DID = {
@@ -33,6 +34,14 @@ DID = {
     "presenter": "presented", "head-of-delegation": "headed the delegation",
     "host": "hosted", "president": "was president", "signatory": "signed",
     "award": "received an award", "other": "took part",
+}  # fmt: skip
+# the same of a session named before ("... name the panel on X but not who moderated it")
+DID_IT = {
+    "opened": "opened it", "chair": "chaired it", "co-chair": "co-chaired it",
+    "moderator": "moderated it", "keynote": "gave its keynote", "speaker": "spoke at it",
+    "panelist": "sat on its panel", "presenter": "presented at it",
+    "head-of-delegation": "headed it", "host": "hosted it", "president": "presided over it",
+    "signatory": "signed it", "award": "won its award", "other": "took part in it",
 }  # fmt: skip
 
 
@@ -46,6 +55,7 @@ class Reply:
     refusal: str = ""
     confidence: float = 0.0
     known: bool = False
+    count: int | None = None  # a how-many question's number
 
 
 def reply(
@@ -128,13 +138,19 @@ def _holders(
         held = [r for r in held if r.session in matched]
         if not held:
             return Reply(refusal=f"the articles name the {_bare(q.session)} but not who "
-                                 f"{DID[q.asked]} it", known=True)  # fmt: skip
+                                 f"{DID_IT[q.asked]}", known=True)  # fmt: skip
     if q.holder_kind == "country":
         held = [r for r in held if not r.person or country_of(r.organisation)]
+    elif q.holder_kind == "person":  # "Which New Zealand official co-chaired ...?"
+        people = [r for r in held if r.person]
+        if held and not people:
+            return Reply(refusal=f"the articles name {_who(held[0])} but no one of it who "
+                                 f"{DID[q.asked]}", known=True)  # fmt: skip
+        held = people
     if not held:
         if q.place and any(_of_place(r, q.place) for r in rows):
-            return Reply(refusal=f"the articles name {q.place}'s delegation but not who "
-                                 f"{DID[q.asked]} it", known=True)  # fmt: skip
+            return Reply(refusal=f"the articles name others of {q.place} but no one of it who "
+                                 f"{DID[q.asked]}", known=True)  # fmt: skip
         return None
     if q.wants == SESSION:
         return None
@@ -142,11 +158,20 @@ def _holders(
     # What was won, presented or signed, when the question names it ("the Young Innovator
     # Prize"): a claim must say it.
     named = _specifics(q.text, view, scope) if roles <= {"award", "presenter", "signatory"} else []
-    if named and not q.several:
-        claims = [c for c in claims
-                  if all(any(words & _content(x.quote) for x in c.evidence) for words in named)]  # fmt: skip
+    if named:
+        # its quote, or the paragraph around it, says it ("The declaration was signed by
+        # ..." after a paragraph naming the Montevideo Declaration)
+        claims = [
+            c
+            for c in claims
+            if all(
+                any(words & _content(_paragraph(snapshot, x)) for x in c.evidence)
+                for words in named
+            )
+        ]
         if not claims:
-            return None
+            return Reply(refusal=f"the articles name no one who {DID[q.asked]} "
+                                 f"{' '.join(sorted(named[0]))}", known=True)  # fmt: skip
     if not q.several and q.wants != COUNT and len(claims) > 1:
         # One is asked for and the table holds several: the one whose quote says what else
         # the question says ("Who received the Early Career Prize?"), or the sentence path.
@@ -155,16 +180,29 @@ def _holders(
             return None
         claims = [chosen]
     coverage = _coverage(view, held, scope, q)
-    if q.wants == COUNT:
-        coverage = f"{len(claims)} named in the articles; {coverage}"
-    return Reply(tuple(claims), coverage, "", max(c.support for c in claims))
+    count = len(claims) if q.wants == COUNT else None
+    return Reply(tuple(claims), coverage, "", max(c.support for c in claims), count=count)
+
+
+def _paragraph(snapshot: Snapshot, c: Citation) -> str:
+    """The paragraph a quote stands in (and the one before it: the sentence naming what a
+    list signed or won often ends the paragraph before)."""
+    text = snapshot.text(c.article_id)
+    start, end = paragraph_bounds(text, c.start, c.end)
+    before, _ = paragraph_bounds(text, max(0, start - 2), max(0, start - 2))
+    return text[before:end]
 
 
 def _specifics(text: str, view: PeopleView, scope: set[str]) -> list[set[str]]:
     """The names a question gives that are not the event's, a person's or a country's, each as
     its words ("Young Innovator Prize" in "Who won the Young Innovator Prize at the summit?")."""
-    told = {w for a in scope for w in distinctive(f"{view.titles.get(a, '')} "
-                                                  f"{view.names.get(view.event_of.get(a, ''), '')}")}  # fmt: skip
+    told = {
+        w
+        for a in scope
+        for w in distinctive(
+            f"{view.titles.get(a, '')} {view.names.get(view.event_of.get(a, ''), '')}"
+        )
+    }
     people = {w.lower() for p in view.persons for w in p.split()}
     out = []
     for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*", text):
@@ -268,8 +306,17 @@ def _of_place(row: RoleRow, place: str) -> bool:
         return True
     if row.role != "head-of-delegation":
         return False
-    named = {country_of(w) for w in re.findall(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w-]*)?", row.quote)}
-    return wanted in named
+    # "Kazakhstan's delegation", "the Uzbek delegation", "the delegation of Fiji"
+    for m in _DELEGATION_OF.finditer(row.quote):
+        if country_of(m.group(1) or m.group(2) or "") == wanted:
+            return True
+    return False
+
+
+_DELEGATION_OF = re.compile(
+    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?:'s|’s)?\s+(?:\w+\s+)?(?:delegation|team)\b"
+    r"|(?:delegation|team)\s+(?:of|from)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
+)
 
 
 def _matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
@@ -293,8 +340,11 @@ def _matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
 
 
 def _content(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower())
-            if w not in SESSION_NOUNS and len(w) > 2 and w not in {"the", "and", "for"}}  # fmt: skip
+    return {
+        w
+        for w in re.findall(r"[a-z0-9]+", text.lower())
+        if w not in SESSION_NOUNS and len(w) > 2 and w not in {"the", "and", "for"}
+    }
 
 
 def _bare(session: str) -> str:

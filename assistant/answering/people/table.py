@@ -54,9 +54,16 @@ class PeopleView:
         for event in set(self.event_of.values()):
             named = [snapshot.event(a) for a, e in self.event_of.items() if e == event]
             # the name written as a name ("the Conference on ..."), the fuller first
-            self.names[event] = max(named, key=lambda n: (bool(re.search(
-                r"\b(?:" + "|".join(sorted(EVENT_NOUNS)) + r")\b", n, re.I)) and any(
-                w[:1].isupper() for w in n.split()[1:]), len(n) < 100, len(n)), default="")  # fmt: skip
+            self.names[event] = max(
+                named,
+                key=lambda n: (
+                    bool(re.search(r"\b(?:" + "|".join(sorted(EVENT_NOUNS)) + r")\b", n, re.I))
+                    and any(w[:1].isupper() for w in n.split()[1:]),
+                    len(n) < 100,
+                    len(n),
+                ),
+                default="",
+            )
         rows = snapshot.people()
         whole: dict[str, str] = {}
         for event in set(self.event_of.values()):
@@ -74,8 +81,11 @@ class PeopleView:
         # what the sentences that name a session say of it ("The first session dealt with ...")
         self.context: dict[str, str] = {}
         for x in self.sessions:
-            around = [snapshot.text(x.article)[t.start : t.end]
-                      for t in snapshot.sentences(x.article) if t.start <= x.start < t.end]  # fmt: skip
+            around = [
+                snapshot.text(x.article)[t.start : t.end]
+                for t in snapshot.sentences(x.article)
+                if t.start <= x.start < t.end
+            ]
             self.context[x.name] = " ".join([self.context.get(x.name, ""), *around]).strip()
         self.persons = sorted({r.person for r in self.rows if r.person}, key=len, reverse=True)
         self._vectors: dict[str, np.ndarray] = {}
