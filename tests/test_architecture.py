@@ -106,7 +106,7 @@ def test_answering_is_folders_by_stage() -> None:
     """answering/ reads as the path of a question: each stage a folder opening with a line on
     its job, the pipeline beside them."""
     root = PACKAGE / "answering"
-    stages = ["question", "vocabulary", "retrieval", "evidence", "compose", "generative"]
+    stages = ["question", "vocabulary", "retrieval", "evidence", "compose", "generative", "people"]
     for stage in stages:
         init = root / stage / "__init__.py"
         assert init.exists(), stage

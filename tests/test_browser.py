@@ -144,6 +144,10 @@ def test_refusal_clear_and_the_other_tabs(page_url: str, browser_page) -> None:
     table = page.locator("#articles")
     table.get_by_text("day-2", exact=True).wait_for()
     assert table.get_by_text("preview", exact=True).count() == 1
+    page.get_by_role("tab", name="People").click()
+    people = page.locator("#people")
+    people.get_by_text("Bangarurajan").first.wait_for(timeout=30_000)
+    assert "<script>" not in people.inner_html()  # the hostile article's text stays text
     page.get_by_role("tab", name="Evaluate").click()
     assert page.locator("#run-eval").is_visible()
 

@@ -52,14 +52,14 @@ def client(served: Settings):
     return Client(url_of(served), verbose=False)
 
 
-def test_the_page_serves_all_three_tabs(served: Settings) -> None:
+def test_the_page_serves_all_four_tabs(served: Settings) -> None:
     with urllib.request.urlopen(url_of(served), timeout=30) as response:
         assert response.status == 200
         page = response.read().decode()
     assert "assistant: ask the proceedings" in page
     with urllib.request.urlopen(url_of(served) + "config", timeout=30) as response:
         config = response.read().decode()
-    for tab in ("Chat", "Articles", "Evaluate", "Update index", "Run evaluation"):
+    for tab in ("Chat", "Articles", "People", "Evaluate", "Update index", "Run evaluation"):
         assert f'"{tab}"' in config
 
 
@@ -83,6 +83,17 @@ def test_ask_returns_an_answer_with_an_exact_quoted_citation(client, served: Set
 
     refusal = client.predict("What was the budget of the conference?", api_name="/ask")
     assert refusal["refused"] and not refusal["citations"] and refusal["passages"]
+
+
+def test_the_people_api_gives_rows_with_verbatim_quotes(client, served: Settings) -> None:
+    rows = client.predict("", "chair", api_name="/people")
+    assert rows and all(r["role"] == "chair" for r in rows)
+    chair = next(r for r in rows if "Bangarurajan" in r["person"])
+    assert "pharmaceutical" in chair["session"].lower()
+    text = (served.corpus_dir / f"{chair['article']}.md").read_text(encoding="utf-8")
+    assert chair["quote"] in text
+    with pytest.raises(Exception, match="unknown role"):
+        client.predict("", "juggler", api_name="/people")
 
 
 def test_ask_applies_the_filters_and_rejects_a_bad_date(client) -> None:

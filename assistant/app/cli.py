@@ -230,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="a CoQA JSON file instead: its conversations, turn by turn (own index)",
     )
+    p.add_argument("--roles", type=Path, metavar="GOLD.yaml",
+                   help="score the people table against gold rows instead (precision and "
+                        "recall on event, person, role; sessions; quotes)")  # fmt: skip
     p.add_argument("--per-article", action="store_true",
                    help="ask each CoQA conversation about its own story only (as a user who "
                         "picked it in the filters)")  # fmt: skip
@@ -246,9 +249,18 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("train", parents=[common], help="fit the evidence model on the data")
+    p = sub.add_parser(
+        "train", parents=[common], help="fit the evidence and people models on the data"
+    )
+    p.add_argument(
+        "--only", choices=("evidence", "people"),
+        help="fit one model: evidence (data/training.yaml, minutes) or people (data/people)",
+    )  # fmt: skip
     p.add_argument("--config", type=Path, help="training sets (default data/training.yaml)")
-    p.add_argument("--out", type=Path, help="model file (default: the package's model)")
+    p.add_argument("--out", type=Path, help="evidence model file (default: the package's model)")
+    p.add_argument(
+        "--people-out", type=Path, help="people model file (default: the package's model)"
+    )
     p.add_argument("--work", type=Path, help="keep the training indexes in this folder")
     p.add_argument(
         "--check",

@@ -110,6 +110,28 @@ class Service:
 
         return people_table(self.index.snapshot(), self.embedder, event, role)
 
+    def score_people(self, gold: Path, report_dir: Path | None = None) -> dict[str, Any]:
+        """The people table scored against a gold file (rows: event, article, person, role,
+        session, organisation): precision and recall on (event, person, role), the session
+        agreeing, quotes verbatim, and the rows it got wrong or missed; written to
+        report_dir (people.json, people.md) when given."""
+        from assistant.evaluation.people_gold import load_gold, score, write_score
+
+        _, rows = load_gold(gold)
+        snapshot = self.index.snapshot()
+        table = self.people()
+        texts = {a.id: snapshot.text(a.id) for a in snapshot.articles()}
+        unknown = sorted({g.article for g in rows} - set(texts))
+        if unknown:
+            raise AssistantError(
+                f"{gold}: articles {', '.join(unknown[:5])} are not in the index: index the "
+                "corpus the gold rows were written for (--corpus)"
+            )
+        result = score(table, rows, {g.article: g.event for g in rows}, texts)
+        if report_dir is not None:
+            write_score(result, report_dir, str(gold))
+        return result
+
     def text(self, article_id: str) -> str:
         """An indexed article's cleaned text (what quotes and offsets refer to)."""
         return self.index.snapshot().text(article_id)

@@ -21,6 +21,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from assistant.evaluation.metrics import compute
     from assistant.evaluation.runner import below_bars, parse_bars
 
+    if args.roles is not None:
+        return _eval_roles(args)
     bars = parse_bars(args.fail_under or [], compute([]).keys())
     service = service_of(args)
     with tqdm(unit="case", file=sys.stderr, disable=None) as bar:
@@ -48,6 +50,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _eval_roles(args: argparse.Namespace) -> int:
+    from assistant.evaluation.people_gold import people_summary
+    from assistant.evaluation.runner import below_bars, parse_bars
+
+    keys = ("precision", "recall", "session_agreement", "quotes_verbatim")
+    bars = parse_bars(args.fail_under or [], keys)
+    service = service_of(args)
+    service.check_index()
+    report = args.report or Path("reports") / f"people-{_now():%Y%m%d-%H%M%S}"
+    result = service.score_people(args.roles, report)
+    print(people_summary(result))
+    for r in result["wrong"][:10]:
+        print(f"wrong: {r.role}: {r.person or r.organisation} ({r.article})")
+    for g in result["missed"][:10]:
+        print(f"missed: {g.role}: {g.person or g.organisation} ({g.article})")
+    print(f"report: {report / 'people.md'}")
+    failures = below_bars({k: result.get(k) for k in keys}, bars)
+    for failure in failures:
+        print(f"FAIL: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def _now() -> Any:
     import datetime as dt
 
@@ -55,6 +79,15 @@ def _now() -> Any:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    """Fit (or --check, --verify) the evidence model, the people model, or both."""
+    parts = [args.only] if args.only else ["evidence", "people"]
+    status = 0
+    for part in parts:
+        status |= (_train_evidence if part == "evidence" else _train_people)(args)
+    return status
+
+
+def _train_evidence(args: argparse.Namespace) -> int:
     import tempfile
 
     import numpy as np
@@ -96,6 +129,41 @@ def cmd_train(args: argparse.Namespace) -> int:
               file=sys.stderr)  # fmt: skip
         return 1
     print(f"{shipped} is reproduced by `assistant train` (to the tolerance of same_model)")
+    return 0
+
+
+def _train_people(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from assistant.evaluation.people_train import same_people_model, train_people, verify_people
+    from assistant.ingest.people.model import MODEL_PATH, PeopleModel, load_people_model
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    shipped = args.people_out or MODEL_PATH
+    if not (args.verify or args.check):
+        train_people(shipped, log=log)
+        load_people_model.cache_clear()
+        return 0
+    model = load_people_model(shipped)
+    if args.verify:
+        problems = verify_people(model)
+        if problems:
+            print(f"FAIL: {shipped} is not what `assistant train` makes of the repository now: "
+                  f"{'; '.join(problems)}: run `assistant train --only people`",
+                  file=sys.stderr)  # fmt: skip
+            return 1
+        print(f"{shipped} matches the people data and the code that reads and fits it")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="assistant-check-") as scratch:
+        fresh: PeopleModel = train_people(Path(scratch) / "people.json", log=log)
+    difference = same_people_model(model, fresh)
+    if difference:
+        print(f"FAIL: {shipped} is not what `assistant train` makes of the data: {difference}",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"{shipped} is reproduced by `assistant train --only people`")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The page: the three tabs put together over one Service, and the server that serves it
+"""The page: the four tabs put together over one Service, and the server that serves it
 (loopback by default, optional login, no public share, nothing fetched from elsewhere)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from assistant.app.service import Service
-from assistant.app.web import articles_tab, chat_tab, evaluate_tab
+from assistant.app.web import articles_tab, chat_tab, evaluate_tab, people_tab
 from assistant.app.web.render import CSS, HEAD, article_rows
 from assistant.config import Settings
 from assistant.errors import AssistantError
@@ -36,9 +36,12 @@ def build_app(service: Service, *, warm: bool = False) -> Any:
             article_filter = chat_tab.build(service, initial_rows)
         with gr.Tab("Articles", id="articles"):
             refresh, lists = articles_tab.build(service, initial_rows, article_filter)
+        with gr.Tab("People", id="people"):
+            show_people, people = people_tab.build(service)
         with gr.Tab("Evaluate", id="evaluate"):
             evaluate_tab.build(service)
         app.load(refresh, None, lists, api_name=False)
+        app.load(show_people, None, people, api_name=False)
     app.queue(max_size=settings.queue_size, default_concurrency_limit=2)
     return app
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.answering import NOT_IN_ARTICLES, REFUSED
+from assistant.answering import NOT_IN_ARTICLES, REFUSED, count_line
 from assistant.evaluation.records import Evaluation
 from assistant.types import Answer, Article, ArticleRecord, Claim, IndexReport, Passage
 
@@ -78,6 +78,9 @@ def chat_markdown(answer: Answer) -> str:
         )
     else:
         text = claims_markdown(answer.claims, answer.generated)
+        if answer.count is not None:  # the number, then every holder it counts
+            listed = "\n".join(f"- {_quoted(c)}" for c in answer.claims)
+            text = f"**{md_escape(count_line(answer.count))}**\n\n{listed}"
         if answer.coverage:
             text += f"\n\n_{md_escape(answer.coverage[:1].upper() + answer.coverage[1:])}._"
     if answer.fallback:

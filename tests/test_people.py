@@ -1,0 +1,172 @@
+"""Who did what: the people table read at index time (the real parser and the shipped people
+model over a real index), kept through edits and deletions, and the role, list and count
+answers and refusals made from it; the CLI's table and its scoring against gold rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.answering import Answerer
+from assistant.config import Settings
+from assistant.evaluation.people_gold import GoldRow, same_holder, score
+from assistant.store.embeddings import LocalEmbeddings
+from assistant.store.reader import Index
+from assistant.store.sync import sync_index
+from assistant.types import RoleRow
+
+from .conftest import run_cli, where, write_article
+
+# A conference none of the training data reports, written for these tests.
+REEF = """SUVA, 14 March 2026 — The Pacific Reef Resilience Summit closed on Friday in Suva \
+after three days of talks.
+
+Prime Minister Sitiveni Rabuka opened the summit on Wednesday, calling reefs "the walls of our \
+house".
+
+The session on coral restoration was chaired by Dr Aroha Ngata of the University of Auckland. \
+Speakers included Mele Tupou, Jonah Kealoha and Priya Raman, who presented results from \
+nurseries in Tonga, Hawaii and Fiji.
+
+A panel on reef fisheries was moderated by Tomasi Vula, director of the Fiji Fisheries \
+Institute.
+
+The delegation of Samoa was led by Fiame Naomi Mata'afa."""
+
+
+@pytest.fixture(scope="module")
+def reef(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings) -> Settings:
+    root = tmp_path_factory.mktemp("reef")
+    write_article(root / "corpus", "reef.md", "Reef summit closes with funding pledge",
+                  "2026-03-14", REEF)  # fmt: skip
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    sync_index(settings, embedder)
+    return settings
+
+
+def held(rows: list[RoleRow], role: str) -> set[str]:
+    return {r.person or r.organisation for r in rows if r.role == role}
+
+
+def test_the_index_reads_who_did_what_with_verbatim_quotes(
+    reef: Settings, embedder: LocalEmbeddings
+) -> None:
+    snapshot = Index(reef, embedder).snapshot()
+    rows = snapshot.people()
+    assert held(rows, "chair") == {"Aroha Ngata"}
+    assert held(rows, "moderator") == {"Tomasi Vula"}
+    assert held(rows, "opened") == {"Sitiveni Rabuka"}
+    assert held(rows, "head-of-delegation") == {"Fiame Naomi Mata'afa"}
+    assert {"Mele Tupou", "Jonah Kealoha", "Priya Raman"} <= held(rows, "speaker") | held(
+        rows, "presenter"
+    )
+    chair = next(r for r in rows if r.role == "chair")
+    assert "coral restoration" in chair.session
+    assert "University of Auckland" in chair.organisation
+    text = snapshot.text("reef")
+    for r in rows:
+        assert text[r.start : r.end] == r.quote and r.article == "reef"
+    assert "Reef Resilience Summit" in snapshot.event("reef")
+    assert any("fisheries" in name for name, _, _ in snapshot.sessions("reef"))
+
+
+def test_role_list_and_count_answers_and_a_refusal(
+    reef: Settings, embedder: LocalEmbeddings
+) -> None:
+    answerer = Answerer(Index(reef, embedder))
+
+    chair = answerer.ask("Who was in the chair for the coral restoration session?")
+    assert not chair.refused and chair.short_answer == "Aroha Ngata"
+    assert "chaired by Dr Aroha Ngata" in chair.citations[0].quote
+
+    speakers = answerer.ask("Who spoke at the session on restoring corals?")
+    assert {c.text for c in speakers.claims} == {"Mele Tupou", "Jonah Kealoha", "Priya Raman"}
+    assert all(c.evidence for c in speakers.claims)
+
+    count = answerer.ask("How many people spoke in the coral restoration session?")
+    assert count.count == 3 and count.short_answer == "3"
+    assert count.text.startswith("3 named in the articles:")
+
+    head = answerer.ask("Who headed Samoa's delegation?")
+    assert head.short_answer == "Fiame Naomi Mata'afa"
+
+    # the table knows the session, and that nobody is said to have given its keynote
+    nobody = answerer.ask("Who delivered the keynote at the coral restoration session?")
+    assert nobody.refused and not nobody.claims
+    assert "coral restoration" in nobody.reason and "keynote" in nobody.reason
+    unknown = answerer.ask("Who chaired the session on ocean acidification?")
+    assert unknown.refused and "no session on ocean acidification" in unknown.reason
+
+
+def test_the_table_follows_edits_and_deletions(
+    indexed: Callable[..., Settings], embedder: LocalEmbeddings, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "reef-corpus"
+    write_article(corpus, "reef.md", "Reef summit", "2026-03-14", REEF)
+    settings = indexed(corpus)
+    index = Index(settings, embedder)
+    assert held(index.snapshot().people("reef"), "chair") == {"Aroha Ngata"}
+
+    edited = REEF.replace("Dr Aroha Ngata", "Professor Lisiate Fonua")
+    write_article(settings.corpus_dir, "reef.md", "Reef summit", "2026-03-14", edited)
+    sync_index(settings, embedder)
+    assert held(index.snapshot().people("reef"), "chair") == {"Lisiate Fonua"}
+
+    (settings.corpus_dir / "reef.md").unlink()
+    sync_index(settings, embedder)
+    assert index.snapshot().people() == []
+
+
+@pytest.mark.e2e
+def test_the_people_command_and_scoring_against_gold_rows(reef: Settings, tmp_path: Path) -> None:
+    listed = run_cli("people", "--role", "chair", "--json", *where(reef))
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert [(r["person"], r["role"]) for r in rows] == [("Aroha Ngata", "chair")]
+
+    text = run_cli("people", "--event", "reef", *where(reef))
+    assert text.returncode == 0, text.stderr
+    assert "Tomasi Vula" in text.stdout and "moderator" in text.stdout
+
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(
+        "rows:\n"
+        "  - {article: reef, person: Aroha Ngata, role: chair, session: coral restoration}\n"
+        "  - {article: reef, person: Tomasi Vula, role: moderator, session: reef fisheries}\n"
+        "  - {article: reef, person: Viliami Taufa, role: keynote}\n",
+        encoding="utf-8",
+    )
+    scored = run_cli("eval", "--roles", str(gold), "--report", str(tmp_path / "report"),
+                     *where(reef))  # fmt: skip
+    assert scored.returncode == 0, scored.stderr
+    report = json.loads((tmp_path / "report" / "people.json").read_text(encoding="utf-8"))
+    assert report["metrics"]["recall"] == pytest.approx(2 / 3)
+    assert any("Viliami Taufa" in str(m) for m in report["missed"])
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rows:\n  - {article: reef, person: X, role: juggler}\n", encoding="utf-8")
+    failed = run_cli("eval", "--roles", str(bad), *where(reef))
+    assert failed.returncode != 0 and "juggler" in failed.stderr and "bad.yaml" in failed.stderr
+
+
+def test_holders_are_matched_by_name_country_and_body() -> None:
+    assert same_holder("Dr K. Bangarurajan", "Bangarurajan")
+    assert same_holder("the Philippines", "Philippine")
+    assert not same_holder("Mele Tupou", "Mele Kealoha")
+    assert not same_holder("Japan", "China")
+
+
+def test_scoring_counts_a_row_once_and_by_event() -> None:
+    def row(person: str, role: str, article: str) -> RoleRow:
+        return RoleRow(person, role, "", "", "", article, None, "q", 0, 1, 0.9)
+
+    gold = [GoldRow("", "a", "Ana Lima", "chair", "", ""),
+            GoldRow("", "a", "Ben Osei", "speaker", "", "")]  # fmt: skip
+    predicted = [row("Ana Lima", "chair", "b"), row("Ana Lima", "speaker", "a")]
+    alone = score(predicted, gold)  # every article its own event: "b" holds no gold row
+    assert alone["precision"] == 0 and alone["recall"] == 0
+    same_event = score(predicted, gold, {"a": "summit", "b": "summit"})
+    assert same_event["precision"] == 0.5 and same_event["recall"] == 0.5
