@@ -122,6 +122,33 @@ ORDINALS = {
     "1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth", "5th": "fifth",
     "6th": "sixth", "7th": "seventh", "8th": "eighth", "9th": "ninth", "10th": "tenth",
 }  # fmt: skip
+_ORDINAL_WORDS = {word: str(n) for n, word in enumerate(ORDINALS.values(), 1)}
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a name holds, each written one way, years marked: "Meeting 284" -> {"284"},
+    "IWPPR-3" -> {"3"}, "the 3rd session" and "the third session" -> {"3"}, "COP 2025" ->
+    {"y2025"}."""
+    out = set()
+    for word in re.findall(r"\d+(?:st|nd|rd|th)?|[a-z]+", text.lower()):
+        if word in _ORDINAL_WORDS:
+            out.add(_ORDINAL_WORDS[word])
+        elif word[0].isdigit():
+            number = word.rstrip("stndrh")
+            out.add(f"y{number}" if len(number) == 4 and 1900 <= int(number) <= 2100 else number)
+    return out
+
+
+def numbers_differ(a: set[str], b: set[str]) -> bool:
+    """Whether two names number themselves apart: both give a year, or both another number,
+    and none is shared ("the 3rd meeting" and "the fourth meeting"; not "the second forum"
+    and "the 2024 forum")."""
+    for kind in (lambda n: n.startswith("y"), lambda n: not n.startswith("y")):
+        mine, theirs = {n for n in a if kind(n)}, {n for n in b if kind(n)}
+        if mine and theirs and not mine & theirs:
+            return True
+    return False
+
 
 # A sentence that starts by pointing back ("This session was chaired by ...") means nothing
 # without the sentence before it; "It was the first ..." does not point back.

@@ -1,14 +1,16 @@
 """The vocabulary of who did what at a conference, in one place: the closed list of roles, the
 words that may say each role (they only propose: a fitted model decides, see
 ingest/people/), the nouns that name a session, a delegation or an event, and how a
-question's words map onto roles.
+question's words map onto roles; and the row of the people table.
 
 General English of proceedings, not any article's wording."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 # The closed list of roles a row of the people table has.
 ROLES = (
@@ -118,3 +120,29 @@ def _exact_cues() -> dict[str, frozenset[str]]:
 # A value runs on over ";" to the next header ("Speakers: A, Bank of X; B, Bank of Y; Room: 2").
 _HEADER = r"[A-Z][\w /&'’()-]{1,40}"
 TABLE_CELL = re.compile(rf"(?:^|;\s*)({_HEADER}):\s*([^;]+(?:;(?!\s*{_HEADER}:)[^;]+)*)")
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    """Who did what at a conference, read from one sentence of one article: a person (or, with
+    person "", a country or body) in a role (roles.ROLES), in a session ("": the event as a
+    whole), the sentence it rests on with its offsets, and how sure the reading is."""
+
+    person: str
+    role: str
+    session: str
+    organisation: str
+    event: str
+    article: str
+    page: int | None
+    quote: str
+    start: int
+    end: int
+    confidence: float
+
+    FIELDS = ("person", "role", "session", "organisation", "event", "article", "page", "quote",
+              "start", "end", "confidence")  # fmt: skip
+
+    def as_dict(self) -> dict[str, Any]:
+        """Exactly the table's fields."""
+        return {name: getattr(self, name) for name in self.FIELDS}

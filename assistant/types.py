@@ -91,32 +91,6 @@ class ArticleRecord:
 
 
 @dataclass(frozen=True)
-class RoleRow:
-    """Who did what at a conference, read from one sentence of one article: a person (or, with
-    person "", a country or body) in a role (roles.ROLES), in a session ("": the event as a
-    whole), the sentence it rests on with its offsets, and how sure the reading is."""
-
-    person: str
-    role: str
-    session: str
-    organisation: str
-    event: str
-    article: str
-    page: int | None
-    quote: str
-    start: int
-    end: int
-    confidence: float
-
-    FIELDS = ("person", "role", "session", "organisation", "event", "article", "page", "quote",
-              "start", "end", "confidence")  # fmt: skip
-
-    def as_dict(self) -> dict[str, Any]:
-        """Exactly the table's fields."""
-        return {name: getattr(self, name) for name in self.FIELDS}
-
-
-@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk with the article it came from and its fused score."""
 

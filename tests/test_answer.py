@@ -124,8 +124,8 @@ def test_an_answer_is_claims_with_their_evidence(answerer: Answerer) -> None:
     data = answer.as_dict()
     assert set(data) == {
         "question", "rewritten_question", "answer", "short_answer", "refused", "reason",
-        "confidence", "claims", "coverage", "citations", "passages", "timings_ms", "backend",
-        "grounded", "fallback", "note", "tokens", "rejected", "set_aside",
+        "confidence", "claims", "coverage", "count", "citations", "passages", "timings_ms",
+        "backend", "grounded", "fallback", "note", "tokens", "rejected", "set_aside",
     }  # fmt: skip
     assert (data["backend"], data["grounded"], data["fallback"]) == ("extractive", True, None)
     [claim] = data["claims"]  # one person; each further article that says it under "also"

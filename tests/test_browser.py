@@ -77,7 +77,7 @@ def test_a_question_in_the_browser_shows_the_highlighted_quote(
     ready = time.perf_counter()
     box.fill("Who chaired the session on pharmaceutical drugs?")
     box.press("Enter")
-    mark = page.locator("#sources mark")
+    mark = page.locator("#sources mark").first  # each article saying it is quoted
     mark.wait_for(state="visible", timeout=30_000)
     answered = time.perf_counter()
 
@@ -91,7 +91,7 @@ def test_a_question_in_the_browser_shows_the_highlighted_quote(
 
     box.fill("Which countries co-chaired it?")
     page.locator("#ask").click()
-    page.locator("#sources mark b", has_text="Bangladesh and Nepal").wait_for(timeout=30_000)
+    page.locator("#sources mark b", has_text="Nepal").wait_for(timeout=30_000)  # each country
     page.locator('#chat a[href="#source-1"]').nth(1).wait_for()  # the stream has ended
     assert page.locator("#chat").get_by_text("Follow-up read as").count() >= 1
 
@@ -146,7 +146,7 @@ def test_refusal_clear_and_the_other_tabs(page_url: str, browser_page) -> None:
     assert table.get_by_text("preview", exact=True).count() == 1
     page.get_by_role("tab", name="People").click()
     people = page.locator("#people")
-    people.get_by_text("Bangarurajan").first.wait_for(timeout=30_000)
+    people.locator("li", has_text="K. Bangarurajan").first.wait_for(timeout=30_000)
     assert "<script>" not in people.inner_html()  # the hostile article's text stays text
     page.get_by_role("tab", name="Evaluate").click()
     assert page.locator("#run-eval").is_visible()

@@ -13,10 +13,10 @@ import pytest
 from assistant.answering import Answerer
 from assistant.config import Settings
 from assistant.evaluation.people_gold import GoldRow, same_holder, score
+from assistant.roles import RoleRow
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index
 from assistant.store.sync import sync_index
-from assistant.types import RoleRow
 
 from .conftest import run_cli, where, write_article
 

@@ -123,7 +123,8 @@ def test_an_extractive_answer_arrives_at_once_with_its_sources(client) -> None:
     job = client.submit("Which countries co-chaired it?", shown, [], "", "", api_name="/chat")
     shown, sources, _ = job.result()
     assert any("Follow-up read as" in str(m.get("metadata") or "") for m in shown)
-    assert "Bangladesh and Nepal" in sources and "Question as understood" in sources
+    assert "<b>Bangladesh</b>" in sources and "<b>Nepal</b>" in sources  # each a claim
+    assert "Question as understood" in sources
 
 
 def test_a_generated_answer_streams_as_the_model_writes(served: Settings) -> None:

@@ -164,9 +164,10 @@ class Answerer:
         table = self._from_table(snapshot, understood, filters, evidence)
         if table is not None:
             clock.lap("people")
-            if table.refusal:
-                answer = refused(question, understood.standalone, table.refusal,
-                                 table.confidence, passages, clock.laps)  # fmt: skip
+            if table.refusal:  # as near as the passages came: a trusted model may still answer
+                near = max(table.confidence, evidence.confidence if evidence else 0.0)
+                answer = refused(question, understood.standalone, table.refusal, near,
+                                 passages, clock.laps)  # fmt: skip
             else:
                 answer = answered(question, understood.standalone, numbered(table.claims),
                                   table.confidence, passages, clock.laps,

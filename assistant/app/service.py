@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError
 from assistant.evaluation.records import Evaluation
 from assistant.ingest import library
+from assistant.roles import RoleRow
 from assistant.store.embeddings import LocalEmbeddings, embedder_for
 from assistant.store.reader import Index, Snapshot
 from assistant.store.sync import Progress, sync_index
@@ -28,7 +29,6 @@ from assistant.types import (
     ArticleRecord,
     Filters,
     IndexReport,
-    RoleRow,
     StreamItem,
 )
 

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.evaluation.records import Evaluation
-from assistant.types import Answer, RoleRow
+from assistant.roles import RoleRow
+from assistant.types import Answer
 
 
 def format_answer(answer: Answer, skip_text: bool = False) -> str:

@@ -14,8 +14,7 @@ from assistant.countries import country_of
 from assistant.errors import AssistantError
 from assistant.evaluation.questions import read_yaml
 from assistant.ingest.people.mentions import clean_name, same_person
-from assistant.roles import ROLES
-from assistant.types import RoleRow
+from assistant.roles import ROLES, RoleRow
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,9 @@ from assistant.ingest.corpus import load_corpus
 from assistant.ingest.nlp import entities
 from assistant.ingest.people import PeopleModel, feature_set, read_article
 from assistant.ingest.people.propose import NAMES, Candidate
+from assistant.roles import RoleRow
 from assistant.store.people import READERS
-from assistant.types import Article, RoleRow
+from assistant.types import Article
 
 GOLD = ROOT / "data" / "people"
 PRECISION = 0.85  # the threshold is the lowest at which the table is this precise, out of fold

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.ingest.people import PeopleModel, load_people_model, read_article
-from assistant.types import RoleRow
+from assistant.roles import RoleRow
 
 PARTS = ("people", "sessions", "events")
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError
+from assistant.roles import RoleRow
 from assistant.store import files as store
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.keywords import KeywordIndex
@@ -30,7 +31,7 @@ from assistant.store.layout import (
     sentence_ids,
 )
 from assistant.text import PagedText, page_at
-from assistant.types import ArticleRecord, Chunk, RoleRow, Sentence
+from assistant.types import ArticleRecord, Chunk, Sentence
 
 T = TypeVar("T")
 OVERFETCH = 16  # dense hits asked beyond k: records a sync in progress is writing beside ours

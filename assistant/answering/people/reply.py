@@ -17,10 +17,11 @@ from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
-from assistant.roles import SESSION_NOUNS
+from assistant.language import numbers_differ, numbers_in
+from assistant.roles import SESSION_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
-from assistant.types import Citation, Claim, Filters, RoleRow
+from assistant.types import Citation, Claim, Filters
 
 SESSION_MATCH = 0.55  # a session name at least this close (cosine or shared words) is the one asked
 SESSION_MARGIN = 0.08  # ... and within this of the closest one
@@ -101,16 +102,19 @@ def _named_person(view: PeopleView, text: str) -> str:
 
 def _scope(view: PeopleView, q: RoleQuestion, filters: Filters | None) -> set[str]:
     """The articles the question is about: those the filters admit, of the event it names
-    (by the words that tell events apart), or of every event."""
+    (by the words that tell events apart, not those of the session it names), or of every
+    event."""
     admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
                 (filters.article_ids and a in filters.article_ids)}  # fmt: skip
     if filters is not None and (filters.since or filters.until):
         admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
-    words = distinctive(q.text)
+    outside = q.text.replace(q.session, " ") if q.session else q.text
+    words = distinctive(outside) | numbers_in(outside)  # "meeting 284", "IWPPR-3"
     scored = {}
     for event, name in view.names.items():
-        told = distinctive(name) | {w for a in view.articles_of(event)
-                                    for w in distinctive(view.titles.get(a, ""))}  # fmt: skip
+        told = distinctive(name) | numbers_in(name) | {
+            w for a in view.articles_of(event) for w in distinctive(view.titles.get(a, ""))
+        }  # fmt: skip
         scored[event] = len(words & told)
     best = max(scored.values(), default=0)
     if best > 0 and list(scored.values()).count(best) == 1:
@@ -333,6 +337,11 @@ def _matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
         for n in names
     ])  # fmt: skip
     score = np.maximum(cosine, shared)
+    # "meeting 291" is not "Meeting 293", nor "the second session" the third: numbers differ
+    asked_numbers = numbers_in(asked)
+    if asked_numbers:
+        score = np.array([0.0 if numbers_differ(numbers_in(n), asked_numbers) else s
+                          for n, s in zip(names, score, strict=True)])  # fmt: skip
     best = float(score.max())
     if best < SESSION_MATCH:
         return set()
@@ -361,5 +370,9 @@ def _coverage(view: PeopleView, rows: list[RoleRow], scope: set[str], q: RoleQue
         f"from {len(saying)} article{'s' if len(saying) != 1 else ''} about {event or 'the event'}"
     )
     if others:
-        line += f"; {len(others)} more about it name no {'one' if not q.several else 'others'}"
+        line += (
+            "; the other article about it does not say"
+            if len(others) == 1
+            else f"; the {len(others)} others about it do not say"
+        )
     return line

@@ -13,10 +13,9 @@ from typing import Any
 import numpy as np
 
 from assistant.ingest.people.mentions import full_names
-from assistant.language import STOPWORDS
-from assistant.roles import EVENT_NOUNS
+from assistant.language import STOPWORDS, numbers_differ, numbers_in
+from assistant.roles import EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
-from assistant.types import RoleRow
 
 _TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d+")
 _MONTHS = frozenset(
@@ -126,7 +125,7 @@ def distinctive(text: str) -> set[str]:
 def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str, str]:
     """Article -> the event it reports (the id of one of its articles): articles a few days
     apart whose event names (with their titles) share a name ("BIMSTEC") or two other words,
-    or mean the same, report one event."""
+    or mean the same, and do not number themselves apart, report one event."""
     if not articles:
         return {}
     names = {a.id: f"{snapshot.event(a.id)} {a.title}" for a in articles}
@@ -144,17 +143,33 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
             x = parent[x]
         return x
 
+    numbers = {a.id: _numbering(snapshot.event(a.id), a.title) for a in articles}
     dates = {a.id: a.date for a in articles}
     for i, a in enumerate(articles):
         for j in range(i + 1, len(articles)):
             b = articles[j]
             if dates[a.id] and dates[b.id] and _apart(dates[a.id], dates[b.id]) > DAYS_APART:
                 continue
+            first, second = root(a.id), root(b.id)
+            # the 3rd and the 4th meeting of one body are two events, even through an
+            # article that gives no number
+            if first == second or numbers_differ(numbers[first], numbers[second]):
+                continue
             shared = words[a.id] & words[b.id]
             named = proper[a.id] & proper[b.id]  # "BIMSTEC", "Apia", "IFWU"
             if named or len(shared) >= 2 or float(vectors[i] @ vectors[j]) >= SAME_EVENT:
-                parent[root(b.id)] = root(a.id)
+                parent[second] = first
+                numbers[first] = numbers[first] | numbers[second]
     return {a.id: root(a.id) for a in articles}
+
+
+def _numbering(event: str, title: str) -> set[str]:
+    """The numbers an event's name holds ("Meeting 284", "IWPPR-3"), or, when it holds none,
+    those its title puts after an event's noun ("Report of meeting 284"; not "Day 2")."""
+    return numbers_in(event) or set(_AFTER_NOUN.findall(title.lower()))
+
+
+_AFTER_NOUN = re.compile(rf"\b(?:{'|'.join(sorted(EVENT_NOUNS))})\s+(\d+)\b")
 
 
 def _apart(a: str, b: str) -> int:

@@ -10,8 +10,7 @@ from typing import Any
 
 from assistant.app.service import Service
 from assistant.errors import AssistantError
-from assistant.roles import ROLES
-from assistant.types import RoleRow
+from assistant.roles import ROLES, RoleRow
 
 PEOPLE_EMPTY = (
     '<div class="sources-empty">Nobody in a role yet: add articles that say who opened, '

@@ -337,6 +337,8 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
                 roles |= roles_of_word(w)
         if not roles:
             continue
+        # the header's own words, as a cue word in a sentence is described
+        said_by = {f"cue_{stem(w)}": 1.0 for w in words if roles_of_word(w)}
         items = _items(text, a, b)
         # a role the value says in closing brackets is every item's ("A and B (co-chairs)")
         closing = re.search(r"\(([^)]*)\)\s*$", text[a:b])
@@ -354,8 +356,9 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
                           "person": float(holder.kind == PERSON),
                           "country": float(holder.kind == COUNTRY),
                           "body": float(holder.kind == BODY),
-                          "holders": min(len(mentions), 6) / 6,
-                          **_holder_features(holder, None)}  # fmt: skip
+                          "holders": min(len(mentions), 6) / 6, "cue_noun": 1.0,
+                          "cue_ambiguous": float(len(roles) > 1 and not said),
+                          **said_by, **_holder_features(holder, None)}  # fmt: skip
                 own = organisation if holder.kind == PERSON else ""
                 out.append(Candidate(holder, role, start, end, header,
                                      tuple(values.get(name, 0.0) for name in NAMES), own,

@@ -33,10 +33,11 @@ from assistant.roles import (
     SESSION_NOUNS,
     SESSION_ROLES,
     TABLE_CELL,
+    RoleRow,
     roles_of_word,
 )
 from assistant.text import paragraph_bounds
-from assistant.types import Article, RoleRow
+from assistant.types import Article
 
 _WORD = re.compile(r"[A-Za-z][\w-]*")
 _PRONOUN = re.compile(r"^\s*(?:[A-Z][\w ,]{0,40},\s*)?(He|She)\b")
