@@ -291,6 +291,23 @@ def test_evaluation_runs_an_uploaded_question_set(client, tmp_path: Path) -> Non
     summary, *_ = client.predict(handle_file(broken), api_name="/evaluate")
     assert "Evaluation failed" in summary and "broken.yaml" in summary
 
+    # gold people rows score the people table instead: one row it has, one it cannot have
+    gold = tmp_path / "gold.yaml"
+    gold.write_text(
+        "rows:\n"
+        "  - {article: day-2, person: K. Bangarurajan, role: chair}\n"
+        "  - {article: day-1, person: Nobody Here, role: keynote}\n",
+        encoding="utf-8",
+    )
+    summary, metrics, _, failing, archive = client.predict(
+        handle_file(gold), api_name="/evaluate"
+    )
+    assert "people table:" in summary and "recall 50.0% of 2 gold facts" in summary
+    assert ["recall", "50.0%"] in metrics["data"]
+    assert ["day-1", "keynote", "Nobody Here", "missed"] in [r[:4] for r in failing["data"]]
+    with zipfile.ZipFile(archive) as z:
+        assert {"people.json", "people.md"} <= set(z.namelist())
+
 
 def test_files_outside_the_upload_folder_are_not_served(served: Settings) -> None:
     for path in (served.corpus_dir / "day-1.md", ROOT / "pyproject.toml", Path("/etc/passwd")):

@@ -32,6 +32,15 @@ class GoldRow:
         return self.person or self.organisation
 
 
+def is_gold_roles(path: Path) -> bool:
+    """Whether a YAML file holds gold people rows (a top-level `rows:`), not questions."""
+    try:
+        data = read_yaml(path, "gold roles")
+    except AssistantError:
+        return False
+    return isinstance(data, dict) and "rows" in data and "cases" not in data
+
+
 def load_gold(path: Path) -> tuple[Path | None, list[GoldRow]]:
     """(the corpus folder it names, or None; its rows); an error names the row and field."""
     data = read_yaml(path, "gold roles")

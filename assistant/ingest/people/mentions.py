@@ -57,6 +57,8 @@ def clean_name(text: str) -> str:
     name = " ".join(text.split())
     name = _POSSESSIVE.sub("", name).strip(" ,.;:")
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    if country_of(name):  # "Sri Lanka": "Sri" is a title only before a person's name
+        return name
     stripped = _LEADING_LOWER.sub("", _TITLE_RUN.sub("", name))  # "Minister for Fisheries"
     stripped = _TRAILING_LOWER.sub("", stripped)  # "Ugyen Tshering of"
     return stripped if stripped else name
@@ -117,13 +119,23 @@ def _joined(mentions: list[Mention], text: str) -> list[Mention]:
     out: list[Mention] = []
     for m in mentions:
         last = out[-1] if out else None
-        if (last is not None and last.kind == PERSON and m.kind == PERSON
+        if (last is not None and m.kind == PERSON and _given_name(last)
                 and not text[last.end : m.start].strip() and not last.pronoun):  # fmt: skip
             name = clean_name(text[last.start : m.end])
             out[-1] = Mention(last.start, m.end, name, PERSON, last.label or m.label)
             continue
         out.append(m)
     return out
+
+
+def _given_name(m: Mention) -> bool:
+    """Whether a mention may be the first part of a person's name: a person's, or one word a
+    recogniser called a place or a body that is neither a country nor an acronym
+    ("Sanjoy" of "Sanjoy Kumar Chowdhury")."""
+    if m.kind == PERSON:
+        return True
+    return (len(m.name.split()) == 1 and not m.name.isupper() and not country_of(m.name)
+            and m.name.lower() not in BODY_WORDS)  # fmt: skip
 
 
 _OF_STATE = re.compile(r"\bof\s+$")
