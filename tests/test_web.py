@@ -299,9 +299,7 @@ def test_evaluation_runs_an_uploaded_question_set(client, tmp_path: Path) -> Non
         "  - {article: day-1, person: Nobody Here, role: keynote}\n",
         encoding="utf-8",
     )
-    summary, metrics, _, failing, archive = client.predict(
-        handle_file(gold), api_name="/evaluate"
-    )
+    summary, metrics, _, failing, archive = client.predict(handle_file(gold), api_name="/evaluate")
     assert "people table:" in summary and "recall 50.0% of 2 gold facts" in summary
     assert ["recall", "50.0%"] in metrics["data"]
     assert ["day-1", "keynote", "Nobody Here", "missed"] in [r[:4] for r in failing["data"]]
