@@ -6,6 +6,7 @@ evaluation/fitting.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -102,6 +103,11 @@ class Tree:
         return cls(feature, threshold, left, right, value)
 
 
+# Up to this many rows, every tree is walked at once (about 15 times faster for the few
+# candidates of one article or question; slower than one tree at a time beyond ~400 rows).
+PACKED_ROWS = 300
+
+
 @dataclass(frozen=True)
 class Trees:
     """A boosted sum of trees over named features: logit = baseline + sum of leaf values."""
@@ -111,13 +117,48 @@ class Trees:
     trees: tuple[Tree, ...]
 
     def logits(self, matrix: np.ndarray) -> np.ndarray:
-        """One logit per row of a (rows x len(names)) matrix."""
+        """One logit per row of a (rows x len(names)) matrix: every tree walked at once, the
+        leaf values added tree by tree (the same sums as one tree at a time)."""
         if len(matrix) == 0:
             return np.zeros(0)
         out = np.full(len(matrix), self.baseline)
-        for tree in self.trees:
-            out += tree.values(matrix)
+        if len(matrix) > PACKED_ROWS:  # many rows: one tree at a time is faster
+            for tree in self.trees:
+                out += tree.values(matrix)
+            return out
+        if not self.trees:
+            return out
+        feature, threshold, left, right, value = self._packed
+        trees = np.arange(len(self.trees))[None, :]
+        rows = np.arange(len(matrix))[:, None]
+        node = np.zeros((len(matrix), len(self.trees)), dtype=np.int64)
+        for _ in range(feature.shape[1]):  # deeper than any tree: every row at its leaves
+            inner = left[trees, node] >= 0
+            if not inner.any():
+                break
+            goes_left = matrix[rows, feature[trees, node]] <= threshold[trees, node]
+            node = np.where(inner, np.where(goes_left, left[trees, node], right[trees, node]),
+                            node)  # fmt: skip
+        leaves = value[trees, node]
+        for column in leaves.T:
+            out += column
         return out
+
+    @cached_property
+    def _packed(self) -> tuple[np.ndarray, ...]:
+        """The trees' arrays side by side, padded with leaves (feature 0, left -1)."""
+        size = max(len(t.feature) for t in self.trees)
+
+        def pad(name: str, fill: float, dtype: Any) -> np.ndarray:
+            out = np.full((len(self.trees), size), fill, dtype=dtype)
+            for i, t in enumerate(self.trees):
+                column = getattr(t, name)
+                out[i, : len(column)] = column
+            return out
+
+        return (pad("feature", 0, np.int64), pad("threshold", 0.0, np.float64),
+                pad("left", -1, np.int64), pad("right", -1, np.int64),
+                pad("value", 0.0, np.float64))  # fmt: skip
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.ingest.people import PeopleModel, load_people_model, read_article
+from assistant.ingest.nlp import parse_many
+from assistant.ingest.people import PeopleModel, load_people_model, read_article, to_parse
 from assistant.roles import RoleRow
 
 PARTS = ("people", "sessions", "events")
+MANY = 100  # articles from which parsing is shared among processes (as the entity pass)
 
 
 def signature(model: PeopleModel) -> str:
@@ -51,22 +53,31 @@ class _Stored:
 
 
 def refresh(
-    manifest: dict[str, Any], article_ids: list[str], model: PeopleModel | None = None
-) -> None:
+    manifest: dict[str, Any], article_ids: list[str], model: PeopleModel | None = None,
+    processes: int = 1,
+) -> None:  # fmt: skip
     """Read the people of these articles (from the manifest's texts, sentences and entities)
-    into the manifest, and drop those of articles it no longer holds."""
+    into the manifest, and drop those of articles it no longer holds; with processes > 1 and
+    many articles, their sentences are parsed by that many worker processes."""
     model = model or load_people_model()
     for part in PARTS:
         manifest.setdefault(part, {})
         for gone in [a for a in manifest[part] if a not in manifest["articles"]]:
             del manifest[part][gone]
+    sentences = {a: [tuple(s) for c in manifest["chunks"][a] for s in c["sentences"]]
+                 for a in article_ids}  # fmt: skip
+    # every article's sentences parsed in one batch (shared among processes when many)
+    wanted = {a: to_parse(manifest["texts"][a], sentences[a]) for a in article_ids}
+    texts = [manifest["texts"][a][x:y] for a in article_ids for x, y in wanted[a]]
+    docs = iter(parse_many(texts, processes if len(article_ids) >= MANY else 1))
     for article_id in article_ids:
         chunks = manifest["chunks"][article_id]
-        sentences = [tuple(s) for c in chunks for s in c["sentences"]]
         entities = [tuple(e) for c in chunks for e in c["entities"]]
         record = manifest["articles"][article_id]
         stored = _Stored(article_id, record.get("title", ""), manifest["texts"][article_id])
-        reading = read_article(stored, sentences, entities, model)  # type: ignore[arg-type]
+        mine = [next(docs) for _ in wanted[article_id]]
+        reading = read_article(stored, sentences[article_id], entities, model,  # type: ignore[arg-type]
+                               mine)  # fmt: skip
         manifest["people"][article_id] = [r.as_dict() for r in reading.rows]
         manifest["sessions"][article_id] = [[s.name, s.start, s.end] for s in reading.sessions]
         manifest["events"][article_id] = reading.event

@@ -237,7 +237,8 @@ def sync_index(
         _update_manifest(manifest, changes, new_chunks, now)
         changed = {a.id for a in changes.changed}
         people.refresh(manifest, [*changed, *(a for a in stale if a in manifest["articles"]
-                                               and a not in changed)], people_model)  # fmt: skip
+                                               and a not in changed)], people_model,
+                        settings.threads)  # fmt: skip
         store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
         manifest.update(
             generation=manifest["generation"] + 1,

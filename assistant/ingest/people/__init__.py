@@ -10,7 +10,7 @@ from assistant.ingest.people.model import (
     load_people_model,
     save_people_model,
 )
-from assistant.ingest.people.read import Reading, Session, event_of, read_article
+from assistant.ingest.people.read import Reading, Session, event_of, read_article, to_parse
 
 __all__ = [
     "MODEL_PATH",
@@ -22,4 +22,5 @@ __all__ = [
     "load_people_model",
     "read_article",
     "save_people_model",
+    "to_parse",
 ]

@@ -74,20 +74,27 @@ def _names_a_session(text: str) -> bool:
     return any(w.lower() in SESSION_NOUNS for w in _WORD.findall(text))
 
 
+def to_parse(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of an article worth parsing: those that may say a role or name a
+    session."""
+    return [(a, b) for a, b in sentences
+            if _may_say_a_role(text[a:b]) or _names_a_session(text[a:b])]  # fmt: skip
+
+
 def read_article(
     article: Article,
     sentences: list[tuple[int, int]],
     entities: list[tuple[int, int, str]],
     model: PeopleModel | None = None,
+    docs: list[Any] | None = None,
 ) -> Reading:
     """Who did what in an article (sentences: (start, end) of each, in order; entities: the
-    recogniser's (start, end, label) over its text)."""
+    recogniser's (start, end, label) over its text; docs: the parses of to_parse's
+    sentences, when made already)."""
     text = article.text
-    wanted = [
-        (a, b) for a, b in sentences
-        if _may_say_a_role(text[a:b]) or _names_a_session(text[a:b])
-    ]  # fmt: skip
-    docs = nlp.parse_many([text[a:b] for a, b in wanted])
+    wanted = to_parse(text, sentences)
+    if docs is None:
+        docs = nlp.parse_many([text[a:b] for a, b in wanted])
     parsed = dict(zip(wanted, docs, strict=True))
     found_sessions: list[Session] = []
     candidates: list[Candidate] = []
