@@ -83,3 +83,17 @@ def test_model_dict_rejects_mismatched_lengths() -> None:
     data["span"]["coef"] = data["span"]["coef"][:-1]
     with pytest.raises(ValueError):
         EvidenceModel.from_dict(data)
+
+
+def test_trees_walked_together_give_the_sums_of_one_at_a_time() -> None:
+    from assistant.fitted import PACKED_ROWS
+    from assistant.ingest.people import load_people_model
+
+    trees = load_people_model().trees
+    rows = np.random.default_rng(7).random((PACKED_ROWS + 50, len(trees.names)))
+    rows[rows < 0.5] = 0.0  # most features are flags: many at 0
+    one_at_a_time = np.full(len(rows), trees.baseline)
+    for tree in trees.trees:
+        one_at_a_time += tree.values(rows)
+    assert np.array_equal(trees.logits(rows[:40]), one_at_a_time[:40])  # walked together
+    assert np.array_equal(trees.logits(rows), one_at_a_time)  # many rows: one tree at a time

@@ -66,17 +66,17 @@ def refresh(
             del manifest[part][gone]
     sentences = {a: [tuple(s) for c in manifest["chunks"][a] for s in c["sentences"]]
                  for a in article_ids}  # fmt: skip
+    entities = {a: [tuple(e) for c in manifest["chunks"][a] for e in c["entities"]]
+                for a in article_ids}  # fmt: skip
     # every article's sentences parsed in one batch (shared among processes when many)
-    wanted = {a: to_parse(manifest["texts"][a], sentences[a]) for a in article_ids}
+    wanted = {a: to_parse(manifest["texts"][a], sentences[a], entities[a]) for a in article_ids}
     texts = [manifest["texts"][a][x:y] for a in article_ids for x, y in wanted[a]]
     docs = iter(parse_many(texts, processes if len(article_ids) >= MANY else 1))
     for article_id in article_ids:
-        chunks = manifest["chunks"][article_id]
-        entities = [tuple(e) for c in chunks for e in c["entities"]]
         record = manifest["articles"][article_id]
         stored = _Stored(article_id, record.get("title", ""), manifest["texts"][article_id])
         mine = [next(docs) for _ in wanted[article_id]]
-        reading = read_article(stored, sentences[article_id], entities, model,  # type: ignore[arg-type]
+        reading = read_article(stored, sentences[article_id], entities[article_id], model,  # type: ignore[arg-type]
                                mine)  # fmt: skip
         manifest["people"][article_id] = [r.as_dict() for r in reading.rows]
         manifest["sessions"][article_id] = [[s.name, s.start, s.end] for s in reading.sessions]

@@ -118,11 +118,20 @@ def read_role_question(text: str) -> RoleQuestion | None:
     found: set[str] = set()
     by_session_noun: set[str] = set()  # "panel" in "who moderated the panel" names, not asks
     cues: set[str] = set()  # the words of a role of the "other" kind: "closed", "vice", ...
+    session = _session_phrase(doc)
+    # the words of the session's name name it, they do not ask ("the case studies session")
+    named_from = doc.text.find(session) if session else -1
+    named = range(named_from, named_from + len(session)) if named_from >= 0 else range(0)
+    vice = False  # "vice-president", "vice-chair": another role, whatever else is said
     for t in doc:
         if t.pos_ in {"VERB", "NOUN", "PROPN", "ADJ", "AUX"} or t.dep_ == "ROOT":
-            said = set(roles_of_word(_co(doc, t)))
+            word = _co(doc, t)
+            vice = vice or word == _VICE
+            said = set(roles_of_word(word))
             if t.lower_ in SESSION_NOUNS:
                 by_session_noun |= said
+                continue
+            if t.idx in named:
                 continue
             if "chair" in said:  # asked, "chaired" means the chair (an article may say it of
                 said.discard("moderator")  # a moderator, a question means the chair)
@@ -134,7 +143,6 @@ def read_role_question(text: str) -> RoleQuestion | None:
     if "keynote" in found:  # "who gave / delivered the keynote": that speaker, not them all
         found -= {"speaker", "presenter", "panelist"}
     delegation = any(t.lower_ in DELEGATION_NOUNS for t in doc)
-    session = _session_phrase(doc)
     if found == {"panelist"} and not any(t.lower_ in SESSION_NOUNS for t in doc):
         found = set()  # "members" of an organisation, not of a panel
     wants = HOLDER
@@ -156,7 +164,9 @@ def read_role_question(text: str) -> RoleQuestion | None:
                 roles.add("moderator")  # "who ran the panel": its chair or its moderator
     if "president" in roles and "chair" in roles:  # "presided over" a session: chaired it
         roles.discard("president" if session else "chair")
-    if roles - {"other"}:
+    if vice:
+        roles = {"other"}  # found by its word in the quote ("vice")
+    elif roles - {"other"}:
         roles.discard("other")
     if not roles and wants != ROLE:
         return None
@@ -179,8 +189,11 @@ def _co(doc: object, t: object) -> str:
     if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "co":  # type: ignore[index]
         return "co-" + t.text  # type: ignore[attr-defined]
     if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "vice":  # type: ignore[index]
-        return "rapporteur"  # a word that says only the role "other"
+        return _VICE
     return t.text  # type: ignore[attr-defined]
+
+
+_VICE = "rapporteur"  # a word that says only the role "other", for "vice-" anything
 
 
 def _session_phrase(doc: object) -> str:

@@ -152,6 +152,8 @@ def _holders(
                                  f"{DID[q.asked]}", known=True)  # fmt: skip
         held = people
     if not held:
+        if "vice" in q.cues:  # a vice-president asked: never the president instead
+            return Reply(refusal="the articles name no one in the vice role asked", known=True)
         if q.place and any(_of_place(r, q.place) for r in rows):
             return Reply(refusal=f"the articles name others of {q.place} but no one of it who "
                                  f"{DID[q.asked]}", known=True)  # fmt: skip
@@ -231,10 +233,10 @@ def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
 
 
 def _says(quote: str, cues: frozenset[str]) -> bool:
-    """Whether a quote says one of the words of the role asked ("closed", "vice")."""
+    """Whether a quote says the words of the role asked ("closed"; "vice" and "chair")."""
     from assistant.language import stem
 
-    return bool({stem(w) for w in re.findall(r"[a-z]+", quote.lower())} & cues)
+    return bool(cues) and cues <= {stem(w) for w in re.findall(r"[a-z]+", quote.lower())}
 
 
 def _about_person(snapshot: Snapshot, rows: list[RoleRow], q: RoleQuestion) -> Reply | None:

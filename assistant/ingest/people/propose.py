@@ -69,6 +69,8 @@ FEATURES: dict[str, str] = {
     "governs_event": "... the event (conference, summit, meeting)",
     "governs_award": "... an award or prize",
     "planned": "the cue word is in the future or planned ('will chair', 'is expected to')",
+    "unrealised": "the cue word says a plan that did not happen ('was to have been moderated "
+    "by', 'had been due to chair')",
     "negated": "the cue word is denied ('did not chair')",
     "holders": "holders in the sentence (capped at 6), / 6",
     "quote_marks": "the sentence holds quotation marks (what someone said)",
@@ -214,6 +216,20 @@ def _planned(cue: Any) -> bool:
     return any(t.lower_ in _PLANNED for t in around)
 
 
+def _unrealised(cue: Any) -> bool:
+    """Whether the cue word says a plan that did not happen: "was to have been moderated by",
+    "had been due to chair", "was originally to open", "was meant to speak"."""
+    words = [t.lower_ for t in cue.doc[max(0, cue.i - 6) : cue.i]]
+    text = " ".join(words)
+    return bool(_UNREALISED.search(text))
+
+
+_UNREALISED = re.compile(
+    r"\b(?:(?:was|were)(?: \w+)? to have|had been (?:due|expected|scheduled|set|slated|"
+    r"billed|meant|planned|asked)|originally|(?:was|were) meant|had planned)\b"
+)
+
+
 def _negated(cue: Any) -> bool:
     return any(c.dep_ == "neg" for c in (*cue.children, *cue.head.children))
 
@@ -231,7 +247,11 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
         first = token
         while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
+        # per role, the cue word nearest the holder in the parse, and the nearest verb when
+        # that is another word ("chaired by Amina Kariuki, head of ...": the verb says the
+        # role, the title does not); the model decides each, the row keeps the surer
         best: dict[str, tuple[int, Any, str, bool]] = {}
+        verb: dict[str, tuple[int, Any, str, bool]] = {}
         for cue, roles, co in cues:
             if cue.i == token.i:
                 continue
@@ -239,9 +259,12 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
             for role in roles:
                 if role not in best or steps < best[role][0]:
                     best[role] = (steps, cue, kind, co)
+                if cue.pos_ == "VERB" and (role not in verb or steps < verb[role][0]):
+                    verb[role] = (steps, cue, kind, co)
         if "chair" in best and "co-chair" not in best and _jointly(best["chair"][1]):
             best["co-chair"] = best["chair"]  # "A and B jointly chaired": co-chairs
-        for role, (steps, cue, kind, co) in best.items():
+        chosen = [*best.items(), *((r, v) for r, v in verb.items() if v[1] is not best[r][1])]
+        for role, (steps, cue, kind, co) in chosen:
             between = sum(1 for t in tokens if min(cue.i, token.i) < t.i < max(cue.i, token.i))
             nearest = min(tokens, key=lambda t: abs(t.i - cue.i)).i == token.i
             governs = _governs(cue)
@@ -267,6 +290,7 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
                 "cue_jointly": float(_jointly(cue)),
                 **{f"governs_{k}": 1.0 for k in governs},
                 "planned": float(_planned(cue)),
+                "unrealised": float(_unrealised(cue)),
                 "negated": float(_negated(cue)),
                 "holders": min(len(mentions), 6) / 6,
                 "quote_marks": float(bool(re.search(r"[\"“”]", sentence))),

@@ -6,6 +6,7 @@ body, and names are made whole across the article ("Mr Jones" is Craig Jones).""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -74,11 +75,30 @@ def _names_a_session(text: str) -> bool:
     return any(w.lower() in SESSION_NOUNS for w in _WORD.findall(text))
 
 
-def to_parse(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sentences of an article worth parsing: those that may say a role or name a
-    session."""
-    return [(a, b) for a, b in sentences
-            if _may_say_a_role(text[a:b]) or _names_a_session(text[a:b])]  # fmt: skip
+def to_parse(
+    text: str, sentences: list[tuple[int, int]], entities: list[tuple[int, int, str]]
+) -> list[tuple[int, int]]:
+    """The sentences of an article worth parsing: those that name a session, and those that
+    may say a role and may name its holder (a name the recogniser found, a capitalised word
+    after the first, or "He"/"She")."""
+    holders_at = sorted(e[0] for e in entities if e[2] in _HOLDER_LABELS)
+    out = []
+    for a, b in sentences:
+        sentence = text[a:b]
+        if _names_a_session(sentence) or (
+            _may_say_a_role(sentence)
+            and (
+                any(a <= x < b for x in holders_at[bisect_left(holders_at, a) :][:1])
+                or _CAPITALISED.search(sentence)
+                or _PRONOUN.match(sentence)
+            )
+        ):
+            out.append((a, b))
+    return out
+
+
+_HOLDER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+_CAPITALISED = re.compile(r"\s[A-Z]")
 
 
 def read_article(
@@ -92,7 +112,7 @@ def read_article(
     recogniser's (start, end, label) over its text; docs: the parses of to_parse's
     sentences, when made already)."""
     text = article.text
-    wanted = to_parse(text, sentences)
+    wanted = to_parse(text, sentences, entities)
     if docs is None:
         docs = nlp.parse_many([text[a:b] for a, b in wanted])
     parsed = dict(zip(wanted, docs, strict=True))
