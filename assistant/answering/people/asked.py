@@ -152,6 +152,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
         wants = SESSION
     elif _WHAT_ROLE.search(text):
         wants = ROLE
+    if wants == HOLDER and not _asks_a_holder(text):
+        return None  # "What was the common thread ...", "Which drugs worried the chair ..."
     roles: set[str] = set()
     for role in found:
         roles |= _ASKS.get(role, set())
@@ -180,6 +182,34 @@ def read_role_question(text: str) -> RoleQuestion | None:
         else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else "",
         primary=primary, cues=frozenset(cues),
     )  # fmt: skip
+
+
+def _asks_a_holder(text: str) -> bool:
+    """Whether a "what" or "which" question asks for someone (a person, country or body:
+    "which countries", "what New Zealand official", "which co-chair"), not for something
+    ("what was the common thread", "which drugs"); other questions do ("who", "name the")."""
+    asked = _WHAT_WHICH.match(text)
+    if asked is None:
+        return True
+    words = [w.lower() for w in re.findall(r"[\w-]+", text[asked.end() :])][:3]
+    if not words or words[0] in _VERBS_AFTER:
+        return False
+    if any(x.search(text) for x in (_COUNTRIES, _PEOPLE, _BODIES)):
+        return True
+    return any(w in _HOLDER_NOUNS or roles_of_word(w) for w in words)
+
+
+_WHAT_WHICH = re.compile(r"^\s*(?:and|so|then)?\s*(?:what|which)\b", re.I)
+_VERBS_AFTER = frozenset("was were is are did does do has have had will would could".split())
+_HOLDER_NOUNS = frozenset(
+    """person people persons official officials minister ministers delegate delegates
+    representative representatives expert experts individual individuals diplomat diplomats
+    envoy envoys country countries nation nations state states government governments
+    delegation delegations organisation organisations organization organizations body bodies
+    agency agencies institution institutions company companies bank banks ministry ministries
+    university universities authority authorities woman women man men leader leaders head
+    heads member members party parties team teams one ones firm firms""".split()
+)
 
 
 def _co(doc: object, t: object) -> str:

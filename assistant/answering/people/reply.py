@@ -140,6 +140,8 @@ def _holders(
                 return Reply(refusal=f"the articles name no {_bare(q.session)}", known=True)
             return None
         held = [r for r in held if r.session in matched]
+        if not held and q.asked in _TAKING_PART:
+            return None  # the table reads too few of these to say nobody did: the sentences
         if not held:
             return Reply(refusal=f"the articles name the {_bare(q.session)} but not who "
                                  f"{DID_IT[q.asked]}", known=True)  # fmt: skip
@@ -188,6 +190,10 @@ def _holders(
     coverage = _coverage(view, held, scope, q)
     count = len(claims) if q.wants == COUNT else None
     return Reply(tuple(claims), coverage, "", max(c.support for c in claims), count=count)
+
+
+# roles of taking part, of which the table reads too few to refuse on their absence
+_TAKING_PART = frozenset({"speaker", "panelist", "presenter"})
 
 
 def _paragraph(snapshot: Snapshot, c: Citation) -> str:
