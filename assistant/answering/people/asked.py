@@ -185,21 +185,27 @@ def read_role_question(text: str) -> RoleQuestion | None:
 
 
 def _asks_a_holder(text: str) -> bool:
-    """Whether a "what" or "which" question asks for someone (a person, country or body:
-    "which countries", "what New Zealand official", "which co-chair"), not for something
-    ("what was the common thread", "which drugs"); other questions do ("who", "name the")."""
-    asked = _WHAT_WHICH.match(text)
-    if asked is None:
+    """Whether a question asks for someone: "who", "name the", or "what"/"which" with a
+    person, country or body ("which countries", "what New Zealand official", "which
+    co-chair"); not "what was the common thread", "which drugs", "how much", "why"."""
+    asked = _FIRST_WH.search(text)
+    if asked is None:  # "Name the co-chairs"
+        return True
+    wh = asked.group(1).lower()
+    if wh in {"why", "when", "where", "how"}:  # "how much", "on average, how much": not someone
+        return wh == "how" and text[asked.end() :].lstrip().lower().startswith("many")
+    if wh not in {"what", "which"}:
         return True
     words = [w.lower() for w in re.findall(r"[\w-]+", text[asked.end() :])][:3]
     if not words or words[0] in _VERBS_AFTER:
         return False
     if any(x.search(text) for x in (_COUNTRIES, _PEOPLE, _BODIES)):
         return True
-    return any(w in _HOLDER_NOUNS or roles_of_word(w) for w in words)
+    # "which co-chair", "which New Zealand official"; not "which city will host"
+    return bool(roles_of_word(words[0])) or any(w in _HOLDER_NOUNS for w in words)
 
 
-_WHAT_WHICH = re.compile(r"^\s*(?:and|so|then)?\s*(?:what|which)\b", re.I)
+_FIRST_WH = re.compile(r"\b(who|whom|whose|which|what|why|when|where|how)\b", re.I)
 _VERBS_AFTER = frozenset("was were is are did does do has have had will would could".split())
 _HOLDER_NOUNS = frozenset(
     """person people persons official officials minister ministers delegate delegates
@@ -208,7 +214,9 @@ _HOLDER_NOUNS = frozenset(
     delegation delegations organisation organisations organization organizations body bodies
     agency agencies institution institutions company companies bank banks ministry ministries
     university universities authority authorities woman women man men leader leaders head
-    heads member members party parties team teams one ones firm firms""".split()
+    heads member members party parties team teams one ones firm firms judge judges mayor mayors
+    ceo ceos executive executives scientist scientists researcher researchers lawyer lawyers
+    journalist journalists student students chief chiefs of""".split()  # "which of them"
 )
 
 
