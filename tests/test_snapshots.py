@@ -25,8 +25,8 @@ from assistant.types import Answer, ChatTurn
 
 from .conftest import write_article
 
-SECONDS = 30  # the writer keeps changing the index at least this long...
-SYNCS = 50  # ...and for at least this many syncs
+SECONDS = 20  # the writer keeps changing the index at least this long...
+SYNCS = 30  # ...and for at least this many syncs (each reads its articles' people too)
 HARBOUR_V1 = (
     "The harbour safety panel was chaired by Captain Lena Holm of the port authority.\n\n"
     "Inspectors boarded 42 ships during the week, she said."
