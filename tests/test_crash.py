@@ -29,7 +29,7 @@ from assistant.store.sync import sync_index
 
 from .conftest import ROOT, assistant_command, cli_env, where, write_article
 
-TRIALS = 6  # each: a CLI index killed at a random point, then a sync; more add time, not cases
+TRIALS = 4  # each: a CLI index killed at a random point, then a sync; more add time, not cases
 WORDS = "delegates port customs heroin ministers agreed training seizures forum border".split()
 
 
