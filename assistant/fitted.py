@@ -5,11 +5,33 @@ evaluation/fitting.py."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
+
+from assistant.errors import AssistantError
+
+Model = TypeVar("Model")
+
+
+def read_model(path: Path, what: str, parse: Callable[[dict[str, Any]], Model]) -> Model:
+    """A fitted model read from its JSON file (what: "evidence", "people"); an error naming
+    the fix when the file is missing or damaged."""
+    try:
+        return parse(json.loads(path.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise AssistantError(
+            f"cannot read the {what} model {path} ({exc.strerror}): run `assistant train`"
+        ) from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AssistantError(
+            f"the {what} model {path} is damaged ({exc}): run `assistant train`"
+        ) from None
 
 
 def sigmoid(x: Any) -> Any:

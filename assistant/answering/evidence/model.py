@@ -14,7 +14,7 @@ import numpy as np
 
 from assistant.answering.evidence.schema import CONFIDENCE_FEATURES, SPAN_FEATURES, UNIT_FEATURES
 from assistant.errors import AssistantError
-from assistant.fitted import Linear, Trees, short
+from assistant.fitted import Linear, Trees, read_model, short
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "evidence.json"
 
@@ -88,16 +88,7 @@ def load_model(path: Path | None = None) -> EvidenceModel:
 
 @cache
 def _load(path: Path) -> EvidenceModel:
-    try:
-        model = EvidenceModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise AssistantError(
-            f"cannot read the evidence model {path} ({exc.strerror}): run `assistant train`"
-        ) from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise AssistantError(
-            f"the evidence model {path} is damaged ({exc}): run `assistant train`"
-        ) from None
+    model = read_model(path, "evidence", EvidenceModel.from_dict)
     check_features(model, path)
     return model
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from assistant.errors import AssistantError
-from assistant.fitted import Trees, sigmoid
+from assistant.fitted import Trees, read_model, sigmoid
 from assistant.ingest.people.propose import FEATURES, NAMES
 
 MODEL_PATH = Path(__file__).resolve().parents[2] / "models" / "people.json"
@@ -56,16 +56,7 @@ def save_people_model(model: PeopleModel, path: Path) -> None:
 def load_people_model(path: Path = MODEL_PATH) -> PeopleModel:
     """The model at path; an error naming the fix when it is missing, damaged or was fitted on
     other features."""
-    try:
-        model = PeopleModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise AssistantError(
-            f"cannot read the people model {path} ({exc.strerror}): run `assistant train`"
-        ) from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise AssistantError(
-            f"the people model {path} is damaged ({exc}): run `assistant train`"
-        ) from None
+    model = read_model(path, "people", PeopleModel.from_dict)
     if model.trees.names != NAMES or model.info.get("feature_set") != feature_set():
         raise AssistantError(
             f"the people model {path} was fitted on other features than this code proposes "
