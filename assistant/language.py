@@ -27,6 +27,43 @@ def stem_words(words: list[str]) -> list[str]:
     return _stemmer().stemWords(words)
 
 
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether two different words differ by one letter added, dropped, changed, or two
+    neighbours swapped ("delegaton", "delegaiton" and "delegation")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k in range(len(a)) if a[k] != b[k]), len(a))
+    if len(a) < len(b):
+        return a[i:] == b[i + 1 :]
+    return a[i + 1 :] == b[i + 1 :] or (
+        i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    )
+
+
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def mend_spelling(text: str, vocabulary: frozenset[str], known: frozenset[str]) -> str:
+    """Words of six letters or more one edit from words of a vocabulary that share one stem,
+    and whose own stem is not already known, written as the nearest such word (the first in
+    alphabetical order): "delegaton" -> "delegation", "moderatd" -> "moderate". A capitalised
+    word after the first is a name and kept."""
+
+    def mended(m: re.Match[str]) -> str:
+        word = m.group()
+        lower = word.lower()
+        if len(lower) < 6 or lower in vocabulary or stem(lower) in known:
+            return word
+        if word[0].isupper() and m.start() > 0:  # a name ("Pannel"), not a slip
+            return word
+        near = sorted(w for w in vocabulary if one_edit_apart(lower, w))
+        return near[0] if near and len({stem(w) for w in near}) == 1 else word
+
+    return _WORD.sub(mended, text)
+
+
 # Function words and question words: never evidence that an answer is about the question.
 STOPWORDS = frozenset(
     """a an the and or but if of at by for with about against between into through during

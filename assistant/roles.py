@@ -70,6 +70,17 @@ AWARD_NOUNS = frozenset("award prize medal honour honor accolade trophy".split()
 
 
 @cache
+def role_words() -> frozenset[str]:
+    """The words a question may ask a role with, as written: the cues (and their past and
+    plural forms) and the nouns of sessions, delegations, events and prizes; a misspelt one is
+    read as the word it is one letter from (language.mend_spelling)."""
+    words = {w for cues in CUES.values() for w in cues}
+    words |= {f"{w}d" if w.endswith("e") else f"{w}ed" for w in set(words)}
+    words |= {f"{w}s" for w in set(words)}
+    return frozenset(words | SESSION_NOUNS | DELEGATION_NOUNS | EVENT_NOUNS | AWARD_NOUNS)
+
+
+@cache
 def cue_roles() -> dict[str, frozenset[str]]:
     """Snowball stem of a cue word -> the roles it may say."""
     from assistant.language import stem

@@ -104,15 +104,34 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
+# A Markdown list item starts a line: "- ", "* ", "+ " (the bullet is dropped), "1. ", "1) ".
+_LIST_ITEM = re.compile(r"^\s*(?:([-*+])|\d{1,3}[.)])\s+(?=\S)")
+_RULE = re.compile(r"[-*_=\s]{3,}")
+
+
+def _items(block: str) -> list[str]:
+    """A block's lines as its paragraphs: one for prose (wrapped lines joined), one per list
+    item (the item's wrapped lines joined, its bullet dropped, its number kept): the rows of a list
+    ("- Country: Chile; Head of delegation: ...") are never read as one sentence."""
+    items: list[list[str]] = [[]]
+    for line in block.splitlines():
+        bullet = _LIST_ITEM.match(line)
+        if bullet and not _RULE.fullmatch(line.strip()):
+            items.append([line[bullet.end() :] if bullet.group(1) else line])
+        else:
+            items[-1].append(line)
+    return [" ".join(line.strip() for line in lines).strip() for lines in items if lines]
+
+
 def _paragraphs(body: str) -> list[str]:
-    """Blank-line separated paragraphs, with wrapped lines joined and Markdown marks removed."""
+    """Blank-line separated paragraphs (a list item is one), with wrapped lines joined and
+    Markdown marks removed."""
     out = []
-    for block in re.split(r"\n\s*\n", body):
-        text = " ".join(line.strip() for line in block.splitlines()).strip()
+    for text in (item for block in re.split(r"\n\s*\n", body) for item in _items(block)):
         text = re.sub(r"^#{1,6}\s+", "", text)
         text = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", text))
         text = re.sub(r"\s+", " ", text).strip()
-        if text and not re.fullmatch(r"[-*_=\s]{3,}", text):
+        if text and not _RULE.fullmatch(text):
             out.append(text)
     return out
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from assistant.countries import country_of
 from assistant.ingest import nlp
 from assistant.ingest.people.mentions import clean_name
-from assistant.language import stem
-from assistant.roles import DELEGATION_NOUNS, SESSION_NOUNS, roles_of_word
+from assistant.language import mend_spelling, stem
+from assistant.roles import DELEGATION_NOUNS, SESSION_NOUNS, cue_roles, role_words, roles_of_word
 
 HOLDER, ROLE, SESSION, COUNT = "holder", "role", "session", "count"
 # Roles several people hold at once: "Who spoke in ...?" asks for all of them.
@@ -114,6 +114,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     what someone said, or names no role and asks no one's role)."""
     if _CONTENT.search(text):
         return None
+    text = mend_spelling(text, role_words(), frozenset(cue_roles()))  # "delegaton"
     doc = nlp.parse(text.strip())
     found: set[str] = set()
     by_session_noun: set[str] = set()  # "panel" in "who moderated the panel" names, not asks
