@@ -45,7 +45,8 @@ def api_router(service: Service) -> APIRouter:
     router = APIRouter(prefix="/api", dependencies=[Depends(require_key(service.settings))],
                        responses=ERRORS)  # fmt: skip
 
-    @router.post("/ask", response_model=AnswerOut, response_model_exclude_unset=True)
+    # returned as Answer.as_dict() makes it (the fields of `ask --json`, in their order)
+    @router.post("/ask", response_model=None, responses={200: {"model": AnswerOut}})
     def ask(body: AskIn) -> dict[str, Any]:
         """Answer one question: the answer as `assistant ask --json` prints it (claims with
         their verbatim quotes and offsets, or a refusal with its reason)."""
@@ -94,8 +95,8 @@ def api_router(service: Service) -> APIRouter:
         """Remove an article's file from the corpus and the article from the index."""
         try:
             path, report = service.delete(article_id)
-        except CorpusError as exc:
-            raise ApiError(404, str(exc), "not_found") from None
+        except CorpusError:  # its message names the corpus folder: not for API clients
+            raise ApiError(404, f"no article {article_id!r}", "not_found") from None
         return {"deleted": article_id, "file": path.name, "sync": report.as_dict()}
 
     @router.post("/index/sync", response_model=SyncOut)

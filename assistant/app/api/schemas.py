@@ -81,16 +81,23 @@ class QuoteOut(BaseModel):
     end: int
 
 
-class ClaimOut(QuoteOut):
-    """What the answer states (`text`) and the sentence it rests on, verbatim."""
+class ClaimOut(BaseModel):
+    """What the answer states (`text`) and the sentence it rests on, verbatim (exactly the
+    article's text from `start` to `end`); more quotes of it under `also`."""
 
     text: str
+    quote: str
+    article: str
+    page: int | None
+    start: int
+    end: int
     support: float
     also: list[QuoteOut] | None = None
 
 
 class AnswerOut(BaseModel):
-    """An answer as `assistant ask --json` prints it (every field of it)."""
+    """An answer as `assistant ask --json` prints it (the main fields; the response has
+    them all, in that order)."""
 
     model_config = ConfigDict(extra="allow")
     question: str
