@@ -267,6 +267,35 @@ def test_people_rows_as_the_cli_prints_them(served) -> None:
     assert text[chair["start"] : chair["end"]] == chair["quote"]
 
 
+@e2e
+def test_markdown_export_has_each_question_answer_and_quote(served, capsys) -> None:
+    from assistant.app.cli import main
+    from assistant.app.web.chat_tab import export_file
+    from assistant.app.web.render import conversation_markdown
+
+    service = served[1]
+    first = service.ask(CHAIR)
+    second = service.ask("Which countries co-chaired it?", [first.as_dict()])
+    refusal = service.ask("What was the budget of the conference?")
+    text = conversation_markdown([first, second, refusal])
+    assert text.startswith("# Conversation with the assistant\n")
+    assert "## 1. Who chaired the session on pharmaceutical drugs?" in text
+    assert "## 2. Which countries co-chaired it?" in text and "_Read as: " in text
+    assert "**K. Bangarurajan**" in text and "\\[1\\]" in text
+    cited = first.citations[0]
+    assert f"(article `{cited.article_id}`)" in text
+    assert "> This session was chaired by K. Bangarurajan" in text
+    assert "## 3. What was the budget of the conference?" in text and "Not in the articles" in text
+    path = export_file([first, second, refusal])
+    assert path is not None and path.read_text(encoding="utf-8") == text
+    assert export_file([]) is None
+
+    settings = service.settings
+    code = main(["ask", CHAIR, "--markdown", "--corpus", str(settings.corpus_dir),
+                 "--index", str(settings.index_dir)])  # fmt: skip
+    assert code == 0 and capsys.readouterr().out == conversation_markdown([first]) + "\n"
+
+
 def test_serving_beyond_loopback_needs_a_key_or_a_login() -> None:
     for host in ("127.0.0.1", "localhost", "::1"):
         check_exposure(Settings(host=host))

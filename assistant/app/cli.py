@@ -138,7 +138,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answer, streamed = None, False
     for item in service.stream(args.question, history, filters, backend):
         if isinstance(item, Claim):
-            if not args.json:  # a model's checked sentences, as they pass
+            if not (args.json or args.markdown):  # a model's checked sentences, as they pass
                 print(plain_text([item], generated=True), end=" ", flush=True)
                 streamed = True
         elif isinstance(item, Answer):
@@ -150,6 +150,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"error: {answer.note}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2, ensure_ascii=False))
+    elif args.markdown:
+        from assistant.app.web.render import conversation_markdown
+
+        print(conversation_markdown([answer]))
     else:
         print(format_answer(answer, skip_text=not answer.fallback and backend != "extractive"
                             and not answer.refused))  # fmt: skip
@@ -207,7 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--article", action="append", metavar="ID", help="only this article (repeat)")
     p.add_argument("--since", metavar="DATE", help="only articles dated on or after YYYY-MM-DD")
     p.add_argument("--until", metavar="DATE", help="only articles dated on or before YYYY-MM-DD")
-    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print the answer as JSON")
+    shown.add_argument(
+        "--markdown", action="store_true", help="print the answer as Markdown, with its quotes"
+    )
     p.add_argument("--backend", choices=BACKENDS, help="who words the answer (default: setting)")
     p.set_defaults(func=cmd_ask)
 
