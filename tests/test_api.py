@@ -22,9 +22,16 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.store.embeddings import LocalEmbeddings
 
-from .conftest import ROOT, index_copy, write_article
+from .conftest import (
+    ROOT,
+    ScriptedChat,
+    index_copy,
+    scripted_backend,
+    write_article,
+)
 
 KEY = "test-key-0123"
+QUEUE = 3  # API requests in progress at most
 CHAIR = "Who chaired the session on pharmaceutical drugs?"
 e2e = pytest.mark.e2e  # a real server
 
@@ -38,7 +45,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, embedder: LocalEmbeddings) 
     for name in ("day-2.md", "overview.md"):
         shutil.copy(ROOT / "corpus" / name, corpus / name)
     settings = index_copy(root, embedder, corpus, port=free_port(), api_key=KEY,
-                          max_upload_bytes=200_000, watch=False)  # fmt: skip
+                          max_upload_bytes=200_000, queue_size=QUEUE, watch=False)  # fmt: skip
     service = Service(settings, embedder)
     server = start(service)
     try:
@@ -133,6 +140,67 @@ def test_the_openai_client_asks_whole_and_streamed(served) -> None:
                  {"role": "user", "content": "Which countries co-chaired it?"}]  # fmt: skip
     reply = client.chat.completions.create(model="assistant", messages=follow_up)
     assert "Nepal" in (reply.choices[0].message.content or "")
+
+
+@e2e
+def test_a_model_s_sentences_stream_as_they_pass_the_check(served) -> None:
+    from openai import OpenAI
+
+    client = OpenAI(base_url=served[0].url + "/v1", api_key=KEY)
+    question = [{"role": "user", "content": CHAIR}]
+    reply = "The session on pharmaceutical drugs was led by K. Bangarurajan [1]."
+    with scripted_backend("ollama", ScriptedChat(reply)):  # made at its first use, below
+        parts = list(client.chat.completions.create(model="assistant", messages=question,
+                     stream=True, extra_body={"backend": "ollama"}))  # fmt: skip
+        whole = client.chat.completions.create(model="assistant", messages=question,
+                                               extra_body={"backend": "ollama"})  # fmt: skip
+    pieces = [p.choices[0].delta.content for p in parts if p.choices[0].delta.content]
+    assert pieces[0] == reply  # the checked sentence first, on its own
+    assert pieces[1].startswith("\n\nSources:\n[1] ")  # then the sources
+    assert "".join(pieces) == whole.choices[0].message.content
+    answer = (parts[-1].model_extra or {})["assistant"]
+    assert (answer["backend"], answer["grounded"], answer["fallback"]) == ("ollama", True, None)
+
+
+@e2e
+def test_a_full_queue_is_told_to_retry_and_then_answered(served) -> None:
+    import threading
+
+    from openai import OpenAI
+
+    client = OpenAI(base_url=served[0].url + "/v1", api_key=KEY, max_retries=0)
+    gate = threading.Event()
+    question = [{"role": "user", "content": CHAIR}]
+    replies: list[str] = []
+
+    def ask() -> None:  # a model that writes one word, then waits for the gate
+        stream = client.chat.completions.create(
+            model="assistant", messages=question, stream=True, extra_body={"backend": "openai"}
+        )
+        replies.append("".join(p.choices[0].delta.content or "" for p in stream))
+
+    writing = threading.Semaphore(0)
+
+    class Counted(ScriptedChat):
+        def stream(self, messages: Any) -> Iterator[Any]:
+            writing.release()  # this request is in progress, now held by the gate
+            yield from super().stream(messages)
+
+    reply = "The session on pharmaceutical drugs was led by K. Bangarurajan [1]."
+    with scripted_backend("openai", Counted(reply, gate)):  # made at its first use
+        waiting = [threading.Thread(target=ask) for _ in range(QUEUE)]
+        for thread in waiting:
+            thread.start()
+        for _ in waiting:
+            assert writing.acquire(timeout=60), "a request never reached the model"
+        assert call(served, "GET", "/v1/models")[0] == 503
+        status, error = call(served, "POST", "/api/ask", {"question": CHAIR})
+        assert status == 503 and "queue is full" in error["error"]["message"]
+        gate.set()
+        for thread in waiting:
+            thread.join(60)
+    assert len(replies) == QUEUE and all("Bangarurajan" in r for r in replies)
+    assert call(served, "GET", "/v1/models")[0] == 200
 
 
 @e2e

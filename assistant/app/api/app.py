@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, FastAPI, File, Query, UploadFile
 from fastapi_offline import FastAPIOffline
 
 from assistant.app.api import chat
-from assistant.app.api.guard import ApiError, BodyLimit, install_errors, require_key
+from assistant.app.api.guard import ApiError, BodyLimit, Queue, install_errors, require_key
 from assistant.app.api.schemas import (
     AnswerOut,
     ArticleOut,
@@ -68,7 +68,7 @@ def api_router(service: Service) -> APIRouter:
         with tempfile.TemporaryDirectory(prefix="assistant-upload-") as folder:
             results: list[tuple[str, Article | str]] = []
             for n, upload in enumerate(files):
-                name = Path(upload.filename or f"upload-{n}").name
+                name = Path(upload.filename or "").name.strip(". ") or f"upload-{n}"
                 path = Path(folder) / str(n) / name
                 path.parent.mkdir()
                 with path.open("wb") as out:
@@ -124,4 +124,5 @@ def build_api(service: Service) -> FastAPI:
     api.include_router(api_router(service))
     api.include_router(chat.router(service))
     api.add_middleware(BodyLimit, upload_bytes=service.settings.max_upload_bytes)
+    api.add_middleware(Queue, size=service.settings.queue_size)  # outermost: checked first
     return api

@@ -174,3 +174,26 @@ class BodyLimit:
 
 def _too_large(limit: int) -> str:
     return f"the request body is over {limit:,} bytes"
+
+
+class Queue:
+    """ASGI middleware: at most `size` API requests in progress (answering, waiting for a
+    thread or streaming); one more is told at once that the queue is full (503), instead of
+    waiting behind them. The page's requests have the page's own queue."""
+
+    def __init__(self, app: Any, size: int) -> None:
+        self.app, self.size, self.busy = app, size, 0  # one event loop: no lock needed
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]],
+                       send: Callable[[Any], Awaitable[None]]) -> None:  # fmt: skip
+        if scope["type"] != "http" or not scope.get("path", "").startswith(GUARDED):
+            return await self.app(scope, receive, send)
+        if self.busy >= self.size:
+            response = error(503, f"queue is full ({self.size} requests): retry", "overloaded")
+            response.headers["Retry-After"] = "1"
+            return await response(scope, receive, send)
+        self.busy += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.busy -= 1
