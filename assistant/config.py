@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=0, le=65535)
     auth: str = Field("", description="USER:PASSWORD to require a login on the web page.")
+    api_key: str = Field(
+        "", description="Bearer key the HTTP API (/api, /v1) asks for; empty: none (loopback)."
+    )
     max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest file the page accepts.")
     queue_size: int = Field(32, ge=1, description="Requests waiting beyond this are refused.")
     evidence_model: Path | None = Field(

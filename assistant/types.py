@@ -89,6 +89,11 @@ class ArticleRecord:
     mtime_ns: int = 0
     pages: tuple[int, ...] = ()  # where each page begins in the text (PDF); () when unpaged
 
+    def as_dict(self) -> dict[str, Any]:
+        """What `assistant articles --json` and the API list of an article."""
+        return {"id": self.id, "title": self.title, "date": self.date, "chunks": self.chunks,
+                "source": self.source, "indexed_at": self.indexed_at}  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Passage:

@@ -171,21 +171,20 @@ def serve_sample(
     root: Path, embedder: LocalEmbeddings, title: str, body: str, *, warm: bool = False,
     **overrides: object,
 ) -> Iterator[Settings]:  # fmt: skip
-    """The sample corpus plus one hostile article, indexed and served on a free port."""
-    from assistant.app.web import build_app, launch
+    """The sample corpus plus one hostile article, indexed and served on a free port as
+    `assistant serve` serves it (the page mounted beside the HTTP API)."""
+    from assistant.app.api import start
+    from assistant.app.service import Service
 
     corpus = root / "sample"
     shutil.copytree(ROOT / "corpus", corpus)
     write_article(corpus, "hostile.md", title, "2020-03-01", body)
     settings = index_copy(root, embedder, corpus, port=free_port(), **overrides)
-    from assistant.app.service import Service
-
-    app = build_app(Service(settings, embedder), warm=warm)
-    launch(app, settings, block=False)
+    server = start(Service(settings, embedder), warm=warm)
     try:
         yield settings
     finally:
-        app.close()
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -94,6 +94,11 @@ def test_a_question_in_the_browser_shows_the_highlighted_quote(
     page.locator("#sources mark b", has_text="Nepal").wait_for(timeout=30_000)  # each country
     page.locator('#chat a[href="#source-1"]').nth(1).wait_for()  # the stream has ended
     assert page.locator("#chat").get_by_text("Follow-up read as").count() >= 1
+    with page.expect_download() as downloading:  # the conversation as Markdown
+        page.locator("#download", has_text="2 answers").click()
+    exported = Path(downloading.value.path()).read_text(encoding="utf-8")
+    assert exported.startswith("# Conversation with the assistant")
+    assert "## 2. Which countries co-chaired it?" in exported and "> This session was" in exported
 
     page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
     timings = {

@@ -19,7 +19,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
         overrides["index_dir"] = args.index
     if getattr(args, "wait", None) is not None:
         overrides["lock_wait"] = args.wait
-    for name in ("host", "port", "auth"):
+    for name in ("host", "port", "auth", "api_key"):
         if getattr(args, name, None) is not None:
             overrides[name] = getattr(args, name)
     from pydantic import ValidationError

@@ -76,18 +76,7 @@ def cmd_articles(args: argparse.Namespace) -> int:
     service.check_index()
     records = service.articles()
     if args.json:
-        rows = [
-            {
-                "id": r.id,
-                "title": r.title,
-                "date": r.date,
-                "chunks": r.chunks,
-                "source": r.source,
-                "indexed_at": r.indexed_at,
-            }
-            for r in records
-        ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json.dumps([r.as_dict() for r in records], indent=2, ensure_ascii=False))
         return 0
     if not records:
         print(
@@ -149,7 +138,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answer, streamed = None, False
     for item in service.stream(args.question, history, filters, backend):
         if isinstance(item, Claim):
-            if not args.json:  # a model's checked sentences, as they pass
+            if not (args.json or args.markdown):  # a model's checked sentences, as they pass
                 print(plain_text([item], generated=True), end=" ", flush=True)
                 streamed = True
         elif isinstance(item, Answer):
@@ -161,6 +150,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(f"error: {answer.note}", file=sys.stderr)
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2, ensure_ascii=False))
+    elif args.markdown:
+        from assistant.app.web.render import conversation_markdown
+
+        print(conversation_markdown([answer]))
     else:
         print(format_answer(answer, skip_text=not answer.fallback and backend != "extractive"
                             and not answer.refused))  # fmt: skip
@@ -169,14 +162,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from assistant.app import watch
-    from assistant.app.web import parse_auth, serve
+    from assistant.app.api import check_exposure, serve
 
     service = service_of(args)
-    parse_auth(service.settings.auth)  # what is wrong is reported before anything starts
+    check_exposure(service.settings, args.insecure)  # reported before anything starts
     service.check_index()
     watcher = watch.of(service.settings, service.sync, _log) if service.settings.watch else None
     with watcher or contextlib.nullcontext():  # answers go on from the build while it syncs
-        serve(service)
+        serve(service, args.insecure)
     return 0
 
 
@@ -218,7 +211,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--article", action="append", metavar="ID", help="only this article (repeat)")
     p.add_argument("--since", metavar="DATE", help="only articles dated on or after YYYY-MM-DD")
     p.add_argument("--until", metavar="DATE", help="only articles dated on or before YYYY-MM-DD")
-    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print the answer as JSON")
+    shown.add_argument(
+        "--markdown", action="store_true", help="print the answer as Markdown, with its quotes"
+    )
     p.add_argument("--backend", choices=BACKENDS, help="who words the answer (default: setting)")
     p.set_defaults(func=cmd_ask)
 
@@ -290,10 +287,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8080)
     p.set_defaults(func=cmd_llm_replay)
 
-    p = sub.add_parser("serve", parents=[common], help="serve the web page")
+    p = sub.add_parser("serve", parents=[common], help="serve the web page and the HTTP API")
     p.add_argument("--host", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default 7860)")
     p.add_argument("--auth", metavar="USER:PASS", help="require this login (default: none)")
+    p.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="API calls (/api, /v1) need `Authorization: Bearer KEY` (default: none)",
+    )
+    p.add_argument("--insecure", action="store_true",
+                   help="serve beyond loopback with neither an API key nor a login")  # fmt: skip
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from assistant.evaluation.records import Evaluation
 from assistant.roles import RoleRow
-from assistant.types import Answer
+from assistant.types import Answer, Citation
 
 
 def format_answer(answer: Answer, skip_text: bool = False) -> str:
@@ -18,9 +18,7 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
     if answer.fallback:
         shown = "extractive refusal" if answer.refused else "extractive answer"
         lines.insert(0, f"({shown} shown: {answer.note})")
-    for c in answer.citations:
-        where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
-        lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({where}): "{c.quote}"')
+    lines += [source_line(c) for c in answer.citations]
     for c in answer.set_aside:
         where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
         lines.append(f'(set aside, not the answer: the extractive step would have quoted '
@@ -39,6 +37,20 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
         note += f"; read as: {answer.rewritten_question}"
     lines.append(f"({note})")
     return "\n".join(lines)
+
+
+def source_line(c: Citation) -> str:
+    """A numbered source: `[1] Title, 2020-02-14 (day-2, p. 3): "the quote"`."""
+    where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
+    return f'[{c.n}] {c.title}, {c.date or "no date"} ({where}): "{c.quote}"'
+
+
+def sources_text(answer: Answer) -> str:
+    """What follows an answer's text where it is read as a chat message (the OpenAI-compatible
+    API): its numbered sources, or "" for a refusal."""
+    if not answer.citations:
+        return ""
+    return "\n\nSources:\n" + "\n".join(source_line(c) for c in answer.citations)
 
 
 def eval_summary(evaluation: Evaluation) -> str:

@@ -1,9 +1,13 @@
 """The Chat tab: a conversation whose answers stream in with a sources panel beside it, the
-backend choice and filters; and the /ask API that answers one question as JSON."""
+backend choice and filters, and the conversation to download as Markdown; and the /ask API
+that answers one question as JSON."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 from assistant.app.service import Service
@@ -13,6 +17,7 @@ from assistant.app.web.render import (
     article_choices,
     chat_markdown,
     claims_markdown,
+    conversation_markdown,
     md_escape,
     render_sources,
 )
@@ -21,6 +26,23 @@ from assistant.errors import AssistantError
 from assistant.types import Answer, ChatTurn, Claim, Drafting, Filters
 
 DATE_LABELS = ("From date", "To date")  # what the date filters are called on the page
+DOWNLOAD = "Download conversation (Markdown)"
+_EXPORTS: list[Path] = []  # the folder the conversations to download are written in
+
+
+def export_file(answers: Sequence[Answer]) -> Path | None:
+    """The conversation as a Markdown file to download (None before the first answer); the
+    same conversation is the same file."""
+    if not answers:
+        return None
+    text = conversation_markdown(answers)
+    if not _EXPORTS:
+        _EXPORTS.append(Path(tempfile.mkdtemp(prefix="assistant-conversations-")))
+    folder = _EXPORTS[0] / hashlib.sha256(text.encode()).hexdigest()[:16]
+    folder.mkdir(exist_ok=True)
+    path = folder / "conversation.md"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def build(service: Service, initial_rows: list[list[Any]]) -> Any:
@@ -32,6 +54,7 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
         message: str,
         shown: list[dict[str, Any]],
         conversation: list[ChatTurn],
+        answers: list[Answer],
         article_ids: list[str] | None,
         since: str,
         until: str,
@@ -42,10 +65,10 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
         (Clear cancels this and nothing of the answer is kept)."""
         shown, conversation = list(shown or []), list(conversation or [])
         if not message.strip():
-            yield shown, conversation, gr.skip(), ""
+            yield shown, conversation, gr.skip(), "", gr.skip()
             return
         shown.append({"role": "user", "content": message})
-        yield shown, conversation, gr.skip(), ""
+        yield shown, conversation, gr.skip(), "", gr.skip()
         try:
             filters = Filters.parse(article_ids, since or "", until or "", DATE_LABELS)
             answer, claims = None, []
@@ -58,11 +81,11 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
                 drafting = item.tokens if isinstance(item, Drafting) else 0
                 draft = {"role": "assistant",
                          "content": claims_markdown(claims, True, drafting)}  # fmt: skip
-                yield [*shown, draft], conversation, gr.skip(), ""
+                yield [*shown, draft], conversation, gr.skip(), "", gr.skip()
             assert answer is not None
         except AssistantError as exc:
             shown.append({"role": "assistant", "content": f"**Error:** {md_escape(str(exc))}"})
-            yield shown, conversation, gr.skip(), ""
+            yield shown, conversation, gr.skip(), "", gr.skip()
             return
         if answer.rewritten_question != answer.question:
             shown.append(
@@ -74,7 +97,8 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
             )
         shown.append({"role": "assistant", "content": chat_markdown(answer)})
         conversation.append(ChatTurn.of(answer))
-        yield shown, conversation, render_sources(answer, service.answerer.threshold), ""
+        yield (shown, conversation, render_sources(answer, service.answerer.threshold), "",
+               [*(answers or []), answer])  # fmt: skip
 
     def ask_api(
         question: str,
@@ -94,6 +118,7 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
             raise gr.Error(str(exc), print_exception=False) from None
 
     conversation = gr.State([])
+    answers = gr.State([])  # the answers whole, for the Markdown download
     with gr.Row():
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(
@@ -131,27 +156,43 @@ def build(service: Service, initial_rows: list[list[Any]]) -> Any:
                     since = gr.Textbox(label=DATE_LABELS[0], placeholder="YYYY-MM-DD")
                     until = gr.Textbox(label=DATE_LABELS[1], placeholder="YYYY-MM-DD")
             gr.Examples(EXAMPLES, inputs=question, label="Example questions")
-            clear = gr.Button("Clear conversation", elem_id="clear")
+            with gr.Row():
+                clear = gr.Button("Clear conversation", elem_id="clear")
+                download = gr.DownloadButton(DOWNLOAD, value=None,
+                                             interactive=False, elem_id="download")  # fmt: skip
         with gr.Column(scale=2):
             gr.Markdown("### Sources")
             sources = gr.HTML(SOURCES_EMPTY, elem_id="sources")
-    chat_inputs = [question, chatbot, conversation, article_filter, since, until, backend]
-    chat_outputs = [chatbot, conversation, sources, question]
+    chat_inputs = [question, chatbot, conversation, answers, article_filter, since, until,
+                   backend]  # fmt: skip
+    chat_outputs = [chatbot, conversation, sources, question, answers]
+
+    def export(answers: list[Answer]) -> Any:
+        path = export_file(answers)
+        if path is None:
+            return cleared
+        shown = f"{len(answers)} answer{'s' if len(answers) > 1 else ''}"
+        return gr.update(value=str(path), interactive=True, label=f"{DOWNLOAD} ({shown})")
+
+    cleared = gr.update(value=None, interactive=False, label=DOWNLOAD)
     asked = [
         ask_button.click(respond, chat_inputs, chat_outputs, api_name="chat"),
         question.submit(respond, chat_inputs, chat_outputs, api_name=False),
     ]
+    for event in asked:
+        event.then(export, answers, download, api_name=False, show_progress="hidden")
     # Clear during an answer stops it: the answer is cancelled, and chat, conversation,
     # sources and question are emptied; nothing of the cancelled answer comes back later.
     clear.click(
-        lambda: ([], [], SOURCES_EMPTY, ""),
+        lambda: ([], [], SOURCES_EMPTY, "", [], cleared),
         None,
-        [chatbot, conversation, sources, question],
+        [chatbot, conversation, sources, question, answers, download],
         api_name=False,
         cancels=asked,
     )
     chatbot.clear(
-        lambda: ([], SOURCES_EMPTY), None, [conversation, sources], api_name=False, cancels=asked
-    )
+        lambda: ([], SOURCES_EMPTY, [], cleared), None, [conversation, sources, answers, download],
+        api_name=False, cancels=asked,
+    )  # fmt: skip
     gr.api(ask_api, api_name="ask")
     return article_filter

@@ -1,5 +1,6 @@
-"""The page: the four tabs put together over one Service, and the server that serves it
-(loopback by default, optional login, no public share, nothing fetched from elsewhere)."""
+"""The page: the four tabs put together over one Service, and what it is served with
+(optional login, no public share, nothing fetched from elsewhere): by Gradio's own server, or
+mounted beside the HTTP API (`assistant serve`, api/server.py)."""
 
 from __future__ import annotations
 
@@ -46,37 +47,49 @@ def build_app(service: Service, *, warm: bool = False) -> Any:
     return app
 
 
-def launch(app: Any, settings: Settings, *, block: bool = True) -> Any:
-    """Start the server on settings.host:port (loopback by default), never a public share."""
+def page_options(settings: Settings) -> dict[str, Any]:
+    """What the page is served with, by Gradio's own server or mounted beside the HTTP API:
+    optional login, no file from the corpus or the index, no analytics or monitoring, system
+    fonts (the page fetches nothing beyond this server)."""
     import gradio as gr
 
+    return {
+        "auth": parse_auth(settings.auth),
+        "auth_message": "Sign in to ask about the articles.",
+        "enable_monitoring": False,
+        "footer_links": [],
+        "ssr_mode": False,
+        "max_file_size": settings.max_upload_bytes,
+        "blocked_paths": [str(settings.corpus_dir), str(settings.index_dir)],
+        "mcp_server": False,
+        "css": CSS,
+        "head": HEAD,
+        "theme": gr.themes.Default(
+            font=("ui-sans-serif", "system-ui", "sans-serif"),
+            font_mono=("ui-monospace", "Consolas", "monospace"),
+        ),
+    }
+
+
+def launch(app: Any, settings: Settings, *, block: bool = True) -> Any:
+    """Start Gradio's own server for the page alone on settings.host:port (loopback by
+    default), never a public share. `assistant serve` mounts the page beside the HTTP API
+    instead (mount)."""
     return app.launch(
         server_name=settings.host,
         server_port=settings.port,
         share=False,
-        auth=parse_auth(settings.auth),
-        auth_message="Sign in to ask about the articles.",
-        enable_monitoring=False,
         prevent_thread_lock=not block,
         quiet=not block,
-        footer_links=[],
-        ssr_mode=False,
-        max_file_size=settings.max_upload_bytes,
-        blocked_paths=[str(settings.corpus_dir), str(settings.index_dir)],
-        mcp_server=False,
-        css=CSS,
-        head=HEAD,
-        # system fonts: the page fetches nothing beyond this server
-        theme=gr.themes.Default(
-            font=("ui-sans-serif", "system-ui", "sans-serif"),
-            font_mono=("ui-monospace", "Consolas", "monospace"),
-        ),
+        **page_options(settings),
     )
 
 
-def serve(service: Service) -> None:
-    """Check the index, load the model, then serve until interrupted."""
-    parse_auth(service.settings.auth)  # a malformed --auth fails before the model loads
-    service.check_index()
-    # the first question should not wait for the model and caches to load
-    launch(build_app(service, warm=True), service.settings)
+def mount(api: Any, app: Any, settings: Settings) -> Any:
+    """The page mounted at / of a FastAPI app (the HTTP API's), with the same options."""
+    import gradio as gr
+
+    return gr.mount_gradio_app(
+        api, app, path="/", server_name=settings.host, server_port=settings.port,
+        **page_options(settings),
+    )  # fmt: skip

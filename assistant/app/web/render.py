@@ -68,18 +68,18 @@ def confidence_label(confidence: float, refused: bool) -> str:
     return "high" if confidence >= 0.8 else "medium" if confidence >= 0.5 else "low"
 
 
-def chat_markdown(answer: Answer) -> str:
+def chat_markdown(answer: Answer, links: bool = True) -> str:
     """The answer as it appears in the chat, from its claims; citation numbers link to the
-    sources panel."""
+    sources panel (links=False: plain numbers, as in an exported conversation)."""
     if answer.refused:
         text = (
             f"**{NOT_IN_ARTICLES}.** {REFUSED}: {md_escape(answer.reason)}. "
             "The nearest passages are beside the chat."
         )
     else:
-        text = claims_markdown(answer.claims, answer.generated)
+        text = claims_markdown(answer.claims, answer.generated, links=links)
         if answer.count is not None:  # the number, then every holder it counts
-            listed = "\n".join(f"- {_quoted(c)}" for c in answer.claims)
+            listed = "\n".join(f"- {_quoted(c, links)}" for c in answer.claims)
             text = f"**{md_escape(count_line(answer.count))}**\n\n{listed}"
         if answer.coverage:
             text += f"\n\n_{md_escape(answer.coverage[:1].upper() + answer.coverage[1:])}._"
@@ -88,36 +88,65 @@ def chat_markdown(answer: Answer) -> str:
     return text
 
 
-def claims_markdown(claims: Sequence[Claim], generated: bool, drafting: int = 0) -> str:
+def claims_markdown(
+    claims: Sequence[Claim], generated: bool, drafting: int = 0, links: bool = True
+) -> str:
     """Claims as Markdown: a quoted claim as **short answer**: “quote” [n]; a model's checked
     sentences with their numbers; several quoted claims as a list. drafting: tokens a model
     has written beyond them (shown as progress, not as words)."""
     if generated:
-        text = " ".join(_generated(c) for c in claims)
+        text = " ".join(_generated(c, links) for c in claims)
     else:
-        lines = [_quoted(c) for c in claims]
+        lines = [_quoted(c, links) for c in claims]
         text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
     if drafting:
         text += f"{' ' if text else ''}_(writing… {drafting} tokens)_"
     return text
 
 
-def _link(n: int) -> str:
-    return f"[\\[{n}\\]](#source-{n})"
+def _link(n: int, link: bool = True) -> str:
+    return f"[\\[{n}\\]](#source-{n})" if link else f"\\[{n}\\]"
 
 
-def _quoted(claim: Claim) -> str:
-    quotes = " ".join(f"“{md_escape(' '.join(c.quote.split()))}” {_link(c.n)}"
+def _quoted(claim: Claim, link: bool = True) -> str:
+    quotes = " ".join(f"“{md_escape(' '.join(c.quote.split()))}” {_link(c.n, link)}"
                       for c in claim.evidence)  # fmt: skip
     return f"**{md_escape(claim.text)}**: {quotes}" if claim.text else quotes
 
 
-def _generated(claim: Claim) -> str:
-    links = "".join(f" {_link(c.n)}" for c in claim.evidence)
+def _generated(claim: Claim, link: bool = True) -> str:
+    links = "".join(f" {_link(c.n, link)}" for c in claim.evidence)
     text = md_escape(claim.text.rstrip())
     if text[-1:] in ".!?":
         return f"{text[:-1]}{links}{text[-1]}"
     return f"{text}{links}"
+
+
+def conversation_markdown(answers: Sequence[Answer]) -> str:
+    """A conversation as a Markdown document (the page's download, `assistant ask
+    --markdown`): each question, its answer with numbered citations, and each source's
+    quote with its article, date and page; a refusal with its reason. Article text escaped."""
+    out = ["# Conversation with the assistant"]
+    for number, answer in enumerate(answers, 1):
+        out.append(f"## {number}. {md_escape(answer.question)}")
+        if answer.rewritten_question != answer.question:
+            out.append(f"_Read as: {md_escape(answer.rewritten_question)}_")
+        if answer.refused:
+            out.append(f"**{NOT_IN_ARTICLES}.** {REFUSED}: {md_escape(answer.reason)}.")
+        else:
+            out.append(chat_markdown(answer, links=False))
+        sources = []
+        for c in answer.citations:
+            page = f", p. {c.page}" if c.page else ""
+            sources.append(
+                f"- \\[{c.n}\\] {md_escape(c.title)}, {c.date or 'no date'} "
+                f"(article `{c.article_id}`{page}):\n  > {md_escape(' '.join(c.quote.split()))}"
+            )
+        if sources:
+            out.append("Sources:\n\n" + "\n".join(sources))
+        label = confidence_label(answer.confidence, answer.refused)
+        out.append(f"_Confidence {answer.confidence:.2f} ({label})._")
+    return "\n\n".join(out) + "\n"
 
 
 def render_sources(answer: Answer, threshold: float = 0.5) -> str:
