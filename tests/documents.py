@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that work on these machines: no GPU, no sandbox (root), and no background traffic.
@@ -144,6 +145,36 @@ def scanned_html() -> str:
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<!doctype html><html><body><img src="data:image/png;base64,{data}" width="700">' \
         "</body></html>"  # fmt: skip
+
+
+def text_image(lines: list[str], size: tuple[int, int] = (1200, 400)) -> Any:
+    """A picture of a few lines of text (PIL), as a scanner would see them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    picture = Image.new("L", size, "white")
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.load_default(size=28)
+    for n, text in enumerate(lines):
+        draw.text((40, 60 + 60 * n), text, fill="black", font=font)
+    return picture
+
+
+def image_pdf(pictures: list[Any], out: Path, dpi: int = 200) -> Path:
+    """A PDF whose pages are only these pictures (no text layer), as a scanner writes one."""
+    pictures[0].save(out, save_all=True, append_images=pictures[1:], resolution=dpi)
+    return out
+
+
+def scanned_copy(pdf: Path, out: Path, dpi: int = 200) -> Path:
+    """A printed PDF as it comes back from a scanner: each page a greyscale picture of it."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pictures = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in source]
+    finally:
+        source.close()
+    return image_pdf(pictures, out, dpi)
 
 
 def write_docx(path: Path) -> Path:

@@ -19,10 +19,10 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
         shown = "extractive refusal" if answer.refused else "extractive answer"
         lines.insert(0, f"({shown} shown: {answer.note})")
     for c in answer.citations:
-        where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
+        where = f"{c.article_id}, {c.where}" if c.page else c.article_id
         lines.append(f'[{c.n}] {c.title}, {c.date or "no date"} ({where}): "{c.quote}"')
     for c in answer.set_aside:
-        where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
+        where = f"{c.article_id}, {c.where}" if c.page else c.article_id
         lines.append(f'(set aside, not the answer: the extractive step would have quoted '
                      f'{where}: "{c.quote}")')  # fmt: skip
     if answer.refused and answer.passages:

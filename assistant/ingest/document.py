@@ -27,6 +27,7 @@ class Document:
     # A document's own date is often when it was printed or saved: a date in the article's
     # opening lines (its dateline) is the article's date and comes first.
     dateline_first: bool = False
+    scanned: list[int] = field(default_factory=list)  # pages (from 0) read by OCR
 
 
 def page_offsets(

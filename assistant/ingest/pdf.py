@@ -1,7 +1,8 @@
 """PDF files -> Documents: the text layer read with PDFium (pypdfium2), line by line with
 positions, then cleaned by layout.py. Title and date from the document's metadata when it has
-them. A file that cannot be read says why: not a PDF, cut short, damaged, encrypted, or with
-no text layer (a scanned document)."""
+them. A page without a text layer (a scan) is read by OCR (ocr.py) and marked scanned. A
+file that cannot be read says why: not a PDF, cut short, damaged, encrypted, scanned with no
+OCR installed, or without text."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from assistant.ingest import ocr
 from assistant.ingest.document import Document, Unusable
 from assistant.ingest.layout import Line, Page, paragraphs, reading_order, running_lines
 
@@ -24,7 +26,7 @@ _ERRORS = {
     5: "encrypted PDF with a security handler PDFium does not support; save a copy without it",
     6: "damaged PDF (a page could not be read)",
 }
-NO_TEXT = "no text layer: a scanned document? OCR it first"
+NO_TEXT = "no text: blank pages, or pictures without words"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _SOFT = re.compile("[\u00ad\x02]")
 # PDFium is not thread-safe, and a server reads PDFs from two threads (an upload being checked,
@@ -50,12 +52,17 @@ def check_file(path: Path) -> None:
         )
 
 
-def read_pdf(path: Path) -> Document:
-    """The document's paragraphs, title, date and page starts; Unusable says why not."""
+def read_pdf(path: Path, progress: ocr.PageProgress | None = None) -> Document:
+    """The document's paragraphs, title, date, page starts and scanned pages (read by OCR,
+    with progress(path, pages read, pages to read)); Unusable says why not."""
 
     check_file(path)
     with _PDFIUM:
-        meta, pages, images = _read_pages(path)
+        meta, pages, reader = _read_pages(path, progress)
+    read = reader.finish() if reader else {}  # OCR goes on outside the lock
+    for n, lines in read.items():
+        pages[n] = Page(pages[n].width, pages[n].height, tuple(lines))
+    scanned = sorted(read)
     title = _title(meta.get("Title", ""))
     dropped = running_lines(pages, title)
     producer = f"{meta.get('Creator', '')} {meta.get('Producer', '')}"
@@ -63,33 +70,52 @@ def read_pdf(path: Path) -> Document:
         reading_order(pages, dropped), len(pages), hard_hyphens=bool(_BROWSERS.search(producer))
     )
     if not texts:
-        if images or not any(page.lines for page in pages):
+        if scanned:
+            raise Unusable("no text: OCR found no words it was sure of on the scanned pages")
+        if not any(page.lines for page in pages):
             raise Unusable(NO_TEXT)
         raise Unusable("no article text (only page headers and footers)")
     date = _date(meta.get("CreationDate", ""))
-    return Document(texts, title, date, pages=starts, dateline_first=True)
+    return Document(texts, title, date, pages=starts, dateline_first=True, scanned=scanned)
 
 
-def _read_pages(path: Path) -> tuple[dict[str, str], list[Page], int]:
-    """The document's metadata, its pages' lines and how many images they show."""
+def _read_pages(
+    path: Path, progress: ocr.PageProgress | None
+) -> tuple[dict[str, str], list[Page], ocr.PageReader | None]:
+    """The document's metadata and its pages' lines; its scanned pages (an image and next to
+    no text layer) rendered and handed to OCR, whose reader is returned unfinished."""
     import pypdfium2
 
     try:
         pdf = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:
         raise Unusable(_ERRORS.get(exc.err_code or 0, f"damaged PDF ({exc})")) from None
+    reader = None
     try:
         meta = pdf.get_metadata_dict(skip_empty=True)
-        pages, images = [], 0
+        pages, scans = [], []
         for n in range(len(pdf)):
             page, pictures = _read_page(pdf, n)
             pages.append(page)
-            images += pictures
-    except pypdfium2.PdfiumError as exc:
-        raise Unusable(f"damaged PDF ({exc})") from None
+            if pictures and sum(len(line.text) for line in page.lines) < ocr.SCANNED_BELOW:
+                scans.append(n)
+        if scans:
+            reader = ocr.PageReader(str(path), len(scans), progress)
+            for n in scans:
+                page = pdf[n]
+                try:
+                    reader.add(n, pages[n].height, ocr.render(page))
+                finally:
+                    page.close()
+    except BaseException as exc:
+        if reader:
+            reader.close()
+        if isinstance(exc, pypdfium2.PdfiumError):
+            raise Unusable(f"damaged PDF ({exc})") from None
+        raise
     finally:
         pdf.close()
-    return meta, pages, images
+    return meta, pages, reader
 
 
 def _read_page(pdf: Any, n: int) -> tuple[Page, int]:

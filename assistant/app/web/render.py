@@ -142,7 +142,7 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
             if claim.text and not answer.generated and c in claim.evidence:
                 short = html.escape(claim.text)
                 quote = quote.replace(short, f"<b>{short}</b>", 1)
-        page = f" · p. {c.page}" if c.page else ""  # a PDF's page
+        page = f" · {c.where}" if c.page else ""  # a PDF's page
         out.append(
             f'<div class="source" id="source-{c.n}"><div class="source-head">[{c.n}] '
             f"<b>{html.escape(c.title)}</b> · {html.escape(c.date or 'no date')} · "
@@ -154,7 +154,7 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
             '<div class="source set-aside"><div class="source-head">Not the answer: what the '
             "extractive step would have quoted, set aside because the model found no answer "
             f"in the passages · <b>{html.escape(c.title)}</b> · "
-            f"<code>{html.escape(c.article_id)}</code>{f' · p. {c.page}' if c.page else ''}</div>"
+            f"<code>{html.escape(c.article_id)}</code>{f' · {c.where}' if c.page else ''}</div>"
             f"<p>{html.escape(c.quote)}</p></div>"
         )
     if answer.refused:
