@@ -1,6 +1,7 @@
 """PDF files -> Documents: the text layer read with PDFium (pypdfium2), line by line with
 positions, then cleaned by layout.py. Title and date from the document's metadata when it has
-them. A page without a text layer (a scan) is read by OCR (ocr.py) and marked scanned. A
+them. A page without a text layer (a scan) is read by OCR (ocr.py) and marked scanned; a
+ruled table is read cell by cell, a paragraph per row (tables.py). A
 file that cannot be read says why: not a PDF, cut short, damaged, encrypted, scanned with no
 OCR installed, or without text."""
 
@@ -14,7 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from assistant.ingest import ocr
+from assistant.ingest import ocr, tables
 from assistant.ingest.document import Document, Unusable
 from assistant.ingest.layout import Line, Page, paragraphs, reading_order, running_lines
 
@@ -58,11 +59,14 @@ def read_pdf(path: Path, progress: ocr.PageProgress | None = None) -> Document:
 
     check_file(path)
     with _PDFIUM:
-        meta, pages, reader = _read_pages(path, progress)
+        meta, pages, reader, ruled = _read_pages(path, progress)
     read = reader.finish() if reader else {}  # OCR goes on outside the lock
     for n, lines in read.items():
         pages[n] = Page(pages[n].width, pages[n].height, tuple(lines))
     scanned = sorted(read)
+    found = tables.find_tables(path, ruled) if ruled else []
+    for n in {table.page for table in found}:
+        pages[n] = tables.with_tables(pages[n], [t for t in found if t.page == n])
     title = _title(meta.get("Title", ""))
     dropped = running_lines(pages, title)
     producer = f"{meta.get('Creator', '')} {meta.get('Producer', '')}"
@@ -81,9 +85,10 @@ def read_pdf(path: Path, progress: ocr.PageProgress | None = None) -> Document:
 
 def _read_pages(
     path: Path, progress: ocr.PageProgress | None
-) -> tuple[dict[str, str], list[Page], ocr.PageReader | None]:
+) -> tuple[dict[str, str], list[Page], ocr.PageReader | None, list[int]]:
     """The document's metadata and its pages' lines; its scanned pages (an image and next to
-    no text layer) rendered and handed to OCR, whose reader is returned unfinished."""
+    no text layer) rendered and handed to OCR, whose reader is returned unfinished; and the
+    pages that draw enough shapes to hold a ruled table."""
     import pypdfium2
 
     try:
@@ -93,12 +98,14 @@ def _read_pages(
     reader = None
     try:
         meta = pdf.get_metadata_dict(skip_empty=True)
-        pages, scans = [], []
+        pages, scans, ruled = [], [], []
         for n in range(len(pdf)):
-            page, pictures = _read_page(pdf, n)
+            page, pictures, shapes = _read_page(pdf, n)
             pages.append(page)
             if pictures and sum(len(line.text) for line in page.lines) < ocr.SCANNED_BELOW:
                 scans.append(n)
+            elif shapes >= tables.SHAPES:
+                ruled.append(n)
         if scans:
             reader = ocr.PageReader(str(path), len(scans), progress)
             for n in scans:
@@ -115,17 +122,20 @@ def _read_pages(
         raise
     finally:
         pdf.close()
-    return meta, pages, reader
+    return meta, pages, reader, ruled
 
 
-def _read_page(pdf: Any, n: int) -> tuple[Page, int]:
-    """One page's lines and how many images it shows."""
+def _read_page(pdf: Any, n: int) -> tuple[Page, int, int]:
+    """One page's lines, how many images it shows and how many paths it draws."""
     import pypdfium2.raw as pdfium_c
 
     page = pdf[n]
     try:
         width, height = page.get_size()
-        images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        wanted = [pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH]
+        kinds = [obj.type for obj in page.get_objects(filter=wanted, max_depth=2)]
+        images = kinds.count(pdfium_c.FPDF_PAGEOBJ_IMAGE)
+        shapes = kinds.count(pdfium_c.FPDF_PAGEOBJ_PATH)
         textpage = page.get_textpage()
         try:
             lines = _lines(textpage, n, width)
@@ -133,7 +143,7 @@ def _read_page(pdf: Any, n: int) -> tuple[Page, int]:
             textpage.close()
     finally:
         page.close()
-    return Page(width, height, tuple(lines)), images
+    return Page(width, height, tuple(lines)), images, shapes
 
 
 class _Builder:
