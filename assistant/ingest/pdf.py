@@ -1,9 +1,9 @@
 """PDF files -> Documents: the text layer read with PDFium (pypdfium2), line by line with
 positions, then cleaned by layout.py. Title and date from the document's metadata when it has
 them. A page without a text layer (a scan) is read by OCR (ocr.py) and marked scanned; a
-ruled table is read cell by cell, a paragraph per row (tables.py). A
-file that cannot be read says why: not a PDF, cut short, damaged, encrypted, scanned with no
-OCR installed, or without text."""
+ruled table is read cell by cell, a paragraph per row (tables.py). A file that cannot be read
+says why: not a PDF, cut short, damaged, encrypted, scanned with no OCR installed, or without
+text."""
 
 from __future__ import annotations
 
