@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install index run test quick test-server lint format bench clean browser model model-check model-verify
+.PHONY: install index run test quick test-server lint format bench clean browser ocr model model-check model-verify
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-index: install
+index: install ocr
 	$(BIN)/assistant index
 
 run: index
@@ -40,13 +40,18 @@ browser:
 	scripts/ensure-chromium
 	scripts/ensure-qpdf
 
+# Debian's tesseract-ocr and tesseract-ocr-eng: PDF pages without a text layer (scans) are read
+# by OCR when the corpus is indexed (apt-get, only when missing)
+ocr:
+	scripts/ensure-tesseract
+
 # The held-out conferences are gated inside pytest (tests/test_holdout.py: bars measured on
 # conferences the model was never fitted or tuned on); `assistant eval --fail-under` is tested
 # there too (tests/test_eval.py).
 # Both cores: test files are shared out whole between two workers (a file's tests run in order).
 PARALLEL := -n 2 --dist loadfile
 
-test: lint browser
+test: lint browser ocr
 	$(BIN)/python -m pytest $(PARALLEL)
 	$(MAKE) test-server
 	$(MAKE) model-verify
@@ -81,7 +86,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install browser
+bench: install browser ocr
 	$(BIN)/python benchmarks/bench_index.py --runtime onnx
 	$(BIN)/python benchmarks/bench_index.py --runtime torch
 	$(BIN)/python benchmarks/bench_pdf.py

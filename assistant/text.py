@@ -42,12 +42,15 @@ def page_at(pages: Sequence[int], offset: int) -> int | None:
 
 
 class PagedText(str):
-    """An article's text that knows where its pages begin (`pages`, offsets into it): what a
-    snapshot hands out for a PDF article, so a citation cut from it can say its page."""
+    """An article's text that knows where its pages begin (`pages`, offsets into it) and which
+    of them were read by OCR (`scanned`, from 1): what a snapshot hands out for a PDF article,
+    so a citation cut from it can say its page."""
 
     pages: tuple[int, ...]
+    scanned: tuple[int, ...]
 
-    def __new__(cls, text: str, pages: Sequence[int]) -> PagedText:
+    def __new__(cls, text: str, pages: Sequence[int], scanned: Sequence[int] = ()) -> PagedText:
         made = super().__new__(cls, text)
         made.pages = tuple(pages)
+        made.scanned = tuple(scanned)
         return made

@@ -33,6 +33,7 @@ class Article:
     size: int = 0  # the file's size and modification time when it was read: a sync does not
     mtime_ns: int = 0  # read a file again while both are unchanged
     pages: tuple[int, ...] = ()  # where each page begins in `text` (PDF); () when unpaged
+    scanned: tuple[int, ...] = ()  # the pages (from 1) read by OCR: a scan has no text layer
 
     def paragraphs(self) -> list[tuple[int, int]]:
         """(start, end) of each paragraph of the text."""
@@ -88,6 +89,7 @@ class ArticleRecord:
     size: int = 0  # of the file when read (0: read it again next time)
     mtime_ns: int = 0
     pages: tuple[int, ...] = ()  # where each page begins in the text (PDF); () when unpaged
+    scanned: tuple[int, ...] = ()  # the pages (from 1) read by OCR
 
     def as_dict(self) -> dict[str, Any]:
         """What `assistant articles --json` and the API list of an article."""
@@ -144,7 +146,8 @@ class Citation:
     """A numbered source of an answer: `quote` is exactly article_text[start:end], and
     `paragraph` the article's paragraph that holds it (starting at `paragraph_start`), so the
     page can show the quote in its context without reading the index again; `page`: the page
-    of a PDF the quote starts on (None for other articles)."""
+    of a PDF the quote starts on (None for other articles), `scanned` whether that page was
+    read by OCR (its words may differ from the paper's)."""
 
     n: int
     article_id: str
@@ -156,20 +159,31 @@ class Citation:
     paragraph: str = ""
     paragraph_start: int = 0
     page: int | None = None
+    scanned: bool = False
+
+    @property
+    def where(self) -> str:
+        """The page as a source names it: "p. 3", "p. 3 (scanned)", or "" without pages."""
+        if not self.page:
+            return ""
+        return f"p. {self.page} (scanned)" if self.scanned else f"p. {self.page}"
 
     @classmethod
     def cut(cls, n: int, article_id: str, title: str, date: str, text: str, start: int,
             end: int, pages: Sequence[int] | None = None) -> Citation:  # fmt: skip
         """The citation of text[start:end] of an article's text, with its paragraph and page
-        (pages: where each page begins; by default those a PagedText carries)."""
+        (pages: where each page begins; by default those a PagedText carries, with the pages
+        it says were scanned)."""
         a, b = paragraph_bounds(text, start, end)
         page = page_at(getattr(text, "pages", ()) if pages is None else pages, start)
-        return cls(n, article_id, title, date, text[start:end], start, end, text[a:b], a, page)
+        scanned = page in getattr(text, "scanned", ())
+        return cls(n, article_id, title, date, text[start:end], start, end, text[a:b], a, page,
+                   scanned)  # fmt: skip
 
 
 def _quote_record(c: Citation) -> dict[str, Any]:
-    return {"quote": c.quote, "article": c.article_id, "page": c.page, "start": c.start,
-            "end": c.end}  # fmt: skip
+    return {"quote": c.quote, "article": c.article_id, "page": c.page, "scanned": c.scanned,
+            "start": c.start, "end": c.end}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -187,7 +201,8 @@ class Claim:
         """{text, quote, article, page, start, end, support} of its first quote; more quotes
         of the same claim under `also`."""
         first = _quote_record(self.evidence[0]) if self.evidence else {
-            "quote": "", "article": "", "page": None, "start": 0, "end": 0}  # fmt: skip
+            "quote": "", "article": "", "page": None, "scanned": False, "start": 0,
+            "end": 0}  # fmt: skip
         out = {"text": self.text, **first, "support": round(self.support, 3)}
         if len(self.evidence) > 1:
             out["also"] = [_quote_record(c) for c in self.evidence[1:]]
@@ -266,6 +281,7 @@ class Answer:
                     "start": c.start,
                     "end": c.end,
                     "page": c.page,
+                    "scanned": c.scanned,
                 }
                 for c in self.citations
             ],

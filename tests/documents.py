@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = "/usr/bin/chromium"
 # Flags that work on these machines: no GPU, no sandbox (root), and no background traffic.
@@ -144,6 +145,67 @@ def scanned_html() -> str:
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<!doctype html><html><body><img src="data:image/png;base64,{data}" width="700">' \
         "</body></html>"  # fmt: skip
+
+
+def text_image(lines: list[str], size: tuple[int, int] = (1200, 400)) -> Any:
+    """A picture of a few lines of text (PIL), as a scanner would see them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    picture = Image.new("L", size, "white")
+    draw = ImageDraw.Draw(picture)
+    font = ImageFont.load_default(size=28)
+    for n, text in enumerate(lines):
+        draw.text((40, 60 + 60 * n), text, fill="black", font=font)
+    return picture
+
+
+def image_pdf(pictures: list[Any], out: Path, dpi: int = 200) -> Path:
+    """A PDF whose pages are only these pictures (no text layer), as a scanner writes one."""
+    pictures[0].save(out, save_all=True, append_images=pictures[1:], resolution=dpi)
+    return out
+
+
+def scanned_copy(pdf: Path, out: Path, dpi: int = 200) -> Path:
+    """A printed PDF as it comes back from a scanner: each page a greyscale picture of it."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(str(pdf))
+    try:
+        pictures = [page.render(scale=dpi / 72, grayscale=True).to_pil() for page in source]
+    finally:
+        source.close()
+    return image_pdf(pictures, out, dpi)
+
+
+DELEGATIONS_TITLE = "East African health ministers meet in Arusha"
+DELEGATIONS = [
+    ("Kenya", "Dr Ann Mwangi, Cabinet Secretary for Health"),
+    ("Uganda", "Mr Joseph Okello, Minister of State for Health"),
+    ("Tanzania", "Ms Neema Mushi, Permanent Secretary"),
+    ("Rwanda", "Dr Eric Habimana, Director General of the Biomedical Centre"),
+]
+
+
+def delegations_html() -> str:
+    """A news article with a table of delegations (borders drawn, as most printed tables)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(country)}</td><td>{html.escape(head)}</td></tr>"
+        for country, head in DELEGATIONS
+    )
+    return _page(
+        DELEGATIONS_TITLE,
+        f"""
+<h1>{DELEGATIONS_TITLE}</h1>
+<p>ARUSHA, 3 March 2024 &mdash; Health ministers of the East African Community met in Arusha
+on Monday to agree on a joint plan against cholera outbreaks.</p>
+<p>Four delegations took part in the meeting, each led by a minister or a senior official.</p>
+<table><tr><th>Country</th><th>Head of delegation</th></tr>{rows}</table>
+<p>The meeting agreed to pool vaccine stocks and to share outbreak data within a day of a
+confirmed case.</p>
+""",
+        "table { border-collapse: collapse; margin: 10px 0 } "
+        "td, th { border: 1px solid black; padding: 4px 8px; text-align: left }",
+    )
 
 
 def write_docx(path: Path) -> Path:

@@ -129,16 +129,16 @@ def test_an_answer_is_claims_with_their_evidence(answerer: Answerer) -> None:
     }  # fmt: skip
     assert (data["backend"], data["grounded"], data["fallback"]) == ("extractive", True, None)
     [claim] = data["claims"]  # one person; each further article that says it under "also"
-    assert set(claim) - {"also"} == {"text", "quote", "article", "page", "start", "end",
-                                     "support"}  # fmt: skip
+    assert set(claim) - {"also"} == {"text", "quote", "article", "page", "scanned", "start",
+                                     "end", "support"}  # fmt: skip
     for also in claim.get("also", []):
-        assert set(also) == {"quote", "article", "page", "start", "end"}
+        assert set(also) == {"quote", "article", "page", "scanned", "start", "end"}
     text = answerer.index.snapshot().text(claim["article"])
     assert claim["quote"] == text[claim["start"] : claim["end"]] and claim["text"] in claim["quote"]
     assert claim["text"] == data["short_answer"] and claim["support"] == data["confidence"]
-    assert claim["page"] is None  # a Markdown article has no pages
+    assert claim["page"] is None and claim["scanned"] is False  # a Markdown article: no pages
     assert set(data["citations"][0]) == {"n", "article_id", "title", "date", "quote", "start",
-                                         "end", "page"}  # fmt: skip
+                                         "end", "page", "scanned"}  # fmt: skip
     assert set(data["passages"][0]) == {"article_id", "text", "score"}
     refusal = answerer.ask("What was the budget of the conference?").as_dict()
     assert refusal["refused"] and refusal["claims"] == [] and "budget" in refusal["reason"]

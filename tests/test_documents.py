@@ -1,9 +1,9 @@
 """Real files dropped into the corpus, made at test time by real producers (tests/documents.py):
 PDFs printed by Chromium with its header and footer on every page, one of them long with a
 sentence across a page break, one in two columns, a Word file with a table; a scan without a
-text layer, an encrypted PDF and one cut in half, each skipped with its reason while the rest
-is indexed. Questions are answered from each with exact quotes free of page furniture, and a
-PDF's citation gives its page."""
+text layer, read by OCR; an encrypted PDF and one cut in half, each skipped with its reason
+while the rest is indexed. Questions are answered from each with exact quotes free of page
+furniture, and a PDF's citation gives its page (and says when the page was scanned)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from assistant.config import Settings
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index
 from assistant.store.sync import sync_index
+from assistant.types import Filters
 
 from .conftest import ROOT, run_cli, where
 from .documents import ACROSS, ARTICLE_TITLE, LONG_TITLE
@@ -55,13 +56,12 @@ def test_bad_documents_are_skipped_with_their_reason_and_nothing_else_is_lost(
     _, report = indexed_documents
     reasons = {Path(s.path).name: s.reason for s in report.skipped}
     assert reasons == {
-        "scanned.pdf": "no text layer: a scanned document? OCR it first",
         "encrypted.pdf": "encrypted PDF: it needs a password to open; save a copy without "
         "the password",
         "truncated.pdf": "truncated PDF (no end-of-file marker): the file was cut short; copy "
         "it again",
     }
-    assert report.added == 4 + 4  # the sample corpus and the four good documents
+    assert report.added == 4 + 5  # the sample corpus and the five good documents
     # the encrypted file is a real one: it opens with its password, and holds the article
     pdf = pypdfium2.PdfDocument(str(documents["encrypted"]), password="forum")
     assert "Karin Holmqvist" in pdf[0].get_textpage().get_text_range()
@@ -82,6 +82,20 @@ def test_pdf_text_has_no_headers_footers_or_page_numbers(
     assert ACROSS in long  # one paragraph across the page break, its line breaks gone
     assert "intergovernmental arrangements" in long and "\u2010" not in long  # soft hyphen
     assert "Delegates from port number 27 reported" in long
+
+
+def test_a_scan_is_read_by_ocr_and_cited_as_scanned(answerer_of_documents: Answerer) -> None:
+    snapshot = answerer_of_documents.index.snapshot()
+    text = snapshot.text("scanned")
+    assert text == (
+        "The forum was opened by the Mayor of Gdansk.\n\n"
+        "Delegates from eleven ports attended the first day."
+    )
+    assert snapshot.article("scanned").scanned == (1,)
+    answer = answerer_of_documents.ask("Who opened the forum?", filters=Filters(("scanned",)))
+    cited = [c for c in answer.citations if c.article_id == "scanned"]
+    assert cited and cited[0].where == "p. 1 (scanned)", answer.text
+    assert "Mayor of Gdansk" in cited[0].quote
 
 
 def test_two_columns_are_read_column_by_column(answerer_of_documents: Answerer) -> None:

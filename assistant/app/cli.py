@@ -33,6 +33,10 @@ def cmd_index(args: argparse.Namespace) -> int:
             bar = tqdm(total=total, unit="text", desc="embedding", file=sys.stderr)
         bar.update(done - bar.n)
 
+    def reading(path: str, done: int, total: int) -> None:
+        # one line per scanned page read: OCR takes about a second a page
+        print(f"OCR {path}: page {done}/{total}", file=sys.stderr, flush=True)
+
     if args.watch:
         from assistant.app import watch
 
@@ -40,7 +44,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             raise AssistantError("--watch keeps the index in step: not with --dry-run or --json")
         return watch.index_and_watch(service, args.rebuild, _log)
     try:
-        report = service.sync(rebuild=args.rebuild, dry_run=args.dry_run, progress=progress)
+        report = service.sync(rebuild=args.rebuild, dry_run=args.dry_run, progress=progress,
+                              ocr_progress=reading)  # fmt: skip
     finally:
         if bar is not None:
             bar.close()

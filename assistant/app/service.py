@@ -19,6 +19,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError
 from assistant.evaluation.records import Evaluation
 from assistant.ingest import library
+from assistant.ingest.ocr import PageProgress
 from assistant.roles import RoleRow
 from assistant.store.embeddings import LocalEmbeddings, embedder_for
 from assistant.store.reader import Index, Snapshot
@@ -176,14 +177,14 @@ class Service:
         return path, self.sync()
 
     def sync(
-        self, *, rebuild: bool = False, dry_run: bool = False, progress: Progress | None = None
-    ) -> IndexReport:
+        self, *, rebuild: bool = False, dry_run: bool = False, progress: Progress | None = None,
+        ocr_progress: PageProgress | None = None,
+    ) -> IndexReport:  # fmt: skip
         """Bring the index in step with the corpus under the single-writer lock; answers go on
         from the current index until the new one is committed."""
         with self._sync_lock:
-            report = sync_index(
-                self.settings, self.embedder, rebuild=rebuild, dry_run=dry_run, progress=progress
-            )
+            report = sync_index(self.settings, self.embedder, rebuild=rebuild, dry_run=dry_run,
+                                progress=progress, ocr_progress=ocr_progress)  # fmt: skip
             if not dry_run:
                 self.last_sync = (dt.datetime.now(dt.UTC), report, self.version())
             return report

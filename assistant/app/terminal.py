@@ -20,7 +20,7 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
         lines.insert(0, f"({shown} shown: {answer.note})")
     lines += [source_line(c) for c in answer.citations]
     for c in answer.set_aside:
-        where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
+        where = f"{c.article_id}, {c.where}" if c.page else c.article_id
         lines.append(f'(set aside, not the answer: the extractive step would have quoted '
                      f'{where}: "{c.quote}")')  # fmt: skip
     if answer.refused and answer.passages:
@@ -41,7 +41,7 @@ def format_answer(answer: Answer, skip_text: bool = False) -> str:
 
 def source_line(c: Citation) -> str:
     """A numbered source: `[1] Title, 2020-02-14 (day-2, p. 3): "the quote"`."""
-    where = f"{c.article_id}, p. {c.page}" if c.page else c.article_id
+    where = f"{c.article_id}, {c.where}" if c.page else c.article_id
     return f'[{c.n}] {c.title}, {c.date or "no date"} ({where}): "{c.quote}"'
 
 

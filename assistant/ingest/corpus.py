@@ -21,6 +21,7 @@ from assistant.ingest.dates import find_date, normalise_date
 from assistant.ingest.document import Document, page_offsets
 from assistant.ingest.document import Unusable as _Unusable
 from assistant.ingest.furniture import article_paragraphs
+from assistant.ingest.ocr import PageProgress
 from assistant.types import Article, Skipped, join_paragraphs
 
 TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -190,9 +191,12 @@ def _from_html(text: str, path: Path) -> Document:
     return Document(paragraphs, title or path.stem, date, source)
 
 
-def _from_file(path: Path, max_bytes: int) -> tuple[Document, int]:
+def _from_file(
+    path: Path, max_bytes: int, progress: PageProgress | None = None
+) -> tuple[Document, int]:
     """A PDF or Word file, and where its text begins: without a title in its properties, the
-    first paragraph is the title (as in a text file), unless it is the only one or prose."""
+    first paragraph is the title (as in a text file), unless it is the only one or prose.
+    progress: how OCR of a PDF's scanned pages goes."""
     from assistant.ingest.pdf import read_pdf
     from assistant.ingest.word import read_docx
 
@@ -200,7 +204,7 @@ def _from_file(path: Path, max_bytes: int) -> tuple[Document, int]:
     if size > max_bytes:
         limit = "max_document_bytes"
         raise TooBig(f"file is {size:,} bytes, over the limit of {max_bytes:,} ({limit})")
-    doc = (read_pdf if path.suffix.lower() in PDF_SUFFIXES else read_docx)(path)
+    doc = read_pdf(path, progress) if path.suffix.lower() in PDF_SUFFIXES else read_docx(path)
     first = doc.paragraphs[0] if doc.paragraphs else ""
     if doc.title:
         return doc, int(" ".join(first.lower().split()) == " ".join(doc.title.lower().split()))
@@ -214,18 +218,21 @@ def _from_file(path: Path, max_bytes: int) -> tuple[Document, int]:
 _Reader = Callable[[str, Path], Document]
 
 
-def _read(path: Path, max_bytes: int, max_document_bytes: int) -> tuple[Document, int]:
+def _read(path: Path, max_bytes: int, max_document_bytes: int,
+          progress: PageProgress | None = None) -> tuple[Document, int]:  # fmt: skip
     """The file as a Document, and the index of its first paragraph of article text."""
     suffix = path.suffix.lower()
     if suffix in DOCUMENT_SUFFIXES:
-        return _from_file(path, max_document_bytes)
+        return _from_file(path, max_document_bytes, progress)
     reader: _Reader = _from_html if suffix in HTML_SUFFIXES else _from_text
     return reader(_read_text(path, max_bytes), path), 0
 
 
-def content_hash(title: str, date: str, source: str, text: str, pages: tuple[int, ...] = ()) -> str:
+def content_hash(title: str, date: str, source: str, text: str, pages: tuple[int, ...] = (),
+                 scanned: tuple[int, ...] = ()) -> str:  # fmt: skip
     """Hash of everything the index stores about an article: equal hash, nothing to redo."""
     fields: list[Any] = [title, date, source, text] + ([list(pages)] if pages else [])
+    fields += [{"scanned": list(scanned)}] if scanned else []
     payload = json.dumps(fields, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -237,14 +244,15 @@ def _article_date(doc: Document, body: str) -> str:
 
 
 def load_article(
-    path: Path, article_id: str, max_bytes: int, max_document_bytes: int = MAX_DOCUMENT_BYTES
-) -> Article:
+    path: Path, article_id: str, max_bytes: int, max_document_bytes: int = MAX_DOCUMENT_BYTES,
+    progress: PageProgress | None = None,
+) -> Article:  # fmt: skip
     """Read and clean one file; raises ValueError with the reason when it cannot be used.
     max_bytes: the largest text file (and article text); max_document_bytes: the largest PDF
-    or Word file."""
+    or Word file; progress: how OCR of a PDF's scanned pages goes."""
     try:
         info = path.stat()  # before reading: a change while reading shows as a newer time
-        doc, first = _read(path, max_bytes, max_document_bytes)
+        doc, first = _read(path, max_bytes, max_document_bytes, progress)
         candidates = list(range(first, len(doc.paragraphs)))
         chosen = article_paragraphs([doc.paragraphs[i] for i in candidates])
         kept = [candidates[i] for i in chosen]
@@ -262,6 +270,7 @@ def load_article(
         raise ValueError(f"cannot read file: {exc.strerror or exc}") from None
     pages = page_offsets(doc.paragraphs, kept, doc.pages) if doc.pages else ()
     date = _article_date(doc, body)
+    scanned = tuple(n + 1 for n in doc.scanned)
     return Article(
         id=article_id,
         path=str(path),
@@ -269,10 +278,11 @@ def load_article(
         date=date,
         source=doc.source,
         text=body,
-        content_hash=content_hash(doc.title, date, doc.source, body, pages),
+        content_hash=content_hash(doc.title, date, doc.source, body, pages, scanned),
         size=info.st_size,
         mtime_ns=info.st_mtime_ns,
         pages=pages,
+        scanned=scanned,
     )
 
 
@@ -296,13 +306,14 @@ def article_id_for(path: Path, corpus_dir: Path) -> str:
 
 def load_corpus(
     corpus_dir: Path, max_bytes: int, known: dict[str, Any] | None = None,
-    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES, progress: PageProgress | None = None,
 ) -> tuple[list[Article], list[Skipped]]:  # fmt: skip
     """Load every article under corpus_dir; unusable files come back as Skipped with a reason.
 
     known: an index manifest; a file whose size and modification time are those it records
     is taken from it instead of being read and cleaned again. max_bytes limits text files
-    (and any article's text), max_document_bytes PDF and Word files."""
+    (and any article's text), max_document_bytes PDF and Word files; progress: how OCR of a
+    PDF's scanned pages goes."""
     articles: dict[str, Article] = {}
     texts: dict[str, Article] = {}  # by normalised text: a copy of an article is reported
     skipped: list[Skipped] = []
@@ -322,7 +333,7 @@ def load_corpus(
         limit = max_document_bytes if suffix in DOCUMENT_SUFFIXES else max_bytes
         try:
             article = _known(known, article_id, path, limit) or load_article(
-                path, article_id, max_bytes, max_document_bytes
+                path, article_id, max_bytes, max_document_bytes, progress
             )
         except ValueError as exc:
             # A file that read before and no longer does (a copy still being written, a bad
@@ -374,7 +385,7 @@ def _indexed(
         id=article_id, path=str(path), title=record["title"], date=record["date"],
         source=record["source"], text=manifest["texts"][article_id],
         content_hash=record["content_hash"], size=size, mtime_ns=mtime_ns,
-        pages=tuple(record.get("pages", ())),
+        pages=tuple(record.get("pages", ())), scanned=tuple(record.get("scanned", ())),
     )  # fmt: skip
 
 

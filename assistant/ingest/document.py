@@ -27,6 +27,23 @@ class Document:
     # A document's own date is often when it was printed or saved: a date in the article's
     # opening lines (its dateline) is the article's date and comes first.
     dateline_first: bool = False
+    scanned: list[int] = field(default_factory=list)  # pages (from 0) read by OCR
+
+
+def table_rows(rows: Sequence[Sequence[str]]) -> list[tuple[int, str]]:
+    """Each row of a table (its cells' texts) as one paragraph, with the row's index; empty
+    rows left out. Under a header row (two or more columns, all named) a row reads "Session:
+    Pharmaceutical drugs; Chair: K. Bangarurajan", so each value says what it is (the people
+    table reads these: roles.TABLE_CELL); otherwise the cells are joined by "; "."""
+    kept = [(i, row) for i, row in enumerate(rows) if any(row)]
+    header = kept[0][1] if kept else []
+    if len(kept) > 1 and len(header) > 1 and all(header):
+        return [
+            (i, "; ".join(f"{name}: {value}" for name, value in zip(header, row, strict=True)
+                          if value) if len(row) == len(header) else "; ".join(c for c in row if c))
+            for i, row in kept[1:]
+        ]  # fmt: skip
+    return [(i, "; ".join(c for c in row if c)) for i, row in kept]
 
 
 def page_offsets(

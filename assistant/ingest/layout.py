@@ -22,7 +22,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Line:
     """One line of text as printed: its page (from 0), left and right ends, baseline, font size
-    (in points on the page) and text (whitespace collapsed)."""
+    (in points on the page) and text (whitespace collapsed); `alone`: a paragraph by itself
+    (a table's row, already read as one)."""
 
     page: int
     x0: float
@@ -30,6 +31,7 @@ class Line:
     baseline: float
     size: float
     text: str
+    alone: bool = False
 
 
 @dataclass(frozen=True)
@@ -246,6 +248,8 @@ def _breaks(
     """Whether a paragraph ends between line a (in column before) and the next line b.
     turns_break: in this document, a sentence that ends at a line's end mostly ends its
     paragraph too (what decides at a page break when the layout cannot)."""
+    if a.alone or b.alone:
+        return True
     if abs(a.size - b.size) > 0.12 * max(a.size, b.size):
         return True  # a heading and its text
     if _room_for_next_word(a, b, before.right):

@@ -1,7 +1,9 @@
 """PDF files -> Documents: the text layer read with PDFium (pypdfium2), line by line with
 positions, then cleaned by layout.py. Title and date from the document's metadata when it has
-them. A file that cannot be read says why: not a PDF, cut short, damaged, encrypted, or with
-no text layer (a scanned document)."""
+them. A page without a text layer (a scan) is read by OCR (ocr.py) and marked scanned; a
+ruled table is read cell by cell, a paragraph per row (tables.py). A file that cannot be read
+says why: not a PDF, cut short, damaged, encrypted, scanned with no OCR installed, or without
+text."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from assistant.ingest import ocr, tables
 from assistant.ingest.document import Document, Unusable
 from assistant.ingest.layout import Line, Page, paragraphs, reading_order, running_lines
 
@@ -24,7 +27,7 @@ _ERRORS = {
     5: "encrypted PDF with a security handler PDFium does not support; save a copy without it",
     6: "damaged PDF (a page could not be read)",
 }
-NO_TEXT = "no text layer: a scanned document? OCR it first"
+NO_TEXT = "no text: blank pages, or pictures without words"
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _SOFT = re.compile("[\u00ad\x02]")
 # PDFium is not thread-safe, and a server reads PDFs from two threads (an upload being checked,
@@ -50,12 +53,20 @@ def check_file(path: Path) -> None:
         )
 
 
-def read_pdf(path: Path) -> Document:
-    """The document's paragraphs, title, date and page starts; Unusable says why not."""
+def read_pdf(path: Path, progress: ocr.PageProgress | None = None) -> Document:
+    """The document's paragraphs, title, date, page starts and scanned pages (read by OCR,
+    with progress(path, pages read, pages to read)); Unusable says why not."""
 
     check_file(path)
     with _PDFIUM:
-        meta, pages, images = _read_pages(path)
+        meta, pages, reader, ruled = _read_pages(path, progress)
+    read = reader.finish() if reader else {}  # OCR goes on outside the lock
+    for n, lines in read.items():
+        pages[n] = Page(pages[n].width, pages[n].height, tuple(lines))
+    scanned = sorted(read)
+    found = tables.find_tables(path, ruled) if ruled else []
+    for n in {table.page for table in found}:
+        pages[n] = tables.with_tables(pages[n], [t for t in found if t.page == n])
     title = _title(meta.get("Title", ""))
     dropped = running_lines(pages, title)
     producer = f"{meta.get('Creator', '')} {meta.get('Producer', '')}"
@@ -63,43 +74,68 @@ def read_pdf(path: Path) -> Document:
         reading_order(pages, dropped), len(pages), hard_hyphens=bool(_BROWSERS.search(producer))
     )
     if not texts:
-        if images or not any(page.lines for page in pages):
+        if scanned:
+            raise Unusable("no text: OCR found no words it was sure of on the scanned pages")
+        if not any(page.lines for page in pages):
             raise Unusable(NO_TEXT)
         raise Unusable("no article text (only page headers and footers)")
     date = _date(meta.get("CreationDate", ""))
-    return Document(texts, title, date, pages=starts, dateline_first=True)
+    return Document(texts, title, date, pages=starts, dateline_first=True, scanned=scanned)
 
 
-def _read_pages(path: Path) -> tuple[dict[str, str], list[Page], int]:
-    """The document's metadata, its pages' lines and how many images they show."""
+def _read_pages(
+    path: Path, progress: ocr.PageProgress | None
+) -> tuple[dict[str, str], list[Page], ocr.PageReader | None, list[int]]:
+    """The document's metadata and its pages' lines; its scanned pages (an image and next to
+    no text layer) rendered and handed to OCR, whose reader is returned unfinished; and the
+    pages that draw enough shapes to hold a ruled table."""
     import pypdfium2
 
     try:
         pdf = pypdfium2.PdfDocument(str(path))
     except pypdfium2.PdfiumError as exc:
         raise Unusable(_ERRORS.get(exc.err_code or 0, f"damaged PDF ({exc})")) from None
+    reader = None
     try:
         meta = pdf.get_metadata_dict(skip_empty=True)
-        pages, images = [], 0
+        pages, scans, ruled = [], [], []
         for n in range(len(pdf)):
-            page, pictures = _read_page(pdf, n)
+            page, pictures, shapes = _read_page(pdf, n)
             pages.append(page)
-            images += pictures
-    except pypdfium2.PdfiumError as exc:
-        raise Unusable(f"damaged PDF ({exc})") from None
+            if pictures and sum(len(line.text) for line in page.lines) < ocr.SCANNED_BELOW:
+                scans.append(n)
+            elif shapes >= tables.SHAPES:
+                ruled.append(n)
+        if scans:
+            reader = ocr.PageReader(str(path), len(scans), progress)
+            for n in scans:
+                page = pdf[n]
+                try:
+                    reader.add(n, pages[n].height, ocr.render(page))
+                finally:
+                    page.close()
+    except BaseException as exc:
+        if reader:
+            reader.close()
+        if isinstance(exc, pypdfium2.PdfiumError):
+            raise Unusable(f"damaged PDF ({exc})") from None
+        raise
     finally:
         pdf.close()
-    return meta, pages, images
+    return meta, pages, reader, ruled
 
 
-def _read_page(pdf: Any, n: int) -> tuple[Page, int]:
-    """One page's lines and how many images it shows."""
+def _read_page(pdf: Any, n: int) -> tuple[Page, int, int]:
+    """One page's lines, how many images it shows and how many paths it draws."""
     import pypdfium2.raw as pdfium_c
 
     page = pdf[n]
     try:
         width, height = page.get_size()
-        images = sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+        wanted = [pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH]
+        kinds = [obj.type for obj in page.get_objects(filter=wanted, max_depth=2)]
+        images = kinds.count(pdfium_c.FPDF_PAGEOBJ_IMAGE)
+        shapes = kinds.count(pdfium_c.FPDF_PAGEOBJ_PATH)
         textpage = page.get_textpage()
         try:
             lines = _lines(textpage, n, width)
@@ -107,7 +143,7 @@ def _read_page(pdf: Any, n: int) -> tuple[Page, int]:
             textpage.close()
     finally:
         page.close()
-    return Page(width, height, tuple(lines)), images
+    return Page(width, height, tuple(lines)), images, shapes
 
 
 class _Builder:

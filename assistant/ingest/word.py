@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from assistant.ingest.document import Document, Unusable
+from assistant.ingest.document import Document, Unusable, table_rows
 
 _TEMPLATE_CREATED = dt.datetime(2013, 12, 23, 23, 15, tzinfo=dt.UTC)
 
@@ -73,16 +73,5 @@ def _cells(row: Any) -> list[str]:
 
 
 def _table_rows(table: Any) -> list[str]:
-    """Each row of a table as one paragraph. Under a header row (two or more columns, all
-    named) a row reads "Session: Pharmaceutical drugs; Chair: K. Bangarurajan", so each value
-    says what it is; otherwise the cells are joined by "; "."""
-    rows = [row for row in (_cells(row) for row in table.rows) if any(row)]
-    header = rows[0] if rows else []
-    if len(rows) > 1 and len(header) > 1 and all(header):
-        return [
-            "; ".join(f"{name}: {value}" for name, value in zip(header, row, strict=True) if value)
-            if len(row) == len(header)
-            else "; ".join(c for c in row if c)
-            for row in rows[1:]
-        ]
-    return ["; ".join(c for c in row if c) for row in rows]
+    """Each row of a table as one paragraph (document.table_rows)."""
+    return [text for _, text in table_rows([_cells(row) for row in table.rows])]

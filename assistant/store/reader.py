@@ -73,7 +73,9 @@ class Snapshot:
         self._memo_lock = threading.Lock()
         # PDF articles' texts carry their page starts, so citations cut from them say the page
         self._paged = {
-            article_id: PagedText(manifest["texts"][article_id], record["pages"])
+            article_id: PagedText(
+                manifest["texts"][article_id], record["pages"], record.get("scanned", ())
+            )
             for article_id, record in manifest.get("articles", {}).items()
             if record.get("pages")
         }
@@ -189,7 +191,8 @@ class Snapshot:
 
 def _record(data: dict[str, Any]) -> ArticleRecord:
     """An article record from the manifest (one written before pages were kept has none)."""
-    return ArticleRecord(**{**data, "pages": tuple(data.get("pages", ()))})
+    return ArticleRecord(**{**data, "pages": tuple(data.get("pages", ())),
+                            "scanned": tuple(data.get("scanned", ()))})  # fmt: skip
 
 
 class Index:

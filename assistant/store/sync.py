@@ -28,6 +28,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.ingest.chunking import chunk_article
 from assistant.ingest.corpus import load_corpus
+from assistant.ingest.ocr import PageProgress
 from assistant.ingest.people import load_people_model
 from assistant.store import files, people
 from assistant.store.embeddings import LocalEmbeddings
@@ -201,7 +202,8 @@ def sync_index(
     *,
     rebuild: bool = False,
     dry_run: bool = False,
-    progress: Progress | None = None,
+    progress: Progress | None = None,  # of the embedding
+    ocr_progress: PageProgress | None = None,  # of reading PDFs' scanned pages
 ) -> IndexReport:
     """Bring the index in step with the corpus folder and report what changed."""
     started = time.perf_counter()
@@ -215,9 +217,8 @@ def sync_index(
     with lock:
         manifest, fresh = store.begin(wanted, rebuild)
         # files unchanged since the manifest recorded them are taken from it, not read again
-        articles, skipped = load_corpus(
-            settings.corpus_dir, settings.max_file_bytes, manifest, settings.max_document_bytes
-        )
+        articles, skipped = load_corpus(settings.corpus_dir, settings.max_file_bytes, manifest,
+                                        settings.max_document_bytes, ocr_progress)  # fmt: skip
         report = IndexReport(skipped=skipped, dry_run=dry_run,
                              rebuilt=rebuild or bool(store.upgraded))  # fmt: skip
         changes = _compare(manifest, articles, report)
@@ -282,6 +283,7 @@ def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
         size=article.size if settled else 0,
         mtime_ns=article.mtime_ns if settled else 0,
         pages=article.pages,
+        scanned=article.scanned,
     )
 
 

@@ -137,7 +137,7 @@ def conversation_markdown(answers: Sequence[Answer]) -> str:
             out.append(chat_markdown(answer, links=False))
         sources = []
         for c in answer.citations:
-            page = f", p. {c.page}" if c.page else ""
+            page = f", {c.where}" if c.page else ""
             sources.append(
                 f"- \\[{c.n}\\] {md_escape(c.title)}, {c.date or 'no date'} "
                 f"(article `{c.article_id}`{page}):\n  > {md_escape(' '.join(c.quote.split()))}"
@@ -171,7 +171,7 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
             if claim.text and not answer.generated and c in claim.evidence:
                 short = html.escape(claim.text)
                 quote = quote.replace(short, f"<b>{short}</b>", 1)
-        page = f" · p. {c.page}" if c.page else ""  # a PDF's page
+        page = f" · {c.where}" if c.page else ""  # a PDF's page
         out.append(
             f'<div class="source" id="source-{c.n}"><div class="source-head">[{c.n}] '
             f"<b>{html.escape(c.title)}</b> · {html.escape(c.date or 'no date')} · "
@@ -183,7 +183,7 @@ def render_sources(answer: Answer, threshold: float = 0.5) -> str:
             '<div class="source set-aside"><div class="source-head">Not the answer: what the '
             "extractive step would have quoted, set aside because the model found no answer "
             f"in the passages · <b>{html.escape(c.title)}</b> · "
-            f"<code>{html.escape(c.article_id)}</code>{f' · p. {c.page}' if c.page else ''}</div>"
+            f"<code>{html.escape(c.article_id)}</code>{f' · {c.where}' if c.page else ''}</div>"
             f"<p>{html.escape(c.quote)}</p></div>"
         )
     if answer.refused:
