@@ -228,3 +228,36 @@ def test_an_article_with_the_same_text_as_another_is_reported_as_a_duplicate(
     assert [(Path(s.path).name, s.reason) for s in skipped] == [
         ("b.txt", f"duplicate: the same text as {tmp_path / 'a.md'}")
     ]
+
+
+def test_list_items_are_paragraphs_and_web_page_tables_read_as_rows(tmp_path: Path) -> None:
+    note = tmp_path / "note.md"
+    note.write_text(
+        "---\ntitle: Delegations\ndate: 2026-05-03\n---\n\nThe heads of delegation were:\n"
+        "- Country: Bolivia; Head of delegation: Julián Mamani\n"
+        "- Country: Ecuador; Head of delegation: Verónica\n  Andrade\n"
+        "1. The first item keeps its number\n",
+        encoding="utf-8",
+    )
+    paragraphs = load_one(note).text.split("\n\n")
+    assert paragraphs == [
+        "The heads of delegation were:",
+        "Country: Bolivia; Head of delegation: Julián Mamani",
+        "Country: Ecuador; Head of delegation: Verónica Andrade",
+        "1. The first item keeps its number",
+    ]
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Talks close</title></head><body><article><h1>Talks close</h1>"
+        "<p>Ministers from three countries closed their talks on water on Friday in Apia "
+        "after two days of debate about groundwater.</p>"
+        "<table><caption>Heads of delegation</caption><tr><th>Country</th><th>Head</th></tr>"
+        "<tr><td>Samoa</td><td>Fiame Naomi Mata'afa</td></tr>"
+        "<tr><td>Tonga</td><td>Hu'akavameiliku</td></tr></table>"
+        "<p>They will meet again next year in Nuku'alofa to review the plan.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    text = load_one(page).text
+    assert "Country: Samoa; Head: Fiame Naomi Mata'afa" in text.split("\n\n")
+    assert "Country: Tonga; Head: Hu'akavameiliku" in text.split("\n\n")

@@ -170,3 +170,63 @@ def test_scoring_counts_a_row_once_and_by_event() -> None:
     assert alone["precision"] == 0 and alone["recall"] == 0
     same_event = score(predicted, gold, {"a": "summit", "b": "summit"})
     assert same_event["precision"] == 0.5 and same_event["recall"] == 0.5
+
+
+ATOLL = """<html><head><title>Atoll freshwater talks close in Tarawa</title></head><body>
+<nav>Home | World | Pacific</nav>
+<article><h1>Atoll freshwater talks close in Tarawa</h1>
+<p>TARAWA, 3 May 2026 — The Atoll Freshwater Ministerial closed on Friday in Tarawa with a
+joint plan to protect the groundwater lenses that low islands drink from.</p>
+<p>Ministers agreed to share rainfall and salinity data every month and to meet again next year
+in Majuro, where the plan's first results will be reviewed.</p>
+<p>The heads of delegation at the ministerial were:</p>
+<table><tr><th>Country</th><th>Head of delegation</th></tr>
+<tr><td>Tuvalu</td><td>Simon Kofe</td></tr>
+<tr><td>Malaysia</td><td>Norhayati binti Ismail</td></tr>
+<tr><td>Spain</td><td>Javier de la Torre Olmedo</td></tr></table>
+<p>Delegates said the hardest part would be paying for the desalination units that the plan
+asks every island to keep in reserve for droughts.</p>
+</article><footer>Copyright 2026 Pacific Wire</footer></body></html>"""
+
+
+def test_a_web_page_table_of_delegations_answers_in_other_words(
+    indexed: Callable[..., Settings], embedder: LocalEmbeddings, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "atoll"
+    corpus.mkdir()
+    (corpus / "atoll.html").write_text(ATOLL, encoding="utf-8")
+    index = Index(indexed(corpus), embedder)
+    text = index.snapshot().text("atoll")
+    assert "Country: Malaysia; Head of delegation: Norhayati binti Ismail" in text
+    assert held(index.snapshot().people(), "head-of-delegation") == {
+        "Simon Kofe", "Norhayati binti Ismail", "Javier de la Torre Olmedo"}  # fmt: skip
+    answerer = Answerer(index)
+    misspelt = answerer.ask("Who led Malaysia's delegaton at the Tarawa ministerial?")
+    assert misspelt.short_answer == "Norhayati binti Ismail"
+    assert misspelt.citations[0].quote.startswith("Country: Malaysia")
+    spain = answerer.ask("who headed the spanish team")
+    assert spain.short_answer == "Javier de la Torre Olmedo"
+
+
+def test_names_with_particles_misspelt_role_words_and_event_numbers() -> None:
+    from assistant.answering.people.table import _numbering
+    from assistant.ingest import nlp
+    from assistant.ingest.people.mentions import holders
+    from assistant.language import mend_spelling
+    from assistant.roles import cue_roles, role_words
+
+    text = "Mohamed Lemine ould Cheikh presented the plan, and Joost van der Meer spoke."
+    doc = nlp.parse(text)
+    found = holders(doc, 0, text, [(e.start_char, e.end_char, e.label_) for e in doc.ents])
+    assert [m.name for m in found] == ["Mohamed Lemine ould Cheikh", "Joost van der Meer"]
+
+    def mend(q: str) -> str:
+        return mend_spelling(q, role_words(), frozenset(cue_roles()))
+
+    assert mend("who headed india's delegaiton") == "who headed india's delegation"
+    assert mend("Who spoke at the closing sesion") == "Who spoke at the closing session"
+    assert mend("Who met Delegaton Smith") == "Who met Delegaton Smith"  # a name is kept
+    # a headline's "second day" or "Nine countries" numbers no event; "ninth session" does
+    assert _numbering("", "Talks enter second day as nine countries sign") == set()
+    assert _numbering("ninth session of the Commission (EASPC-9)", "") == {"9"}
+    assert _numbering("", "Report of meeting 284") == {"284"}

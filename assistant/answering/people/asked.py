@@ -165,8 +165,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
             roles.discard("head-of-delegation")
             if _IN_CHARGE.search(text) and "co-chair" not in roles:
                 roles.add("moderator")  # "who ran the panel": its chair or its moderator
-    if "president" in roles and "chair" in roles:  # "presided over" a session: chaired it
-        roles.discard("president" if session else "chair")
+    if "president" in roles and "chair" in roles and session:  # "presided over" a session
+        roles.discard("president")  # chaired it; over the event: its president or its chair
     if vice:
         roles = {"other"}  # found by its word in the quote ("vice")
     elif roles - {"other"}:
@@ -239,7 +239,11 @@ def _session_phrase(doc: object) -> str:
     """The session the question names: a noun phrase headed by a session noun with what it is
     on ("the closing panel", "the session on pharmaceutical drugs")."""
     text = doc.text  # type: ignore[attr-defined]
-    for chunk in doc.noun_chunks:  # type: ignore[attr-defined]
+    chunks = list(doc.noun_chunks)  # type: ignore[attr-defined]
+    # a session's noun the tagger did not call a noun ("the roundtable on ..." as ADJ)
+    chunks += [doc[t.left_edge.i : t.i + 1] for t in doc  # type: ignore[attr-defined]
+               if t.lower_ in SESSION_NOUNS and t.pos_ != "NOUN" and t.i > 0]  # fmt: skip
+    for chunk in chunks:
         if chunk.root.lower_ not in SESSION_NOUNS:
             continue
         first = chunk.start

@@ -73,9 +73,31 @@ def reply(
         q = replace(q, person=_named_person(view, q.text))
     if q.wants == ROLE and not q.person:
         return None
+    if q.session and _names_the_event(view, q.session, scope):
+        q = replace(q, session="")  # "the Ninth Session of the Commission": the event itself
     if q.person:
         return _about_person(snapshot, rows, q)
     return _holders(snapshot, view, rows, q, scope)
+
+
+def _names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
+    """Whether what a question calls a session is the event itself ("the Ninth Session of the
+    Eastern Atlantic Small Pelagics Commission", "the Mindelo session"): all its telling words,
+    or most and two or more, are in the name of an event in scope or are names in its
+    articles' titles, and its numbers agree with the event's."""
+    words = {re.sub(r"['’]s$", "", w) for w in distinctive(phrase) if not numbers_in(w)}
+    for event in {view.event_of[a] for a in scope}:
+        name = view.names.get(event, "")
+        told = distinctive(name) | {
+            w.lower() for a in view.articles_of(event)
+            for w in re.findall(r"[A-Z][\w'’-]*", view.titles.get(a, ""))
+        }  # fmt: skip
+        shared = len(words & told)
+        if ((shared >= 2 and shared >= 0.6 * len(words)) or (words and words <= told)) and not (
+            numbers_differ(numbers_in(phrase), numbers_in(name))
+        ):
+            return True
+    return False
 
 
 def _named_person(view: PeopleView, text: str) -> str:
@@ -132,6 +154,8 @@ def _holders(
         held = [r for r in held if r.role != "other" or _says(r.quote, q.cues)]
     if q.place:
         held = [r for r in held if _of_place(r, q.place)]
+    if not q.session:  # a chair asked of the event: not a session's chair
+        held = [r for r in held if r.role != "chair" or _of_the_event(r.session)]
     if q.session:
         names = sorted({s.name for s in view.sessions if s.article in scope})
         matched = _matching(view, q.session, names)
@@ -190,6 +214,11 @@ def _holders(
     coverage = _coverage(view, held, scope, q)
     count = len(claims) if q.wants == COUNT else None
     return Reply(tuple(claims), coverage, "", max(c.support for c in claims), count=count)
+
+
+def _of_the_event(session: str) -> bool:
+    """Whether a row's session is the event as a whole: none, or its plenary."""
+    return not session or "plenary" in session.lower()
 
 
 # roles of taking part, of which the table reads too few to refuse on their absence

@@ -164,12 +164,26 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
 
 
 def _numbering(event: str, title: str) -> set[str]:
-    """The numbers an event's name holds ("Meeting 284", "IWPPR-3"), or, when it holds none,
-    those its title puts after an event's noun ("Report of meeting 284"; not "Day 2")."""
-    return numbers_in(event) or set(_AFTER_NOUN.findall(title.lower()))
+    """The numbers that number an event in its name, or, when that holds none, in its title:
+    next to an event's noun ("Meeting 284", "the ninth session"), after an acronym
+    ("IWPPR-3"), or a year ("COP 2025"); not "Nine countries sign", "enters second day"."""
+    return _numbers_of_event(event) or _numbers_of_event(title)
 
 
-_AFTER_NOUN = re.compile(rf"\b(?:{'|'.join(sorted(EVENT_NOUNS))})\s+(\d+)\b")
+_NOUNS = "|".join(sorted(EVENT_NOUNS))
+# "the ninth (plenary) session", "the 3rd meeting": an ordinal one or two words before the noun
+_BEFORE_NOUN = re.compile(rf"\b((?:[\w-]+\s+){{1,2}})(?:{_NOUNS})\b", re.I)
+_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|\w+th|\w+-\w+th)$")
+_AFTER_NOUN = re.compile(rf"\b(?:{_NOUNS})\s+(\d+)\b", re.I)  # "Meeting 284"
+_AFTER_ACRONYM = re.compile(r"\b[A-Z]{2,}[A-Za-z]*-?\s?(\d{1,3})\b")  # "IWPPR-3", "COP 29"
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+
+
+def _numbers_of_event(name: str) -> set[str]:
+    found = [w for m in _BEFORE_NOUN.finditer(name) for w in m.group(1).lower().split()
+             if _ORDINAL.match(w)]  # fmt: skip
+    found += [m.group(1) for p in (_AFTER_NOUN, _AFTER_ACRONYM, _YEAR) for m in p.finditer(name)]
+    return {n for word in found for n in numbers_in(word)}
 
 
 def _apart(a: str, b: str) -> int:

@@ -110,7 +110,62 @@ def holders(doc: Any, base: int, text: str, entities: list[tuple[int, int, str]]
         name = clean_name(text[start:end])
         if name and name[0].isupper() and name.lower() not in TITLES:
             found.append(Mention(start, end, name, kind_of(name, ""), ""))
-    return _joined(sorted(found, key=lambda m: m.start), text)
+    return _with_particles(_joined(sorted(found, key=lambda m: m.start), text), text)
+
+
+# Lower-case words inside a person's name: "Ana María de la Fuente", "Mohamed Lemine ould
+# Cheikh", "Norhayati binti Ismail", "Joost van der Meer".
+NAME_PARTICLES = frozenset(
+    "de la del della der den van von da das do dos du di le ter ten ould bin binti bint ibn "
+    "al el y zu".split()
+)  # fmt: skip
+_PARTICLE_TAIL = re.compile(
+    rf"(?:\s+(?:{'|'.join(sorted(NAME_PARTICLES))})){{1,3}}\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+)
+
+
+_NAME_TAIL = re.compile(r"\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
+
+
+def _with_particles(mentions: list[Mention], text: str) -> list[Mention]:
+    """A person's name a recogniser cut at a lower-case particle made whole ("Javier de la" and
+    "Torre Olmedo"): the name runs on through the particles to the capitalised words after."""
+    out: list[Mention] = []
+    skip_to = -1
+    for m in mentions:
+        if m.start < skip_to:
+            continue
+        tail = None
+        if m.kind == PERSON and not m.pronoun:
+            # "Javier de la" + "Torre Olmedo": a name that ends with a particle runs on too
+            ends_in_particle = m.name.split()[-1] in NAME_PARTICLES if m.name.split() else False
+            tail = (_NAME_TAIL if ends_in_particle else _PARTICLE_TAIL).match(text, m.end)
+        if tail:
+            end = tail.end()
+            for other in mentions:  # a mention the tail reaches into ends the name with it
+                if m.end < other.start < end:
+                    end = max(end, other.end)
+            m = Mention(m.start, end, clean_name(text[m.start : end]), PERSON, m.label)
+            skip_to = end
+        out.append(m)
+    return out
+
+
+def name_in(text: str, start: int, end: int) -> Mention | None:
+    """A cell of a table that is a person's name and nothing else ("Norhayati binti Ismail"):
+    two to six words, capitalised or particles of a name; None otherwise."""
+    value = text[start:end].strip()
+    words = value.split()
+    if not 2 <= len(words) <= 6 or country_of(value):
+        return None
+    if (
+        not all(w[:1].isupper() or w in NAME_PARTICLES for w in words)
+        or not words[-1][:1].isupper()
+    ):
+        return None
+    at = start + text[start:end].index(value)
+    name = clean_name(value)
+    return Mention(at, at + len(value), name, kind_of(name, ""), "") if name else None
 
 
 def _joined(mentions: list[Mention], text: str) -> list[Mention]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.ingest.people.mentions import BODY, COUNTRY, PERSON, Mention
+from assistant.ingest.people.mentions import BODY, COUNTRY, PERSON, Mention, name_in
 from assistant.language import TITLES, stem
 from assistant.roles import (
     AWARD_NOUNS,
@@ -370,6 +370,13 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
         for n, (x, y) in enumerate(items):
             inside = [m for m in mentions if x <= m.start < y]
             holder = inside[0] if inside else None
+            whole = name_in(text, x, y)  # a cell that is one name is the name, whole
+            if (
+                whole is not None
+                and whole.kind == PERSON
+                and (holder is None or holder.start >= whole.start)
+            ):
+                holder = whole
             if holder is None or holder.start - x > 12:  # the item does not open with a name
                 continue
             # a role the item itself says overrides its header's ("Chair: A (moderator)")
