@@ -45,16 +45,17 @@ from tests.documents import print_pdf  # noqa: E402
 
 WORK = ROOT / "benchmarks" / ".work" / "ocr"
 CHOICE = [
-    "Chosen: **Tesseract** (`assistant/ingest/ocr.py`). It reads more of each page's words "
-    "than RapidOCR, for about a tenth of the CPU time, and installs in a tenth of the space "
-    "from Debian's packages (RapidOCR brings OpenCV, most of its size). RapidOCR's "
-    "recognition model (PP-OCRv4, trained mostly on Chinese) runs English words together "
-    "where the spaces between them are narrow (`newdelhi,13february`, "
-    "`suchconferenceofthebimstecnations`), which is most of the words it misses. Words under "
-    "confidence 40 are dropped: that loses about one right word in a thousand and drops a "
-    "fifth of the wrong ones (60 drops a third of them, but three right words in a "
-    "thousand). Pages/s is wall time on a shared "
-    "machine; CPU s per page is what the pages cost whatever else runs.",
+    "Chosen: **Tesseract** (`assistant/ingest/ocr.py`), at 150 dpi. It reads more of each "
+    "page's words than RapidOCR, for about an eighth of the CPU time, and installs in a "
+    "fourteenth of the space from Debian's packages (RapidOCR brings OpenCV, most of its "
+    "size). RapidOCR's recognition model (PP-OCRv4, trained mostly on Chinese) runs English "
+    "words together where the spaces between them are narrow (at 200 dpi: "
+    "`newdelhi,13february`, `suchconferenceofthebimstecnations`), and its text-direction "
+    "classifier, on as it comes, costs it a further tenth of the words here. 150 dpi reads "
+    "more than 200 and nearly as much as 300, in less time. Words under confidence 40 are "
+    "dropped: that loses about one right word in a thousand and half the wrong ones (60 "
+    "drops two thirds of them, but two right words in a thousand). Pages/s is wall time on a "
+    "shared machine; CPU s per page is what the pages cost whatever else runs.",
 ]
 _EDGE = re.compile(r"^\W+|\W+$")
 
@@ -225,6 +226,13 @@ def main() -> None:
         rows.append(f"| Tesseract {version()}, words of confidence >= {confidence} | "
                     f"{recall:.1%} | {precision:.1%} | {n / seconds:.2f} | "
                     f"{cpu / n:.2f} |")  # fmt: skip
+    for dpi in sorted({150, 200, 300} - {args.dpi}):
+        other = pages_of(pdfs, dpi)
+        seconds, cpu, read = tesseract_run(other, ocr.MIN_CONFIDENCE)
+        recall, precision = score(other, read)
+        rows.append(f"| Tesseract, confidence >= {ocr.MIN_CONFIDENCE}, pages at {dpi} dpi | "
+                    f"{recall:.1%} | {precision:.1%} | {n / seconds:.2f} | "
+                    f"{cpu / n:.2f} |")  # fmt: skip
     size_rows = [f"| Tesseract | {tesseract_size()} | none: the English model is a package |"]
     if args.rapidocr:
         for classify in (True, False):
@@ -243,7 +251,8 @@ def main() -> None:
         "## OCR of scanned pages (`benchmarks/bench_ocr.py`)",
         "",
         f"The {len(pdfs) // 2} sample articles printed by Chromium in 15 px and 11 px type "
-        f"({n} pages), each page rendered at {args.dpi} dpi in greyscale and read back; the "
+        f"({n} pages), each page rendered at {args.dpi} dpi (unless the row says otherwise) "
+        "in greyscale and read back; the "
         "printed text layer is the truth (its words lower-cased, punctuation at their ends "
         "dropped, matched in order). Tesseract reads two pages at a time, one thread each; "
         "RapidOCR one page at a time on two onnxruntime threads. "

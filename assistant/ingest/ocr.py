@@ -23,7 +23,9 @@ from assistant.ingest.document import Unusable
 from assistant.ingest.layout import Line
 
 TESSERACT = "tesseract"
-DPI = 200  # a usual scanning resolution; 300 reads no better here and takes longer
+# Rendering resolution: 150 read more words than 200 and nearly as many as 300, in less time
+# (benchmarks/results.md, "OCR of scanned pages")
+DPI = 150
 MIN_CONFIDENCE = 40  # Tesseract's word confidence (0-100): below it a word is mostly noise
 # A page with an image and fewer characters than this in its text layer (a stamped page
 # number) is a scan.
