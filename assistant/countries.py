@@ -3,6 +3,7 @@ a signatory may be a country, named either way. General knowledge, one list."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 # country: demonyms (adjectives and nouns for its people), lower case; entries end with ';'
@@ -70,6 +71,7 @@ _ALSO = {
     "Eswatini": ("Swaziland",),
     "Vietnam": ("Viet Nam",),
     "Turkey": ("Türkiye", "Turkiye"),
+    "Cape Verde": ("Cabo Verde",),
     "Netherlands": ("the Netherlands", "Holland"),
     "Philippines": ("the Philippines",),
 }
@@ -101,3 +103,21 @@ def country_of(text: str) -> str:
         key = key.removesuffix(suffix)
     key = key.removeprefix("the ").strip(" .,")
     return _table().get(key, "")
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
+
+
+def countries_in(text: str) -> set[str]:
+    """The countries a text names, by name or demonym, in one word or up to three ("Mongolia's",
+    "Swiss", "Cabo Verde", "the United Kingdom")."""
+    words = [(m.start(), m.end()) for m in _CAPITALISED.finditer(text)]
+    found = set()
+    for i in range(len(words)):
+        for j in range(i, min(i + 3, len(words))):
+            if j > i and not text[words[j - 1][1] : words[j][0]].isspace():
+                break
+            name = country_of(text[words[i][0] : words[j][1]])
+            if name:
+                found.add(name)
+    return found

@@ -28,7 +28,7 @@ from assistant.answering.compose.compose import (
 )
 from assistant.answering.evidence.choose import Candidates, Evidence, choose, gather
 from assistant.answering.evidence.model import EvidenceModel, load_model
-from assistant.answering.people.asked import COUNT, read_role_question
+from assistant.answering.people.asked import COUNT, HOLDER, RoleQuestion, read_role_question
 from assistant.answering.people.reply import SURE_DESPITE_TABLE, Reply, reply
 from assistant.answering.people.table import PeopleView
 from assistant.answering.question.analysis import Question, analyse
@@ -37,6 +37,7 @@ from assistant.answering.question.reading import search_text
 from assistant.answering.retrieval.retrieve import Retriever
 from assistant.answering.vocabulary.lexicon import Lexicon
 from assistant.answering.vocabulary.similarity import word_vectors
+from assistant.countries import countries_in
 from assistant.language import NUMBER_VALUES
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
@@ -161,7 +162,7 @@ class Answerer:
         evidence = choose(self.model, found, snapshot, Lexicon.of(snapshot))
         clock.lap("select")
         passages = found.reading.retrieved.passages
-        table = self._from_table(snapshot, understood, filters, evidence)
+        asked, table = self._from_table(snapshot, understood, filters, evidence)
         if table is not None:
             clock.lap("people")
             if table.refusal:  # as near as the passages came: a trusted model may still answer
@@ -181,6 +182,12 @@ class Answerer:
                              clock.laps)  # fmt: skip
             return Explained(answer, found, evidence)
         claim = self._claim(snapshot, evidence)
+        unsupported = _unsupported(snapshot, asked, claim) if asked is not None else None
+        if unsupported is not None:  # a who-question's sentence that names no one for it
+            clock.lap("compose")
+            answer = refused(question, understood.standalone, unsupported, evidence.confidence,
+                             passages, clock.laps)  # fmt: skip
+            return Explained(answer, found, evidence)
         clock.lap("compose")
         answer = answered(question, understood.standalone, [claim], evidence.confidence,
                           passages, clock.laps)  # fmt: skip
@@ -189,16 +196,17 @@ class Answerer:
     def _from_table(
         self, snapshot: Snapshot, understood: Understood, filters: Filters | None,
         evidence: Evidence | None,
-    ) -> Reply | None:  # fmt: skip
-        """The people table's answer to a who-did-what question, or None (not such a question,
-        or the table knows nothing of it; a count the articles state is the sentence path's)."""
+    ) -> tuple[RoleQuestion | None, Reply | None]:  # fmt: skip
+        """The question read as a who-did-what question (None when it is not one) and the
+        people table's answer to it, or None (the table knows nothing of it; a count the
+        articles state is the sentence path's)."""
         q = read_role_question(understood.standalone)
         if q is None:
-            return None
+            return None, None
         if q.wants == COUNT and evidence is not None and evidence.confidence >= self.threshold:
             short = evidence.short
             if short is not None and _a_number(short.text):
-                return None  # the number the articles state
+                return q, None  # the number the articles state
         told = reply(snapshot, PeopleView.of(snapshot, self.index.embedder), q, filters)
         if (
             told is not None
@@ -207,8 +215,8 @@ class Answerer:
             and evidence.confidence >= SURE_DESPITE_TABLE
             and evidence.short is not None
         ):
-            return None  # the table missed it; a sentence says it plainly
-        return told
+            return q, None  # the table missed it; a sentence says it plainly
+        return q, told
 
     def _claim(self, snapshot: Snapshot, evidence: Evidence) -> Claim:
         """The chosen unit as a claim: the short answer when the span model gives it enough
@@ -219,6 +227,20 @@ class Answerer:
         start, end = quote_bounds(snapshot, unit.sentences, shown.start if shown else None)
         citation = cite(snapshot, 1, unit.article_id, start, end)
         return Claim(shown.text if shown else "", (citation,), evidence.confidence)
+
+
+def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str | None:
+    """Why a sentence chosen for a who-did-what question the table could not answer does not
+    answer it, or None: asked who, it names no one (its quote alone is no answer: "The
+    programme gave no name for whoever was to chair it"); asked about a country's delegation
+    or official, it does not name the country ("Who led Mongolia's delegation?" is not
+    answered by the Indian delegation's head)."""
+    if asked.wants == HOLDER and not claim.text:
+        return ""
+    quoted = " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
+    if asked.place and asked.place not in countries_in(quoted):
+        return nothing_about([asked.place])
+    return None
 
 
 def _a_number(text: str) -> bool:
