@@ -18,7 +18,7 @@ import yaml
 
 from assistant.errors import CorpusError
 from assistant.ingest.dates import find_date, normalise_date
-from assistant.ingest.document import Document, page_offsets, table_rows
+from assistant.ingest.document import Document, page_offsets, tables_as_rows
 from assistant.ingest.document import Unusable as _Unusable
 from assistant.ingest.furniture import article_paragraphs
 from assistant.ingest.ocr import PageProgress
@@ -108,12 +108,14 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 # A Markdown list item starts a line: "- ", "* ", "+ " (the bullet is dropped), "1. ", "1) ".
 _LIST_ITEM = re.compile(r"^\s*(?:([-*+])|\d{1,3}[.)])\s+(?=\S)")
 _RULE = re.compile(r"[-*_=\s]{3,}")
+_RUNS_ON = re.compile(r"(?:[;,]|\b(?:and|or))$")  # an item that the next one continues
 
 
 def _items(block: str) -> list[str]:
     """A block's lines as its paragraphs: one for prose (wrapped lines joined), one per list
-    item (the item's wrapped lines joined, its bullet dropped, its number kept): the rows of a list
-    ("- Country: Chile; Head of delegation: ...") are never read as one sentence."""
+    item (its wrapped lines joined, its bullet dropped, its number kept): the rows of a list
+    ("- Country: Chile; Head of delegation: ...") are never read as one sentence; a list whose
+    items run on ("...;", "..., and") is one sentence, one paragraph, as written."""
     items: list[list[str]] = [[]]
     for line in block.splitlines():
         bullet = _LIST_ITEM.match(line)
@@ -121,7 +123,11 @@ def _items(block: str) -> list[str]:
             items.append([line[bullet.end() :] if bullet.group(1) else line])
         else:
             items[-1].append(line)
-    return [" ".join(line.strip() for line in lines).strip() for lines in items if lines]
+    out = [" ".join(line.strip() for line in lines).strip() for lines in items if lines]
+    if len(items) > 2 and all(_RUNS_ON.search(item) for item in out[bool(items[0]) : -1]):
+        # "Its commitments are: - to raise ...; - to treat ...; - to train ...": one sentence
+        return [" ".join(line.strip() for line in block.splitlines()).strip()]
+    return out
 
 
 def _paragraphs(body: str) -> list[str]:
@@ -170,51 +176,11 @@ def _from_text(text: str, path: Path) -> Document:
     return Document(paragraphs, title or path.stem, date, source)
 
 
-_CELL_CHARS = 300  # a longer cell is a page laid out in a table, not a table of facts
-
-
-def _tables_as_rows(html: str) -> str:
-    """The page with each data table (rows of short cells, no table inside) replaced by one
-    paragraph per row, "Country: Kenya; Head of delegation: Daniel Mutua" under a header
-    row, as Word and PDF tables read (document.table_rows); a page lxml cannot parse, or
-    without tables, as it is."""
-    if "<table" not in html.lower():
-        return html
-    import lxml.html
-
-    try:
-        root = lxml.html.document_fromstring(html)
-    except (ValueError, lxml.etree.ParserError):  # empty or not a page
-        return html
-    changed = False
-    for table in root.iter("table"):
-        if table.find(".//table") is not None:
-            continue
-        rows = [
-            [" ".join(cell.text_content().split()) for cell in tr if cell.tag in ("td", "th")]
-            for tr in table.iter("tr")
-        ]
-        if len(rows) < 2 or any(len(c) > _CELL_CHARS for row in rows for c in row):
-            continue
-        block = lxml.html.Element("div")
-        caption = table.find("caption")
-        lines = [" ".join(caption.text_content().split())] if caption is not None else []
-        for line in [*lines, *(line for _, line in table_rows(rows))]:
-            if line:
-                paragraph = lxml.html.Element("p")
-                paragraph.text = line
-                block.append(paragraph)
-        block.tail = table.tail
-        table.getparent().replace(table, block)
-        changed = True
-    return lxml.html.tostring(root, encoding="unicode") if changed else html
-
-
 def _from_html(text: str, path: Path) -> Document:
     import trafilatura  # slow import: only when there is HTML to read
 
     doc = trafilatura.bare_extraction(
-        _tables_as_rows(text), with_metadata=True, include_comments=False, include_tables=False
+        tables_as_rows(text), with_metadata=True, include_comments=False, include_tables=False
     )
     if doc is None or not (doc.text or "").strip():
         raise _Unusable("no article text found in the HTML")

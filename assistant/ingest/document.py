@@ -69,3 +69,43 @@ def page_offsets(
     for n in range(1, len(out)):  # never decreasing, whatever was dropped
         out[n] = max(out[n], out[n - 1])
     return tuple(out)
+
+
+_CELL_CHARS = 300  # a longer cell is a page laid out in a table, not a table of facts
+
+
+def tables_as_rows(html: str) -> str:
+    """The page with each data table (rows of short cells, no table inside) replaced by one
+    paragraph per row, "Country: Kenya; Head of delegation: Daniel Mutua" under a header
+    row, as Word and PDF tables read (document.table_rows); a page lxml cannot parse, or
+    without tables, as it is."""
+    if "<table" not in html.lower():
+        return html
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):  # empty or not a page
+        return html
+    changed = False
+    for table in root.iter("table"):
+        if table.find(".//table") is not None:
+            continue
+        rows = [
+            [" ".join(cell.text_content().split()) for cell in tr if cell.tag in ("td", "th")]
+            for tr in table.iter("tr")
+        ]
+        if len(rows) < 2 or any(len(c) > _CELL_CHARS for row in rows for c in row):
+            continue
+        block = lxml.html.Element("div")
+        caption = table.find("caption")
+        lines = [" ".join(caption.text_content().split())] if caption is not None else []
+        for line in [*lines, *(line for _, line in table_rows(rows))]:
+            if line:
+                paragraph = lxml.html.Element("p")
+                paragraph.text = line
+                block.append(paragraph)
+        block.tail = table.tail
+        table.getparent().replace(table, block)
+        changed = True
+    return lxml.html.tostring(root, encoding="unicode") if changed else html

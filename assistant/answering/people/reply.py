@@ -18,7 +18,7 @@ from assistant.answering.people.table import PeopleView, distinctive
 from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
 from assistant.language import numbers_differ, numbers_in
-from assistant.roles import SESSION_NOUNS, RoleRow
+from assistant.roles import SESSION_NOUNS, RoleRow, role_words
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
 from assistant.types import Citation, Claim, Filters
@@ -63,7 +63,7 @@ def reply(
     snapshot: Snapshot, view: PeopleView, q: RoleQuestion, filters: Filters | None = None
 ) -> Reply | None:
     """The table's answer, its refusal, or None when it knows nothing of what is asked."""
-    scope = _scope(view, q, filters)
+    scope = _scope(view, q, filters, snapshot)
     rows = [r for r in view.rows if r.article in scope]
     if not rows:
         return None
@@ -122,9 +122,12 @@ def _named_person(view: PeopleView, text: str) -> str:
     return "" if rivals else best
 
 
-def _scope(view: PeopleView, q: RoleQuestion, filters: Filters | None) -> set[str]:
+def _scope(
+    view: PeopleView, q: RoleQuestion, filters: Filters | None, snapshot: Snapshot | None = None
+) -> set[str]:
     """The articles the question is about: those the filters admit, of the event it names
-    (by the words that tell events apart, not those of the session it names), or of every
+    (by the words that tell events apart, not those of the session it names), else of the
+    events whose articles say its other telling words ("Who opened the gala?"), or of every
     event."""
     admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
                 (filters.article_ids and a in filters.article_ids)}  # fmt: skip
@@ -142,7 +145,26 @@ def _scope(view: PeopleView, q: RoleQuestion, filters: Filters | None) -> set[st
     if best > 0 and list(scored.values()).count(best) == 1:
         chosen = next(e for e, n in scored.items() if n == best)
         return {a for a in view.articles_of(chosen) if a in admitted}
+    if best == 0 and snapshot is not None:  # no event's name: the events whose articles say it
+        said = _saying(snapshot, {w for w in words - role_words() if not w.isdigit()}, admitted)
+        events = {view.event_of[a] for a in said}
+        return {a for a in admitted if view.event_of[a] in events} or admitted
     return admitted
+
+
+def _saying(snapshot: Snapshot, words: set[str], articles: set[str]) -> set[str]:
+    """The articles whose text holds the most of these words ("the gala"), at least one; none
+    when every article holds as many."""
+    words = {w.removesuffix("'s").removesuffix("’s") for w in words}
+    if not words:
+        return set()
+    held = {}
+    for a in articles:
+        text = snapshot.text(a).lower()
+        held[a] = sum(bool(re.search(rf"\b{re.escape(w)}\b", text)) for w in words)
+    most = max(held.values(), default=0)
+    chosen = {a for a, n in held.items() if n == most}
+    return chosen if most and len(chosen) < len(articles) else set()
 
 
 def _holders(
