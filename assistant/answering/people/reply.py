@@ -14,11 +14,12 @@ import numpy as np
 
 from assistant.answering.compose.compose import cite
 from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
+from assistant.answering.people.scope import names_the_event, scope_of
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
 from assistant.language import numbers_differ, numbers_in
-from assistant.roles import SESSION_NOUNS, RoleRow, role_words
+from assistant.roles import SESSION_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
 from assistant.types import Citation, Claim, Filters
@@ -63,7 +64,7 @@ def reply(
     snapshot: Snapshot, view: PeopleView, q: RoleQuestion, filters: Filters | None = None
 ) -> Reply | None:
     """The table's answer, its refusal, or None when it knows nothing of what is asked."""
-    scope = _scope(view, q, filters, snapshot)
+    scope = scope_of(view, q, filters, snapshot)
     rows = [r for r in view.rows if r.article in scope]
     if not rows:
         return None
@@ -73,31 +74,11 @@ def reply(
         q = replace(q, person=_named_person(view, q.text))
     if q.wants == ROLE and not q.person:
         return None
-    if q.session and _names_the_event(view, q.session, scope):
+    if q.session and names_the_event(view, q.session, scope):
         q = replace(q, session="")  # "the Ninth Session of the Commission": the event itself
     if q.person:
         return _about_person(snapshot, rows, q)
     return _holders(snapshot, view, rows, q, scope)
-
-
-def _names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
-    """Whether what a question calls a session is the event itself ("the Ninth Session of the
-    Eastern Atlantic Small Pelagics Commission", "the Mindelo session"): all its telling words,
-    or most and two or more, are in the name of an event in scope or are names in its
-    articles' titles, and its numbers agree with the event's."""
-    words = {re.sub(r"['’]s$", "", w) for w in distinctive(phrase) if not numbers_in(w)}
-    for event in {view.event_of[a] for a in scope}:
-        name = view.names.get(event, "")
-        told = distinctive(name) | {
-            w.lower() for a in view.articles_of(event)
-            for w in re.findall(r"[A-Z][\w'’-]*", view.titles.get(a, ""))
-        }  # fmt: skip
-        shared = len(words & told)
-        if ((shared >= 2 and shared >= 0.6 * len(words)) or (words and words <= told)) and not (
-            numbers_differ(numbers_in(phrase), numbers_in(name))
-        ):
-            return True
-    return False
 
 
 def _named_person(view: PeopleView, text: str) -> str:
@@ -120,51 +101,6 @@ def _named_person(view: PeopleView, text: str) -> str:
     best = found[0][1]
     rivals = [p for full, p in found if not same_person(p, best) and full == found[0][0]]
     return "" if rivals else best
-
-
-def _scope(
-    view: PeopleView, q: RoleQuestion, filters: Filters | None, snapshot: Snapshot | None = None
-) -> set[str]:
-    """The articles the question is about: those the filters admit, of the event it names
-    (by the words that tell events apart, not those of the session it names), else of the
-    events whose articles say its other telling words ("Who opened the gala?"), or of every
-    event."""
-    admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
-                (filters.article_ids and a in filters.article_ids)}  # fmt: skip
-    if filters is not None and (filters.since or filters.until):
-        admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
-    outside = q.text.replace(q.session, " ") if q.session else q.text
-    words = distinctive(outside) | numbers_in(outside)  # "meeting 284", "IWPPR-3"
-    scored = {}
-    for event, name in view.names.items():
-        told = distinctive(name) | numbers_in(name) | {
-            w for a in view.articles_of(event) for w in distinctive(view.titles.get(a, ""))
-        }  # fmt: skip
-        scored[event] = len(words & told)
-    best = max(scored.values(), default=0)
-    if best > 0 and list(scored.values()).count(best) == 1:
-        chosen = next(e for e, n in scored.items() if n == best)
-        return {a for a in view.articles_of(chosen) if a in admitted}
-    if best == 0 and snapshot is not None:  # no event's name: the events whose articles say it
-        said = _saying(snapshot, {w for w in words - role_words() if not w.isdigit()}, admitted)
-        events = {view.event_of[a] for a in said}
-        return {a for a in admitted if view.event_of[a] in events} or admitted
-    return admitted
-
-
-def _saying(snapshot: Snapshot, words: set[str], articles: set[str]) -> set[str]:
-    """The articles whose text holds the most of these words ("the gala"), at least one; none
-    when every article holds as many."""
-    words = {w.removesuffix("'s").removesuffix("’s") for w in words}
-    if not words:
-        return set()
-    held = {}
-    for a in articles:
-        text = snapshot.text(a).lower()
-        held[a] = sum(bool(re.search(rf"\b{re.escape(w)}\b", text)) for w in words)
-    most = max(held.values(), default=0)
-    chosen = {a for a, n in held.items() if n == most}
-    return chosen if most and len(chosen) < len(articles) else set()
 
 
 def _holders(

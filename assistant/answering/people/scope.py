@@ -1,0 +1,79 @@
+"""Which articles a who-did-what question is about: the event it names (by the words that tell
+events apart), else the events whose articles say its telling words, else every event; and
+whether what it calls a session is the event itself."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answering.people.asked import RoleQuestion
+from assistant.answering.people.table import PeopleView, distinctive
+from assistant.language import numbers_differ, numbers_in
+from assistant.roles import role_words
+from assistant.store.reader import Snapshot
+from assistant.types import Filters
+
+
+def scope_of(
+    view: PeopleView, q: RoleQuestion, filters: Filters | None, snapshot: Snapshot | None = None
+) -> set[str]:
+    """The articles the question is about: those the filters admit, of the event it names
+    (by the words that tell events apart, not those of the session it names), else of the
+    events whose articles say its other telling words ("Who opened the gala?"), or of every
+    event."""
+    admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
+                (filters.article_ids and a in filters.article_ids)}  # fmt: skip
+    if filters is not None and (filters.since or filters.until):
+        admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
+    outside = q.text.replace(q.session, " ") if q.session else q.text
+    words = distinctive(outside) | numbers_in(outside)  # "meeting 284", "IWPPR-3"
+    scored = {}
+    for event, name in view.names.items():
+        told = distinctive(name) | numbers_in(name) | {
+            w for a in view.articles_of(event) for w in distinctive(view.titles.get(a, ""))
+        }  # fmt: skip
+        scored[event] = len(words & told)
+    best = max(scored.values(), default=0)
+    if best > 0 and list(scored.values()).count(best) == 1:
+        chosen = next(e for e, n in scored.items() if n == best)
+        return {a for a in view.articles_of(chosen) if a in admitted}
+    if best == 0 and snapshot is not None:  # no event's name: the events whose articles say it
+        said = _saying(snapshot, {w for w in words - role_words() if not w.isdigit()}, admitted)
+        events = {view.event_of[a] for a in said}
+        return {a for a in admitted if view.event_of[a] in events} or admitted
+    return admitted
+
+
+def _saying(snapshot: Snapshot, words: set[str], articles: set[str]) -> set[str]:
+    """The articles whose text holds the most of these words ("the gala"), at least one; none
+    when every article holds as many."""
+    words = {w.removesuffix("'s").removesuffix("’s") for w in words}
+    if not words:
+        return set()
+    held = {}
+    for a in articles:
+        text = snapshot.text(a).lower()
+        held[a] = sum(bool(re.search(rf"\b{re.escape(w)}\b", text)) for w in words)
+    most = max(held.values(), default=0)
+    chosen = {a for a, n in held.items() if n == most}
+    return chosen if most and len(chosen) < len(articles) else set()
+
+
+def names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
+    """Whether what a question calls a session is the event itself ("the Ninth Session of the
+    Eastern Atlantic Small Pelagics Commission", "the Mindelo session"): all its telling words,
+    or most and two or more, are in the name of an event in scope or are names in its
+    articles' titles, and its numbers agree with the event's."""
+    words = {re.sub(r"['’]s$", "", w) for w in distinctive(phrase) if not numbers_in(w)}
+    for event in {view.event_of[a] for a in scope}:
+        name = view.names.get(event, "")
+        told = distinctive(name) | {
+            w.lower() for a in view.articles_of(event)
+            for w in re.findall(r"[A-Z][\w'’-]*", view.titles.get(a, ""))
+        }  # fmt: skip
+        shared = len(words & told)
+        if ((shared >= 2 and shared >= 0.6 * len(words)) or (words and words <= told)) and not (
+            numbers_differ(numbers_in(phrase), numbers_in(name))
+        ):
+            return True
+    return False
