@@ -8,7 +8,8 @@ import re
 
 from assistant.answering.people.asked import RoleQuestion
 from assistant.answering.people.table import PeopleView, distinctive
-from assistant.language import numbers_differ, numbers_in
+from assistant.answering.vocabulary.lexicon import Lexicon
+from assistant.language import numbers_differ, numbers_in, stem
 from assistant.roles import role_words
 from assistant.store.reader import Snapshot
 from assistant.types import Filters
@@ -45,15 +46,17 @@ def scope_of(
 
 
 def _saying(snapshot: Snapshot, words: set[str], articles: set[str]) -> set[str]:
-    """The articles whose text holds the most of these words ("the gala"), at least one; none
-    when every article holds as many."""
-    words = {w.removesuffix("'s").removesuffix("’s") for w in words}
-    if not words:
+    """The articles whose sentences hold the most of these words ("the gala"), at least one
+    (read from the build's lexicon, not the texts); none when every article holds as many."""
+    stems = {stem(w.removesuffix("'s").removesuffix("’s")) for w in words}
+    if not stems:
         return set()
-    held = {}
-    for a in articles:
-        text = snapshot.text(a).lower()
-        held[a] = sum(bool(re.search(rf"\b{re.escape(w)}\b", text)) for w in words)
+    lexicon = Lexicon.of(snapshot)
+    held = dict.fromkeys(articles, 0)
+    for st in stems:
+        for a in {snapshot.sentence_at(row).article_id for row in lexicon.rows.get(st, ())}:
+            if a in held:
+                held[a] += 1
     most = max(held.values(), default=0)
     chosen = {a for a, n in held.items() if n == most}
     return chosen if most and len(chosen) < len(articles) else set()
