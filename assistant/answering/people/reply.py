@@ -112,8 +112,8 @@ def _holders(
         held = [r for r in held if r.role != "other" or _says(r.quote, q.cues)]
     if q.place:
         held = [r for r in held if _of_place(r, q.place)]
-    if not q.session:  # a chair asked of the event: not a session's chair
-        held = [r for r in held if r.role != "chair" or _of_the_event(r.session)]
+    if not q.session:  # who ran the event: not who ran one of its sessions
+        held = [r for r in held if r.role not in _IN_CHARGE or _of_the_event(r.session)]
     if q.session:
         names = sorted({s.name for s in view.sessions if s.article in scope})
         matched = _matching(view, q.session, names)
@@ -179,6 +179,8 @@ def _of_the_event(session: str) -> bool:
     return not session or "plenary" in session.lower()
 
 
+# roles of being in charge: of a session, or (no session named) of the event
+_IN_CHARGE = frozenset({"chair", "co-chair", "moderator"})
 # roles of taking part, of which the table reads too few to refuse on their absence
 _TAKING_PART = frozenset({"speaker", "panelist", "presenter"})
 

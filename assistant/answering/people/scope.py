@@ -65,15 +65,17 @@ def _saying(snapshot: Snapshot, words: set[str], articles: set[str]) -> set[str]
 def names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
     """Whether what a question calls a session is the event itself ("the Ninth Session of the
     Eastern Atlantic Small Pelagics Commission", "the Mindelo session"): all its telling words,
-    or most and two or more, are in the name of an event in scope or are names in its
-    articles' titles, and its numbers agree with the event's."""
+    or most and two or more, are in the name of an event in scope or are names (capitalised
+    in the question too) in its articles' titles, and its numbers agree with the event's."""
     words = {re.sub(r"['’]s$", "", w) for w in distinctive(phrase) if not numbers_in(w)}
+    capitalised = {w.lower() for w in re.findall(r"[A-Z][\w'’-]*", phrase)}
     for event in {view.event_of[a] for a in scope}:
         name = view.names.get(event, "")
-        told = distinctive(name) | {
+        # its name's words, and the names in its titles the phrase writes as names too
+        told = distinctive(name) | ({
             w.lower() for a in view.articles_of(event)
             for w in re.findall(r"[A-Z][\w'’-]*", view.titles.get(a, ""))
-        }  # fmt: skip
+        } & capitalised)  # fmt: skip
         shared = len(words & told)
         if ((shared >= 2 and shared >= 0.6 * len(words)) or (words and words <= told)) and not (
             numbers_differ(numbers_in(phrase), numbers_in(name))
