@@ -20,7 +20,6 @@ from assistant.app.api.schemas import (
     AskIn,
     DeletedOut,
     ErrorOut,
-    PersonOut,
     Role,
     SyncOut,
     UploadOut,
@@ -28,6 +27,7 @@ from assistant.app.api.schemas import (
 )
 from assistant.app.service import Service
 from assistant.errors import CorpusError
+from assistant.roles import RoleRow
 from assistant.types import Article
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -104,7 +104,7 @@ def api_router(service: Service) -> APIRouter:
         """Bring the index in step with the corpus folder (as `assistant index`)."""
         return service.sync().as_dict()
 
-    @router.get("/people", response_model=list[PersonOut])
+    @router.get("/people", response_model=list[RoleRow])
     def people(event: str = "", role: Annotated[Role | None, Query()] = None) -> Any:
         """Who did what: the people table's rows (of an event whose name holds `event`, of
         one role), as `assistant people --json` prints them."""

@@ -167,22 +167,6 @@ class DeletedOut(BaseModel):
     sync: SyncOut
 
 
-class PersonOut(BaseModel):
-    """A row of the people table, as `assistant people --json` prints it."""
-
-    person: str
-    role: str
-    session: str
-    organisation: str
-    event: str
-    article: str
-    page: int | None
-    quote: str
-    start: int
-    end: int
-    confidence: float
-
-
 class ErrorBody(BaseModel):
     message: str
     type: str
