@@ -230,3 +230,8 @@ def test_names_with_particles_misspelt_role_words_and_event_numbers() -> None:
     assert _numbering("", "Talks enter second day as nine countries sign") == set()
     assert _numbering("ninth session of the Commission (EASPC-9)", "") == {"9"}
     assert _numbering("", "Report of meeting 284") == {"284"}
+    # "Who announced the pledge?" asks who said that, not who spoke
+    from assistant.answering.people.asked import read_role_question
+
+    assert read_role_question("Who announced the pledge?").said == "pledg"
+    assert read_role_question("Who delivered the keynote speech?").said == ""

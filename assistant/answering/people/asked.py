@@ -102,6 +102,7 @@ class RoleQuestion:
     holder_kind: str  # "country" or "body" when it asks which countries or bodies, else ""
     primary: str = ""  # the role its words say first ("speaker" for "who spoke")
     cues: frozenset[str] = frozenset()  # stems of the words of an "other" role ("close", "vice")
+    said: str = ""  # stem of what the role's verb acts on, "pledge" of "Who announced the pledge?"
 
     @property
     def asked(self) -> str:
@@ -181,8 +182,24 @@ def read_role_question(text: str) -> RoleQuestion | None:
         several=several, session=session, person=person,
         place=place, holder_kind="country" if _COUNTRIES.search(text)
         else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else "",
-        primary=primary, cues=frozenset(cues),
+        primary=primary, cues=frozenset(cues), said=_said_thing(doc, session),
     )  # fmt: skip
+
+
+def _said_thing(doc: object, session: str) -> str:
+    """The stem of the noun a speaking verb of the question acts on, "pledge" of "Who announced
+    the pledge?" (not a session, a person or a pronoun): the question asks who said that, not
+    who spoke; "" when none."""
+    for t in doc:  # type: ignore[attr-defined]
+        if t.dep_ != "dobj" or t.pos_ != "NOUN" or t.lower_ in SESSION_NOUNS:
+            continue
+        if roles_of_word(t.lower_):  # "gave the speech", "presented the findings": the role
+            continue
+        if session and t.text in session:
+            continue
+        if t.head.pos_ == "VERB" and roles_of_word(t.head.lower_) & {"speaker", "presenter"}:
+            return stem(t.lower_)
+    return ""
 
 
 def _asks_a_holder(text: str) -> bool:

@@ -145,6 +145,10 @@ def _holders(
     if q.wants == SESSION:
         return None
     claims = _claims(snapshot, held, q)
+    if q.said and roles <= _TAKING_PART | {"keynote"}:  # who said that, not who spoke
+        claims = [c for c in claims if _says(" ".join(x.quote for x in c.evidence), {q.said})]
+        if not claims:
+            return None  # the table reads too few speakers to say no one did: the sentences
     # What was won, presented or signed, when the question names it ("the Young Innovator
     # Prize"): a claim must say it.
     named = _specifics(q.text, view, scope) if roles <= {"award", "presenter", "signatory"} else []
