@@ -105,19 +105,18 @@ def country_of(text: str) -> str:
     return _table().get(key, "")
 
 
-_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*")
+@cache
+def _names() -> re.Pattern[str]:
+    """Every name, alias and demonym of a country as one pattern, longest first."""
+    keys = sorted(_table(), key=len, reverse=True)
+    return re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(k) for k in keys) + r")(?![\w-])")
 
 
 def countries_in(text: str) -> set[str]:
-    """The countries a text names, by name or demonym, in one word or up to three ("Mongolia's",
-    "Swiss", "Cabo Verde", "the United Kingdom")."""
-    words = [(m.start(), m.end()) for m in _CAPITALISED.finditer(text)]
-    found = set()
-    for i in range(len(words)):
-        for j in range(i, min(i + 3, len(words))):
-            if j > i and not text[words[j - 1][1] : words[j][0]].isspace():
-                break
-            name = country_of(text[words[i][0] : words[j][1]])
-            if name:
-                found.add(name)
-    return found
+    """The countries a text names, by name, alias or demonym ("Mongolia's", "Swiss", "Cabo
+    Verde", "Trinidad and Tobago", "Côte d'Ivoire", "the U.S."), written as names: capitalised
+    ("a turkey" and "guinea-fowl" name none)."""
+    lowered = text.lower()  # one character for one: offsets agree with the text's
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return {_table()[m.group()] for m in _names().finditer(lowered) if text[m.start()].isupper()}

@@ -71,13 +71,13 @@ AWARD_NOUNS = frozenset("award prize medal honour honor accolade trophy".split()
 
 @cache
 def role_words() -> frozenset[str]:
-    """The words a question may ask a role with, as written: the cues (and their past and
-    plural forms) and the nouns of sessions, delegations, events and prizes; a misspelt one is
-    read as the word it is one letter from (language.mend_spelling)."""
-    words = {w for cues in CUES.values() for w in cues}
-    words |= {f"{w}d" if w.endswith("e") else f"{w}ed" for w in set(words)}
-    words |= {f"{w}s" for w in set(words)}
-    return frozenset(words | SESSION_NOUNS | DELEGATION_NOUNS | EVENT_NOUNS | AWARD_NOUNS)
+    """The words a question may ask a role with: the cues as listed (no made-up forms:
+    "leaded" would mend "loaded") and the nouns of sessions, delegations, events and prizes
+    with their plurals; a misspelt one is read as the word it is one letter from
+    (language.mend_spelling)."""
+    nouns = SESSION_NOUNS | DELEGATION_NOUNS | EVENT_NOUNS | AWARD_NOUNS
+    words = {w for cues in CUES.values() for w in cues} | nouns | {f"{n}s" for n in nouns}
+    return frozenset(words)
 
 
 @cache

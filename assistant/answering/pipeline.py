@@ -38,6 +38,7 @@ from assistant.answering.retrieval.retrieve import Retriever
 from assistant.answering.vocabulary.lexicon import Lexicon
 from assistant.answering.vocabulary.similarity import word_vectors
 from assistant.countries import countries_in
+from assistant.ingest import nlp
 from assistant.language import NUMBER_VALUES
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
@@ -231,16 +232,21 @@ class Answerer:
 
 def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str | None:
     """Why a sentence chosen for a who-did-what question the table could not answer does not
-    answer it, or None: asked who, it names no one (its quote alone is no answer: "The
-    programme gave no name for whoever was to chair it"); asked about a country's delegation
-    or official, it does not name the country ("Who led Mongolia's delegation?" is not
-    answered by the Indian delegation's head)."""
-    if asked.wants == HOLDER and not claim.text:
-        return ""
+    answer it, or None: asked who, it shows no one as the answer and its quote names no person,
+    country or body ("The programme gave no name for whoever was to chair it"); asked about a
+    country's delegation or official, it does not name the country ("Who led Mongolia's
+    delegation?" is not answered by the Indian delegation's head)."""
     quoted = " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
+    if asked.wants == HOLDER and not claim.text:
+        found = nlp.entities([quoted])[0]
+        if not any(label in _HOLDERS for *_, label in found):
+            return ""
     if asked.place and asked.place not in countries_in(quoted):
         return nothing_about([asked.place])
     return None
+
+
+_HOLDERS = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # what a recogniser calls one who acts
 
 
 def _a_number(text: str) -> bool:

@@ -11,6 +11,7 @@ import ctypes
 import datetime as dt
 import math
 import re
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,8 @@ def _read_pages(
                 scans.append(n)
             elif shapes >= tables.SHAPES:
                 ruled.append(n)
+        if scans and len(scans) < len(pages) and shutil.which(ocr.TESSERACT) is None:
+            scans = []  # no OCR here: the text the document has is read, its scans left out
         if scans:
             reader = ocr.PageReader(str(path), len(scans), progress)
             for n in scans:

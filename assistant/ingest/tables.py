@@ -34,6 +34,7 @@ def find_tables(path: Path, pages: list[int]) -> list[Table]:
     """The ruled tables on these pages of the PDF (none when pdfplumber cannot read it)."""
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     found: list[Table] = []
     try:
@@ -46,7 +47,8 @@ def find_tables(path: Path, pages: list[int]) -> list[Table]:
                     )
                     x0, top, x1, bottom = table.bbox
                     found.append(Table(n, x0, top, x1, bottom, rows))
-    except (PDFSyntaxError, ValueError, KeyError, TypeError):
+    except (PDFSyntaxError, PdfminerException, MalformedPDFException, ValueError, KeyError,
+            TypeError):  # fmt: skip
         return []  # pdfminer reads less than PDFium: the page's lines stay as they are
     return found
 

@@ -114,7 +114,7 @@ def _holders(
         held = [r for r in held if _of_place(r, q.place)]
     if not q.session:  # who ran the event: not who ran one of its sessions
         held = [r for r in held if r.role not in _IN_CHARGE or _of_the_event(r.session)]
-    if q.session:
+    else:
         names = sorted({s.name for s in view.sessions if s.article in scope})
         matched = _matching(view, q.session, names)
         if not matched:

@@ -182,7 +182,9 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 def _numbers_of_event(name: str) -> set[str]:
     found = [w for m in _BEFORE_NOUN.finditer(name) for w in m.group(1).lower().split()
              if _ORDINAL.match(w)]  # fmt: skip
-    found += [m.group(1) for p in (_AFTER_NOUN, _AFTER_ACRONYM, _YEAR) for m in p.finditer(name)]
+    # an acronym and its number, unless the whole name is in capitals ("DAY 2 OF THE SUMMIT")
+    after = (_AFTER_NOUN, _YEAR) if name.isupper() else (_AFTER_NOUN, _AFTER_ACRONYM, _YEAR)
+    found += [m.group(1) for p in after for m in p.finditer(name)]
     return {n for word in found for n in numbers_in(word)}
 
 

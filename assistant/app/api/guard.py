@@ -38,16 +38,21 @@ def is_loopback(host: str) -> bool:
 
 
 def check_exposure(settings: Settings, insecure: bool = False) -> None:
-    """Refuse to serve beyond loopback when nothing guards the API and the page (no key, no
-    login), unless told --insecure."""
+    """Refuse to serve beyond loopback unless the page has a login (which then guards the API
+    too, or the API key does), unless told --insecure: a key alone leaves the page open."""
     parse_auth(settings.auth)  # a malformed --auth fails here, before anything starts
-    if is_loopback(settings.host) or settings.api_key or settings.auth or insecure:
+    if is_loopback(settings.host) or settings.auth or insecure:
         return
     raise AssistantError(
         f"serving on {settings.host} would let anyone who reaches it ask, upload and delete "
-        "articles: set an API key (--api-key KEY or ASSISTANT_API_KEY) and/or a login for "
-        "the page (--auth USER:PASS), or pass --insecure to serve it open"
+        "articles: set a login for the page (--auth USER:PASS; it guards the API too, or an "
+        "API key does: --api-key KEY or ASSISTANT_API_KEY), or pass --insecure to serve it open"
     )
+
+
+def _same(given: str, wanted: str) -> bool:
+    """A constant-time comparison of any text (compare_digest refuses non-ASCII str)."""
+    return secrets.compare_digest(given.encode("utf-8"), wanted.encode("utf-8"))
 
 
 class ApiError(HTTPException):
@@ -70,9 +75,10 @@ def require_key(settings: Settings) -> Callable[[Request], None]:
             return
         scheme, _, value = request.headers.get("authorization", "").partition(" ")
         value = value.strip()
-        if key and scheme.lower() == "bearer" and secrets.compare_digest(value, key):
+        if key and scheme.lower() == "bearer" and _same(value, key):
             return
-        if login and scheme.lower() == "basic" and _basic(value) == login:
+        given = _basic(value) if login and scheme.lower() == "basic" else None
+        if login and given and _same(given[0], login[0]) & _same(given[1], login[1]):
             return
         wanted = "Authorization: Bearer KEY" if key else "the page's login (HTTP Basic)"
         raise ApiError(401, f"missing or wrong credentials: send {wanted}", "authentication_error",

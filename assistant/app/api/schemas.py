@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from assistant.config import BACKENDS
 from assistant.roles import ROLES
-from assistant.types import Filters
+from assistant.types import ChatTurn, Filters
 
 Backend = Literal[BACKENDS]  # type: ignore[valid-type]
 Role = Literal[ROLES]  # type: ignore[valid-type]
@@ -53,6 +53,14 @@ class TurnIn(BaseModel):
     model_config = ConfigDict(extra="allow")
     question: str
     answer: str = ""
+
+    @model_validator(mode="after")
+    def _readable(self) -> TurnIn:
+        try:  # what the conversation reads of it: a 422 now, not a 500 later
+            ChatTurn.from_dict(self.model_dump())
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"a turn of the history cannot be read: {exc}") from None
+        return self
 
 
 def _question(value: str) -> str:
