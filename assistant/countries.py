@@ -116,7 +116,6 @@ def countries_in(text: str) -> set[str]:
     """The countries a text names, by name, alias or demonym ("Mongolia's", "Swiss", "Cabo
     Verde", "Trinidad and Tobago", "Côte d'Ivoire", "the U.S."), written as names: capitalised
     ("a turkey" and "guinea-fowl" name none)."""
-    lowered = text.lower()  # one character for one: offsets agree with the text's
-    if len(lowered) != len(text):
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    # lower case one character for one ("İ" would become two), so offsets agree with the text's
+    lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return {_table()[m.group()] for m in _names().finditer(lowered) if text[m.start()].isupper()}

@@ -5,7 +5,7 @@ the vocabulary of proceedings, and the rule that makes an organisation after "at
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Any, Protocol
 
@@ -45,7 +45,7 @@ def one_edit_apart(a: str, b: str) -> bool:
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def mend_spelling(text: str, vocabulary: frozenset[str], known: frozenset[str]) -> str:
+def mend_spelling(text: str, vocabulary: Collection[str], known: Collection[str]) -> str:
     """Words of six letters or more one edit from words of a vocabulary that share one stem,
     and whose own stem is not already known, written as the nearest such word (the first in
     alphabetical order): "delegaton" -> "delegation", "moderatd" -> "moderate". A capitalised

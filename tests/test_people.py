@@ -221,7 +221,7 @@ def test_names_with_particles_misspelt_role_words_and_event_numbers() -> None:
     assert [m.name for m in found] == ["Mohamed Lemine ould Cheikh", "Joost van der Meer"]
 
     def mend(q: str) -> str:
-        return mend_spelling(q, role_words(), frozenset(cue_roles()))
+        return mend_spelling(q, role_words(), cue_roles())
 
     assert mend("who headed india's delegaiton") == "who headed india's delegation"
     assert mend("Who spoke at the closing sesion") == "Who spoke at the closing session"

@@ -88,7 +88,7 @@ def tables_as_rows(html: str) -> str:
     except (ValueError, lxml.etree.ParserError):  # empty or not a page
         return html
     changed = False
-    for table in root.iter("table"):
+    for table in list(root.iter("table")):  # replaced as it goes: not a live iterator
         if table.find(".//table") is not None:
             continue
         rows = [

@@ -115,7 +115,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     what someone said, or names no role and asks no one's role)."""
     if _CONTENT.search(text):
         return None
-    text = mend_spelling(text, role_words(), frozenset(cue_roles()))  # "delegaton"
+    text = mend_spelling(text, role_words(), cue_roles())  # "delegaton"
     doc = nlp.parse(text.strip())
     found: set[str] = set()
     by_session_noun: set[str] = set()  # "panel" in "who moderated the panel" names, not asks

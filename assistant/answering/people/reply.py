@@ -113,7 +113,7 @@ def _holders(
     if q.place:
         held = [r for r in held if _of_place(r, q.place)]
     if not q.session:  # who ran the event: not who ran one of its sessions
-        held = [r for r in held if r.role not in _IN_CHARGE or _of_the_event(r.session)]
+        held = [r for r in held if r.role not in _RUNNING or _of_the_event(r.session)]
     else:
         names = sorted({s.name for s in view.sessions if s.article in scope})
         matched = _matching(view, q.session, names)
@@ -184,7 +184,7 @@ def _of_the_event(session: str) -> bool:
 
 
 # roles of being in charge: of a session, or (no session named) of the event
-_IN_CHARGE = frozenset({"chair", "co-chair", "moderator"})
+_RUNNING = frozenset({"chair", "co-chair", "moderator"})
 # roles of taking part, of which the table reads too few to refuse on their absence
 _TAKING_PART = frozenset({"speaker", "panelist", "presenter"})
 

@@ -173,7 +173,7 @@ def _numbering(event: str, title: str) -> set[str]:
 _NOUNS = "|".join(sorted(EVENT_NOUNS))
 # "the ninth (plenary) session", "the 3rd meeting": an ordinal one or two words before the noun
 _BEFORE_NOUN = re.compile(rf"\b((?:[\w-]+\s+){{1,2}})(?:{_NOUNS})\b", re.I)
-_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|\w+th|\w+-\w+th)$")
+_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|\w+th)$")  # not "twenty-fifth": 5
 _AFTER_NOUN = re.compile(rf"\b(?:{_NOUNS})\s+(\d+)\b", re.I)  # "Meeting 284"
 _AFTER_ACRONYM = re.compile(r"\b[A-Z]{2,}[A-Za-z]*-?\s?(\d{1,3})\b")  # "IWPPR-3", "COP 29"
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")

@@ -119,12 +119,10 @@ NAME_PARTICLES = frozenset(
     "de la del della der den van von da das do dos du di le ter ten ould bin binti bint ibn "
     "al el y zu".split()
 )  # fmt: skip
-_PARTICLE_TAIL = re.compile(
-    rf"(?:\s+(?:{'|'.join(sorted(NAME_PARTICLES))})){{1,3}}\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+# what may follow a cut name: particles (group 1), then one or two capitalised words
+_TAIL = re.compile(
+    rf"((?:\s+(?:{'|'.join(sorted(NAME_PARTICLES))})){{0,3}})\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
 )
-
-
-_NAME_TAIL = re.compile(r"\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
 
 
 def _with_particles(mentions: list[Mention], text: str) -> list[Mention]:
@@ -135,12 +133,10 @@ def _with_particles(mentions: list[Mention], text: str) -> list[Mention]:
     for m in mentions:
         if m.start < skip_to:
             continue
-        tail = None
-        if m.kind == PERSON and not m.pronoun:
-            # "Javier de la" + "Torre Olmedo": a name that ends with a particle runs on too
-            ends_in_particle = m.name.split()[-1] in NAME_PARTICLES if m.name.split() else False
-            tail = (_NAME_TAIL if ends_in_particle else _PARTICLE_TAIL).match(text, m.end)
-        if tail:
+        tail = _TAIL.match(text, m.end) if m.kind == PERSON and not m.pronoun else None
+        # through particles ("Javier" + "de la Torre"), or on from a name that ends with one
+        # ("Javier de la" + "Torre Olmedo")
+        if tail and (tail.group(1) or set(m.name.split()[-1:]) & NAME_PARTICLES):
             end = tail.end()
             for other in mentions:  # a mention the tail reaches into ends the name with it
                 if m.end < other.start < end:
