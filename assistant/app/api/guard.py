@@ -199,7 +199,20 @@ class Queue:
             response.headers["Retry-After"] = "1"
             return await response(scope, receive, send)
         self.busy += 1
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.busy -= 1
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                release()  # before the last bytes go: a client that has them may ask again
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, sending)
         finally:
-            self.busy -= 1
+            release()
