@@ -117,6 +117,7 @@ def test_eval_writes_report_json_and_plots_and_gates(
         "--fail-under",
         "accuracy=0.9",
         *paths,
+        env={"ASSISTANT_LLM_MAX_TOKENS": "16"},  # the tutorial baseline's answers: short
     )
     assert second.returncode == 1
     assert "FAIL: accuracy = 0.750 is below 0.9" in second.stderr

@@ -235,3 +235,91 @@ def test_names_with_particles_misspelt_role_words_and_event_numbers() -> None:
 
     assert read_role_question("Who announced the pledge?").said == "pledg"
     assert read_role_question("Who delivered the keynote speech?").said == ""
+
+
+# Two articles of one conference, neither naming it in its title (a byline and a dateline come
+# first; one calls it only "the tidal energy summit"), and one of another conference whose name
+# shares only the word "International" with it.
+TIDAL = [
+    (
+        "tidal-opening.txt",
+        """Ministers gather on the quayside as tidal power comes of age
+
+By Ewan Rhys
+
+HALIFAX, May 4 (NWS) - Energy ministers from 30 countries met on Monday for the Second \
+International Ministerial Conference on Tidal Energy, hoping to agree common standards for \
+turbines in fast-flowing straits.
+
+Deputy Premier Johannes Aalto, who was elected president of the conference on Monday, said \
+the meeting had to end with "rules, not brochures".
+
+The panel on turbine standards included Ines Varga of the Danube Energy Agency and Tomas \
+Lindgren of Sweden's Marine Power Board.""",
+    ),
+    (
+        "tidal-local.md",
+        """---
+title: Quayside diary
+date: 2026-05-05
+---
+A busy second day at the tidal energy summit in Halifax.
+
+Grace Okonkwo of the Niger Delta Power Authority was also on the panel on turbine standards, \
+and her remarks on grid access drew the loudest applause.""",
+    ),
+    (
+        "reef-congress.md",
+        """---
+title: Scientists meet on reef restoration
+date: 2026-05-05
+---
+The Fourth International Congress on Coral Reef Restoration opened in Cairns on Tuesday.
+
+The panel on nursery methods included Hana Kato of the Okinawa Reef Institute and Luis \
+Ortega of the Caribbean Coral Trust.""",
+    ),
+]
+
+
+def test_events_are_named_past_a_byline_and_told_apart_by_meaning(
+    indexed: Callable[..., Settings], embedder: LocalEmbeddings, tmp_path: Path
+) -> None:
+    from assistant.answering.people.table import PeopleView
+
+    corpus = tmp_path / "tidal"
+    corpus.mkdir()
+    for name, text in TIDAL:
+        (corpus / name).write_text(text, encoding="utf-8")
+    index = Index(indexed(corpus), embedder)
+    snapshot = index.snapshot()
+    assert snapshot.event("tidal-opening").startswith(
+        "Second International Ministerial Conference on Tidal Energy"
+    )
+    view = PeopleView.of(snapshot, embedder)
+    events = view.event_of
+    assert events["tidal-opening"] == events["tidal-local"] != events["reef-congress"]
+    # a name the recogniser called a place is a person's when it stands as one
+    assert held(snapshot.people(), "president") == {"Johannes Aalto"}
+    # the list gathers the panel over both articles of the event, and none of the other
+    answer = Answerer(index).ask("Who was on the turbine standards panel in Halifax?")
+    shown = answer.text
+    assert all(n in shown for n in ("Ines Varga", "Tomas Lindgren", "Grace Okonkwo")), shown
+    assert "Hana Kato" not in shown and "Ortega" not in shown
+
+
+def test_sessions_documents_and_names_the_recogniser_called_places() -> None:
+    from assistant.ingest import nlp
+    from assistant.ingest.people.mentions import holders, person_words, sessions
+    from assistant.ingest.people.propose import names_a_document
+
+    text = "Delegates elected the ministry's head, Johannes Kauapirura, as president."
+    doc = nlp.parse(text)
+    entities = [(text.index("Johannes"), text.index("Johannes") + 8, "GPE"),
+                (text.index("Kauapirura"), text.index("Kauapirura") + 10, "GPE")]  # fmt: skip
+    found = holders(doc, 0, text, entities, person_words(text, entities))
+    assert [(m.name, m.kind) for m in found] == [("Johannes Kauapirura", "person")]
+    # "one of the most anticipated sessions" names no session; "the panel on X" does
+    sentence = "The panel on carbon credits was one of the most anticipated sessions of the week."
+    assert [name for *_, name in sessions(nlp.parse(sentence), 0)] == ["panel on carbon credits"]
+    assert names_a_document("the Montevideo Charter") and not names_a_document("Ines Varga")

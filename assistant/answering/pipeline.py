@@ -28,7 +28,13 @@ from assistant.answering.compose.compose import (
 )
 from assistant.answering.evidence.choose import Candidates, Evidence, choose, gather
 from assistant.answering.evidence.model import EvidenceModel, load_model
-from assistant.answering.people.asked import COUNT, HOLDER, RoleQuestion, read_role_question
+from assistant.answering.people.asked import (
+    COUNT,
+    HOLDER,
+    SESSION,
+    RoleQuestion,
+    read_role_question,
+)
 from assistant.answering.people.reply import SURE_DESPITE_TABLE, Reply, reply
 from assistant.answering.people.table import PeopleView
 from assistant.answering.question.analysis import Question, analyse
@@ -39,7 +45,9 @@ from assistant.answering.vocabulary.lexicon import Lexicon
 from assistant.answering.vocabulary.similarity import word_vectors
 from assistant.countries import countries_in
 from assistant.ingest import nlp
+from assistant.ingest.people.propose import names_a_document
 from assistant.language import NUMBER_VALUES
+from assistant.roles import EVENT_NOUNS, SESSION_NOUNS
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
 
@@ -233,10 +241,15 @@ class Answerer:
 def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str | None:
     """Why a sentence chosen for a who-did-what question the table could not answer does not
     answer it, or None: asked who, it shows no one as the answer and its quote names no person,
-    country or body ("The programme gave no name for whoever was to chair it"); asked about a
-    country's delegation or official, it does not name the country ("Who led Mongolia's
-    delegation?" is not answered by the Indian delegation's head)."""
+    country or body ("The programme gave no name for whoever was to chair it"), or it shows a
+    document; asked which session, neither its answer nor its quote names one; asked
+    about a country's delegation or official, it does not name the country ("Who led
+    Mongolia's delegation?" is not answered by the Indian delegation's head)."""
     quoted = " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
+    if asked.wants == HOLDER and claim.text and names_a_document(claim.text):
+        return ""  # asked who, it shows a charter or a declaration
+    if asked.wants == SESSION and not (_a_session(claim.text) or _a_session(quoted)):
+        return ""  # asked which panel, it shows a fund or a person, and its quote no session
     if asked.wants == HOLDER and not claim.text:
         found = nlp.entities([quoted])[0]
         if not any(label in _HOLDERS for *_, label in found):
@@ -247,6 +260,11 @@ def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str |
 
 
 _HOLDERS = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # what a recogniser calls one who acts
+
+
+def _a_session(text: str) -> bool:
+    """Whether a short answer names a part of a programme ("the panel on shore power")."""
+    return bool({w.strip(".,;:'’") for w in text.lower().split()} & (SESSION_NOUNS | EVENT_NOUNS))
 
 
 def _a_number(text: str) -> bool:

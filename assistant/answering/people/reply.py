@@ -155,7 +155,7 @@ def _holders(
     if named:
         # its quote, or the paragraph around it, says it ("The declaration was signed by
         # ..." after a paragraph naming the Montevideo Declaration)
-        claims = [
+        said = [
             c
             for c in claims
             if all(
@@ -163,6 +163,18 @@ def _holders(
                 for words in named
             )
         ]
+        if not said and roles == {"signatory"}:
+            # what was signed is often named once, at the top of its article ("The Windhoek
+            # Declaration on Safe Speeds ... was adopted"), and the signatures far below it
+            said = [
+                c
+                for c in claims
+                if all(
+                    any(words & _content(snapshot.text(x.article_id)) for x in c.evidence)
+                    for words in named
+                )
+            ]
+        claims = said
         if not claims:
             return Reply(refusal=f"the articles name no one who {DID[q.asked]} "
                                  f"{' '.join(sorted(named[0]))}", known=True)  # fmt: skip

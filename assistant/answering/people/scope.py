@@ -10,7 +10,7 @@ from assistant.answering.people.asked import RoleQuestion
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.answering.vocabulary.lexicon import Lexicon
 from assistant.language import numbers_differ, numbers_in, stem
-from assistant.roles import role_words
+from assistant.roles import SESSION_NOUNS, role_words
 from assistant.store.reader import Snapshot
 from assistant.types import Filters
 
@@ -19,7 +19,8 @@ def scope_of(
     view: PeopleView, q: RoleQuestion, filters: Filters | None, snapshot: Snapshot | None = None
 ) -> set[str]:
     """The articles the question is about: those the filters admit, of the event it names
-    (by the words that tell events apart, not those of the session it names), else of the
+    (by the words that tell events apart, not those of the session it names; of all that name
+    it alike), else of the
     events whose articles say its other telling words ("Who opened the gala?"), or of every
     event."""
     admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
@@ -27,7 +28,8 @@ def scope_of(
     if filters is not None and (filters.since or filters.until):
         admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
     outside = q.text.replace(q.session, " ") if q.session else q.text
-    words = distinctive(outside) | numbers_in(outside)  # "meeting 284", "IWPPR-3"
+    # not the role's or a session's words: "panel" tells no event from another
+    words = (distinctive(outside) - role_words() - SESSION_NOUNS) | numbers_in(outside)
     scored = {}
     for event, name in view.names.items():
         told = distinctive(name) | numbers_in(name) | {
@@ -35,9 +37,9 @@ def scope_of(
         }  # fmt: skip
         scored[event] = len(words & told)
     best = max(scored.values(), default=0)
-    if best > 0 and list(scored.values()).count(best) == 1:
-        chosen = next(e for e, n in scored.items() if n == best)
-        return {a for a in view.articles_of(chosen) if a in admitted}
+    if best > 0:  # the event it names, or the events that name it alike
+        chosen = {e for e, n in scored.items() if n == best}
+        return {a for e in chosen for a in view.articles_of(e) if a in admitted}
     if best == 0 and snapshot is not None:  # no event's name: the events whose articles say it
         said = _saying(snapshot, {w for w in words - role_words() if not w.isdigit()}, admitted)
         events = {view.event_of[a] for a in said}

@@ -24,6 +24,10 @@ _MONTHS = frozenset(
 )
 DAYS_APART = 14  # articles of one event are at most this many days apart (when both dated)
 SAME_EVENT = 0.8  # event names this similar (cosine) name one event
+# ... and names sharing a name or two words must be this similar: fitted on the training
+# conferences' articles pooled undated (benchmarks/bench_events.py: pair precision 1.000,
+# recall 0.835, where sharing a word alone put 4 groups of different events together)
+NAMED_FLOOR = 0.6
 
 
 @dataclass(frozen=True)
@@ -123,19 +127,28 @@ def distinctive(text: str) -> set[str]:
 
 
 def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str, str]:
-    """Article -> the event it reports (the id of one of its articles): articles a few days
-    apart whose event names (with their titles) share a name ("BIMSTEC") or two other words,
-    or mean the same, and do not number themselves apart, report one event."""
+    """Article -> the event it reports (the id of one of its articles)."""
     if not articles:
         return {}
-    names = {a.id: f"{snapshot.event(a.id)} {a.title}" for a in articles}
-    words = {a: distinctive(n) for a, n in names.items()}
-    proper = {a: {w.lower() for w in _TOKEN.findall(n) if w[:1].isupper()} & words[a]
-              for a, n in names.items()}  # fmt: skip
     vectors = np.asarray(embedder.encode([snapshot.event(a.id) or a.title for a in articles]))
+    found = group_events([(a.id, snapshot.event(a.id), a.title, a.date) for a in articles], vectors)
+    return dict(zip((a.id for a in articles), found, strict=True))
+
+
+def group_events(
+    articles: list[tuple[str, str, str, str]], vectors: np.ndarray, floor: float = NAMED_FLOOR
+) -> list[str]:
+    """The event each article reports, as the id of one of them (articles: (id, event name,
+    title, date); vectors: of each event name). Articles a few days apart report one event when
+    their names mean the same (SAME_EVENT), or share a name ("BIMSTEC") or two other words and
+    mean much the same (floor), and do not number themselves apart."""
+    names = {i: f"{event} {title}" for i, event, title, _ in articles}
+    words = {i: distinctive(n) for i, n in names.items()}
+    proper = {i: {w.lower() for w in _TOKEN.findall(n) if w[:1].isupper()} & words[i]
+              for i, n in names.items()}  # fmt: skip
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     vectors = vectors / np.where(norms == 0, 1, norms)
-    parent = {a.id: a.id for a in articles}
+    parent = {i: i for i, *_ in articles}
 
     def root(x: str) -> str:
         while parent[x] != x:
@@ -143,24 +156,26 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
             x = parent[x]
         return x
 
-    numbers = {a.id: _numbering(snapshot.event(a.id), a.title) for a in articles}
-    dates = {a.id: a.date for a in articles}
-    for i, a in enumerate(articles):
-        for j in range(i + 1, len(articles)):
-            b = articles[j]
-            if dates[a.id] and dates[b.id] and _apart(dates[a.id], dates[b.id]) > DAYS_APART:
+    numbers = {i: _numbering(event, title) for i, event, title, _ in articles}
+    dates = {i: date for i, _, _, date in articles}
+    ids = [i for i, *_ in articles]
+    for x, a in enumerate(ids):
+        for y in range(x + 1, len(ids)):
+            b = ids[y]
+            if dates[a] and dates[b] and _apart(dates[a], dates[b]) > DAYS_APART:
                 continue
-            first, second = root(a.id), root(b.id)
+            first, second = root(a), root(b)
             # the 3rd and the 4th meeting of one body are two events, even through an
             # article that gives no number
             if first == second or numbers_differ(numbers[first], numbers[second]):
                 continue
-            shared = words[a.id] & words[b.id]
-            named = proper[a.id] & proper[b.id]  # "BIMSTEC", "Apia", "IFWU"
-            if named or len(shared) >= 2 or float(vectors[i] @ vectors[j]) >= SAME_EVENT:
+            shared = words[a] & words[b]
+            named = proper[a] & proper[b]  # "BIMSTEC", "Apia", "IFWU"
+            similar = float(vectors[x] @ vectors[y])
+            if similar >= SAME_EVENT or ((named or len(shared) >= 2) and similar >= floor):
                 parent[second] = first
                 numbers[first] = numbers[first] | numbers[second]
-    return {a.id: root(a.id) for a in articles}
+    return [root(i) for i in ids]
 
 
 def _numbering(event: str, title: str) -> set[str]:

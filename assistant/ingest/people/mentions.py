@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from assistant.countries import country_of
@@ -81,9 +82,30 @@ def kind_of(name: str, label: str) -> str:
 _NOT_NAMES = frozenset("DATE TIME MONEY PERCENT QUANTITY CARDINAL ORDINAL".split())
 
 
-def holders(doc: Any, base: int, text: str, entities: list[tuple[int, int, str]]) -> list[Mention]:
+def person_words(text: str, entities: list[tuple[int, int, str]]) -> frozenset[str]:
+    """The words of the people an article names: of what the recogniser called a person, and
+    of two one-word names it called places or bodies with only a space between them that are
+    no country ("Johannes" "Kauapirura", a name it did not know)."""
+    words = {w for s, e, label in entities if label == "PERSON" for w in text[s:e].split()}
+    for (s1, e1, l1), (s2, e2, l2) in pairwise(entities):
+        pair = (text[s1:e1], text[s2:e2])
+        if (
+            {l1, l2} <= {"GPE", "ORG"}
+            and text[e1:s2] == " "
+            and all(len(p.split()) == 1 and not p.isupper() and not country_of(p) for p in pair)
+        ):
+            words.update(pair)
+    return frozenset(words)
+
+
+def holders(
+    doc: Any, base: int, text: str, entities: list[tuple[int, int, str]],
+    people: frozenset[str] = frozenset(),
+) -> list[Mention]:  # fmt: skip
     """The holders a parsed sentence names: its entities of kinds that hold roles, and runs of
-    proper nouns the recogniser missed (base: the sentence's offset in the article)."""
+    proper nouns the recogniser missed (base: the sentence's offset in the article). A name
+    called a place or a body whose words are all of the article's people (person_words) is a
+    person's."""
     end_of_sentence = base + len(doc.text)
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
@@ -101,7 +123,10 @@ def holders(doc: Any, base: int, text: str, entities: list[tuple[int, int, str]]
         name = clean_name(text[start:end])
         if not name or not any(c.isupper() for c in name):
             continue
-        found.append(Mention(start, end, name, kind_of(name, label), label))
+        kind = kind_of(name, label)
+        if kind != PERSON and not country_of(name) and set(name.split()) <= people:
+            kind, label = PERSON, "PERSON"
+        found.append(Mention(start, end, name, kind, label))
     for first, last in _proper_runs(doc):
         start, end = base + doc[first].idx, base + doc[last].idx + len(doc[last].text)
         if any(a < end and start < b for a, b in taken):
@@ -286,6 +311,12 @@ def sessions(doc: Any, base: int) -> list[tuple[int, int, str]]:
             continue
         start, end = doc[first].idx, chunk.end_char
         topic = _topic(doc, root, chunk.end_char, text)
+        # "one of the most anticipated sessions", "the best attended side session": what a
+        # session was like, not its name
+        if not topic and (
+            root.tag_ in {"NNS", "NNPS"} or any(t.tag_ in {"JJS", "RBS"} for t in chunk)
+        ):
+            continue
         name = " ".join(text[start:end].split())
         if topic:
             name = f"{name} on {topic}"

@@ -42,6 +42,15 @@ _DOCUMENT = re.compile(
     r"framework|statement|pledge|accord|compact|protocol|memorandum|roadmap|convention)$",
     re.IGNORECASE,
 )
+
+
+def names_a_document(name: str) -> bool:
+    """Whether a name is a document's ("the Montevideo Charter", "Windhoek Declaration on
+    Safe Speeds"): a document holds no role."""
+    head = re.split(r"\s+(?:on|of|for)\s+", name.strip(" .,;:"), maxsplit=1)[0]
+    return bool(_DOCUMENT.search(head))
+
+
 _PLANNED = frozenset("will would shall may might 'll expected scheduled due set slated planned "
                      "billed poised".split())  # fmt: skip
 

@@ -19,6 +19,7 @@ from assistant.ingest.people.mentions import (
     Mention,
     full_names,
     holders,
+    person_words,
     sessions,
 )
 from assistant.ingest.people.model import PeopleModel
@@ -116,6 +117,7 @@ def read_article(
     if docs is None:
         docs = nlp.parse_many([text[a:b] for a, b in wanted])
     parsed = dict(zip(wanted, docs, strict=True))
+    their_words = person_words(text, entities)
     found_sessions: list[Session] = []
     candidates: list[Candidate] = []
     last_person: Mention | None = None
@@ -127,7 +129,7 @@ def read_article(
             continue
         here = [Session(name, s, e) for s, e, name in sessions(doc, a)]
         found_sessions += here
-        mentions = holders(doc, a, text, entities)
+        mentions = holders(doc, a, text, entities, their_words)
         pronoun = _PRONOUN.match(text[a:b])
         if (
             pronoun
@@ -164,7 +166,9 @@ def read_article(
                 organisation = c.organisation or organisation_of(doc, a, c.holder, mentions)
                 candidates.append(replace(c, session=session, organisation=organisation))
         if named:
-            last_session[paragraph] = named[-1]
+            # "The panel on X was one of the best attended sessions": the subject is its name
+            said = any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc)
+            last_session[paragraph] = named[0] if said else named[-1]
         people = [m for m in mentions if m.kind == PERSON and not m.pronoun]
         if people:
             last_person = people[-1]
@@ -179,22 +183,16 @@ def read_article(
     rows: list[RoleRow] = []
     if model is not None and candidates:
         probabilities = model.probabilities([c.features for c in candidates])
-        rows = _rows(article, candidates, probabilities, model.threshold, event)
+        held = [(c, float(p)) for c, p in zip(candidates, probabilities, strict=True)
+                if p >= model.threshold]  # fmt: skip
+        rows = _rows(article, held, event)
     return Reading(candidates, found_sessions, event, rows)
 
 
-def _rows(
-    article: Article,
-    candidates: list[Candidate],
-    probabilities: Any,
-    threshold: float,
-    event: str,
-) -> list[RoleRow]:
+def _rows(article: Article, held: list[tuple[Candidate, float]], event: str) -> list[RoleRow]:
     """One row per person (or country, or body), role and session: the likeliest quote."""
     best: dict[tuple[str, str, str], RoleRow] = {}
-    for c, p in zip(candidates, probabilities, strict=True):
-        if p < threshold:
-            continue
+    for c, p in held:
         session = c.session
         person = c.holder.name if c.holder.kind == PERSON else ""
         organisation = c.organisation if c.holder.kind == PERSON else c.holder.name
@@ -250,12 +248,12 @@ def _delegation_country(doc: Any, base: int, mentions: list[Mention]) -> str:
 
 
 def event_of(article: Article) -> str:
-    """The event an article reports, as it names it in its title or first sentence ("the
-    INTERPOL conference on ransomware"): a name of an event there with what it is on, the one
-    written as a name (capitals) first, else the title."""
-    lead = article.text.split("\n", 1)[0][:400]
+    """The event an article reports, as it names it in its title or opening paragraphs ("the
+    INTERPOL conference on ransomware"): a name of an event there with what it is on; the
+    fullest written as a name (capitals), else the fullest other, else the title. The opening
+    runs past a byline or a dateline to LEAD characters of the story."""
     found = []
-    for source in (article.title, lead):
+    for source in (article.title, *_opening(article.text)):
         for doc in nlp.parse_many([source]):
             for chunk in doc.noun_chunks:
                 root = chunk.root
@@ -274,12 +272,42 @@ def event_of(article: Article) -> str:
                         end = max(end, max(x.i for x in t.subtree) + 1)
                         break
                 name = doc[first:end].text.split(",")[0].strip(" ,-–")  # not ", which runs ..."
-                if name:
-                    found.append((root.text[:1].isupper(), -len(name.split()) > -12, name))
+                name = _PLACE.split(name)[0]  # "... on Peatland Restoration at the Centre"
+                if end == chunk.end and root.text[:1].isupper():
+                    # a name the parser cut: "the Regional Forum" + "on Clean Urban Transport"
+                    after = _NAMED_TOPIC.match(doc.text, chunk.end_char)
+                    name += _TRAILING.sub("", after.group(0)) if after else ""
+                if not name:
+                    continue
+                named = root.text[:1].isupper() and len(name.split()) > 1
+                # a session in lower case is a part of the event, not its name
+                whole = named or root.lower_ not in SESSION_NOUNS
+                found.append((named, whole, len(name.split()) < 12, len(name), name))
     if not found:
         return article.title
-    _, _, name = max(found, key=lambda f: (f[0], f[1], len(f[2])))
-    return name
+    return max(found)[-1]
+
+
+_NAMED_TOPIC = re.compile(
+    r"\s+(?:on|of|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:and|of|for|on|the|[A-Z][\w'’-]*))*"
+)
+_TRAILING = re.compile(r"(?:\s+(?:and|of|for|on|the))+$")
+_PLACE = re.compile(r"\s+(?:at|in)\s+the\s+(?=[A-Z])")
+LEAD = 1200  # characters of a story's opening in which it names its event
+
+
+def _opening(text: str) -> list[str]:
+    """The paragraphs that open an article, to LEAD characters."""
+    out, size = [], 0
+    for paragraph in text.split("\n"):
+        paragraph = paragraph.strip()
+        if not paragraph:
+            continue
+        out.append(paragraph[: LEAD - size])
+        size += len(paragraph)
+        if size >= LEAD:
+            break
+    return out
 
 
 __all__ = ["BODY", "COUNTRY", "PERSON", "Reading", "Session", "event_of", "read_article"]
