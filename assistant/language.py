@@ -136,7 +136,7 @@ TITLES = HONORIFICS | frozenset(
     """miss professor sir dame h.e hon eng engr ambassador minister president justice judge
     capt captain col colonel gen general maj major lt cdr commander inspector sgt rev fr datuk
     seri tan sri deputy governor director secretary commissioner chief senator mayor chancellor
-    premier sheikh""".split()
+    premier sheikh emeritus""".split()
 )
 
 # Number words and their values ("twenty-two" and "twentytwo" -> "22": hyphens read both ways).

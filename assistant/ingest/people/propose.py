@@ -51,6 +51,13 @@ def names_a_document(name: str) -> bool:
     return bool(_DOCUMENT.search(head))
 
 
+# what was said away from the event or before it
+_ELSEWHERE = re.compile(
+    r"\b(?:interview|in a statement|statement (?:issued|released|published|sent)|press release|"
+    r"(?:last|earlier this|the previous) (?:week|month|year|autumn|spring|summer|winter)|"
+    r"told (?:a|the) \w+ (?:radio|television|newspaper|station|channel|podcast))\b",
+    re.IGNORECASE,
+)
 _PLANNED = frozenset("will would shall may might 'll expected scheduled due set slated planned "
                      "billed poised".split())  # fmt: skip
 
@@ -83,11 +90,14 @@ FEATURES: dict[str, str] = {
     "negated": "the cue word is denied ('did not chair')",
     "holders": "holders in the sentence (capped at 6), / 6",
     "quote_marks": "the sentence holds quotation marks (what someone said)",
+    "said_elsewhere": "the sentence says it was said elsewhere or before ('in an interview', "
+    "'in a statement issued in Geneva', 'told a radio station last month')",
     "first_in_sentence": "the holder opens the sentence",
     **{f"label_{x}": f"the recogniser called the holder {x}" for x in LABELS},
     "name_words": "words in the holder's name (capped at 6), / 6",
     "name_lower": "the holder's name holds a word in lower case (not a particle: 'de', 'van')",
     "name_document": "the holder's name ends like a document's (Declaration, Communiqué, Plan)",
+    "name_award": "the holder's name ends like a prize's (Medal, Award, Prize)",
     "name_title": "the holder's name is a title ('Deputy Governor', 'Chief Economist')",
     **{f"holder_dep_{d}": f"the holder's word is the {d} of its head" for d in DEPS},
     **{f"cue_dep_{d}": f"the cue word is the {d} of its head" for d in DEPS},
@@ -303,6 +313,7 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
                 "negated": float(_negated(cue)),
                 "holders": min(len(mentions), 6) / 6,
                 "quote_marks": float(bool(re.search(r"[\"“”]", sentence))),
+                "said_elsewhere": float(bool(_ELSEWHERE.search(sentence))),
                 "first_in_sentence": float(token.i == min(t.i for t in tokens) and token.i < 4),
                 **_holder_features(mention, token),
                 f"cue_dep_{_dep(cue)}": 1.0,
@@ -328,6 +339,7 @@ def _holder_features(mention: Mention, token: Any) -> dict[str, float]:
         "name_words": min(len(words), 6) / 6,
         "name_lower": float(lower),
         "name_document": float(bool(_DOCUMENT.search(mention.name))),
+        "name_award": float(words[-1].lower() in AWARD_NOUNS),
         "name_title": float(words[-1].lower() in TITLES or words[0].lower() in TITLES),
     }
     if token is not None:
