@@ -139,6 +139,12 @@ TITLES = HONORIFICS | frozenset(
     premier sheikh emeritus""".split()
 )
 
+# Months and days of the week: dates, never names.
+MONTHS = frozenset(
+    """january february march april may june july august september october
+    november december monday tuesday wednesday thursday friday saturday sunday""".split()
+)
+
 # Number words and their values ("twenty-two" and "twentytwo" -> "22": hyphens read both ways).
 _UNITS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "

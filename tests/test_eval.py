@@ -45,22 +45,22 @@ def test_metric_rules() -> None:
     assert m["false_refusals"] == 1.0 and m["latency_p50_ms"] == 10.0
 
 
-def write_questions(path: Path, expected: str, conversation: bool = True) -> Path:
+def write_questions(path: Path, expected: str, refusal: bool = True) -> Path:
     path.write_text(
         "cases:\n"
         "  - id: chair\n    question: Who chaired the session on pharmaceutical drugs?\n"
         f"    answers: [{expected}]\n    sources: [day-2, overview]\n"
-        "  - id: budget\n    question: What was the budget of the conference?\n"
-        "    answerable: false\n"
         + (
-            "  - id: talk\n    turns:\n"
-            "      - question: Who chaired the session on pharmaceutical drugs?\n"
-            "        answers: [Bangarurajan]\n"
-            "      - question: Which countries co-chaired it?\n"
-            "        answers_all: [Bangladesh, Nepal]\n"
-            if conversation
+            "  - id: budget\n    question: What was the budget of the conference?\n"
+            "    answerable: false\n"
+            if refusal
             else ""
-        ),
+        )
+        + "  - id: talk\n    turns:\n"
+        "      - question: Who chaired the session on pharmaceutical drugs?\n"
+        "        answers: [Bangarurajan]\n"
+        "      - question: Which countries co-chaired it?\n"
+        "        answers_all: [Bangladesh, Nepal]\n",
         encoding="utf-8",
     )
     return path
@@ -108,10 +108,10 @@ def test_eval_writes_report_json_and_plots_and_gates(
     report_md = (reports / "a" / "report.md").read_text()
     assert "evidence right **100.0%**" in report_md and "short answer" in report_md
 
-    # Two of the cases, one with a wrong expectation: the diff names the case that broke, the
-    # gate fails, and the baselines stand beside the assistant (two turns: the tutorial's
-    # language model takes tens of seconds a turn on two cores).
-    write_questions(questions, "Someone Else", conversation=False)
+    # The cases but the refusal, one with a wrong expectation: the diff names the case that
+    # broke, the gate fails, and the baselines stand beside the assistant, a conversation too
+    # (three turns: the tutorial's language model takes tens of seconds a turn on two cores).
+    write_questions(questions, "Someone Else", refusal=False)
     second = run_cli(
         "eval",
         "--questions",
@@ -124,7 +124,7 @@ def test_eval_writes_report_json_and_plots_and_gates(
         *paths,
     )
     assert second.returncode == 1
-    assert "FAIL: accuracy = 0.500 is below 0.9" in second.stderr
+    assert "FAIL: accuracy = 0.667 is below 0.9" in second.stderr
     assert "since previous run: 1 broke, 0 fixed" in second.stdout
     markdown = (reports / "b" / "report.md").read_text()
     assert "passed before, fail now: chair/0" in markdown

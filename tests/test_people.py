@@ -299,7 +299,6 @@ def test_events_are_named_past_a_byline_and_told_apart_by_meaning(
     view = PeopleView.of(snapshot, embedder)
     events = view.event_of
     assert events["tidal-opening"] == events["tidal-local"] != events["reef-congress"]
-    # a name the recogniser called a place is a person's when it stands as one
     assert held(snapshot.people(), "president") == {"Johannes Aalto"}
     # the list gathers the panel over both articles of the event, and none of the other
     answer = Answerer(index).ask("Who was on the turbine standards panel in Halifax?")
@@ -323,3 +322,24 @@ def test_sessions_documents_and_names_the_recogniser_called_places() -> None:
     sentence = "The panel on carbon credits was one of the most anticipated sessions of the week."
     assert [name for *_, name in sessions(nlp.parse(sentence), 0)] == ["panel on carbon credits"]
     assert names_a_document("the Montevideo Charter") and not names_a_document("Ines Varga")
+    assert not names_a_document("Convention on Biological Diversity")  # a body, not a text
+    # a place the article's people share a word with stays a place ("the meeting in Victoria")
+    text = "The meeting in Victoria was chaired by Santos."
+    doc = nlp.parse(text)
+    entities = [(15, 23, "GPE"), (text.index("Santos"), len(text) - 1, "GPE")]
+    found = holders(doc, 0, text, entities, frozenset({"Victoria", "Santos"}))
+    assert [(m.name, m.kind) for m in found] == [("Victoria", "country"), ("Santos", "person")]
+
+
+def test_a_numbered_event_keeps_its_number() -> None:
+    from assistant.ingest.people.read import event_of
+    from assistant.types import Article
+
+    # "Meeting 284" and "Meeting 291" are two events: a name cut to "Meeting" made every
+    # report of the series one event, and a chair of one answered for all
+    for number, city in (("114", "Lima"), ("284", "Accra"), ("291", "Quito")):
+        text = (f"Meeting {number} of the regional enforcement network was held in {city}, "
+                f"with delegations from 12 countries.\n\nMeeting {number} was chaired by "
+                "Ana Ruiz.")  # fmt: skip
+        article = Article(f"m{number}", "", f"Report of meeting {number}", "", "", text, "")
+        assert number in event_of(article), event_of(article)

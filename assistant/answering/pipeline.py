@@ -47,7 +47,7 @@ from assistant.countries import countries_in
 from assistant.ingest import nlp
 from assistant.ingest.people.propose import names_a_document
 from assistant.language import NUMBER_VALUES
-from assistant.roles import EVENT_NOUNS, SESSION_NOUNS
+from assistant.roles import SESSION_NOUNS
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
 
@@ -263,8 +263,15 @@ _HOLDERS = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # what a recogniser call
 
 
 def _a_session(text: str) -> bool:
-    """Whether a short answer names a part of a programme ("the panel on shore power")."""
-    return bool({w.strip(".,;:'’") for w in text.lower().split()} & (SESSION_NOUNS | EVENT_NOUNS))
+    """Whether a text names a part of a programme ("the panel on shore power", "the
+    workshops", "a side event", "the opening ceremony")."""
+    words = {w.strip(".,;:'’\"“”").removesuffix("s") for w in text.lower().split()}
+    return bool(words & _PROGRAMME)
+
+
+_PROGRAMME = frozenset(w.removesuffix("s") for w in SESSION_NOUNS) | {
+    "workshop", "event", "ceremony", "keynote", "address", "seminar", "lecture", "briefing",
+}  # fmt: skip
 
 
 def _a_number(text: str) -> bool:

@@ -165,14 +165,14 @@ def _holders(
         ]
         if not said and roles == {"signatory"}:
             # what was signed is often named once, at the top of its article ("The Windhoek
-            # Declaration on Safe Speeds ... was adopted"), and the signatures far below it
+            # Declaration on Safe Speeds ... was adopted"), and the signatures far below it:
+            # there, every word of its name
+            content = {a: _content(snapshot.text(a)) for c in claims for a in
+                       {x.article_id for x in c.evidence}}  # fmt: skip
             said = [
                 c
                 for c in claims
-                if all(
-                    any(words & _content(snapshot.text(x.article_id)) for x in c.evidence)
-                    for words in named
-                )
+                if all(any(words <= content[x.article_id] for x in c.evidence) for words in named)
             ]
         claims = said
         if not claims:

@@ -20,9 +20,8 @@ def scope_of(
 ) -> set[str]:
     """The articles the question is about: those the filters admit, of the event it names
     (by the words that tell events apart, not those of the session it names; of all that name
-    it alike), else of the
-    events whose articles say its other telling words ("Who opened the gala?"), or of every
-    event."""
+    it alike), else of the events whose articles say its other telling words ("Who opened the
+    gala?"), or of every event."""
     admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
                 (filters.article_ids and a in filters.article_ids)}  # fmt: skip
     if filters is not None and (filters.since or filters.until):
@@ -32,16 +31,17 @@ def scope_of(
     words = (distinctive(outside) - role_words() - SESSION_NOUNS) | numbers_in(outside)
     scored = {}
     for event, name in view.names.items():
+        titles = [view.titles.get(a, "") for a in view.articles_of(event)]
         told = distinctive(name) | numbers_in(name) | {
-            w for a in view.articles_of(event) for w in distinctive(view.titles.get(a, ""))
+            w for t in titles for w in distinctive(t) | numbers_in(t)
         }  # fmt: skip
         scored[event] = len(words & told)
     best = max(scored.values(), default=0)
     if best > 0:  # the event it names, or the events that name it alike
         chosen = {e for e, n in scored.items() if n == best}
         return {a for e in chosen for a in view.articles_of(e) if a in admitted}
-    if best == 0 and snapshot is not None:  # no event's name: the events whose articles say it
-        said = _saying(snapshot, {w for w in words - role_words() if not w.isdigit()}, admitted)
+    if snapshot is not None:  # no event's name: the events whose articles say it
+        said = _saying(snapshot, {w for w in words if not w.isdigit()}, admitted)
         events = {view.event_of[a] for a in said}
         return {a for a in admitted if view.event_of[a] in events} or admitted
     return admitted

@@ -13,15 +13,11 @@ from typing import Any
 import numpy as np
 
 from assistant.ingest.people.mentions import full_names
-from assistant.language import STOPWORDS, numbers_differ, numbers_in
+from assistant.language import MONTHS, STOPWORDS, numbers_differ, numbers_in
 from assistant.roles import EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d+")
-_MONTHS = frozenset(
-    """january february march april may june july august september october
-    november december monday tuesday wednesday thursday friday saturday sunday""".split()
-)
 DAYS_APART = 14  # articles of one event are at most this many days apart (when both dated)
 SAME_EVENT = 0.8  # event names this similar (cosine) name one event
 # ... and names sharing a name or two words must be this similar: fitted on the training
@@ -122,7 +118,7 @@ def distinctive(text: str) -> set[str]:
     return {
         w.lower() for w in _TOKEN.findall(text)
         if w.lower() not in STOPWORDS and w.lower() not in EVENT_NOUNS
-        and w.lower() not in _MONTHS and not w.isdigit() and len(w) > 2
+        and w.lower() not in MONTHS and not w.isdigit() and len(w) > 2
     }  # fmt: skip
 
 
@@ -156,6 +152,7 @@ def group_events(
             x = parent[x]
         return x
 
+    similar = vectors @ vectors.T
     numbers = {i: _numbering(event, title) for i, event, title, _ in articles}
     dates = {i: date for i, _, _, date in articles}
     ids = [i for i, *_ in articles]
@@ -171,8 +168,9 @@ def group_events(
                 continue
             shared = words[a] & words[b]
             named = proper[a] & proper[b]  # "BIMSTEC", "Apia", "IFWU"
-            similar = float(vectors[x] @ vectors[y])
-            if similar >= SAME_EVENT or ((named or len(shared) >= 2) and similar >= floor):
+            if similar[x, y] >= SAME_EVENT or (
+                (named or len(shared) >= 2) and similar[x, y] >= floor
+            ):
                 parent[second] = first
                 numbers[first] = numbers[first] | numbers[second]
     return [root(i) for i in ids]

@@ -78,6 +78,7 @@ def kind_of(name: str, label: str) -> str:
     return PERSON
 
 
+_AT_PLACE = re.compile(r"\b(?:in|at|from|to|near)\s+$", re.IGNORECASE)
 # what the recogniser marks that is never a holder's name
 _NOT_NAMES = frozenset("DATE TIME MONEY PERCENT QUANTITY CARDINAL ORDINAL".split())
 
@@ -124,7 +125,12 @@ def holders(
         if not name or not any(c.isupper() for c in name):
             continue
         kind = kind_of(name, label)
-        if kind != PERSON and not country_of(name) and set(name.split()) <= people:
+        if (
+            kind != PERSON
+            and not country_of(name)
+            and set(name.split()) <= people
+            and not _AT_PLACE.search(text[max(0, start - 6) : start])  # "in Victoria"
+        ):
             kind, label = PERSON, "PERSON"
         found.append(Mention(start, end, name, kind, label))
     for first, last in _proper_runs(doc):
@@ -313,9 +319,7 @@ def sessions(doc: Any, base: int) -> list[tuple[int, int, str]]:
         topic = _topic(doc, root, chunk.end_char, text)
         # "one of the most anticipated sessions", "the best attended side session": what a
         # session was like, not its name
-        if not topic and (
-            root.tag_ in {"NNS", "NNPS"} or any(t.tag_ in {"JJS", "RBS"} for t in chunk)
-        ):
+        if not topic and any(t.tag_ in {"JJS", "RBS"} for t in chunk):
             continue
         name = " ".join(text[start:end].split())
         if topic:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.ingest.people.mentions import BODY, COUNTRY, PERSON, Mention, name_in
+from assistant.ingest.people.mentions import BODY, COUNTRY, PERSON, Mention
 from assistant.language import TITLES, stem
 from assistant.roles import (
     AWARD_NOUNS,
@@ -19,7 +19,6 @@ from assistant.roles import (
     EVENT_NOUNS,
     ROLES,
     SESSION_NOUNS,
-    TABLE_CELL,
     cue_roles,
     roles_of_word,
 )
@@ -45,16 +44,21 @@ _DOCUMENT = re.compile(
 
 
 def names_a_document(name: str) -> bool:
-    """Whether a name is a document's ("the Montevideo Charter", "Windhoek Declaration on
-    Safe Speeds"): a document holds no role."""
+    """Whether a name is a text adopted or signed ("the Montevideo Charter", "Windhoek
+    Declaration on Safe Speeds"), never a body ("Convention on Biological Diversity", "Colombo
+    Plan" are both): such a text holds no role."""
     head = re.split(r"\s+(?:on|of|for)\s+", name.strip(" .,;:"), maxsplit=1)[0]
-    return bool(_DOCUMENT.search(head))
+    return bool(_ADOPTED.search(head))
 
 
+_ADOPTED = re.compile(
+    r"\b(declaration|communiqu[eé]|charter|pledge|accord|memorandum|roadmap|call to action)$",
+    re.IGNORECASE,
+)
 # what was said away from the event or before it
 _ELSEWHERE = re.compile(
     r"\b(?:interview|in a statement|statement (?:issued|released|published|sent)|press release|"
-    r"(?:last|earlier this|the previous) (?:week|month|year|autumn|spring|summer|winter)|"
+    r"(?:last|earlier this|the previous) (?:month|year|autumn|spring|summer|winter)|"
     r"told (?:a|the) \w+ (?:radio|television|newspaper|station|channel|podcast))\b",
     re.IGNORECASE,
 )
@@ -315,7 +319,7 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
                 "quote_marks": float(bool(re.search(r"[\"“”]", sentence))),
                 "said_elsewhere": float(bool(_ELSEWHERE.search(sentence))),
                 "first_in_sentence": float(token.i == min(t.i for t in tokens) and token.i < 4),
-                **_holder_features(mention, token),
+                **holder_features(mention, token),
                 f"cue_dep_{_dep(cue)}": 1.0,
                 "cue_by": float(any(c.dep_ == "agent" for c in cue.children)),
                 f"cue_{stem(cue.text)}": 1.0,
@@ -330,7 +334,7 @@ def _dep(token: Any) -> str:
     return token.dep_ if token.dep_ in DEPS else "other"
 
 
-def _holder_features(mention: Mention, token: Any) -> dict[str, float]:
+def holder_features(mention: Mention, token: Any) -> dict[str, float]:
     """What the holder's name and place say of it."""
     words = mention.name.split()
     lower = any(w[:1].islower() and w.lower() not in _PARTICLES for w in words)
@@ -339,102 +343,9 @@ def _holder_features(mention: Mention, token: Any) -> dict[str, float]:
         "name_words": min(len(words), 6) / 6,
         "name_lower": float(lower),
         "name_document": float(bool(_DOCUMENT.search(mention.name))),
-        "name_award": float(words[-1].lower() in AWARD_NOUNS),
+        "name_award": float(words[-1].lower().removesuffix("s") in AWARD_NOUNS),
         "name_title": float(words[-1].lower() in TITLES or words[0].lower() in TITLES),
     }
     if token is not None:
         out[f"holder_dep_{_dep(token)}"] = 1.0
     return out
-
-
-_HOLDER_HEADERS = frozenset(
-    "country delegation organisation organization member party state institution body".split()
-)
-
-
-def is_table_row(text: str) -> bool:
-    """Whether a sentence is a table row as the Word and PDF readers write them."""
-    return len(TABLE_CELL.findall(text)) >= 2
-
-
-def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -> list[Candidate]:
-    """A table row read as "Header: value" pairs ("Country: Kenya; Head of delegation: Dr Ann
-    Mwangi, Minister of Health"): in a value whose header says a role, each item of the list
-    it holds names its holder first (what follows a comma describes them)."""
-    row = text[start:end]
-    cells = [(m.group(1), start + m.start(2), start + m.end(2)) for m in TABLE_CELL.finditer(row)]
-    if len(cells) < 2:
-        return []
-    organisation = next((text[a:b].strip() for h, a, b in cells
-                         if h.lower() in _HOLDER_HEADERS), "")  # fmt: skip
-    session = next((text[a:b].strip() for h, a, b in cells
-                    if h.lower().split()[-1] in SESSION_NOUNS | {"title", "topic", "theme"}
-                    and not is_table_row(text[a:b])), "")  # fmt: skip
-    session = re.sub(r"^(?:session|panel)\s*\d+\s*(?:\([^)]*\))?\s*:\s*", "", session, flags=re.I)
-    out = []
-    for header, a, b in cells:
-        roles: set[str] = set()
-        words = header.lower().replace("-", " ").split()
-        if "delegation" in words and "head" in words:
-            roles = {"head-of-delegation"}
-        else:
-            for w in words:
-                roles |= roles_of_word(w)
-        if not roles:
-            continue
-        # the header's own words, as a cue word in a sentence is described
-        said_by = {f"cue_{stem(w)}": 1.0 for w in words if roles_of_word(w)}
-        items = _items(text, a, b)
-        # a role the value says in closing brackets is every item's ("A and B (co-chairs)")
-        closing = re.search(r"\(([^)]*)\)\s*$", text[a:b])
-        all_said = _said(closing.group(1)) if closing else set()
-        for n, (x, y) in enumerate(items):
-            inside = [m for m in mentions if x <= m.start < y]
-            holder = inside[0] if inside else None
-            whole = name_in(text, x, y)  # a cell that is one name is the name, whole
-            if (
-                whole is not None
-                and whole.kind == PERSON
-                and (holder is None or holder.start >= whole.start)
-            ):
-                holder = whole
-            if holder is None or holder.start - x > 12:  # the item does not open with a name
-                continue
-            # a role the item itself says overrides its header's ("Chair: A (moderator)")
-            said = {r for inner in re.findall(r"\(([^)]*)\)", text[x:y]) for r in _said(inner)}
-            for role in said or all_said or roles:
-                values = {f"role_{role}": 1.0, "relation_table": 1.0, "nearest": float(n == 0),
-                          "in_list": float(len(items) > 1),
-                          "person": float(holder.kind == PERSON),
-                          "country": float(holder.kind == COUNTRY),
-                          "body": float(holder.kind == BODY),
-                          "holders": min(len(mentions), 6) / 6, "cue_noun": 1.0,
-                          "cue_ambiguous": float(len(roles) > 1 and not said),
-                          **said_by, **_holder_features(holder, None)}  # fmt: skip
-                own = organisation if holder.kind == PERSON else ""
-                out.append(Candidate(holder, role, start, end, header,
-                                     tuple(values.get(name, 0.0) for name in NAMES), own,
-                                     session=session, at=a))  # fmt: skip
-    return out
-
-
-def _said(words: str) -> set[str]:
-    """The roles a few words say ("co-chairs", "moderator")."""
-    return {r for w in words.split() for r in roles_of_word(w.strip(",;."))}
-
-
-def _items(text: str, a: int, b: int) -> list[tuple[int, int]]:
-    """The items of a cell's value: people listed with ";" or " and ", or the whole value."""
-    value = text[a:b]
-    parts, at = [], a
-    for piece in re_split_items(value):
-        x = text.index(piece, at, b) if piece in text[at:b] else at
-        parts.append((x, x + len(piece)))
-        at = x + len(piece)
-    return parts or [(a, b)]
-
-
-def re_split_items(value: str) -> list[str]:
-    """ "A, Minister; B and C" -> ["A, Minister", "B", "C"]: a list of people in a cell."""
-    pieces = [p for p in re.split(r"\s*(?:;|\band\b|&)\s*", value) if p.strip()]
-    return pieces

@@ -23,12 +23,9 @@ from assistant.ingest.people.mentions import (
     sessions,
 )
 from assistant.ingest.people.model import PeopleModel
-from assistant.ingest.people.propose import (
-    Candidate,
-    is_table_row,
-    propose,
-    table_candidates,
-)
+from assistant.ingest.people.propose import Candidate, propose
+from assistant.ingest.people.rows import is_table_row, table_candidates
+from assistant.language import MONTHS
 from assistant.roles import (
     DELEGATION_NOUNS,
     EVENT_NOUNS,
@@ -251,62 +248,97 @@ def event_of(article: Article) -> str:
     """The event an article reports, as it names it in its title or opening paragraphs ("the
     INTERPOL conference on ransomware"): a name of an event there with what it is on; the
     fullest written as a name (capitals), else the fullest other, else the title. The opening
-    runs past a byline or a dateline to LEAD characters of the story."""
-    found = []
-    for source in (article.title, *_opening(article.text)):
-        for doc in nlp.parse_many([source]):
-            for chunk in doc.noun_chunks:
-                root = chunk.root
-                if root.lower_ not in EVENT_NOUNS:
-                    continue
-                first = chunk.start
-                while (
-                    first < chunk.end
-                    and doc[first].pos_ in {"DET", "PRON", "NUM"}
-                    and (doc[first].lower_ not in {"first", "second", "third"})
-                ):
-                    first += 1
-                end = chunk.end
-                for t in root.rights:  # "conference on ransomware": one topic, no place or date
-                    if t.dep_ == "prep" and t.lower_ in {"on", "of", "for"}:
-                        end = max(end, max(x.i for x in t.subtree) + 1)
-                        break
-                name = doc[first:end].text.split(",")[0].strip(" ,-–")  # not ", which runs ..."
-                name = _PLACE.split(name)[0]  # "... on Peatland Restoration at the Centre"
-                if end == chunk.end and root.text[:1].isupper():
-                    # a name the parser cut: "the Regional Forum" + "on Clean Urban Transport"
-                    after = _NAMED_TOPIC.match(doc.text, chunk.end_char)
-                    name += _TRAILING.sub("", after.group(0)) if after else ""
-                if not name:
-                    continue
-                named = root.text[:1].isupper() and len(name.split()) > 1
-                # a session in lower case is a part of the event, not its name
-                whole = named or root.lower_ not in SESSION_NOUNS
-                found.append((named, whole, len(name.split()) < 12, len(name), name))
+    runs past a byline or a dateline, and stops at the first paragraph that names an event in
+    capitals (a later one may name another: "last year's summit")."""
+    found: list[tuple[bool, bool, bool, int, str]] = []
+    sources = [article.title, *_opening(article.text)]
+    for doc in nlp.parse_many(sources):  # one batch: the parser's cost is per call
+        found += _event_names(doc)
+        if any(named for named, *_ in found):
+            break
     if not found:
         return article.title
     return max(found)[-1]
 
 
-_NAMED_TOPIC = re.compile(
-    r"\s+(?:on|of|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:and|of|for|on|the|[A-Z][\w'’-]*))*"
+def _event_names(doc: Any) -> list[tuple[bool, bool, bool, int, str]]:
+    """(written as a name, the whole event, short, length, name) of each event a text names."""
+    out = []
+    for chunk in doc.noun_chunks:
+        root = chunk.root
+        if root.lower_ not in EVENT_NOUNS:
+            continue
+        # "last year's summit", "the next conference": another event than this one
+        if any(t.lower_ in _OTHER_TIME or (t.tag_ == "POS" and _a_time(doc[t.i - 1]))
+               for t in chunk):  # fmt: skip
+            continue
+        first = chunk.start
+        while (
+            first < chunk.end
+            and doc[first].pos_ in {"DET", "PRON", "NUM"}
+            and (doc[first].lower_ not in {"first", "second", "third"})
+        ):
+            first += 1
+        end = chunk.end
+        if end < len(doc) and doc[end].text.isdigit() and doc[end].head == root:
+            end += 1  # "Meeting 284", "COP 29": the number is the event's name
+        for t in root.rights:  # "conference on ransomware": one topic, no place or date
+            if t.dep_ == "prep" and t.lower_ in {"on", "of", "for"}:
+                end = max(end, max(x.i for x in t.subtree) + 1)
+                break
+        name = doc[first:end].text.split(",")[0].strip(" ,-–")  # not ", which runs ..."
+        name = _PLACE.split(name)[0]  # "... on Peatland Restoration at the Centre"
+        if end == chunk.end and root.text[:1].isupper():
+            # a name the parser cut: "the Regional Forum" + "on Clean Urban Transport"
+            after = _NAMED_TOPIC.match(doc.text, chunk.end_char)
+            if after and not _DATE_WORDS & {w.lower() for w in after.group(0).split()}:
+                name += after.group(0)
+        if not name:
+            continue
+        named = root.text[:1].isupper() and len(name.split()) > 1
+        # a session in lower case is a part of the event, not its name
+        whole = named or root.lower_ not in SESSION_NOUNS
+        out.append((named, whole, len(name.split()) < 12, len(name), name))
+    return out
+
+
+def _a_time(token: Any) -> bool:
+    """Whether a possessor is a time ("last year's", "2019's", "Monday's"), not a body
+    ("the Council's meeting")."""
+    return token.ent_type_ in {"DATE", "TIME"} or token.like_num or token.lower_ in _TIMES
+
+
+_TIMES = MONTHS | frozenset(
+    "year week month day decade century today yesterday tomorrow morning afternoon evening "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
 )
-_TRAILING = re.compile(r"(?:\s+(?:and|of|for|on|the))+$")
-_PLACE = re.compile(r"\s+(?:at|in)\s+the\s+(?=[A-Z])")
+
+
+# a topic in capitals after a cut name, running through "and", "of", "the" to a capitalised
+# word (never ending on them, never into "and the Mayor")
+_NAMED_TOPIC = re.compile(
+    r"\s+(?:on|of|for)\s+(?:the\s+)?[A-Z][\w'’-]*"
+    r"(?:(?:\s+(?:of|for|on|the)|\s+and(?!\s+the\b))*\s+[A-Z][\w'’-]*)*"
+)
+_DATE_WORDS = MONTHS | frozenset({"today", "tomorrow", "yesterday"})
+_OTHER_TIME = frozenset({"last", "previous", "next", "past", "former", "upcoming"})
+_PLACE = re.compile(r"\s+at\s+the\s+(?=[A-Z])")
 LEAD = 1200  # characters of a story's opening in which it names its event
 
 
 def _opening(text: str) -> list[str]:
-    """The paragraphs that open an article, to LEAD characters."""
+    """The paragraphs that open an article, to about LEAD characters (whole sentences)."""
     out, size = [], 0
     for paragraph in text.split("\n"):
         paragraph = paragraph.strip()
         if not paragraph:
             continue
-        out.append(paragraph[: LEAD - size])
-        size += len(paragraph)
-        if size >= LEAD:
+        if size + len(paragraph) > LEAD:
+            cut = paragraph.rfind(". ", 0, LEAD - size)
+            out.append(paragraph[: cut + 1] if cut > 0 else paragraph[: LEAD - size])
             break
+        out.append(paragraph)
+        size += len(paragraph)
     return out
 
 
