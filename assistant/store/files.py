@@ -4,8 +4,11 @@ CURRENT                       name of the build that answers queries (switched a
 .writer.lock / .writer.pid    one writer at a time
 builds/<name>/manifest.json   settings, articles, texts, chunks: the build's commit point
 builds/<name>/chroma/         Chroma (see index.py)
-builds/<name>/bm25-<gen>/     keyword index of manifest generation <gen>
-builds/<name>/sentences-<gen>.npy  sentence-in-context vectors, in manifest order
+builds/<name>/pending.json    chunk ids a sync is writing to Chroma before its commit (and
+                              leftovers not yet pruned): what the next sync prunes
+builds/<name>/sentences-<s>.npy   sentence-in-context vectors of segment <s> (segments.py)
+builds/<name>/keywords-<s>.npz    keyword postings of segment <s> (the generation that wrote it)
+builds/<name>/bm25-<gen>/     keyword index of manifest generation <gen> (format 4, read only)
 """
 
 from __future__ import annotations
@@ -57,18 +60,23 @@ def switch_to(index_dir: Path, build: Path) -> None:
     os.replace(tmp, index_dir / "CURRENT")
 
 
-def remove_stale(index_dir: Path, build: Path, keep: set[str], generation: int) -> None:
-    """Delete builds not in keep (half-built ones included) and generations in build older than
-    the one before `generation` (questions may still be reading that one)."""
+def remove_stale(
+    index_dir: Path, build: Path, keep: set[str], generation: int, segments: set[int]
+) -> None:
+    """Delete builds not in keep (half-built ones included), format-4 keyword indexes in build
+    older than the one before `generation` (questions may still be reading that one) and
+    segments not in `segments` (those the last two generations read)."""
     for other in (index_dir / "builds").glob("*"):
         if other.name not in keep:
             shutil.rmtree(other, ignore_errors=True)
-    for path in [*build.glob("bm25-*"), *build.glob("sentences-*.npy")]:
-        if path.stem.split("-")[-1] not in {str(generation), str(generation - 1)}:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+    for path in build.glob("bm25-*"):
+        if path.name.split("-")[-1] not in {str(generation), str(generation - 1)}:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in [*build.glob("sentences-*.npy"), *build.glob("keywords-*.npz")]:
+        if path.stem.split("-")[-1] not in {str(s) for s in segments}:
+            path.unlink(missing_ok=True)
+    for path in [*build.glob(".sentences-*.tmp"), *build.glob(".keywords-*.tmp")]:
+        path.unlink(missing_ok=True)  # left by a writer killed while writing it
 
 
 @contextmanager

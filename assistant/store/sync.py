@@ -12,11 +12,18 @@ A sync never changes what the committed build reads: record ids carry the articl
 version, so new records go beside the old ones; the records the new build no longer uses are
 listed in its manifest as retired and removed by the next sync, and the previous generation's
 files stay until then. A question still reading the previous build finishes on it.
+
+In a build folder, the new articles' sentence vectors and keyword postings are written as one
+new segment (segments.py), and the chunk records Chroma may hold beyond the committed build
+are named in pending.json before they are written, so the next sync prunes those without
+listing the collection: a sync's work follows what changed, not the size of the index (but
+for the manifest, still read and written whole).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -30,9 +37,8 @@ from assistant.ingest.chunking import chunk_article
 from assistant.ingest.corpus import load_corpus
 from assistant.ingest.ocr import PageProgress
 from assistant.ingest.people import load_people_model
-from assistant.store import files, people
+from assistant.store import files, people, segments
 from assistant.store.embeddings import LocalEmbeddings
-from assistant.store.keywords import KeywordIndex
 from assistant.store.layout import (
     check_settings,
     chroma_client,
@@ -43,8 +49,8 @@ from assistant.store.layout import (
     date_number,
     index_settings,
     outdated,
+    retired,
     sentence_ids,
-    sentence_rows,
 )
 from assistant.types import Article, ArticleRecord, Chunk, IndexReport, same_paragraph
 
@@ -91,7 +97,8 @@ def _empty_manifest(wanted: dict[str, Any]) -> dict[str, Any]:
 
 
 class _FolderStore:
-    """The embedded index: build folders with Chroma, BM25, sentence matrix and manifest."""
+    """The embedded index: build folders with Chroma, segments (sentence vectors and keyword
+    postings) and manifest."""
 
     def __init__(self, settings: Settings, dimensions: int) -> None:
         self.index_dir = settings.index_dir
@@ -117,12 +124,13 @@ class _FolderStore:
         return _empty_manifest(wanted), True
 
     def remember(self, manifest: dict[str, Any]) -> None:
-        """Keep what the commit needs from the manifest before it changes: sentence rows."""
+        """Keep what the commit needs from the manifest before it changes: where each article's
+        sentence vectors and chunks are, and their segments (mapped: a damaged one fails
+        here)."""
         assert self.build is not None
         self.build.mkdir(parents=True, exist_ok=True)
-        self.old_rows = sentence_rows(manifest)
         try:
-            self.old_vectors = _load_sentence_vectors(self.build, manifest, self.dimensions)
+            self.before = segments.written(self.build, manifest, self.dimensions)
         except (OSError, ValueError) as exc:
             raise damaged(self.index_dir, exc) from None
 
@@ -131,25 +139,38 @@ class _FolderStore:
         chunk_vectors: np.ndarray, before: dict[str, Any],
     ) -> None:  # fmt: skip
         assert self.build is not None
+        # What the collection may hold beyond the committed build's chunks: those it retired
+        # and those a sync killed before its commit wrote (it named them first, in pending).
+        # Naming them spares listing every id in Chroma.
+        pending = self.build / "pending.json"
+        try:
+            named = json.loads(pending.read_text(encoding="utf-8")) if pending.exists() else []
+        except (OSError, ValueError):
+            named = None  # unreadable: list the collection instead
+        ids = [c.id for chunks in new_chunks.values() for c in chunks]
+        # still named until they are pruned, which this sync may not live to do
+        files.write_json_atomic(pending, sorted({*ids, *(named or ())}))
+        stale = None if named is None else {*named, *retired(before, "chunks")}
         try:
             chunks = collection(chroma_client(self.build / "chroma"), wanted)
-            _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
+            _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors,
+                          stale)  # fmt: skip
         except Exception as exc:  # Chroma's own errors: a damaged store
             raise damaged(self.index_dir, exc) from None
 
     def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
         assert self.build is not None
         generation = manifest["generation"]
-        _write_keyword_index(self.build / f"bm25-{generation}", manifest)
-        matrix = _merge_sentence_vectors(
-            manifest, self.old_rows, self.old_vectors, sentence_vectors, self.dimensions
+        manifest["vectors"], manifest["keywords"] = segments.write(
+            self.build, generation, manifest, self.before, sentence_vectors
         )
-        np.save(self.build / f"sentences-{generation}.npy", matrix)
         files.write_json_atomic(self.build / "manifest.json", manifest)  # the commit point
+        files.write_json_atomic(self.build / "pending.json", [])  # all in the manifest now
         if self.build != self.current:
             files.switch_to(self.index_dir, self.build)
         keep = {self.build.name} | ({self.current.name} if self.current is not None else set())
-        files.remove_stale(self.index_dir, self.build, keep, generation)
+        used = {w[0] for w in [*manifest["vectors"].values(), *self.before.sentences.values()]}
+        files.remove_stale(self.index_dir, self.build, keep, generation, used)
 
 
 class _ServerStore:
@@ -345,29 +366,11 @@ def _embed_with_progress(
     return vectors
 
 
-def _load_sentence_vectors(build: Path, manifest: dict[str, Any], dimensions: int) -> np.ndarray:
-    path = build / f"sentences-{manifest['generation']}.npy"
-    return np.load(path) if path.exists() else np.zeros((0, dimensions), dtype=np.float32)
-
-
-def _merge_sentence_vectors(
-    manifest: dict[str, Any],
-    old_rows: dict[str, tuple[int, int]],
-    old_vectors: np.ndarray,
-    new_vectors: dict[str, np.ndarray],
-    dimensions: int,
-) -> np.ndarray:
-    parts = [
-        new_vectors[a] if a in new_vectors else old_vectors[slice(*old_rows[a])]
-        for a in manifest["chunks"]
-    ]
-    return np.concatenate(parts) if parts else np.zeros((0, dimensions), dtype=np.float32)
-
-
-def _prune(collection: Any, keep: set[str]) -> None:
+def _prune(collection: Any, keep: set[str], named: set[str] | None = None) -> None:
     """Delete every record the committed build does not read: the ones it retired (kept for
-    the build before it) and what an interrupted sync wrote."""
-    stale = [i for i in collection.get(include=[])["ids"] if i not in keep]
+    the build before it) and what an interrupted sync wrote (among those named, if named)."""
+    found = collection.get(include=[])["ids"] if named is None else sorted(named)
+    stale = [i for i in found if i not in keep]
     for i in range(0, len(stale), 2000):
         collection.delete(ids=stale[i : i + 2000])
 
@@ -378,10 +381,12 @@ def _write_chunks(
     new_chunks: dict[str, list[Chunk]],
     articles: dict[str, Article],
     vectors: np.ndarray,
+    stale: set[str] | None = None,
 ) -> None:
-    """Prune to the committed build's chunks, then add the new ones beside them."""
+    """Prune to the committed build's chunks (of the records among stale, if given), then add
+    the new ones beside them."""
     flat = [c for chunks in new_chunks.values() for c in chunks]
-    _prune(collection, keep)
+    _prune(collection, keep, stale)
     batch = 2000
     for i in range(0, len(flat), batch):
         part = flat[i : i + batch]
@@ -418,13 +423,3 @@ def _write_sentences(
             embeddings=np.array([v for _, _, v in part]),
             metadatas=[{"article_id": a, "position": n} for a, n, _ in part],
         )
-
-
-def _write_keyword_index(folder: Path, manifest: dict[str, Any]) -> None:
-    ids, texts = [], []
-    for article_id, chunks in manifest["chunks"].items():
-        text = manifest["texts"][article_id]
-        for c in chunks:
-            ids.append(c["id"])
-            texts.append(text[c["start"] : c["end"]])
-    KeywordIndex.build(ids, texts).save(folder)
