@@ -120,7 +120,7 @@ def test_a_damaged_index_names_the_rebuild_that_recovers(
     build = store.current_build(settings.index_dir)
     assert build is not None
     if damage == "truncate-manifest":
-        path = build / "manifest.json"
+        path = build / "manifest.sqlite"
         path.write_bytes(path.read_bytes()[:100])
     elif damage == "garbage-vectors":
         for path in build.glob("sentences-*.npy"):

@@ -1,12 +1,15 @@
 """Segments: each sync writes only its new articles' sentence vectors and keyword postings;
 a snapshot reads its live segments as one index. Keyword search over segments gives exactly
 what one bm25s index over the live chunks gives, and the sentence rows are those a rebuild
-makes; merges keep the number of segments small."""
+makes; merges keep the number of segments small. The manifest is written article by article
+(SQLite), and the generation before a sync still reads as it was."""
 
 from __future__ import annotations
 
 import random
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import numpy as np
@@ -101,3 +104,27 @@ def test_a_sync_folds_smaller_segments_and_keeps_their_number_small() -> None:
         live = {s: n for s, n in live.items() if s not in fold}
         live[generation] = size
     assert sum(live.values()) == 5 * 2999 and len(live) <= 12 < MOST
+
+
+def test_a_sync_writes_the_manifest_rows_of_what_it_changed_and_keeps_the_state_before(
+    settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    sync_index(settings, embedder)
+    build = files.current_build(settings.index_dir)
+    first = files.read_manifest(build)
+    write_article(settings.corpus_dir, "new.md", "New", "2021-01-01", "A new article text.")
+    edited = settings.corpus_dir / "day-1.md"
+    edited.write_text(edited.read_text("utf-8") + "\nA late addition.\n", "utf-8")
+    sync_index(settings, embedder)
+    generation = first["generation"] + 1
+    with closing(sqlite3.connect(build / "manifest.sqlite")) as db:
+        written = {i for (i,) in db.execute("SELECT id FROM articles WHERE first = ?",
+                                            (generation,))}  # fmt: skip
+    assert written == {"new", "day-1"}
+    # the generation before reads exactly as it did (a question may still be loading it)
+    assert files.read_manifest(build, first["generation"]) == first
+    second = files.read_manifest(build)
+    # as a dict keeps them: an edited article goes last, after the unchanged ones
+    assert list(second["articles"])[-2:] == ["day-1", "new"]
+    assert list(second["texts"]) == list(second["chunks"]) == list(second["articles"])
+    assert "A late addition." in second["texts"]["day-1"]

@@ -2,7 +2,9 @@
 
 CURRENT                       name of the build that answers queries (switched atomically)
 .writer.lock / .writer.pid    one writer at a time
-builds/<name>/manifest.json   settings, articles, texts, chunks: the build's commit point
+builds/<name>/manifest.sqlite settings, articles, texts, chunks, people, where each article's
+                              rows are in the segments: the build's commit point (manifest.py;
+                              manifest.json before it)
 builds/<name>/chroma/         Chroma (see index.py)
 builds/<name>/pending.json    chunk ids a sync is writing to Chroma before its commit (and
                               leftovers not yet pruned): what the next sync prunes
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexBusyError
+from assistant.store import manifest
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -36,8 +39,21 @@ def write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def read_manifest(build: Path) -> dict[str, Any]:
+def read_manifest(build: Path, generation: int | None = None) -> dict[str, Any]:
+    """The build's manifest (of one generation: ValueError when it is no longer kept; a
+    build kept in manifest.json has only its last)."""
+    if manifest.committed(build) is not None:
+        return manifest.read(build, generation)
     return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+
+
+def manifest_stamp(build: Path) -> float:
+    """What changes at every commit of the build: its generation (its manifest.json's time,
+    for a build written before the manifest was kept in SQLite)."""
+    generation = manifest.committed(build)
+    if generation is not None:
+        return float(generation)
+    return (build / "manifest.json").stat().st_mtime
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -46,7 +62,7 @@ def current_build(index_dir: Path) -> Path | None:
     if not pointer.is_file():
         return None
     build = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
-    return build if (build / "manifest.json").is_file() else None
+    return build if any((build / f).is_file() for f in (manifest.FILE, "manifest.json")) else None
 
 
 def new_build(index_dir: Path) -> Path:

@@ -8,6 +8,7 @@ with one reference assignment, while questions still reading the old one finish 
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -249,7 +250,7 @@ class Index:
         """read(), with a damaged index's low-level errors turned into one naming the fix."""
         try:
             return read()
-        except (OSError, ValueError, json.JSONDecodeError, KeyError) as exc:
+        except (OSError, ValueError, json.JSONDecodeError, KeyError, sqlite3.Error) as exc:
             raise AssistantError(
                 f"the index in {self.settings.index_dir} is damaged ({exc}): "
                 "run `assistant index --rebuild`"
@@ -262,14 +263,15 @@ class Index:
         build = store.current_build(self.settings.index_dir)
         if build is None:
             raise IndexMissingError(self.settings.index_dir)
-        return build.name, (build / "manifest.json").stat().st_mtime
+        return build.name, store.manifest_stamp(build)
 
     def _load(self, stamp: Stamp) -> Snapshot:
         if self.settings.chroma_url:
             return self._load_remote(stamp)
         index_dir = self.settings.index_dir
         build = index_dir / "builds" / stamp[0]
-        manifest = store.read_manifest(build)
+        # exactly the stamped generation (gone if two commits came since: load the newer one)
+        manifest = store.read_manifest(build, int(stamp[1]))
         check_settings(
             index_dir, manifest["settings"], index_settings(self.settings, self.embedder)
         )

@@ -16,14 +16,16 @@ files stay until then. A question still reading the previous build finishes on i
 In a build folder, the new articles' sentence vectors and keyword postings are written as one
 new segment (segments.py), and the chunk records Chroma may hold beyond the committed build
 are named in pending.json before they are written, so the next sync prunes those without
-listing the collection: a sync's work follows what changed, not the size of the index (but
-for the manifest, still read and written whole).
+listing the collection; the manifest (manifest.py, SQLite) gets new rows for the articles the
+sync changed. What a sync writes follows what changed, not the size of the index; it still
+reads the whole manifest, and the corpus folder, at its start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -37,7 +39,8 @@ from assistant.ingest.chunking import chunk_article
 from assistant.ingest.corpus import load_corpus
 from assistant.ingest.ocr import PageProgress
 from assistant.ingest.people import load_people_model
-from assistant.store import files, people, segments
+from assistant.store import files, people, records, segments
+from assistant.store import manifest as store_manifest  # `manifest` is the dict, here
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.layout import (
     check_settings,
@@ -46,7 +49,6 @@ from assistant.store.layout import (
     chunk_to_dict,
     collection,
     damaged,
-    date_number,
     index_settings,
     outdated,
     retired,
@@ -96,6 +98,17 @@ def _empty_manifest(wanted: dict[str, Any]) -> dict[str, Any]:
     return {"settings": wanted, "generation": 0, "articles": {}, "chunks": {}, "texts": {}}
 
 
+@dataclass
+class _Touched:
+    """The articles a sync changed in the manifest: whose parts it wrote (dirty), which of
+    them it added again (moved: new or edited) and which it took out (gone: deleted or
+    edited)."""
+
+    dirty: set[str]
+    moved: set[str]
+    gone: set[str]
+
+
 class _FolderStore:
     """The embedded index: build folders with Chroma, segments (sentence vectors and keyword
     postings) and manifest."""
@@ -113,7 +126,7 @@ class _FolderStore:
         if self.current is not None and not rebuild:
             try:
                 manifest = files.read_manifest(self.current)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, sqlite3.Error) as exc:
                 raise damaged(self.index_dir, exc) from None
             check_settings(self.index_dir, manifest["settings"], wanted)
             self.upgraded = outdated(manifest["settings"], wanted)
@@ -153,18 +166,30 @@ class _FolderStore:
         stale = None if named is None else {*named, *retired(before, "chunks")}
         try:
             chunks = collection(chroma_client(self.build / "chroma"), wanted)
-            _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors,
-                          stale)  # fmt: skip
+            records.write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id,
+                                 chunk_vectors, stale)  # fmt: skip
         except Exception as exc:  # Chroma's own errors: a damaged store
             raise damaged(self.index_dir, exc) from None
 
-    def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
+    def commit(
+        self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray], touched: _Touched
+    ) -> None:
         assert self.build is not None
         generation = manifest["generation"]
         manifest["vectors"], manifest["keywords"] = segments.write(
             self.build, generation, manifest, self.before, sentence_vectors
         )
-        files.write_json_atomic(self.build / "manifest.json", manifest)  # the commit point
+        if store_manifest.committed(self.build) is None:  # a new build, or one kept in JSON
+            dirty = set(manifest["articles"])
+        else:  # what the sync changed, and the articles whose rows a merge moved
+            dirty = touched.dirty | {
+                a for a, where in manifest["vectors"].items()
+                if tuple(where) != self.before.sentences.get(a)
+                or tuple(manifest["keywords"][a]) != self.before.keywords.get(a)
+            }  # fmt: skip
+        # the commit point
+        store_manifest.write(self.build, manifest, dirty, touched.moved, touched.gone)
+        (self.build / "manifest.json").unlink(missing_ok=True)  # kept in SQLite from now on
         files.write_json_atomic(self.build / "pending.json", [])  # all in the manifest now
         if self.build != self.current:
             files.switch_to(self.index_dir, self.build)
@@ -207,12 +232,14 @@ class _ServerStore:
     ) -> None:  # fmt: skip
         meta = {k: v for k, v in wanted.items() if isinstance(v, str | int | float)}
         chunks = self.remote.collection("chunks", self.build, meta)
-        _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
+        records.write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
         self.keep_sentences = set(sentence_ids(before))
 
-    def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
+    def commit(
+        self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray], touched: _Touched
+    ) -> None:
         sentences = self.remote.collection("sentences", self.build)
-        _write_sentences(sentences, self.keep_sentences, manifest, sentence_vectors)
+        records.write_sentences(sentences, self.keep_sentences, manifest, sentence_vectors)
         self.remote.commit(self.build, manifest["generation"], manifest)  # the commit point
         self.remote.remove_stale(self.build, manifest["generation"], self.previous)
 
@@ -258,9 +285,11 @@ def sync_index(
                   "articles": dict(manifest["articles"])}  # fmt: skip
         _update_manifest(manifest, changes, new_chunks, now)
         changed = {a.id for a in changes.changed}
-        people.refresh(manifest, [*changed, *(a for a in stale if a in manifest["articles"]
-                                               and a not in changed)], people_model,
-                        settings.threads)  # fmt: skip
+        refreshed = [
+            *changed,
+            *(a for a in stale if a in manifest["articles"] and a not in changed),
+        ]
+        people.refresh(manifest, refreshed, people_model, settings.threads)
         store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
         manifest.update(
             generation=manifest["generation"] + 1,
@@ -270,7 +299,8 @@ def sync_index(
                 "sentences": sorted(set(sentence_ids(before)) - set(sentence_ids(manifest))),
             },
         )
-        store.commit(manifest, sentence_vectors)
+        refreshed = set(refreshed) | changed
+        store.commit(manifest, sentence_vectors, _Touched(refreshed, changed, set(changes.gone)))
         report.chunks = sum(len(c) for c in manifest["chunks"].values())
     report.seconds = time.perf_counter() - started
     return report
@@ -364,62 +394,3 @@ def _embed_with_progress(
         if progress is not None:
             progress(min(i + block, len(texts)), len(texts))
     return vectors
-
-
-def _prune(collection: Any, keep: set[str], named: set[str] | None = None) -> None:
-    """Delete every record the committed build does not read: the ones it retired (kept for
-    the build before it) and what an interrupted sync wrote (among those named, if named)."""
-    found = collection.get(include=[])["ids"] if named is None else sorted(named)
-    stale = [i for i in found if i not in keep]
-    for i in range(0, len(stale), 2000):
-        collection.delete(ids=stale[i : i + 2000])
-
-
-def _write_chunks(
-    collection: Any,
-    keep: set[str],
-    new_chunks: dict[str, list[Chunk]],
-    articles: dict[str, Article],
-    vectors: np.ndarray,
-    stale: set[str] | None = None,
-) -> None:
-    """Prune to the committed build's chunks (of the records among stale, if given), then add
-    the new ones beside them."""
-    flat = [c for chunks in new_chunks.values() for c in chunks]
-    _prune(collection, keep, stale)
-    batch = 2000
-    for i in range(0, len(flat), batch):
-        part = flat[i : i + batch]
-        collection.upsert(
-            ids=[c.id for c in part],
-            embeddings=vectors[i : i + batch],
-            documents=[c.text for c in part],
-            metadatas=[
-                {
-                    "article_id": c.article_id,
-                    "title": articles[c.article_id].title,
-                    "date": articles[c.article_id].date,
-                    "date_number": date_number(articles[c.article_id].date),
-                    "index": c.index,
-                    "start": c.start,
-                    "end": c.end,
-                }
-                for c in part
-            ],
-        )
-
-
-def _write_sentences(
-    collection: Any, keep: set[str], manifest: dict[str, Any], vectors: dict[str, np.ndarray]
-) -> None:
-    """Prune to the committed build's sentences, then add the new ones beside them."""
-    _prune(collection, keep)
-    version = {a: manifest["articles"][a]["content_hash"][:12] for a in vectors}
-    rows = [(a, n, v) for a, matrix in vectors.items() for n, v in enumerate(matrix)]
-    for i in range(0, len(rows), 2000):
-        part = rows[i : i + 2000]
-        collection.upsert(
-            ids=[f"{a}@{version[a]}#{n}" for a, n, _ in part],
-            embeddings=np.array([v for _, _, v in part]),
-            metadatas=[{"article_id": a, "position": n} for a, n, _ in part],
-        )
