@@ -4,9 +4,12 @@ chunk each; benchmarks/synthetic.py), in the embedded index and on a Chroma serv
 One index is grown through the sizes. At each size: the sync that grew it, a no-op sync,
 adding one report and deleting it again; then a fresh serving process opens the index,
 answers questions whose answer sits in exactly one report, and reports latency, accuracy and
-its memory. The server run syncs the same texts; their vectors are computed once, in the
-embedded run, so its sync times leave out the encoder. Figures go to benchmarks/results.md
-(section `scale`) and benchmarks/scale.png.
+its memory: steady (with the part that is file-backed: shared libraries and mapped index
+files, as the sentence vectors are) and at a swap (it holds its snapshot, as a question in
+flight does, while it syncs one added report in-process and answers from the new build).
+The server run syncs the same texts; their vectors are computed once, in the embedded run,
+so its sync times leave out the encoder. Figures go to benchmarks/results.md (section
+`scale`) and benchmarks/scale.png.
 
 Encoding 100,000 reports would take about 85 minutes on 2 cores, so reports beyond
 --distinct (10,000) are copies of the first ones under new meeting numbers, and a copy's
@@ -137,8 +140,8 @@ def serving_process() -> None:
                     and answer.citations[0].article_id == q["source"]
                     and contains(answer.citations[0].quote, q["answer"])
                 )
-    with open("/proc/self/status", encoding="ascii") as status:
-        memory = {line.split(":")[0]: int(line.split()[1]) for line in status if line[:2] == "Vm"}
+    memory = _memory()
+    swap = _swap(settings, embedder, answerer, job["asked"][0]["question"])
     figures = {
         "chunks": index.size,
         "sentences": len(index.sentence_vectors()),
@@ -151,8 +154,41 @@ def serving_process() -> None:
         "asked": len(job["asked"]),
         "rss_mb": memory["VmRSS"] / 1024,
         "peak_mb": memory["VmHWM"] / 1024,  # this process's own peak (ru_maxrss is inherited)
-    }
+        # file-backed pages (shared libraries, mapped index files) against the process's own
+        "file_mb": memory["RssFile"] / 1024,
+        "anon_mb": memory["RssAnon"] / 1024,
+    } | swap
     print(json.dumps(figures))
+
+
+def _memory() -> dict[str, int]:
+    """This process's memory figures from /proc (kB)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        return {line.split(":")[0]: int(line.split()[1]) for line in status
+                if line.startswith(("Vm", "Rss"))}  # fmt: skip
+
+
+def _swap(settings: Settings, embedder: Any, answerer: Any, question: str) -> dict[str, float]:
+    """A swap as a question in flight sees it: hold the snapshot, add one report and sync
+    in-process (as **Update index** does), answer from the new build; memory with both held,
+    then the report is taken out again."""
+    from assistant.store.sync import sync_index
+
+    held = answerer.index.snapshot()
+    extra = settings.corpus_dir / "meeting-swap.md"
+    first = sorted(settings.corpus_dir.glob("meeting-*.md"))[0]
+    extra.write_text(first.read_text("utf-8").replace("Meeting", "Gathering"), "utf-8")
+    started = time.perf_counter()
+    sync_index(settings, embedder)
+    answerer.ask(question)  # loads the new build and its caches
+    seconds = time.perf_counter() - started
+    both = _memory()
+    assert answerer.index.snapshot() is not held
+    del held
+    extra.unlink()
+    sync_index(settings, embedder)
+    return {"swap_mb": both["VmRSS"] / 1024, "swap_peak_mb": both["VmHWM"] / 1024,
+            "swap_s": seconds}  # fmt: skip
 
 
 def measure(
@@ -237,17 +273,20 @@ def table(rows: list[dict[str, Any]], distinct: int) -> list[str]:
     lines = [
         "| index | reports | chunks | sentences | sync that grew it | no-op sync | add one "
         "(texts embedded) | delete one | answer p50 / p95 | right (refused) | serving memory "
-        "(peak) | open |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "(peak) | of it file-backed (libraries, mapped index) | at a swap (peak) | open |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         right = f"{r['right']}/{r['asked']} ({r['refused']})" + " *" * (r["reports"] > distinct)
         peak = f"{r['peak_mb']:,.0f}" if "peak_mb" in r else "–"
+        files = f"{r['file_mb']:,.0f} MB" if "file_mb" in r else "–"
+        swap = f"{r['swap_mb']:,.0f} MB ({r['swap_peak_mb']:,.0f})" if "swap_mb" in r else "–"
         lines.append(
             f"| {r['mode']} | {r['reports']:,} | {r['chunks']:,} | {r['sentences']:,} | "
             f"{r['grew_s']:.1f} s | {r['noop_s']:.2f} s | {r['add_s']:.2f} s "
             f"({r['add_texts']}) | {r['delete_s']:.2f} s | {r['p50']:.1f} / {r['p95']:.1f} ms "
-            f"| {right} | {r['rss_mb']:,.0f} MB ({peak}) | {r['open_s']:.1f} s |"
+            f"| {right} | {r['rss_mb']:,.0f} MB ({peak}) | {files} | {swap} | "
+            f"{r['open_s']:.1f} s |"
         )
     return lines
 
@@ -338,11 +377,18 @@ def write_results(
         'figure ("meeting 5975" against "5975 kilograms"): the larger corpus is also the '
         "harder question set.",
         f"- adding one report: {small['add_s']:.2f} s at {small['reports']:,} reports, "
-        f"{big['add_s']:.2f} s at {big['reports']:,} (target: flat in corpus size): "
-        f"{'met' if big['add_s'] < 2 * small['add_s'] else 'NOT met'}. Only the new report's "
-        "texts are embedded and unchanged files are only looked at (size and modification "
-        "time), but a sync still loads and rewrites the manifest, the BM25 index and the "
-        "sentence matrix whole.",
+        f"{big['add_s']:.2f} s at {big['reports']:,} (target: within 1.5 times its time at "
+        f"1,000): {'met' if big['add_s'] <= 1.5 * small['add_s'] else 'NOT met'}; deleting "
+        f"one {small['delete_s']:.2f} s and {big['delete_s']:.2f} s, a no-op sync "
+        f"{small['noop_s']:.2f} s and {big['noop_s']:.2f} s. Only the new report's texts are "
+        "embedded and written (one segment of sentence vectors and keyword postings; "
+        "store/segments.py), but a sync still reads and writes the manifest whole, and "
+        "reading the corpus looks at every file and hashes every indexed text.",
+        f"- serving memory at {hundred_k['chunks']:,} chunks: {hundred_k['rss_mb']:,.0f} MB "
+        f"steady ({hundred_k.get('file_mb', 0):,.0f} MB of it file-backed: libraries and "
+        "mapped index files), "
+        f"{hundred_k.get('swap_mb', 0):,.0f} MB with both builds held at a swap (targets at "
+        "100,000 chunks: 1 GB and 1.5 GB).",
         "",
         "![latency against corpus size](scale.png)",
     ]

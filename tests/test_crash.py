@@ -1,6 +1,6 @@
 """Crash safety: `assistant index` killed with SIGKILL at random points, many times over; after
 each kill the index still answers, and the next sync brings it exactly in step with the
-corpus (Chroma, the keyword index and the sentence vectors all agree with the manifest). A
+corpus (Chroma, the keyword segments and the sentence vectors all agree with the manifest). A
 damaged index folder gives a clear error naming `assistant index --rebuild`, which
 recovers."""
 
@@ -22,9 +22,10 @@ from assistant.errors import AssistantError
 from assistant.ingest.corpus import load_corpus
 from assistant.store import files as store
 from assistant.store.embeddings import LocalEmbeddings
-from assistant.store.keywords import KeywordIndex
+from assistant.store.keywords import Postings
 from assistant.store.layout import COLLECTION, chroma_client, retired
 from assistant.store.reader import open_index
+from assistant.store.segments import keywords_path
 from assistant.store.sync import sync_index
 
 from .conftest import ROOT, assistant_command, cli_env, where, write_article
@@ -64,8 +65,12 @@ def assert_in_step(settings: Settings, embedder: LocalEmbeddings) -> None:
     # beside the build's own records, only those it retired (kept for the build before it)
     assert len(stored) == len(set(stored))
     assert set(stored) == set(chunk_ids) | set(retired(manifest, "chunks"))
-    keywords = KeywordIndex.load(build / f"bm25-{manifest['generation']}")
-    assert sorted(keywords.ids) == sorted(chunk_ids)
+    # each article's chunk rows in the keyword segments are its chunks, in order
+    segments = {
+        s: Postings.load(keywords_path(build, s)) for s, _, _ in manifest["keywords"].values()
+    }
+    keyword_ids = [i for s, a, b in manifest["keywords"].values() for i in segments[s].ids[a:b]]
+    assert keyword_ids == chunk_ids
     index = open_index(settings, embedder)  # checks the sentence vectors against the manifest
     assert index.size == len(chunk_ids)
 
@@ -115,7 +120,7 @@ def test_a_damaged_index_names_the_rebuild_that_recovers(
     build = store.current_build(settings.index_dir)
     assert build is not None
     if damage == "truncate-manifest":
-        path = build / "manifest.json"
+        path = build / "manifest.sqlite"
         path.write_bytes(path.read_bytes()[:100])
     elif damage == "garbage-vectors":
         for path in build.glob("sentences-*.npy"):

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -158,9 +160,11 @@ def test_an_index_split_by_older_code_is_read_then_rebuilt_by_the_next_sync(
 
     sync_index(settings, embedder)
     build = files.current_build(settings.index_dir)
-    manifest = files.read_manifest(build)
-    manifest["settings"]["splitter"] = "sentences-v0"
-    (build / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with closing(sqlite3.connect(build / "manifest.sqlite")) as db, db:
+        generation, data = db.execute("SELECT max(generation), data FROM meta").fetchone()
+        meta = json.loads(data)
+        meta["settings"]["splitter"] = "sentences-v0"
+        db.execute("UPDATE meta SET data = ? WHERE generation = ?", (json.dumps(meta), generation))
     index = Index(settings, embedder)
     assert index.snapshot().size > 0  # answers go on from it until the sync
     report = sync_index(settings, embedder)

@@ -2,10 +2,15 @@
 
 CURRENT                       name of the build that answers queries (switched atomically)
 .writer.lock / .writer.pid    one writer at a time
-builds/<name>/manifest.json   settings, articles, texts, chunks: the build's commit point
+builds/<name>/manifest.sqlite settings, articles, texts, chunks, people, where each article's
+                              rows are in the segments: the build's commit point (manifest.py;
+                              manifest.json before it)
 builds/<name>/chroma/         Chroma (see index.py)
-builds/<name>/bm25-<gen>/     keyword index of manifest generation <gen>
-builds/<name>/sentences-<gen>.npy  sentence-in-context vectors, in manifest order
+builds/<name>/pending.json    chunk ids a sync is writing to Chroma before its commit (and
+                              leftovers not yet pruned): what the next sync prunes
+builds/<name>/sentences-<s>.npy   sentence-in-context vectors of segment <s> (segments.py)
+builds/<name>/keywords-<s>.npz    keyword postings of segment <s> (the generation that wrote it)
+builds/<name>/bm25-<gen>/     keyword index of manifest generation <gen> (format 4, read only)
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexBusyError
+from assistant.store import manifest
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -33,8 +39,21 @@ def write_json_atomic(path: Path, data: Any) -> None:
     os.replace(tmp, path)
 
 
-def read_manifest(build: Path) -> dict[str, Any]:
+def read_manifest(build: Path, generation: int | None = None) -> dict[str, Any]:
+    """The build's manifest (of one generation: ValueError when it is no longer kept; a
+    build kept in manifest.json has only its last)."""
+    if manifest.committed(build) is not None:
+        return manifest.read(build, generation)
     return json.loads((build / "manifest.json").read_text(encoding="utf-8"))
+
+
+def manifest_stamp(build: Path) -> float:
+    """What changes at every commit of the build: its generation (its manifest.json's time,
+    for a build written before the manifest was kept in SQLite)."""
+    generation = manifest.committed(build)
+    if generation is not None:
+        return float(generation)
+    return (build / "manifest.json").stat().st_mtime
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -43,7 +62,7 @@ def current_build(index_dir: Path) -> Path | None:
     if not pointer.is_file():
         return None
     build = index_dir / "builds" / pointer.read_text(encoding="utf-8").strip()
-    return build if (build / "manifest.json").is_file() else None
+    return build if any((build / f).is_file() for f in (manifest.FILE, "manifest.json")) else None
 
 
 def new_build(index_dir: Path) -> Path:
@@ -57,18 +76,23 @@ def switch_to(index_dir: Path, build: Path) -> None:
     os.replace(tmp, index_dir / "CURRENT")
 
 
-def remove_stale(index_dir: Path, build: Path, keep: set[str], generation: int) -> None:
-    """Delete builds not in keep (half-built ones included) and generations in build older than
-    the one before `generation` (questions may still be reading that one)."""
+def remove_stale(
+    index_dir: Path, build: Path, keep: set[str], generation: int, segments: set[int]
+) -> None:
+    """Delete builds not in keep (half-built ones included), format-4 keyword indexes in build
+    older than the one before `generation` (questions may still be reading that one) and
+    segments not in `segments` (those the last two generations read)."""
     for other in (index_dir / "builds").glob("*"):
         if other.name not in keep:
             shutil.rmtree(other, ignore_errors=True)
-    for path in [*build.glob("bm25-*"), *build.glob("sentences-*.npy")]:
-        if path.stem.split("-")[-1] not in {str(generation), str(generation - 1)}:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
+    for path in build.glob("bm25-*"):
+        if path.name.split("-")[-1] not in {str(generation), str(generation - 1)}:
+            shutil.rmtree(path, ignore_errors=True)
+    for path in [*build.glob("sentences-*.npy"), *build.glob("keywords-*.npz")]:
+        if path.stem.split("-")[-1] not in {str(s) for s in segments}:
+            path.unlink(missing_ok=True)
+    for path in [*build.glob(".sentences-*.tmp"), *build.glob(".keywords-*.tmp")]:
+        path.unlink(missing_ok=True)  # left by a writer killed while writing it
 
 
 @contextmanager

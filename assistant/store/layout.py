@@ -3,8 +3,8 @@
 collection of chunk vectors, and the settings an index must have been built with.
 
 A build is one folder (files.py) or, on a Chroma server, one set of collections (remote.py).
-Sentence vectors are one matrix whose rows follow the manifest's order: article by article,
-chunk by chunk, sentence by sentence.
+Sentence vectors are read as one matrix whose rows follow the manifest's order: article by
+article, chunk by chunk, sentence by sentence (in a build folder, over segments: segments.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from assistant.ingest.chunking import SPLITTER_VERSION
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.types import Chunk, Sentence
 
-FORMAT = 4  # 4: record ids carry the article's content version; manifests list retired ids
+# 4: record ids carry the article's content version; manifests list retired ids
+# 5: sentence vectors and keyword postings in segments (segments.py)
+FORMAT = 5
 COLLECTION = "chunks"
 # Dense search looks this wide in Chroma's HNSW graph: at these sizes it finds the same
 # neighbours whatever order the graph was built in (at Chroma's default of 100, two builds
@@ -38,9 +40,10 @@ def index_settings(settings: Settings, embedder: LocalEmbeddings) -> dict[str, A
     }
 
 
-# What changes with the code, not with a setting: an index built by an older splitter is read
-# as it is (its sentences are in its manifest), and the next sync rebuilds it on its own.
-UPGRADED = frozenset({"splitter"})
+# What changes with the code, not with a setting: an index built by an older splitter or in an
+# older format is read as it is (its sentences are in its manifest), and the next sync
+# rebuilds it on its own.
+UPGRADED = frozenset({"format", "splitter"})
 
 
 def check_settings(
@@ -111,16 +114,6 @@ def retired(manifest: dict[str, Any], kind: str) -> list[str]:
     """Ids of the records (kind: chunks or sentences) the build before this one used and this
     one does not: kept for the questions still reading it, removed by the next sync."""
     return list(manifest.get("retired", {}).get(kind, []))
-
-
-def sentence_rows(manifest: dict[str, Any]) -> dict[str, tuple[int, int]]:
-    """Row range of each article's sentences in the sentence matrix (manifest order)."""
-    rows, at = {}, 0
-    for article_id, chunks in manifest["chunks"].items():
-        count = sum(len(c["sentences"]) for c in chunks)
-        rows[article_id] = (at, at + count)
-        at += count
-    return rows
 
 
 def chunk_to_dict(chunk: Chunk) -> dict[str, Any]:

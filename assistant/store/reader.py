@@ -8,6 +8,7 @@ with one reference assignment, while questions still reading the old one finish 
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +20,14 @@ from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMissingError
 from assistant.roles import RoleRow
 from assistant.store import files as store
+from assistant.store import segments
 from assistant.store.embeddings import LocalEmbeddings
-from assistant.store.keywords import KeywordIndex
+from assistant.store.keywords import (
+    KeywordIndex,
+    KeywordSegment,
+    Postings,
+    SegmentedKeywords,
+)
 from assistant.store.layout import (
     check_settings,
     chroma_client,
@@ -51,8 +58,9 @@ class Snapshot:
 
     def __init__(
         self, *, stamp: Stamp, where: str, manifest: dict[str, Any],
-        parts: tuple[dict[str, Chunk], dict[str, list[Sentence]]], vectors: np.ndarray,
-        keywords: KeywordIndex | None, chunk_vectors: Any,
+        parts: tuple[dict[str, Chunk], dict[str, list[Sentence]]],
+        vectors: np.ndarray | segments.SentenceMatrix,
+        keywords: KeywordIndex | SegmentedKeywords | None, chunk_vectors: Any,
     ) -> None:  # fmt: skip
         self.stamp = stamp
         self.where = where  # the index folder or server, for messages
@@ -128,8 +136,10 @@ class Snapshot:
         """The sentence whose vector is row `row` of sentence_vectors()."""
         return self._by_row[row]
 
-    def sentence_vectors(self) -> np.ndarray:
-        """One normalised vector per sentence (read with the sentence before it), by row."""
+    def sentence_vectors(self) -> np.ndarray | segments.SentenceMatrix:
+        """One normalised vector per sentence (read with the sentence before it), by row:
+        `sentence_vectors() @ vector` gives each row's similarity (in a build folder, over
+        mapped segments)."""
         return self._vectors
 
     @property
@@ -206,6 +216,7 @@ class Index:
         self._load_lock = threading.Lock()
         self._remote: Any = None
         self._client: tuple[Path, Any] | None = None  # (build folder, its Chroma collection)
+        self._segments: dict[tuple[str, int], KeywordSegment] = {}  # of the last build loaded
 
     def snapshot(self) -> Snapshot:
         """The current build as one consistent, immutable view; errors say how to build or
@@ -239,7 +250,7 @@ class Index:
         """read(), with a damaged index's low-level errors turned into one naming the fix."""
         try:
             return read()
-        except (OSError, ValueError, json.JSONDecodeError, KeyError) as exc:
+        except (OSError, ValueError, json.JSONDecodeError, KeyError, sqlite3.Error) as exc:
             raise AssistantError(
                 f"the index in {self.settings.index_dir} is damaged ({exc}): "
                 "run `assistant index --rebuild`"
@@ -252,20 +263,23 @@ class Index:
         build = store.current_build(self.settings.index_dir)
         if build is None:
             raise IndexMissingError(self.settings.index_dir)
-        return build.name, (build / "manifest.json").stat().st_mtime
+        return build.name, store.manifest_stamp(build)
 
     def _load(self, stamp: Stamp) -> Snapshot:
         if self.settings.chroma_url:
             return self._load_remote(stamp)
         index_dir = self.settings.index_dir
         build = index_dir / "builds" / stamp[0]
-        manifest = store.read_manifest(build)
+        # exactly the stamped generation (gone if two commits came since: load the newer one)
+        manifest = store.read_manifest(build, int(stamp[1]))
         check_settings(
             index_dir, manifest["settings"], index_settings(self.settings, self.embedder)
         )
-        generation = manifest["generation"]
-        vectors = np.load(build / f"sentences-{generation}.npy")
-        keywords = KeywordIndex.load(build / f"bm25-{generation}")
+        counts = segments.sentence_counts(manifest)
+        vectors = segments.SentenceMatrix.open(
+            build, segments.locations(manifest, counts), counts, self.embedder.dimensions
+        )
+        keywords = self._keywords(build, manifest)
         if self._client is None or self._client[0] != build:
             try:
                 handle = collection(chroma_client(build / "chroma"), manifest["settings"])
@@ -275,6 +289,26 @@ class Index:
         return Snapshot(stamp=stamp, where=str(index_dir), manifest=manifest,
                         parts=read_chunks(manifest)[:2], vectors=vectors, keywords=keywords,
                         chunk_vectors=self._client[1])  # fmt: skip
+
+    def _keywords(self, build: Path, manifest: dict[str, Any]) -> KeywordIndex | SegmentedKeywords:
+        """The build's keyword index: over its segments (each prepared once and shared by the
+        snapshots that read it), or a format-4 build's one bm25s index."""
+        if "keywords" not in manifest:
+            return KeywordIndex.load(build / f"bm25-{manifest['generation']}")
+        where = manifest["keywords"]
+        used = sorted({segment for segment, _, _ in where.values()})
+        prepared = {}
+        for segment in used:
+            key = (build.name, segment)
+            if key not in self._segments:
+                self._segments[key] = KeywordSegment(
+                    Postings.load(segments.keywords_path(build, segment))
+                )
+            prepared[key] = self._segments[key]
+        self._segments = prepared  # what the builds after this one may share
+        position = {segment: n for n, segment in enumerate(used)}
+        live = [(position[s], a, b) for s, a, b in (where[i] for i in manifest["chunks"])]
+        return SegmentedKeywords([prepared[(build.name, s)] for s in used], live)
 
     def _server(self) -> Any:
         from assistant.store.remote import Remote, namespace_of

@@ -12,11 +12,20 @@ A sync never changes what the committed build reads: record ids carry the articl
 version, so new records go beside the old ones; the records the new build no longer uses are
 listed in its manifest as retired and removed by the next sync, and the previous generation's
 files stay until then. A question still reading the previous build finishes on it.
+
+In a build folder, the new articles' sentence vectors and keyword postings are written as one
+new segment (segments.py), and the chunk records Chroma may hold beyond the committed build
+are named in pending.json before they are written, so the next sync prunes those without
+listing the collection; the manifest (manifest.py, SQLite) gets new rows for the articles the
+sync changed. What a sync writes follows what changed, not the size of the index; it still
+reads the whole manifest, and the corpus folder, at its start.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -30,9 +39,9 @@ from assistant.ingest.chunking import chunk_article
 from assistant.ingest.corpus import load_corpus
 from assistant.ingest.ocr import PageProgress
 from assistant.ingest.people import load_people_model
-from assistant.store import files, people
+from assistant.store import files, people, records, segments
+from assistant.store import manifest as store_manifest  # `manifest` is the dict, here
 from assistant.store.embeddings import LocalEmbeddings
-from assistant.store.keywords import KeywordIndex
 from assistant.store.layout import (
     check_settings,
     chroma_client,
@@ -40,11 +49,10 @@ from assistant.store.layout import (
     chunk_to_dict,
     collection,
     damaged,
-    date_number,
     index_settings,
     outdated,
+    retired,
     sentence_ids,
-    sentence_rows,
 )
 from assistant.types import Article, ArticleRecord, Chunk, IndexReport, same_paragraph
 
@@ -90,8 +98,20 @@ def _empty_manifest(wanted: dict[str, Any]) -> dict[str, Any]:
     return {"settings": wanted, "generation": 0, "articles": {}, "chunks": {}, "texts": {}}
 
 
+@dataclass
+class _Touched:
+    """The articles a sync changed in the manifest: whose parts it wrote (dirty), which of
+    them it added again (moved: new or edited) and which it took out (gone: deleted or
+    edited)."""
+
+    dirty: set[str]
+    moved: set[str]
+    gone: set[str]
+
+
 class _FolderStore:
-    """The embedded index: build folders with Chroma, BM25, sentence matrix and manifest."""
+    """The embedded index: build folders with Chroma, segments (sentence vectors and keyword
+    postings) and manifest."""
 
     def __init__(self, settings: Settings, dimensions: int) -> None:
         self.index_dir = settings.index_dir
@@ -106,7 +126,7 @@ class _FolderStore:
         if self.current is not None and not rebuild:
             try:
                 manifest = files.read_manifest(self.current)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, sqlite3.Error) as exc:
                 raise damaged(self.index_dir, exc) from None
             check_settings(self.index_dir, manifest["settings"], wanted)
             self.upgraded = outdated(manifest["settings"], wanted)
@@ -117,12 +137,13 @@ class _FolderStore:
         return _empty_manifest(wanted), True
 
     def remember(self, manifest: dict[str, Any]) -> None:
-        """Keep what the commit needs from the manifest before it changes: sentence rows."""
+        """Keep what the commit needs from the manifest before it changes: where each article's
+        sentence vectors and chunks are, and their segments (mapped: a damaged one fails
+        here)."""
         assert self.build is not None
         self.build.mkdir(parents=True, exist_ok=True)
-        self.old_rows = sentence_rows(manifest)
         try:
-            self.old_vectors = _load_sentence_vectors(self.build, manifest, self.dimensions)
+            self.before = segments.written(self.build, manifest, self.dimensions)
         except (OSError, ValueError) as exc:
             raise damaged(self.index_dir, exc) from None
 
@@ -131,25 +152,50 @@ class _FolderStore:
         chunk_vectors: np.ndarray, before: dict[str, Any],
     ) -> None:  # fmt: skip
         assert self.build is not None
+        # What the collection may hold beyond the committed build's chunks: those it retired
+        # and those a sync killed before its commit wrote (it named them first, in pending).
+        # Naming them spares listing every id in Chroma.
+        pending = self.build / "pending.json"
+        try:
+            named = json.loads(pending.read_text(encoding="utf-8")) if pending.exists() else []
+        except (OSError, ValueError):
+            named = None  # unreadable: list the collection instead
+        ids = [c.id for chunks in new_chunks.values() for c in chunks]
+        # still named until they are pruned, which this sync may not live to do
+        files.write_json_atomic(pending, sorted({*ids, *(named or ())}))
+        stale = None if named is None else {*named, *retired(before, "chunks")}
         try:
             chunks = collection(chroma_client(self.build / "chroma"), wanted)
-            _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
+            records.write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id,
+                                 chunk_vectors, stale)  # fmt: skip
         except Exception as exc:  # Chroma's own errors: a damaged store
             raise damaged(self.index_dir, exc) from None
 
-    def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
+    def commit(
+        self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray], touched: _Touched
+    ) -> None:
         assert self.build is not None
         generation = manifest["generation"]
-        _write_keyword_index(self.build / f"bm25-{generation}", manifest)
-        matrix = _merge_sentence_vectors(
-            manifest, self.old_rows, self.old_vectors, sentence_vectors, self.dimensions
+        manifest["vectors"], manifest["keywords"] = segments.write(
+            self.build, generation, manifest, self.before, sentence_vectors
         )
-        np.save(self.build / f"sentences-{generation}.npy", matrix)
-        files.write_json_atomic(self.build / "manifest.json", manifest)  # the commit point
+        if store_manifest.committed(self.build) is None:  # a new build, or one kept in JSON
+            dirty = set(manifest["articles"])
+        else:  # what the sync changed, and the articles whose rows a merge moved
+            dirty = touched.dirty | {
+                a for a, where in manifest["vectors"].items()
+                if tuple(where) != self.before.sentences.get(a)
+                or tuple(manifest["keywords"][a]) != self.before.keywords.get(a)
+            }  # fmt: skip
+        # the commit point
+        store_manifest.write(self.build, manifest, dirty, touched.moved, touched.gone)
+        (self.build / "manifest.json").unlink(missing_ok=True)  # kept in SQLite from now on
+        files.write_json_atomic(self.build / "pending.json", [])  # all in the manifest now
         if self.build != self.current:
             files.switch_to(self.index_dir, self.build)
         keep = {self.build.name} | ({self.current.name} if self.current is not None else set())
-        files.remove_stale(self.index_dir, self.build, keep, generation)
+        used = {w[0] for w in [*manifest["vectors"].values(), *self.before.sentences.values()]}
+        files.remove_stale(self.index_dir, self.build, keep, generation, used)
 
 
 class _ServerStore:
@@ -186,12 +232,14 @@ class _ServerStore:
     ) -> None:  # fmt: skip
         meta = {k: v for k, v in wanted.items() if isinstance(v, str | int | float)}
         chunks = self.remote.collection("chunks", self.build, meta)
-        _write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
+        records.write_chunks(chunks, chunk_ids(before), new_chunks, changes.by_id, chunk_vectors)
         self.keep_sentences = set(sentence_ids(before))
 
-    def commit(self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray]) -> None:
+    def commit(
+        self, manifest: dict[str, Any], sentence_vectors: dict[str, np.ndarray], touched: _Touched
+    ) -> None:
         sentences = self.remote.collection("sentences", self.build)
-        _write_sentences(sentences, self.keep_sentences, manifest, sentence_vectors)
+        records.write_sentences(sentences, self.keep_sentences, manifest, sentence_vectors)
         self.remote.commit(self.build, manifest["generation"], manifest)  # the commit point
         self.remote.remove_stale(self.build, manifest["generation"], self.previous)
 
@@ -237,9 +285,11 @@ def sync_index(
                   "articles": dict(manifest["articles"])}  # fmt: skip
         _update_manifest(manifest, changes, new_chunks, now)
         changed = {a.id for a in changes.changed}
-        people.refresh(manifest, [*changed, *(a for a in stale if a in manifest["articles"]
-                                               and a not in changed)], people_model,
-                        settings.threads)  # fmt: skip
+        refreshed = [
+            *changed,
+            *(a for a in stale if a in manifest["articles"] and a not in changed),
+        ]
+        people.refresh(manifest, refreshed, people_model, settings.threads)
         store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
         manifest.update(
             generation=manifest["generation"] + 1,
@@ -249,7 +299,8 @@ def sync_index(
                 "sentences": sorted(set(sentence_ids(before)) - set(sentence_ids(manifest))),
             },
         )
-        store.commit(manifest, sentence_vectors)
+        refreshed = set(refreshed) | changed
+        store.commit(manifest, sentence_vectors, _Touched(refreshed, changed, set(changes.gone)))
         report.chunks = sum(len(c) for c in manifest["chunks"].values())
     report.seconds = time.perf_counter() - started
     return report
@@ -343,88 +394,3 @@ def _embed_with_progress(
         if progress is not None:
             progress(min(i + block, len(texts)), len(texts))
     return vectors
-
-
-def _load_sentence_vectors(build: Path, manifest: dict[str, Any], dimensions: int) -> np.ndarray:
-    path = build / f"sentences-{manifest['generation']}.npy"
-    return np.load(path) if path.exists() else np.zeros((0, dimensions), dtype=np.float32)
-
-
-def _merge_sentence_vectors(
-    manifest: dict[str, Any],
-    old_rows: dict[str, tuple[int, int]],
-    old_vectors: np.ndarray,
-    new_vectors: dict[str, np.ndarray],
-    dimensions: int,
-) -> np.ndarray:
-    parts = [
-        new_vectors[a] if a in new_vectors else old_vectors[slice(*old_rows[a])]
-        for a in manifest["chunks"]
-    ]
-    return np.concatenate(parts) if parts else np.zeros((0, dimensions), dtype=np.float32)
-
-
-def _prune(collection: Any, keep: set[str]) -> None:
-    """Delete every record the committed build does not read: the ones it retired (kept for
-    the build before it) and what an interrupted sync wrote."""
-    stale = [i for i in collection.get(include=[])["ids"] if i not in keep]
-    for i in range(0, len(stale), 2000):
-        collection.delete(ids=stale[i : i + 2000])
-
-
-def _write_chunks(
-    collection: Any,
-    keep: set[str],
-    new_chunks: dict[str, list[Chunk]],
-    articles: dict[str, Article],
-    vectors: np.ndarray,
-) -> None:
-    """Prune to the committed build's chunks, then add the new ones beside them."""
-    flat = [c for chunks in new_chunks.values() for c in chunks]
-    _prune(collection, keep)
-    batch = 2000
-    for i in range(0, len(flat), batch):
-        part = flat[i : i + batch]
-        collection.upsert(
-            ids=[c.id for c in part],
-            embeddings=vectors[i : i + batch],
-            documents=[c.text for c in part],
-            metadatas=[
-                {
-                    "article_id": c.article_id,
-                    "title": articles[c.article_id].title,
-                    "date": articles[c.article_id].date,
-                    "date_number": date_number(articles[c.article_id].date),
-                    "index": c.index,
-                    "start": c.start,
-                    "end": c.end,
-                }
-                for c in part
-            ],
-        )
-
-
-def _write_sentences(
-    collection: Any, keep: set[str], manifest: dict[str, Any], vectors: dict[str, np.ndarray]
-) -> None:
-    """Prune to the committed build's sentences, then add the new ones beside them."""
-    _prune(collection, keep)
-    version = {a: manifest["articles"][a]["content_hash"][:12] for a in vectors}
-    rows = [(a, n, v) for a, matrix in vectors.items() for n, v in enumerate(matrix)]
-    for i in range(0, len(rows), 2000):
-        part = rows[i : i + 2000]
-        collection.upsert(
-            ids=[f"{a}@{version[a]}#{n}" for a, n, _ in part],
-            embeddings=np.array([v for _, _, v in part]),
-            metadatas=[{"article_id": a, "position": n} for a, n, _ in part],
-        )
-
-
-def _write_keyword_index(folder: Path, manifest: dict[str, Any]) -> None:
-    ids, texts = [], []
-    for article_id, chunks in manifest["chunks"].items():
-        text = manifest["texts"][article_id]
-        for c in chunks:
-            ids.append(c["id"])
-            texts.append(text[c["start"] : c["end"]])
-    KeywordIndex.build(ids, texts).save(folder)

@@ -1,0 +1,191 @@
+"""The manifest of a build folder in SQLite (`manifest.sqlite`): one row per version of an
+article, so a sync writes the articles it changed instead of the whole manifest.
+
+    meta(generation, data)      the small parts of each committed generation, as JSON
+                                (settings, generation, updated_at, retired, people_model)
+    articles(id, first, last, seq, pseq, text, data)
+                                an article as generations first .. last - 1 see it (last NULL:
+                                still current): its text, and as JSON its record, chunks,
+                                people rows, sessions, event and where its rows are in the
+                                segments.
+                                seq orders the articles (their texts, chunks and rows) as the
+                                manifest's dicts order them, pseq the people table
+
+The commit is one transaction: it closes the rows of the articles that changed or went, adds
+their new rows and the generation's meta row, and drops what neither this generation nor the
+one before it reads. A reader reads one generation inside one read transaction (WAL mode: a
+writer does not block it), so it sees exactly that generation, and a sync killed before its
+commit leaves nothing behind. A build written with `manifest.json` is read from it, and its
+next sync writes every article's row.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FILE = "manifest.sqlite"
+# per-article parts of the manifest dict, by the key each has in a row's data
+PARTS = {"articles": "record", "texts": "text", "chunks": "chunks", "people": "people",
+         "sessions": "sessions", "events": "event", "vectors": "vectors",
+         "keywords": "keywords"}  # fmt: skip
+PEOPLE = ("people", "sessions", "events")  # ordered by pseq, held for the articles read
+VISIBLE = "first <= ? AND (last IS NULL OR last > ?)"
+
+
+def _connect(build: Path, writer: bool = False) -> sqlite3.Connection:
+    db = sqlite3.connect(build / FILE, timeout=60, isolation_level=None)
+    if writer:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS meta (generation INTEGER PRIMARY KEY, data TEXT NOT NULL)"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS articles (id TEXT NOT NULL, first INTEGER NOT NULL, "
+            "last INTEGER, seq INTEGER NOT NULL, pseq INTEGER, text TEXT, data TEXT NOT NULL, "
+            "PRIMARY KEY (id, first))"
+        )
+        db.execute("CREATE INDEX IF NOT EXISTS current ON articles (last, id)")
+    return db
+
+
+def committed(build: Path) -> int | None:
+    """The generation the build's manifest holds (None: no manifest.sqlite, or nothing
+    committed to it yet)."""
+    if not (build / FILE).is_file():
+        return None
+    with _closing(_connect(build)) as db:
+        # a writer killed before it made the tables leaves an empty file
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+            return None
+        row = db.execute("SELECT max(generation) FROM meta").fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def read(build: Path, generation: int | None = None) -> dict[str, Any]:
+    """The manifest of one committed generation (the latest by default) as one dict;
+    ValueError when that generation is no longer kept."""
+    with _closing(_connect(build)) as db:
+        db.execute("BEGIN")
+        if generation is None:
+            generation = db.execute("SELECT max(generation) FROM meta").fetchone()[0]
+        found = db.execute("SELECT data FROM meta WHERE generation = ?", (generation,))
+        meta = found.fetchone()
+        if meta is None:
+            raise ValueError(f"generation {generation} of the manifest is no longer kept")
+        rows = db.execute(
+            f"SELECT id, pseq, text, data FROM articles WHERE {VISIBLE} ORDER BY seq",
+            (generation, generation),
+        ).fetchall()
+        db.execute("COMMIT")
+    manifest: dict[str, Any] = json.loads(meta[0])
+    for part in PARTS:
+        manifest.setdefault(part, {})
+    people = []
+    texts = manifest["texts"]
+    for article_id, pseq, text, data in rows:
+        parsed = json.loads(data)
+        if text is not None:  # kept as it is: the largest part, and no JSON to parse
+            texts[article_id] = text
+        for part, key in PARTS.items():
+            if key in parsed and part not in PEOPLE:
+                manifest[part][article_id] = parsed[key]
+        if pseq is not None:
+            people.append((pseq, article_id, parsed))
+    for _, article_id, parsed in sorted(people, key=lambda p: p[0]):
+        for part in PEOPLE:
+            if PARTS[part] in parsed:
+                manifest[part][article_id] = parsed[PARTS[part]]
+    return manifest
+
+
+def write(
+    build: Path, manifest: dict[str, Any], dirty: Iterable[str], moved: Iterable[str],
+    gone: Iterable[str],
+) -> None:  # fmt: skip
+    """Commit the manifest's generation: new rows for the dirty articles (moved: re-added,
+    so last in order, as a dict puts them), the rows of the gone ones closed. One
+    transaction: the commit point."""
+    generation = manifest["generation"]
+    wanted = set(dirty)
+    dirty = [a for a in manifest["articles"] if a in wanted]  # in manifest order
+    closing, moved = sorted({*dirty, *gone}), set(moved)
+    meta = {k: v for k, v in manifest.items() if k not in PARTS}
+    with _closing(_connect(build, writer=True)) as db:
+        db.execute("BEGIN IMMEDIATE")
+        held = {}
+        for part in _batches(closing):
+            marks = ",".join("?" * len(part))
+            held |= {
+                row[0]: row[1:]
+                for row in db.execute(
+                    f"SELECT id, seq, pseq FROM articles WHERE last IS NULL AND id IN ({marks})",
+                    part,
+                )
+            }
+        seq, pseq = db.execute("SELECT max(seq), max(pseq) FROM articles").fetchone()
+        seq, pseq = (seq or 0) + 1, (pseq or 0) + 1
+        order = {}
+        for article_id in dirty:
+            if article_id in moved or article_id not in held:
+                order[article_id], seq = seq, seq + 1
+            else:
+                order[article_id] = held[article_id][0]
+        people = {}
+        for article_id in manifest.get("people", {}):
+            if article_id in order:
+                kept = held.get(article_id, (None, None))[1]
+                if kept is None:
+                    kept, pseq = pseq, pseq + 1
+                people[article_id] = kept
+        for part in _batches(closing):
+            marks = ",".join("?" * len(part))
+            db.execute(
+                f"UPDATE articles SET last = ? WHERE last IS NULL AND id IN ({marks})",
+                (generation, *part),
+            )
+        texts = manifest["texts"]
+        rows = [(a, generation, order[a], people.get(a), texts.get(a), _row(manifest, a))
+                for a in dirty]  # fmt: skip
+        db.executemany(
+            "INSERT INTO articles (id, first, last, seq, pseq, text, data) "
+            "VALUES (?, ?, NULL, ?, ?, ?, ?)",
+            rows,
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO meta (generation, data) VALUES (?, ?)",
+            (generation, json.dumps(meta, ensure_ascii=False)),
+        )
+        # what neither this generation nor the one before it reads
+        db.execute("DELETE FROM articles WHERE last IS NOT NULL AND last < ?", (generation,))
+        db.execute("DELETE FROM meta WHERE generation < ?", (generation - 1,))
+        db.execute("COMMIT")
+
+
+def _row(manifest: dict[str, Any], article_id: str) -> str:
+    data = {key: manifest[part][article_id] for part, key in PARTS.items()
+            if part != "texts" and article_id in manifest.get(part, {})}  # fmt: skip
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _batches(ids: list[str], size: int = 500) -> Iterable[list[str]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+class _closing:
+    """A connection closed on leaving (sqlite3's own context manager only commits)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        return self.db
+
+    def __exit__(self, *exc: object) -> None:
+        if self.db.in_transaction:
+            self.db.rollback()
+        self.db.close()
