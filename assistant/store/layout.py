@@ -9,6 +9,7 @@ article, chunk by chunk, sentence by sentence (in a build folder, over segments:
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,16 @@ def widened(handle: Any) -> Any:
     was created with) searches as wide as a new one: only the search width changes, in place."""
     hnsw = (handle.configuration_json or {}).get("hnsw") or {}
     if hnsw.get("ef_search", HNSW["ef_search"]) < HNSW["ef_search"]:
-        handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
+        for attempt in range(5):
+            try:
+                handle.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
+                break
+            except Exception as error:  # Chroma's InternalError: its own SQLite said busy
+                # right after opening the collection (a fresh clone's test run saw it once);
+                # it clears within moments, and the collection is unchanged until it does
+                if "database is locked" not in str(error) or attempt == 4:
+                    raise
+                time.sleep(0.1 * 2**attempt)
     return handle
 
 
