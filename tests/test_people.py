@@ -343,3 +343,35 @@ def test_a_numbered_event_keeps_its_number() -> None:
                 "Ana Ruiz.")  # fmt: skip
         article = Article(f"m{number}", "", f"Report of meeting {number}", "", "", text, "")
         assert number in event_of(article), event_of(article)
+
+
+def test_events_are_compared_only_with_articles_near_them_in_time() -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    from assistant.answering.people.table import DAYS_APART, _close_pairs
+
+    # every pair a comparison of all with all would keep, found without comparing all
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(300, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    start = dt.date(2026, 1, 1)
+    dates = ["" if n % 7 == 0 else "bad-date" if n % 31 == 0
+             else (start + dt.timedelta(days=int(rng.integers(0, 200)))).isoformat()
+             for n in range(300)]  # fmt: skip
+
+    def day(d: str) -> int | None:
+        try:
+            return dt.date.fromisoformat(d).toordinal()
+        except ValueError:
+            return None
+
+    expected = [
+        (x, y) for x in range(300) for y in range(x + 1, 300)
+        if float(vectors[x] @ vectors[y]) >= 0.3
+        and (day(dates[x]) is None or day(dates[y]) is None
+             or abs(day(dates[x]) - day(dates[y])) <= DAYS_APART)
+    ]  # fmt: skip
+    assert [(x, y) for x, y, _ in _close_pairs(vectors, dates, 0.3)] == expected
+    assert len(expected) > 100

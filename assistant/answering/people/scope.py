@@ -30,12 +30,8 @@ def scope_of(
     # not the role's or a session's words: "panel" tells no event from another
     words = (distinctive(outside) - role_words() - SESSION_NOUNS) | numbers_in(outside)
     scored = {}
-    for event, name in view.names.items():
-        titles = [view.titles.get(a, "") for a in view.articles_of(event)]
-        told = distinctive(name) | numbers_in(name) | {
-            w for t in titles for w in distinctive(t) | numbers_in(t)
-        }  # fmt: skip
-        scored[event] = len(words & told)
+    for event in view.names:
+        scored[event] = len(words & view.told(event))
     best = max(scored.values(), default=0)
     if best > 0:  # the event it names, or the events that name it alike
         chosen = {e for e, n in scored.items() if n == best}

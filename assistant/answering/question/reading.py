@@ -100,7 +100,12 @@ def split_event(q: Question, lexicon: Lexicon) -> tuple[Question, tuple[frozense
     """The question less the event's name it gives (its text and terms), and the forms of
     that name's words; the question itself when it names no event, or nothing else."""
     forms = term_forms(q, lexicon)
-    event = event_terms(q, forms, lexicon)
+    # a number in the name stays: it tells one event of a series from the others ("meeting
+    # 9504" of 10,000 meeting reports, "COP 29")
+    event = tuple(
+        e and not t.word.isdigit()
+        for t, e in zip(q.terms, event_terms(q, forms, lexicon), strict=True)
+    )
     text = without_event(q, event)
     if text == q.text:
         return q, ()
