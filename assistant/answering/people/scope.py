@@ -29,9 +29,7 @@ def scope_of(
     outside = q.text.replace(q.session, " ") if q.session else q.text
     # not the role's or a session's words: "panel" tells no event from another
     words = (distinctive(outside) - role_words() - SESSION_NOUNS) | numbers_in(outside)
-    scored = {}
-    for event in view.names:
-        scored[event] = len(words & view.told(event))
+    scored = view.telling(words)
     best = max(scored.values(), default=0)
     if best > 0:  # the event it names, or the events that name it alike
         chosen = {e for e, n in scored.items() if n == best}

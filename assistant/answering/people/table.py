@@ -96,20 +96,35 @@ class PeopleView:
         self.persons = sorted({r.person for r in self.rows if r.person}, key=len, reverse=True)
         self._vectors: dict[str, np.ndarray] = {}
         self._told: dict[str, set[str]] = {}
+        self._telling: dict[str, list[str]] | None = None
         self._lock = threading.Lock()
 
     def articles_of(self, event: str) -> list[str]:
         return self._members.get(event, [])
 
-    def told(self, event: str) -> set[str]:
+    def telling(self, words: set[str]) -> dict[str, int]:
+        """Event -> how many of these words tell it (see told), for the events any tells."""
+        with self._lock:
+            if self._telling is None:
+                index: dict[str, list[str]] = {}
+                for event in self.names:
+                    for w in self._told_of(event):
+                        index.setdefault(w, []).append(event)
+                self._telling = index
+        counts: dict[str, int] = {}
+        for w in words:
+            for event in self._telling.get(w, ()):
+                counts[event] = counts.get(event, 0) + 1
+        return counts
+
+    def _told_of(self, event: str) -> set[str]:
         """The words and numbers that tell an event from others: of its name and its
         articles' titles (computed once per event)."""
-        with self._lock:
-            if event not in self._told:
-                titles = [self.titles.get(a, "") for a in self.articles_of(event)]
-                texts = [self.names.get(event, ""), *titles]
-                self._told[event] = {w for t in texts for w in distinctive(t) | numbers_in(t)}
-            return self._told[event]
+        if event not in self._told:
+            titles = [self.titles.get(a, "") for a in self.articles_of(event)]
+            texts = [self.names.get(event, ""), *titles]
+            self._told[event] = {w for t in texts for w in distinctive(t) | numbers_in(t)}
+        return self._told[event]
 
     def vectors(self, names: list[str]) -> np.ndarray:
         """A unit vector per name (session names, a question's session), cached."""
