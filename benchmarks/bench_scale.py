@@ -355,19 +355,39 @@ def write_results(
         "",
         *table(rows, distinct),
         "",
-        f"\\* Beyond {distinct:,} reports the reports are copies of the first {distinct:,} "
-        "under new meeting numbers, reusing their vectors (see the script's docstring): the "
-        "row measures search and answer cost at that size; its accuracy is not a quality "
-        "figure (dense search cannot tell a copy from its original).",
-        "",
-        "Server rows: the sync times leave out the encoder (the texts' vectors were computed "
-        "in the embedded run); the serving process embeds its questions as usual.",
-        "",
+        *(
+            [
+                f"\\* Beyond {distinct:,} reports the reports are copies of the first "
+                f"{distinct:,} under new meeting numbers, reusing their vectors (see the "
+                "script's docstring): the row measures search and answer cost at that size; its "
+                "accuracy is not a quality figure (dense search cannot tell a copy from its "
+                "original).",
+                "",
+            ]
+            if any(r["reports"] > distinct for r in rows)
+            else []
+        ),
+        *(
+            [
+                "Server rows: the sync times leave out the encoder (the texts' vectors were "
+                "computed in the embedded run); the serving process embeds its questions as usual.",
+                "",
+            ]
+            if any(r["mode"] == "server" for r in rows)
+            else []
+        ),
         f"- answer latency p50 at {ten_k['chunks']:,} chunks: **{ten_k['p50']:.1f} ms** "
         f"(target under 60 ms): {'met' if ten_k['p50'] < 60 else 'NOT met'}; at "
-        f"{hundred_k['chunks']:,} chunks: **{hundred_k['p50']:.1f} ms** (target under 200 ms): "
-        f"{'met' if hundred_k['p50'] < 200 else 'NOT met'}. Median ms per step at "
-        f"{hundred_k['chunks']:,} chunks: {laps}.",
+        f"{hundred_k['chunks']:,} chunks: **{hundred_k['p50']:.1f} ms** (target under 60 ms "
+        "at 100,000 chunks): "
+        + (
+            "not measured at that size"
+            if hundred_k["chunks"] < 100_000
+            else "met"
+            if hundred_k["p50"] < 60
+            else "NOT met"
+        )
+        + f". Median ms per step at {hundred_k['chunks']:,} chunks: {laps}.",
         f"- accuracy {small['right']}/{small['asked']} at {small['reports']:,} reports and "
         f"{big['right']}/{big['asked']} at {big['reports']:,} (must not fall as the corpus "
         f"grows): {'met' if big['right'] >= small['right'] else 'NOT met'}.",
@@ -382,8 +402,9 @@ def write_results(
         f"one {small['delete_s']:.2f} s and {big['delete_s']:.2f} s, a no-op sync "
         f"{small['noop_s']:.2f} s and {big['noop_s']:.2f} s. Only the new report's texts are "
         "embedded and written (one segment of sentence vectors and keyword postings; "
-        "store/segments.py), but a sync still reads and writes the manifest whole, and "
-        "reading the corpus looks at every file and hashes every indexed text.",
+        "store/segments.py) and the manifest rows of the changed articles, but a sync still "
+        "reads the whole manifest (store/manifest.py), and reading the corpus looks at every "
+        "file and hashes every indexed text.",
         f"- serving memory at {hundred_k['chunks']:,} chunks: {hundred_k['rss_mb']:,.0f} MB "
         f"steady ({hundred_k.get('file_mb', 0):,.0f} MB of it file-backed: libraries and "
         "mapped index files), "

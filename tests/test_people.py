@@ -375,3 +375,13 @@ def test_events_are_compared_only_with_articles_near_them_in_time() -> None:
     ]  # fmt: skip
     assert [(x, y) for x, y, _ in _close_pairs(vectors, dates, 0.3)] == expected
     assert len(expected) > 100
+
+
+def test_a_number_in_the_event_name_stays_in_the_search_text() -> None:
+    from assistant.answering.question.analysis import analyse, without_event
+
+    # of 10,000 meeting reports the number is what tells the one asked about
+    q = analyse("Who chaired Meeting 284 of the Regional Enforcement Network in Lima?")
+    named = tuple(t.word in {"meeting", "regional", "enforcement", "network"} for t in q.terms)
+    text = without_event(q, named)
+    assert "284" in text and "Network" not in text and "Lima" in text, text

@@ -5,8 +5,10 @@ name so that a question's session is found by meaning."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -51,9 +53,9 @@ class PeopleView:
         self.event_of = _events(snapshot, articles, embedder)
         self.titles = {a.id: a.title for a in articles}
         self.dates = {a.id: a.date for a in articles}
-        self._members: dict[str, list[str]] = {}  # event -> its articles, in id order
-        for a in sorted(self.event_of):
-            self._members.setdefault(self.event_of[a], []).append(a)
+        self._members: dict[str, list[str]] = {}  # event -> its articles, newest first
+        for a in articles:
+            self._members.setdefault(self.event_of[a.id], []).append(a.id)
         noun = re.compile(r"\b(?:" + "|".join(sorted(EVENT_NOUNS)) + r")\b", re.I)
         self.names = {}  # event -> the name it is called by
         for event, members in self._members.items():
@@ -100,7 +102,7 @@ class PeopleView:
         self._lock = threading.Lock()
 
     def articles_of(self, event: str) -> list[str]:
-        return self._members.get(event, [])
+        return sorted(self._members.get(event, []))
 
     def telling(self, words: set[str]) -> dict[str, int]:
         """Event -> how many of these words tell it (see told), for the events any tells."""
@@ -165,24 +167,31 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
 
 
 # Event names' vectors, kept across builds: a sync adds a few articles, and each new build's
-# view would otherwise encode every name again (12 s at 10,000 articles). Half precision:
-# 0.8 KB a name, 77 MB at 100,000 distinct names.
-_NAMES: dict[tuple[str, str], np.ndarray] = {}  # (encoder, name) -> vector
+# view would otherwise encode every name again (12 s at 10,000 articles). Per encoder, the
+# names of the last two views only (a name gone from the corpus is let go), half precision:
+# about 1 KB a name with its key.
+_NAMES: weakref.WeakKeyDictionary[Any, tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = (
+    weakref.WeakKeyDictionary()
+)
 _NAMES_LOCK = threading.Lock()
 
 
 def _name_vectors(embedder: Any, names: list[str]) -> np.ndarray:
-    """A vector per name (float32), encoding only the names not seen before."""
-    kind = type(embedder).__name__
+    """A vector per name (float32), encoding only the names the last two views did not."""
     with _NAMES_LOCK:
-        missing = [n for n in dict.fromkeys(names) if (kind, n) not in _NAMES]
+        try:
+            last, before = _NAMES.get(embedder, ({}, {}))
+        except TypeError:  # an encoder that cannot be weakly referenced: nothing is kept
+            last, before = {}, {}
+        known = {**before, **last}
+        missing = [n for n in dict.fromkeys(names) if n not in known]
         if missing:
             vectors = np.asarray(embedder.encode(missing), dtype=np.float32)
-            _NAMES.update(
-                ((kind, n), v.astype(np.float16)) for n, v in zip(missing, vectors, strict=True)
-            )
-        found = [_NAMES[kind, n] for n in names]
-        return np.array(found, dtype=np.float32).reshape(len(names), -1)
+            known.update(zip(missing, vectors.astype(np.float16), strict=True))
+        now = {n: known[n] for n in names}
+        with contextlib.suppress(TypeError):  # see above
+            _NAMES[embedder] = (now, last)
+        return np.array([now[n] for n in names], dtype=np.float32).reshape(len(names), -1)
 
 
 def group_events(
@@ -234,14 +243,15 @@ def _close_pairs(
     dated = sorted((d, i) for i, d in enumerate(days) if d is not None)
     undated = np.array([i for i, d in enumerate(days) if d is None], dtype=np.int64)
     order = [d for d, _ in dated]
+    by_day = np.array([i for _, i in dated], dtype=np.int64)
     for x, day in enumerate(days):
         if day is None:
             near = np.arange(x + 1, len(days), dtype=np.int64)
         else:
-            window = [i for _, i in dated[bisect_left(order, day - DAYS_APART):
-                                          bisect_right(order, day + DAYS_APART)]]  # fmt: skip
-            near = np.concatenate([np.array(window, dtype=np.int64), undated])
-            near = np.sort(near[near > x])
+            window = by_day[bisect_left(order, day - DAYS_APART) :
+                            bisect_right(order, day + DAYS_APART)]  # fmt: skip
+            later = undated[np.searchsorted(undated, x, side="right") :]
+            near = np.sort(np.concatenate([window[window > x], later]))
         if not len(near):
             continue
         cosine = vectors[near] @ vectors[x]

@@ -247,4 +247,7 @@ def without_event(q: Question, event: tuple[bool, ...]) -> str:
     lead = re.search(r"(\s+(at|in|of|for|during|on|from|by)\s+)?(\s*\b(the|this|that)\s+)?$",
                      q.text[:start])  # fmt: skip
     cut = start - len(lead.group()) if lead else start
-    return (q.text[:cut] + q.text[end:]).strip()
+    # a term inside the name that is not the name's stays ("284" of "Meeting 284 of the ...")
+    kept = " ".join(t.word for t, e in zip(q.terms, event, strict=True)
+                    if not e and start <= t.at < end)  # fmt: skip
+    return (q.text[:cut] + (f" {kept}" if kept else "") + q.text[end:]).strip()

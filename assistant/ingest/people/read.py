@@ -269,7 +269,9 @@ def _event_names(doc: Any) -> list[tuple[bool, bool, bool, int, str]]:
         if root.lower_ not in EVENT_NOUNS:
             continue
         # "last year's summit", "the next conference": another event than this one
-        if any(t.lower_ in _OTHER_TIME or (t.tag_ == "POS" and _a_time(doc[t.i - 1]))
+        # (a capital inside a name is no time: "the Next Generation Summit")
+        if any((t.lower_ in _OTHER_TIME and (t.is_lower or t.is_sent_start))
+               or (t.tag_ == "POS" and t.i > 0 and _a_time(doc[t.i - 1]))
                for t in chunk):  # fmt: skip
             continue
         first = chunk.start
@@ -282,15 +284,16 @@ def _event_names(doc: Any) -> list[tuple[bool, bool, bool, int, str]]:
         end = chunk.end
         if end < len(doc) and doc[end].text.isdigit() and doc[end].head == root:
             end += 1  # "Meeting 284", "COP 29": the number is the event's name
+        cut = end  # where the parser's name ends
         for t in root.rights:  # "conference on ransomware": one topic, no place or date
             if t.dep_ == "prep" and t.lower_ in {"on", "of", "for"}:
                 end = max(end, max(x.i for x in t.subtree) + 1)
                 break
         name = doc[first:end].text.split(",")[0].strip(" ,-–")  # not ", which runs ..."
         name = _PLACE.split(name)[0]  # "... on Peatland Restoration at the Centre"
-        if end == chunk.end and root.text[:1].isupper():
+        if end == cut and root.text[:1].isupper():
             # a name the parser cut: "the Regional Forum" + "on Clean Urban Transport"
-            after = _NAMED_TOPIC.match(doc.text, chunk.end_char)
+            after = _NAMED_TOPIC.match(doc.text, doc[end - 1].idx + len(doc[end - 1]))
             if after and not _DATE_WORDS & {w.lower() for w in after.group(0).split()}:
                 name += after.group(0)
         if not name:
