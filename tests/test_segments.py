@@ -47,6 +47,7 @@ def _rebuilt_keywords(settings: Settings) -> KeywordIndex:
     return KeywordIndex.build(ids, texts)
 
 
+@pytest.mark.e2e  # many syncs of a real index (10 s): in make test, not make quick
 def test_segments_read_as_the_one_index_a_rebuild_makes(
     tmp_path: Path, settings: Settings, embedder: LocalEmbeddings
 ) -> None:
