@@ -6,6 +6,7 @@ name so that a question's session is found by meaning."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import threading
 import weakref
@@ -262,8 +263,6 @@ def _close_pairs(
 
 def _day(date: str) -> int | None:
     """A date's day number, None when undated or unreadable (compared with every date)."""
-    import datetime as dt
-
     try:
         return dt.date.fromisoformat(date).toordinal() if date else None
     except ValueError:

@@ -311,12 +311,6 @@ def _a_time(token: Any) -> bool:
     return token.ent_type_ in {"DATE", "TIME"} or token.like_num or token.lower_ in _TIMES
 
 
-_TIMES = MONTHS | frozenset(
-    "year week month day decade century today yesterday tomorrow morning afternoon evening "
-    "monday tuesday wednesday thursday friday saturday sunday".split()
-)
-
-
 # a topic in capitals after a cut name, running through "and", "of", "the" to a capitalised
 # word (never ending on them, never into "and the Mayor")
 _NAMED_TOPIC = re.compile(
@@ -324,6 +318,9 @@ _NAMED_TOPIC = re.compile(
     r"(?:(?:\s+(?:of|for|on|the)|\s+and(?!\s+the\b))*\s+[A-Z][\w'’-]*)*"
 )
 _DATE_WORDS = MONTHS | frozenset({"today", "tomorrow", "yesterday"})
+_TIMES = _DATE_WORDS | frozenset(
+    "year week month day decade century morning afternoon evening".split()
+)
 _OTHER_TIME = frozenset({"last", "previous", "next", "past", "former", "upcoming"})
 _PLACE = re.compile(r"\s+at\s+the\s+(?=[A-Z])")
 LEAD = 1200  # characters of a story's opening in which it names its event
