@@ -322,6 +322,7 @@ def test_sessions_documents_and_names_the_recogniser_called_places() -> None:
     sentence = "The panel on carbon credits was one of the most anticipated sessions of the week."
     assert [name for *_, name in sessions(nlp.parse(sentence), 0)] == ["panel on carbon credits"]
     assert names_a_document("the Montevideo Charter") and not names_a_document("Ines Varga")
+    assert names_a_document("Kuopio Call")  # "the Kuopio Call to Action", cut by the parser
     assert not names_a_document("Convention on Biological Diversity")  # a body, not a text
     # a place the article's people share a word with stays a place ("the meeting in Victoria")
     text = "The meeting in Victoria was chaired by Santos."
@@ -385,3 +386,84 @@ def test_a_number_in_the_event_name_stays_in_the_search_text() -> None:
     named = tuple(t.word in {"meeting", "regional", "enforcement", "network"} for t in q.terms)
     text = without_event(q, named)
     assert "284" in text and "Network" not in text and "Lima" in text, text
+
+
+def test_the_word_that_says_one_role_and_a_name_that_holds_a_cue_word() -> None:
+    from assistant.ingest import nlp
+    from assistant.ingest.people.mentions import holders, person_words
+    from assistant.ingest.people.propose import propose
+
+    def proposed(text: str) -> set[tuple[str, str, str]]:
+        entities = nlp.entities([text])[0]
+        found = holders(nlp.parse(text), 0, text, entities, person_words(text, entities))
+        return {(c.holder.name, c.role, c.cue) for c in propose(nlp.parse(text), 0, found, 0,
+                                                                 len(text))}  # fmt: skip
+
+    # "chair" may say a chair or a moderator; "moderator" says only the one: both are proposed
+    took = proposed("Dr Naledi Mokoena took the moderator's chair at the panel on helmets.")
+    assert ("Naledi Mokoena", "moderator", "moderator") in took, took
+    assert ("Naledi Mokoena", "chair", "chair") in took, took
+    # "Said" is her name, not a verb: it proposes no one as a speaker
+    led = proposed("It was led by Dr Amani Said, with Dr Felix Brandt acting as rapporteur.")
+    assert not [c for c in led if c[2] == "Said"], led
+    assert ("Felix Brandt", "other", "rapporteur") in led, led
+    # a prize the recogniser calls a person keeps the word that says it
+    prize = proposed("The Road Safety Champion Award went to Commissioner Adaeze Okafor.")
+    assert ("Adaeze Okafor", "award", "Award") in prize, prize
+
+
+def test_one_session_written_two_ways_in_two_articles_of_the_event() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answering.people.sessions import _written_otherwise
+    from assistant.answering.people.table import SessionName
+
+    names = ["Wednesday morning's panel on motorcycle safety", "Wednesday's motorcycle panel",
+             "Thursday's motorcycle panel", "Wednesday's panel on road funding", "panel on helmets",
+             "the Tuesday panel"]  # fmt: skip
+    view = SimpleNamespace(
+        sessions=[SessionName(n, f"a{i}", 0, 1) for i, n in enumerate(names)]
+        + [SessionName("Wednesday's motorcycle panel", "other-event", 0, 1)],
+        event_of={**{f"a{i}": "road" for i in range(len(names))}, "other-event": "else"},
+    )
+    # the same words, times aside, on the same day, of the same event: the same session;
+    # not another day's, another topic's, or a name of times alone
+    assert _written_otherwise(view, {names[0]}, names) == {names[1]}
+    view.event_of["a1"] = "else"
+    assert _written_otherwise(view, {names[0]}, names) == set()
+
+
+def test_the_sync_keeps_each_event_names_vector(reef: Settings, embedder: LocalEmbeddings) -> None:
+    import numpy as np
+
+    from assistant.answering.people.table import _events
+
+    snapshot = Index(reef, embedder).snapshot()
+    (article,) = snapshot.articles()
+    kept = snapshot.event_vector(article.id)
+    assert kept is not None
+    expected = np.asarray(embedder.encode([snapshot.event(article.id) or article.title]))[0]
+    assert np.allclose(kept, expected, atol=2e-3)
+
+    class Counting:
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def encode(self, texts: list[str]) -> object:
+            self.texts += texts
+            return embedder.encode(texts)
+
+    # a process's first role question groups the articles into events encoding nothing
+    counting = Counting()
+    assert _events(snapshot, snapshot.articles(), counting) == {article.id: article.id}
+    assert counting.texts == []
+
+
+def test_a_prize_the_question_names_is_the_one_answered() -> None:
+    from assistant.answering.people.reply import _names, _prize
+
+    asked = _prize("who received the IMCA Sphagnum Medal this year")
+    assert asked == {"imca", "sphagnum"}
+    assert _names("The IMCA Sphagnum Medal was awarded to Nurhayati.", asked)
+    assert not _names("The IMCA Lifetime Achievement Award went to Gunnar Halvorsen.", asked)
+    assert _prize("Who won an award at the forum?") == set()  # no prize named: any

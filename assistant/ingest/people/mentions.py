@@ -26,7 +26,8 @@ BODY_WORDS = frozenset(
     programme program network alliance forum court parliament assembly academy society
     coalition partnership initiative observatory utility utilities port ports water
     international national trust cooperative chamber hall hotel palace house building
-    convention congress summit conference university""".split()
+    convention congress summit conference university archive archives library libraries
+    museum museums hospital hospitals college school laboratory registry""".split()
 )
 _TITLE_RUN = re.compile(
     r"^(?:(?:"

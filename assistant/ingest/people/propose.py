@@ -52,7 +52,7 @@ def names_a_document(name: str) -> bool:
 
 
 _ADOPTED = re.compile(
-    r"\b(declaration|communiqu[eé]|charter|pledge|accord|memorandum|roadmap|call to action)$",
+    r"\b(declaration|communiqu[eé]|charter|pledge|accord|memorandum|roadmap|call(?: to action)?)$",
     re.IGNORECASE,
 )
 # what was said away from the event or before it
@@ -97,6 +97,9 @@ FEATURES: dict[str, str] = {
     "said_elsewhere": "the sentence says it was said elsewhere or before ('in an interview', "
     "'in a statement issued in Geneva', 'told a radio station last month')",
     "first_in_sentence": "the holder opens the sentence",
+    "session_here": "the sentence names a session (set when the article is read)",
+    "session_just_before": "the sentence names none, the one before it in its paragraph does "
+    "('The working group met on Wednesday. It was led by ...')",
     **{f"label_{x}": f"the recogniser called the holder {x}" for x in LABELS},
     "name_words": "words in the holder's name (capped at 6), / 6",
     "name_lower": "the holder's name holds a word in lower case (not a particle: 'de', 'van')",
@@ -263,6 +266,19 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
     cues = cue_tokens(doc)
     if not cues or not mentions:
         return []
+    # a word of a person's name says no role ("Dr Amani Said": "Said" is her name); a prize or
+    # a text the recogniser called a person keeps its word ("the Road Safety Champion Award")
+    named = {
+        (i, w)
+        for m in mentions
+        if m.kind == PERSON and not m.pronoun and not _a_thing(m.name)
+        for w in m.name.split()
+        for i in [doc.text.find(w, m.start - base, m.end - base)]
+        if i >= 0
+    }
+    cues = [c for c in cues if (c[0].idx, c[0].text) not in named]
+    if not cues:
+        return []
     tokens = [_token_of(doc, base, m) for m in mentions]
     sentence = doc.text
     out = []
@@ -270,11 +286,14 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
         first = token
         while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
-        # per role, the cue word nearest the holder in the parse, and the nearest verb when
-        # that is another word ("chaired by Amina Kariuki, head of ...": the verb says the
-        # role, the title does not); the model decides each, the row keeps the surer
+        # per role, the cue word nearest the holder in the parse, the nearest verb when that
+        # is another word ("chaired by Amina Kariuki, head of ...": the verb says the role,
+        # the title does not), and the nearest word that says that role alone when that is
+        # another again ("took the moderator's chair": "moderator", not "chair"); the model
+        # decides each, the row keeps the surer
         best: dict[str, tuple[int, Any, str, bool]] = {}
         verb: dict[str, tuple[int, Any, str, bool]] = {}
+        alone: dict[str, list[tuple[int, Any, str, bool]]] = {}
         for cue, roles, co in cues:
             if cue.i == token.i:
                 continue
@@ -284,9 +303,16 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
                     best[role] = (steps, cue, kind, co)
                 if cue.pos_ == "VERB" and (role not in verb or steps < verb[role][0]):
                     verb[role] = (steps, cue, kind, co)
+                if len(roles) == 1:
+                    alone.setdefault(role, []).append((steps, cue, kind, co))
         if "chair" in best and "co-chair" not in best and _jointly(best["chair"][1]):
             best["co-chair"] = best["chair"]  # "A and B jointly chaired": co-chairs
         chosen = [*best.items(), *((r, v) for r, v in verb.items() if v[1] is not best[r][1])]
+        for role, found in alone.items():
+            taken = {best[role][1].i, *((verb[role][1].i,) if role in verb else ())}
+            others = [x for x in found if x[1].i not in taken]
+            if others:
+                chosen.append((role, min(others, key=lambda x: x[0])))
         for role, (steps, cue, kind, co) in chosen:
             between = sum(1 for t in tokens if min(cue.i, token.i) < t.i < max(cue.i, token.i))
             nearest = min(tokens, key=lambda t: abs(t.i - cue.i)).i == token.i
@@ -328,6 +354,11 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
             out.append(Candidate(mention, role, start, end, cue.text, features,
                                  at=base + cue.idx))  # fmt: skip
     return out
+
+
+def _a_thing(name: str) -> bool:
+    """Whether a name ends like a prize's or a document's, not a person's."""
+    return name.split()[-1].lower().removesuffix("s") in AWARD_NOUNS or names_a_document(name)
 
 
 def _dep(token: Any) -> str:

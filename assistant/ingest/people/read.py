@@ -23,7 +23,7 @@ from assistant.ingest.people.mentions import (
     sessions,
 )
 from assistant.ingest.people.model import PeopleModel
-from assistant.ingest.people.propose import Candidate, propose
+from assistant.ingest.people.propose import NAMES, Candidate, propose
 from assistant.ingest.people.rows import is_table_row, table_candidates
 from assistant.language import MONTHS
 from assistant.roles import (
@@ -119,9 +119,12 @@ def read_article(
     candidates: list[Candidate] = []
     last_person: Mention | None = None
     last_session: dict[tuple[int, int], Session] = {}  # paragraph -> the session named last
+    previous = -1  # where the sentence before this one starts
     for a, b in sentences:
         doc = parsed.get((a, b))
         paragraph = paragraph_bounds(text, a, b)
+        just_before = paragraph in last_session and last_session[paragraph].start >= previous
+        previous = a
         if doc is None:
             continue
         here = [Session(name, s, e) for s, e, name in sessions(doc, a)]
@@ -161,7 +164,10 @@ def read_article(
                 else:
                     session = nearest if c.role == "opened" else ""
                 organisation = c.organisation or organisation_of(doc, a, c.holder, mentions)
-                candidates.append(replace(c, session=session, organisation=organisation))
+                features = _setting(c.features, session_here=bool(named),
+                                    session_just_before=not named and just_before)  # fmt: skip
+                candidates.append(replace(c, session=session, organisation=organisation,
+                                          features=features))  # fmt: skip
         if named:
             # "The panel on X was one of the best attended sessions": the subject is its name
             said = any(t.dep_ == "ROOT" and t.lemma_ == "be" for t in doc)
@@ -184,6 +190,17 @@ def read_article(
                 if p >= model.threshold]  # fmt: skip
         rows = _rows(article, held, event)
     return Reading(candidates, found_sessions, event, rows)
+
+
+_AT = {name: i for i, name in enumerate(NAMES)}
+
+
+def _setting(features: tuple[float, ...], **values: bool) -> tuple[float, ...]:
+    """A candidate's features with these set (the ones reading the article tells)."""
+    out = list(features)
+    for name, value in values.items():
+        out[_AT[name]] = float(value)
+    return tuple(out)
 
 
 def _rows(article: Article, held: list[tuple[Candidate, float]], event: str) -> list[RoleRow]:
