@@ -10,22 +10,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from assistant.answering.compose.compose import cite
 from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
 from assistant.answering.people.scope import names_the_event, scope_of
+from assistant.answering.people.sessions import content_words, matching
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
-from assistant.language import numbers_differ, numbers_in
-from assistant.roles import SESSION_NOUNS, RoleRow
+from assistant.ingest.people.propose import names_a_document
+from assistant.roles import RoleRow
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
 from assistant.types import Citation, Claim, Filters
 
-SESSION_MATCH = 0.55  # a session name at least this close (cosine or shared words) is the one asked
-SESSION_MARGIN = 0.08  # ... and within this of the closest one
 # A table's refusal stands unless the sentence path is at least this sure of an answer.
 SURE_DESPITE_TABLE = 0.9
 
@@ -107,16 +104,22 @@ def _holders(
     snapshot: Snapshot, view: PeopleView, rows: list[RoleRow], q: RoleQuestion, scope: set[str]
 ) -> Reply | None:
     roles = q.roles
-    held = [r for r in rows if r.role in roles]
+    # a charter or a call to action the parser took for a person holds no role
+    held = [r for r in rows if r.role in roles and not names_a_document(r.person)]
     if "other" in roles:  # "who closed", "the rapporteur": the question's word in the quote
         held = [r for r in held if r.role != "other" or _says(r.quote, q.cues)]
     if q.place:
         held = [r for r in held if _of_place(r, q.place)]
+    prize = _prize(q.text) if "award" in roles else set()
+    if prize:  # "the IMCA Sphagnum Medal": not the IMCA Lifetime Achievement Award
+        held = [r for r in held if r.role != "award" or _names(r.quote, prize)]
+        if not any(r.role == "award" for r in held):
+            return None  # which of its prizes the table cannot tell: the sentences may
     if not q.session:  # who ran the event: not who ran one of its sessions
         held = [r for r in held if r.role not in _RUNNING or _of_the_event(r.session)]
     else:
         names = sorted({s.name for s in view.sessions if s.article in scope})
-        matched = _matching(view, q.session, names)
+        matched = matching(view, q.session, names)
         if not matched:
             if names:
                 return Reply(refusal=f"the articles name no {_bare(q.session)}", known=True)
@@ -159,7 +162,7 @@ def _holders(
             c
             for c in claims
             if all(
-                any(words & _content(_paragraph(snapshot, x)) for x in c.evidence)
+                any(words & content_words(_paragraph(snapshot, x)) for x in c.evidence)
                 for words in named
             )
         ]
@@ -167,7 +170,7 @@ def _holders(
             # what was signed is often named once, at the top of its article ("The Windhoek
             # Declaration on Safe Speeds ... was adopted"), and the signatures far below it:
             # there, every word of its name
-            content = {a: _content(snapshot.text(a)) for c in claims for a in
+            content = {a: content_words(snapshot.text(a)) for c in claims for a in
                        {x.article_id for x in c.evidence}}  # fmt: skip
             said = [
                 c
@@ -233,14 +236,28 @@ def _specifics(text: str, view: PeopleView, scope: set[str]) -> list[set[str]]:
 def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
     """The claim whose quotes hold most of the question's own words (not the role's, the
     session's or the event's), when one holds more than every other."""
-    words = _content(q.text) - _content(q.session)
+    words = content_words(q.text) - content_words(q.session)
     if not words:
         return claims[0] if len(claims) == 1 else None
-    counts = [max(len(words & _content(c.quote)) for c in claim.evidence) for claim in claims]
+    counts = [max(len(words & content_words(c.quote)) for c in claim.evidence) for claim in claims]
     best = max(counts)
     if best == 0 or counts.count(best) > 1:
         return None
     return claims[counts.index(best)]
+
+
+_PRIZE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,6})(?:Award|Prize|Medal|Trophy|Fellowship)s?\b")
+
+
+def _prize(question: str) -> set[str]:
+    """The words that tell a prize the question names ("IMCA Sphagnum Medal": imca, sphagnum)."""
+    found = _PRIZE.search(question)
+    return content_words(found.group(1)) if found else set()
+
+
+def _names(quote: str, words: set[str]) -> bool:
+    """Whether a quote holds at least two thirds of these words."""
+    return 3 * len(words & content_words(quote)) >= 2 * len(words)
 
 
 def _says(quote: str, cues: frozenset[str]) -> bool:
@@ -334,39 +351,6 @@ _DELEGATION_OF = re.compile(
     r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?:'s|’s)?\s+(?:\w+\s+)?(?:delegation|team)\b"
     r"|(?:delegation|team)\s+(?:of|from)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
 )
-
-
-def _matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
-    """The session names that are the one asked about: close in meaning or sharing its words."""
-    if not names:
-        return set()
-    vectors = view.vectors([asked, *names])
-    cosine = vectors[1:] @ vectors[0]
-    words = _content(asked)
-    # words in the session's own name count whole, words only in the sentence naming it less
-    shared = np.array([
-        max(len(words & _content(n)), 0.7 * len(words & _content(view.context.get(n, ""))))
-        / len(words) if words else 0.0
-        for n in names
-    ])  # fmt: skip
-    score = np.maximum(cosine, shared)
-    # "meeting 291" is not "Meeting 293", nor "the second session" the third: numbers differ
-    asked_numbers = numbers_in(asked)
-    if asked_numbers:
-        score = np.array([0.0 if numbers_differ(numbers_in(n), asked_numbers) else s
-                          for n, s in zip(names, score, strict=True)])  # fmt: skip
-    best = float(score.max())
-    if best < SESSION_MATCH:
-        return set()
-    return {n for n, s in zip(names, score, strict=True) if s >= best - SESSION_MARGIN}
-
-
-def _content(text: str) -> set[str]:
-    return {
-        w
-        for w in re.findall(r"[a-z0-9]+", text.lower())
-        if w not in SESSION_NOUNS and len(w) > 2 and w not in {"the", "and", "for"}
-    }
 
 
 def _bare(session: str) -> str:

@@ -20,8 +20,8 @@ def scope_of(
 ) -> set[str]:
     """The articles the question is about: those the filters admit, of the event it names
     (by the words that tell events apart, not those of the session it names; of all that name
-    it alike), else of the events whose articles say its other telling words ("Who opened the
-    gala?"), or of every event."""
+    it alike), else of the events whose articles say its other telling words and those of the
+    session it names ("Who opened the gala?"), or of every event."""
     admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
                 (filters.article_ids and a in filters.article_ids)}  # fmt: skip
     if filters is not None and (filters.since or filters.until):
@@ -35,6 +35,8 @@ def scope_of(
         chosen = {e for e, n in scored.items() if n == best}
         return {a for e in chosen for a in view.articles_of(e) if a in admitted}
     if snapshot is not None:  # no event's name: the events whose articles say it
+        if q.session:  # and the session's words ("the panel on motorcycle safety")
+            words |= distinctive(q.session) - role_words() - SESSION_NOUNS
         said = _saying(snapshot, {w for w in words if not w.isdigit()}, admitted)
         events = {view.event_of[a] for a in said}
         return {a for a in admitted if view.event_of[a] in events} or admitted

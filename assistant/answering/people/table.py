@@ -162,7 +162,14 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
     """Article -> the event it reports (the id of one of its articles)."""
     if not articles:
         return {}
-    vectors = _name_vectors(embedder, [snapshot.event(a.id) or a.title for a in articles])
+    names = [snapshot.event(a.id) or a.title for a in articles]
+    kept = [snapshot.event_vector(a.id) for a in articles]  # encoded by the sync
+    missing = [i for i, v in enumerate(kept) if v is None]
+    if missing:  # a build made before the sync kept them
+        for i, v in zip(missing, _name_vectors(embedder, [names[i] for i in missing]),
+                        strict=True):  # fmt: skip
+            kept[i] = v
+    vectors = np.array(kept, dtype=np.float32).reshape(len(articles), -1)
     found = group_events([(a.id, snapshot.event(a.id), a.title, a.date) for a in articles], vectors)
     return dict(zip((a.id for a in articles), found, strict=True))
 

@@ -1,0 +1,82 @@
+"""Which of the sessions the articles name is the one a question asks about: close in meaning
+or sharing its words, and the names other articles of the same event give it."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assistant.answering.people.table import PeopleView
+from assistant.language import MONTHS, numbers_differ, numbers_in
+from assistant.roles import SESSION_NOUNS
+
+SESSION_MATCH = 0.55  # a session name at least this close (cosine or shared words) is the one asked
+SESSION_MARGIN = 0.08  # ... and within this of the closest one
+
+
+def matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
+    """The session names that are the one asked about: close in meaning or sharing its words."""
+    if not names:
+        return set()
+    vectors = view.vectors([asked, *names])
+    cosine = vectors[1:] @ vectors[0]
+    words = content_words(asked)
+    # words in the session's own name count whole, words only in the sentence naming it less
+    shared = np.array([
+        max(len(words & content_words(n)),
+            0.7 * len(words & content_words(view.context.get(n, "")))) / len(words)
+        if words else 0.0
+        for n in names
+    ])  # fmt: skip
+    score = np.maximum(cosine, shared)
+    # "meeting 291" is not "Meeting 293", nor "the second session" the third: numbers differ
+    asked_numbers = numbers_in(asked)
+    if asked_numbers:
+        score = np.array([0.0 if numbers_differ(numbers_in(n), asked_numbers) else s
+                          for n, s in zip(names, score, strict=True)])  # fmt: skip
+    best = float(score.max())
+    if best < SESSION_MATCH:
+        return set()
+    matched = {n for n, s in zip(names, score, strict=True) if s >= best - SESSION_MARGIN}
+    return matched | _written_otherwise(view, matched, names)
+
+
+def _written_otherwise(view: PeopleView, matched: set[str], names: list[str]) -> set[str]:
+    """The names another article of the same event gives a matched session: its words, times
+    aside, all among the matched name's or all of them among its own ("Wednesday's motorcycle
+    panel" for "Wednesday morning's panel on motorcycle safety"), on no other day, with no
+    other number."""
+    events: dict[str, set[str]] = {}
+    for x in view.sessions:
+        events.setdefault(x.name, set()).add(view.event_of.get(x.article, ""))
+    out = set()
+    for name in names:
+        core = content_words(name) - _TIMES
+        if name in matched or not core:
+            continue
+        for m in matched:
+            other = content_words(m) - _TIMES
+            days = (content_words(name) & MONTHS, content_words(m) & MONTHS)
+            if (
+                other
+                and (core <= other or other <= core)
+                and events.get(name, set()) & events.get(m, set())
+                and not (all(days) and not days[0] & days[1])
+                and not numbers_differ(numbers_in(name), numbers_in(m))
+            ):
+                out.add(name)
+                break
+    return out
+
+
+_TIMES = MONTHS | frozenset("morning afternoon evening night day today yesterday week".split())
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a text that tell what it is about: not a session's noun, nor short."""
+    return {
+        w
+        for w in re.findall(r"[a-z0-9]+", text.lower())
+        if w not in SESSION_NOUNS and len(w) > 2 and w not in {"the", "and", "for"}
+    }
