@@ -6,8 +6,8 @@ article, so a sync writes the articles it changed instead of the whole manifest.
     articles(id, first, last, seq, pseq, text, data)
                                 an article as generations first .. last - 1 see it (last NULL:
                                 still current): its text, and as JSON its record, chunks,
-                                people rows, sessions, event and where its rows are in the
-                                segments.
+                                people rows, sessions, event (and its name's vector) and
+                                where its rows are in the segments.
                                 seq orders the articles (their texts, chunks and rows) as the
                                 manifest's dicts order them, pseq the people table
 
@@ -31,7 +31,7 @@ FILE = "manifest.sqlite"
 # per-article parts of the manifest dict, by the key each has in a row's data
 PARTS = {"articles": "record", "texts": "text", "chunks": "chunks", "people": "people",
          "sessions": "sessions", "events": "event", "vectors": "vectors",
-         "keywords": "keywords"}  # fmt: skip
+         "keywords": "keywords", "event_vectors": "event_vector"}  # fmt: skip
 PEOPLE = ("people", "sessions", "events")  # ordered by pseq, held for the articles read
 VISIBLE = "first <= ? AND (last IS NULL OR last > ?)"
 

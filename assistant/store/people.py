@@ -6,11 +6,14 @@ article again from what the manifest holds, without embedding anything."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from assistant.ingest.nlp import parse_many
 from assistant.ingest.people import PeopleModel, load_people_model, read_article, to_parse
@@ -82,6 +85,38 @@ def refresh(
         manifest["sessions"][article_id] = [[s.name, s.start, s.end] for s in reading.sessions]
         manifest["events"][article_id] = reading.event
     manifest["people_model"] = signature(model)
+
+
+def name_vectors(manifest: dict[str, Any], article_ids: list[str], embedder: Any) -> list[str]:
+    """Encode the event name of these articles and of any the manifest holds no vector for
+    (what grouping articles into events compares: the event as the article names it, else its
+    title), kept as half-precision base64, so a process's first role question encodes none;
+    the articles given a vector."""
+    held = manifest.setdefault("event_vectors", {})
+    for gone in [a for a in held if a not in manifest["articles"]]:
+        del held[gone]
+    wanted = set(article_ids)
+    todo = [a for a in manifest["articles"] if a in wanted or a not in held]
+    if todo:
+        vectors = np.asarray(embedder.encode([event_name(manifest, a) for a in todo]))
+        for a, v in zip(todo, vectors.astype(np.float16), strict=True):
+            held[a] = base64.b64encode(v.tobytes()).decode("ascii")
+    return todo
+
+
+def event_name(manifest: dict[str, Any], article_id: str) -> str:
+    """The name an article's event is compared by: as the article names it, else its title."""
+    return manifest.get("events", {}).get(article_id) or manifest["articles"][article_id].get(
+        "title", ""
+    )
+
+
+def event_vector(manifest: dict[str, Any], article_id: str) -> np.ndarray | None:
+    """The vector of an article's event name the sync kept (float32), None when none was."""
+    held = manifest.get("event_vectors", {}).get(article_id)
+    if held is None:
+        return None
+    return np.frombuffer(base64.b64decode(held), dtype=np.float16).astype(np.float32)
 
 
 def rows(manifest: dict[str, Any], article_id: str) -> list[RoleRow]:

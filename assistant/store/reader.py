@@ -167,6 +167,13 @@ class Snapshot:
         """The event an article reports, as it names it ("" before the table was read)."""
         return self._manifest.get("events", {}).get(article_id, "")
 
+    def event_vector(self, article_id: str) -> np.ndarray | None:
+        """The vector of the name the article's event is compared by (its event, else its
+        title), as the sync encoded it; None in a build made before it did."""
+        from assistant.store.people import event_vector
+
+        return event_vector(self._manifest, article_id)
+
     def dense_search(
         self, vector: list[float], k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:

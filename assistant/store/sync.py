@@ -290,6 +290,9 @@ def sync_index(
             *(a for a in stale if a in manifest["articles"] and a not in changed),
         ]
         people.refresh(manifest, refreshed, people_model, settings.threads)
+        read_again = set(refreshed)
+        refreshed += [a for a in people.name_vectors(manifest, refreshed, embedder)
+                      if a not in read_again]  # fmt: skip
         store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
         manifest.update(
             generation=manifest["generation"] + 1,
