@@ -467,3 +467,18 @@ def test_a_prize_the_question_names_is_the_one_answered() -> None:
     assert _names("The IMCA Sphagnum Medal was awarded to Nurhayati.", asked)
     assert not _names("The IMCA Lifetime Achievement Award went to Gunnar Halvorsen.", asked)
     assert _prize("Who won an award at the forum?") == set()  # no prize named: any
+    asked = _prize("Which institution received the award for institutional excellence at IFNAL?")
+    assert asked == {"institutional", "excellence"}
+    assert not _names("The IFNAL Memory of Nations Award went to Amina Diallo.", asked)
+
+
+def test_a_sentence_that_says_no_such_role_does_not_answer_who_held_it() -> None:
+    from assistant.answering.people.asked import read_role_question
+    from assistant.answering.pipeline import _says_a_role
+
+    keynote = read_role_question("Who was the keynote speaker at the IFNAL General Assembly?")
+    assert keynote is not None
+    assert not _says_a_role("Secretary-General Jean-Baptiste Moreau closed the assembly.", keynote)
+    assert _says_a_role("Prof. Ana Ruiz gave the keynote address on Monday.", keynote)
+    led = read_role_question("Who led Japan's team?")
+    assert led is not None and _says_a_role("Japan's delegation was headed by Ken Ito.", led)

@@ -11,6 +11,7 @@ two questions may be answered at once, while the index changes.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ from assistant.countries import countries_in
 from assistant.ingest import nlp
 from assistant.ingest.people.propose import names_a_document
 from assistant.language import NUMBER_VALUES
-from assistant.roles import SESSION_NOUNS
+from assistant.roles import SESSION_NOUNS, roles_of_word
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
 
@@ -248,6 +249,8 @@ def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str |
     quoted = " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
     if asked.wants == HOLDER and claim.text and names_a_document(claim.text):
         return ""  # asked who, it shows a charter or a declaration
+    if asked.wants == HOLDER and asked.roles <= _SAID_ROLES and not _says_a_role(quoted, asked):
+        return ""  # asked who gave the keynote, its quote says no keynote ("... closed it")
     if asked.wants == SESSION and not (_a_session(claim.text) or _a_session(quoted)):
         return ""  # asked which panel, it shows a fund or a person, and its quote no session
     if asked.wants == HOLDER and not claim.text:
@@ -260,6 +263,17 @@ def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str |
 
 
 _HOLDERS = frozenset({"PERSON", "ORG", "GPE", "NORP"})  # what a recogniser calls one who acts
+# roles a sentence names when it says who held them: a keynote, a chair, a delegation's head
+# (not speaking or presenting, said in countless ways)
+_SAID_ROLES = frozenset(
+    "opened chair co-chair moderator keynote head-of-delegation host president signatory "
+    "award".split()
+)
+
+
+def _says_a_role(text: str, asked: RoleQuestion) -> bool:
+    """Whether a quote holds a word that may say one of the roles asked."""
+    return any(roles_of_word(w) & asked.roles for w in re.findall(r"[A-Za-z][\w-]*", text))
 
 
 def _a_session(text: str) -> bool:

@@ -249,9 +249,16 @@ def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
 _PRIZE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,6})(?:Award|Prize|Medal|Trophy|Fellowship)s?\b")
 
 
+_PRIZE_FOR = re.compile(
+    r"\b(?:award|prize|medal|trophy)s?\s+for\s+(.+?)(?=\s+(?:at|in|during|this|from)\b|[?.,;]|$)",
+    re.IGNORECASE,
+)
+
+
 def _prize(question: str) -> set[str]:
-    """The words that tell a prize the question names ("IMCA Sphagnum Medal": imca, sphagnum)."""
-    found = _PRIZE.search(question)
+    """The words that tell a prize the question names ("IMCA Sphagnum Medal": imca, sphagnum;
+    "the award for institutional excellence": institutional, excellence)."""
+    found = _PRIZE.search(question) or _PRIZE_FOR.search(question)
     return content_words(found.group(1)) if found else set()
 
 
