@@ -18,7 +18,7 @@ from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.reader import Index
 from assistant.store.sync import sync_index
 
-from .conftest import run_cli, where, write_article
+from .conftest import ROOT, run_cli, where, write_article
 
 # A conference none of the training data reports, written for these tests.
 REEF = """SUVA, 14 March 2026 — The Pacific Reef Resilience Summit closed on Friday in Suva \
@@ -482,3 +482,15 @@ def test_a_sentence_that_says_no_such_role_does_not_answer_who_held_it() -> None
     assert _says_a_role("Prof. Ana Ruiz gave the keynote address on Monday.", keynote)
     led = read_role_question("Who led Japan's team?")
     assert led is not None and _says_a_role("Japan's delegation was headed by Ken Ito.", led)
+
+
+def test_a_sentence_answer_quotes_the_sentence_that_says_the_role(
+    indexed: Callable[..., Settings], embedder: LocalEmbeddings
+) -> None:
+    # the held-out wildfire conference: the answer's own sentence says "host", the next "chair"
+    settings = indexed(ROOT / "tests" / "data" / "holdout" / "wildfire")
+    answer = Answerer(Index(settings, embedder)).ask(
+        "Which country takes over the chair of the MWRC steering committee in January 2026?"
+    )
+    assert "Tunisia" in answer.text
+    assert all("chair" in c.quote for claim in answer.claims for c in claim.evidence), answer.text

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -192,6 +192,8 @@ class Answerer:
                              clock.laps)  # fmt: skip
             return Explained(answer, found, evidence)
         claim = self._claim(snapshot, evidence)
+        if asked is not None:
+            claim = _saying_the_role(snapshot, asked, evidence, claim)
         unsupported = _unsupported(snapshot, asked, claim) if asked is not None else None
         if unsupported is not None:  # a who-question's sentence that names no one for it
             clock.lap("compose")
@@ -237,6 +239,24 @@ class Answerer:
         start, end = quote_bounds(snapshot, unit.sentences, shown.start if shown else None)
         citation = cite(snapshot, 1, unit.article_id, start, end)
         return Claim(shown.text if shown else "", (citation,), evidence.confidence)
+
+
+def _saying_the_role(
+    snapshot: Snapshot, asked: RoleQuestion, evidence: Evidence, claim: Claim
+) -> Claim:
+    """The claim quoting its whole unit when the sentence with the answer does not say the role
+    asked and the unit does ("... who said her country would host the meeting. Tunisia will
+    also chair the steering committee")."""
+    if asked.wants != HOLDER or not asked.roles <= _SAID_ROLES:
+        return claim
+    quoted = " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
+    sentences = evidence.unit.sentences
+    article = evidence.unit.article_id
+    whole = snapshot.text(article)[sentences[0].start : sentences[-1].end]
+    if _says_a_role(quoted, asked) or not _says_a_role(whole, asked):
+        return claim
+    citation = cite(snapshot, 1, article, sentences[0].start, sentences[-1].end)
+    return replace(claim, evidence=(citation,))
 
 
 def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str | None:
