@@ -428,9 +428,14 @@ def test_one_session_written_two_ways_in_two_articles_of_the_event() -> None:
     )
     # the same words, times aside, on the same day, of the same event: the same session;
     # not another day's, another topic's, or a name of times alone
-    assert _written_otherwise(view, {names[0]}, names) == {names[1]}
+    asked = {"motorcycle", "safety"}
+    assert _written_otherwise(view, {names[0]}, names, asked) == {names[1]}
+    # nor one whose words are not those asked about ("the technical session" when the
+    # question matched "the technical session on drug trafficking" asking about human
+    # trafficking)
+    assert _written_otherwise(view, {names[0]}, names, {"safety"}) == set()
     view.event_of["a1"] = "else"
-    assert _written_otherwise(view, {names[0]}, names) == set()
+    assert _written_otherwise(view, {names[0]}, names, asked) == set()
 
 
 def test_the_sync_keeps_each_event_names_vector(reef: Settings, embedder: LocalEmbeddings) -> None:

@@ -39,21 +39,24 @@ def matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
     if best < SESSION_MATCH:
         return set()
     matched = {n for n, s in zip(names, score, strict=True) if s >= best - SESSION_MARGIN}
-    return matched | _written_otherwise(view, matched, names)
+    return matched | _written_otherwise(view, matched, names, words)
 
 
-def _written_otherwise(view: PeopleView, matched: set[str], names: list[str]) -> set[str]:
+def _written_otherwise(
+    view: PeopleView, matched: set[str], names: list[str], asked: set[str]
+) -> set[str]:
     """The names another article of the same event gives a matched session: its words, times
-    aside, all among the matched name's or all of them among its own ("Wednesday's motorcycle
-    panel" for "Wednesday morning's panel on motorcycle safety"), on no other day, with no
-    other number."""
+    aside, all among the matched name's or all of them among its own, and one of them asked
+    about ("Wednesday's motorcycle panel" for "Wednesday morning's panel on motorcycle
+    safety"; not "the technical session" for "the technical session on drug trafficking" when
+    human trafficking is asked about), on no other day, with no other number."""
     events: dict[str, set[str]] = {}
     for x in view.sessions:
         events.setdefault(x.name, set()).add(view.event_of.get(x.article, ""))
     out = set()
     for name in names:
         core = content_words(name) - _TIMES
-        if name in matched or not core:
+        if name in matched or not core & asked:
             continue
         for m in matched:
             other = content_words(m) - _TIMES
