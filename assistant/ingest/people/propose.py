@@ -266,17 +266,15 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
     cues = cue_tokens(doc)
     if not cues or not mentions:
         return []
-    # a word of a person's name says no role ("Dr Amani Said": "Said" is her name); a prize or
-    # a text the recogniser called a person keeps its word ("the Road Safety Champion Award")
-    named = {
-        (i, w)
-        for m in mentions
-        if m.kind == PERSON and not m.pronoun and not _a_thing(m.name)
-        for w in m.name.split()
-        for i in [doc.text.find(w, m.start - base, m.end - base)]
-        if i >= 0
-    }
-    cues = [c for c in cues if (c[0].idx, c[0].text) not in named]
+    # a word of a person's name after its first says no role ("Dr Amani Said": "Said" is her
+    # name); its first may be a role written as a title ("Moderator Ana Ruiz"), and a prize or
+    # a text the recogniser called a person keeps its words ("the Road Safety Champion Award")
+    named = set()
+    for m in mentions:
+        span = doc.char_span(m.start - base, m.end - base, alignment_mode="expand")
+        if m.kind == PERSON and not m.pronoun and not _a_thing(m.name) and span is not None:
+            named |= {t.i for t in span[1:]}
+    cues = [c for c in cues if c[0].i not in named]
     if not cues:
         return []
     tokens = [_token_of(doc, base, m) for m in mentions]
