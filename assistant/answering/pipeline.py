@@ -244,19 +244,22 @@ class Answerer:
 def _saying_the_role(
     snapshot: Snapshot, asked: RoleQuestion, evidence: Evidence, claim: Claim
 ) -> Claim:
-    """The claim quoting its whole unit when the sentence with the answer does not say the role
-    asked and the unit does ("... who said her country would host the meeting. Tunisia will
-    also chair the steering committee")."""
-    if asked.wants != HOLDER or not asked.roles <= _SAID_ROLES:
+    """The claim quoting the sentence after its quote too when the quote does not say the role
+    asked and that sentence, of the same unit, does and names the answer ("... who said her
+    country would host the meeting. Tunisia will also chair the steering committee")."""
+    if asked.wants != HOLDER or not asked.roles <= _SAID_ROLES or len(claim.evidence) != 1:
         return claim
-    quoted = " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
-    sentences = evidence.unit.sentences
-    article = evidence.unit.article_id
-    whole = snapshot.text(article)[sentences[0].start : sentences[-1].end]
-    if _says_a_role(quoted, asked) or not _says_a_role(whole, asked):
+    (cited,) = claim.evidence
+    text = snapshot.text(cited.article_id)
+    after = [s for s in evidence.unit.sentences if s.start >= cited.end]
+    if not after or _says_a_role(text[cited.start : cited.end], asked):
         return claim
-    citation = cite(snapshot, 1, article, sentences[0].start, sentences[-1].end)
-    return replace(claim, evidence=(citation,))
+    following = text[after[0].start : after[0].end]
+    named = claim.text.removesuffix("'s").removesuffix("’s")  # "Tunisia's"
+    if not _says_a_role(following, asked) or not named or named not in following:
+        return claim
+    widened = cite(snapshot, 1, cited.article_id, cited.start, after[0].end)
+    return replace(claim, evidence=(widened,))
 
 
 def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str | None:

@@ -246,7 +246,10 @@ def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
     return claims[counts.index(best)]
 
 
-_PRIZE = re.compile(r"((?:[A-Z][\w'’-]*\s+){1,6})(?:Award|Prize|Medal|Trophy|Fellowship)s?\b")
+_PRIZE = re.compile(
+    r"((?:[A-Z][\w'’-]*\s+(?:(?:of|in|for|and|the|on)\s+)*){1,6})(?:Award|Prize|Medal|Trophy)s?\b"
+)
+_ASKING = frozenset({"which", "what", "who", "whose", "whom"})
 
 
 _PRIZE_FOR = re.compile(
@@ -259,7 +262,7 @@ def _prize(question: str) -> set[str]:
     """The words that tell a prize the question names ("IMCA Sphagnum Medal": imca, sphagnum;
     "the award for institutional excellence": institutional, excellence)."""
     found = _PRIZE.search(question) or _PRIZE_FOR.search(question)
-    return content_words(found.group(1)) if found else set()
+    return content_words(found.group(1)) - _ASKING if found else set()
 
 
 def _names(quote: str, words: set[str]) -> bool:

@@ -46,34 +46,38 @@ def _written_otherwise(
     view: PeopleView, matched: set[str], names: list[str], asked: set[str]
 ) -> set[str]:
     """The names another article of the same event gives a matched session: its words, times
-    aside, all among the matched name's or all of them among its own, and one of them asked
-    about ("Wednesday's motorcycle panel" for "Wednesday morning's panel on motorcycle
-    safety"; not "the technical session" for "the technical session on drug trafficking" when
-    human trafficking is asked about), on no other day, with no other number."""
-    events: dict[str, set[str]] = {}
-    for x in view.sessions:
-        events.setdefault(x.name, set()).add(view.event_of.get(x.article, ""))
+    aside, all among the matched name's, and one of them asked about ("Wednesday's motorcycle
+    panel" for "Wednesday morning's panel on motorcycle safety"; not "the technical session"
+    for "the technical session on drug trafficking" when human trafficking is asked about);
+    not of another day, nor undated when a name like it is of another day ("the motorcycle
+    panel" when there was also "Thursday's motorcycle panel"), nor of another number."""
+    events = view.session_events()
+    words = {n: content_words(n) for n in names}
+    cores = {n: w - TIMES for n, w in words.items()}
+    days = {n: w & MONTHS for n, w in words.items()}
+    dated: dict[frozenset[str], set[str]] = {}  # the days names of these words are of
+    for n in names:
+        dated.setdefault(frozenset(cores[n]), set()).update(days[n])
     out = set()
     for name in names:
-        core = content_words(name) - _TIMES
+        core = cores[name]
         if name in matched or not core & asked:
             continue
         for m in matched:
-            other = content_words(m) - _TIMES
-            days = (content_words(name) & MONTHS, content_words(m) & MONTHS)
+            theirs = days[m] or days[name]
             if (
-                other
-                and (core <= other or other <= core)
+                core <= cores[m]
                 and events.get(name, set()) & events.get(m, set())
-                and not (all(days) and not days[0] & days[1])
+                and (not days[name] or not days[m] or days[name] & days[m])
+                and not (not days[name] and dated[frozenset(core)] - theirs)
                 and not numbers_differ(numbers_in(name), numbers_in(m))
-            ):
+            ):  # fmt: skip
                 out.add(name)
                 break
     return out
 
 
-_TIMES = MONTHS | frozenset("morning afternoon evening night day today yesterday week".split())
+TIMES = MONTHS | frozenset("morning afternoon evening night day today yesterday week".split())
 
 
 def content_words(text: str) -> set[str]:

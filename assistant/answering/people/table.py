@@ -100,7 +100,18 @@ class PeopleView:
         self._vectors: dict[str, np.ndarray] = {}
         self._told: dict[str, set[str]] = {}
         self._telling: dict[str, list[str]] | None = None
+        self._session_events: dict[str, set[str]] | None = None
         self._lock = threading.Lock()
+
+    def session_events(self) -> dict[str, set[str]]:
+        """Session name -> the events whose articles name it (computed once)."""
+        with self._lock:
+            if self._session_events is None:
+                found: dict[str, set[str]] = {}
+                for x in self.sessions:
+                    found.setdefault(x.name, set()).add(self.event_of.get(x.article, ""))
+                self._session_events = found
+            return self._session_events
 
     def articles_of(self, event: str) -> list[str]:
         return sorted(self._members.get(event, []))
