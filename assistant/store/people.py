@@ -87,8 +87,11 @@ def refresh(
     manifest["people_model"] = signature(model)
 
 
-def name_vectors(manifest: dict[str, Any], article_ids: list[str], embedder: Any) -> list[str]:
-    """Encode the event name of these articles and of any the manifest holds no vector for
+def name_vectors(
+    manifest: dict[str, Any], article_ids: list[str], embedder: Any, before: dict[str, str]
+) -> list[str]:
+    """Encode the event name of these articles when it is not the one encoded before (before:
+    article -> the name its kept vector is of), and of any the manifest holds no vector for
     (what grouping articles into events compares: the event as the article names it, else its
     title), kept as half-precision base64, so a process's first role question encodes none;
     the articles given a vector."""
@@ -96,12 +99,19 @@ def name_vectors(manifest: dict[str, Any], article_ids: list[str], embedder: Any
     for gone in [a for a in held if a not in manifest["articles"]]:
         del held[gone]
     wanted = set(article_ids)
-    todo = [a for a in manifest["articles"] if a in wanted or a not in held]
+    todo = [a for a in manifest["articles"] if a not in held
+            or (a in wanted and before.get(a) != event_name(manifest, a))]  # fmt: skip
     if todo:
         vectors = np.asarray(embedder.encode([event_name(manifest, a) for a in todo]))
         for a, v in zip(todo, vectors.astype(np.float16), strict=True):
             held[a] = base64.b64encode(v.tobytes()).decode("ascii")
     return todo
+
+
+def lacking_vectors(manifest: dict[str, Any]) -> bool:
+    """Whether an article of the manifest has no kept vector of its event's name."""
+    held = manifest.get("event_vectors", {})
+    return any(a not in held for a in manifest["articles"])
 
 
 def event_name(manifest: dict[str, Any], article_id: str) -> str:

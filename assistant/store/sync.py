@@ -272,7 +272,10 @@ def sync_index(
         changes = _compare(manifest, articles, report)
         people_model = load_people_model()
         stale = people.stale(manifest, people_model)  # read with another model, or never
-        if dry_run or (not changes.changed and not report.deleted and not fresh and not stale):
+        unnamed = people.lacking_vectors(manifest)  # a build made before they were kept
+        if dry_run or (
+            not changes.changed and not report.deleted and not fresh and not stale and not unnamed
+        ):
             report.chunks = sum(len(c) for c in manifest["chunks"].values())
             report.seconds = time.perf_counter() - started
             return report
@@ -289,9 +292,12 @@ def sync_index(
             *changed,
             *(a for a in stale if a in manifest["articles"] and a not in changed),
         ]
+        # the names the kept vectors are of: an article read again with another model keeps
+        # its vector when its event's name stays; a new or edited one is encoded again
+        named = {a: people.event_name(manifest, a) for a in refreshed if a not in changed}
         people.refresh(manifest, refreshed, people_model, settings.threads)
         read_again = set(refreshed)
-        refreshed += [a for a in people.name_vectors(manifest, refreshed, embedder)
+        refreshed += [a for a in people.name_vectors(manifest, refreshed, embedder, named)
                       if a not in read_again]  # fmt: skip
         store.write_vectors(wanted, changes, new_chunks, chunk_vectors, before)
         manifest.update(
