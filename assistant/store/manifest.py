@@ -21,11 +21,14 @@ next sync writes every article's row.
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 FILE = "manifest.sqlite"
 # per-article parts of the manifest dict, by the key each has in a row's data
@@ -34,6 +37,16 @@ PARTS = {"articles": "record", "texts": "text", "chunks": "chunks", "people": "p
          "keywords": "keywords", "event_vectors": "event_vector"}  # fmt: skip
 PEOPLE = ("people", "sessions", "events")  # ordered by pseq, held for the articles read
 VISIBLE = "first <= ? AND (last IS NULL OR last > ?)"
+
+
+def vector_text(vector: np.ndarray) -> str:
+    """A vector as a manifest keeps it: half precision, base64."""
+    return base64.b64encode(np.asarray(vector, dtype=np.float16).tobytes()).decode("ascii")
+
+
+def text_vector(text: str) -> np.ndarray:
+    """A vector a manifest keeps (vector_text), as float32."""
+    return np.frombuffer(base64.b64decode(text), dtype=np.float16).astype(np.float32)
 
 
 def _connect(build: Path, writer: bool = False) -> sqlite3.Connection:

@@ -6,7 +6,6 @@ article again from what the manifest holds, without embedding anything."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import numpy as np
 from assistant.ingest.nlp import parse_many
 from assistant.ingest.people import PeopleModel, load_people_model, read_article, to_parse
 from assistant.roles import RoleRow
+from assistant.store.manifest import vector_text
 
 PARTS = ("people", "sessions", "events")
 MANY = 100  # articles from which parsing is shared among processes (as the entity pass)
@@ -103,8 +103,7 @@ def name_vectors(
             or (a in wanted and before.get(a) != event_name(manifest, a))]  # fmt: skip
     if todo:
         vectors = np.asarray(embedder.encode([event_name(manifest, a) for a in todo]))
-        for a, v in zip(todo, vectors.astype(np.float16), strict=True):
-            held[a] = base64.b64encode(v.tobytes()).decode("ascii")
+        held.update({a: vector_text(v) for a, v in zip(todo, vectors, strict=True)})
     return todo
 
 
@@ -119,14 +118,6 @@ def event_name(manifest: dict[str, Any], article_id: str) -> str:
     return manifest.get("events", {}).get(article_id) or manifest["articles"][article_id].get(
         "title", ""
     )
-
-
-def event_vector(manifest: dict[str, Any], article_id: str) -> np.ndarray | None:
-    """The vector of an article's event name the sync kept (float32), None when none was."""
-    held = manifest.get("event_vectors", {}).get(article_id)
-    if held is None:
-        return None
-    return np.frombuffer(base64.b64decode(held), dtype=np.float16).astype(np.float32)
 
 
 def rows(manifest: dict[str, Any], article_id: str) -> list[RoleRow]:

@@ -37,6 +37,7 @@ from assistant.store.layout import (
     read_chunks,
     sentence_ids,
 )
+from assistant.store.manifest import text_vector
 from assistant.text import PagedText, page_at
 from assistant.types import ArticleRecord, Chunk, Sentence
 
@@ -170,9 +171,8 @@ class Snapshot:
     def event_vector(self, article_id: str) -> np.ndarray | None:
         """The vector of the name the article's event is compared by (its event, else its
         title), as the sync encoded it; None in a build made before it did."""
-        from assistant.store.people import event_vector
-
-        return event_vector(self._manifest, article_id)
+        held = self._manifest.get("event_vectors", {}).get(article_id)
+        return None if held is None else text_vector(held)
 
     def dense_search(
         self, vector: list[float], k: int, where: dict[str, Any] | None = None
