@@ -18,7 +18,7 @@ from assistant.answering.people.table import PeopleView, distinctive
 from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
 from assistant.ingest.people.propose import names_a_document
-from assistant.roles import RoleRow
+from assistant.roles import AWARD_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
 from assistant.types import Citation, Claim, Filters
@@ -246,16 +246,17 @@ def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
     return claims[counts.index(best)]
 
 
+_PRIZES = "|".join(sorted(AWARD_NOUNS))
+# "the IMCA Sphagnum Medal", "the Women in Science Award"; "the award for institutional
+# excellence"
 _PRIZE = re.compile(
-    r"((?:[A-Z][\w'’-]*\s+(?:(?:of|in|for|and|the|on)\s+)*){1,6})(?:Award|Prize|Medal|Trophy)s?\b"
+    rf"((?:[A-Z][\w'’-]*\s+(?:(?:of|in|for|and|the|on)\s+)*){{1,6}})(?i:{_PRIZES})s?\b"
 )
-_ASKING = frozenset({"which", "what", "who", "whose", "whom"})
-
-
 _PRIZE_FOR = re.compile(
-    r"\b(?:award|prize|medal|trophy)s?\s+for\s+(.+?)(?=\s+(?:at|in|during|this|from)\b|[?.,;]|$)",
+    rf"\b(?:{_PRIZES})s?\s+for\s+(.+?)(?=\s+(?:at|in|during|this|from)\b|[?.,;]|$)",
     re.IGNORECASE,
 )
+_ASKING = frozenset({"which", "what", "who", "whose", "whom"})
 
 
 def _prize(question: str) -> set[str]:
