@@ -144,6 +144,12 @@ MONTHS = frozenset(
     """january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday""".split()
 )
+# Words that say when, not what: a possessor that is a time ("Monday's", "last year's
+# summit"), the day a session is named by ("Wednesday morning's panel").
+TIME_WORDS = MONTHS | frozenset(
+    "today tomorrow yesterday year week month day decade century morning afternoon evening "
+    "night".split()
+)
 
 # Number words and their values ("twenty-two" and "twentytwo" -> "22": hyphens read both ways).
 _UNITS = (

@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 
 from assistant.answering.people.asked import RoleQuestion
-from assistant.answering.people.sessions import TIMES
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.answering.vocabulary.lexicon import Lexicon
-from assistant.language import numbers_differ, numbers_in, stem
+from assistant.language import TIME_WORDS, numbers_differ, numbers_in, stem
 from assistant.roles import SESSION_NOUNS, role_words
 from assistant.store.reader import Snapshot
 from assistant.types import Filters
@@ -37,7 +36,7 @@ def scope_of(
         return {a for e in chosen for a in view.articles_of(e) if a in admitted}
     if snapshot is not None:  # no event's name: the events whose articles say it
         if q.session:  # and the session's words ("the panel on motorcycle safety")
-            words |= distinctive(q.session) - role_words() - SESSION_NOUNS - TIMES
+            words |= distinctive(q.session) - role_words() - SESSION_NOUNS - TIME_WORDS
         said = _saying(snapshot, {w for w in words if not w.isdigit()}, admitted)
         events = {view.event_of[a] for a in said}
         return {a for a in admitted if view.event_of[a] in events} or admitted

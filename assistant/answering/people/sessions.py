@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from assistant.answering.people.table import PeopleView
-from assistant.language import MONTHS, numbers_differ, numbers_in
+from assistant.language import MONTHS, TIME_WORDS, numbers_differ, numbers_in
 from assistant.roles import SESSION_NOUNS
 
 SESSION_MATCH = 0.55  # a session name at least this close (cosine or shared words) is the one asked
@@ -53,7 +53,7 @@ def _written_otherwise(
     panel" when there was also "Thursday's motorcycle panel"), nor of another number."""
     events = view.session_events()
     words = {n: content_words(n) for n in names}
-    cores = {n: w - TIMES for n, w in words.items()}
+    cores = {n: w - TIME_WORDS for n, w in words.items()}
     days = {n: w & MONTHS for n, w in words.items()}
     dated: dict[frozenset[str], set[str]] = {}  # the days names of these words are of
     for n in names:
@@ -64,20 +64,15 @@ def _written_otherwise(
         if name in matched or not core & asked:
             continue
         for m in matched:
-            theirs = days[m] or days[name]
             if (
                 core <= cores[m]
                 and events.get(name, set()) & events.get(m, set())
-                and (not days[name] or not days[m] or days[name] & days[m])
-                and not (not days[name] and dated[frozenset(core)] - theirs)
+                and (days[name] & days[m] if days[name] else not dated[frozenset(core)] - days[m])
                 and not numbers_differ(numbers_in(name), numbers_in(m))
             ):  # fmt: skip
                 out.add(name)
                 break
     return out
-
-
-TIMES = MONTHS | frozenset("morning afternoon evening night day today yesterday week".split())
 
 
 def content_words(text: str) -> set[str]:

@@ -25,7 +25,7 @@ from assistant.ingest.people.mentions import (
 from assistant.ingest.people.model import PeopleModel
 from assistant.ingest.people.propose import NAMES, Candidate, propose
 from assistant.ingest.people.rows import is_table_row, table_candidates
-from assistant.language import MONTHS
+from assistant.language import MONTHS, TIME_WORDS
 from assistant.roles import (
     DELEGATION_NOUNS,
     EVENT_NOUNS,
@@ -325,7 +325,7 @@ def _event_names(doc: Any) -> list[tuple[bool, bool, bool, int, str]]:
 def _a_time(token: Any) -> bool:
     """Whether a possessor is a time ("last year's", "2019's", "Monday's"), not a body
     ("the Council's meeting")."""
-    return token.ent_type_ in {"DATE", "TIME"} or token.like_num or token.lower_ in _TIMES
+    return token.ent_type_ in {"DATE", "TIME"} or token.like_num or token.lower_ in TIME_WORDS
 
 
 # a topic in capitals after a cut name, running through "and", "of", "the" to a capitalised
@@ -335,9 +335,6 @@ _NAMED_TOPIC = re.compile(
     r"(?:(?:\s+(?:of|for|on|the)|\s+and(?!\s+the\b))*\s+[A-Z][\w'’-]*)*"
 )
 _DATE_WORDS = MONTHS | frozenset({"today", "tomorrow", "yesterday"})
-_TIMES = _DATE_WORDS | frozenset(
-    "year week month day decade century morning afternoon evening".split()
-)
 _OTHER_TIME = frozenset({"last", "previous", "next", "past", "former", "upcoming"})
 _PLACE = re.compile(r"\s+at\s+the\s+(?=[A-Z])")
 LEAD = 1200  # characters of a story's opening in which it names its event
