@@ -65,7 +65,14 @@ _ALSO = {
     "South Korea": ("Republic of Korea", "Korea"),
     "Czech Republic": ("Czechia",),
     "Ivory Coast": ("Côte d'Ivoire", "Cote d'Ivoire"),
-    "Congo": ("Democratic Republic of the Congo", "DRC", "DR Congo"),
+    "Congo": (
+        "Democratic Republic of the Congo",
+        "DRC",
+        "DR Congo",
+        "Republic of Congo",
+        "Republic of the Congo",
+        "Congo-Brazzaville",
+    ),
     "Myanmar": ("Burma",),
     "Timor-Leste": ("East Timor",),
     "Eswatini": ("Swaziland",),
@@ -119,3 +126,59 @@ def countries_in(text: str) -> set[str]:
     # lower case one character for one ("İ" would become two), so offsets agree with the text's
     lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     return {_table()[m.group()] for m in _names().finditer(lowered) if text[m.start()].isupper()}
+
+
+# The world's regions a question may name ("the African delegations", "which Asian countries"),
+# each with the countries above that lie in it (UN geoscheme, by continent and sub-region).
+_REGIONS = {
+    "Africa": """Algeria Angola Benin Botswana Burkina_Faso Burundi Cameroon Cape_Verde Chad Comoros
+        Congo Djibouti Egypt Eritrea Eswatini Ethiopia Gabon Gambia Ghana Guinea Ivory_Coast
+        Kenya Lesotho Liberia Libya Madagascar Malawi Mali Mauritania Mauritius Morocco
+        Mozambique Namibia Niger Nigeria Rwanda Senegal Seychelles Sierra_Leone Somalia
+        South_Africa South_Sudan Sudan Tanzania Togo Tunisia Uganda Zambia Zimbabwe""",
+    "Asia": """Afghanistan Armenia Azerbaijan Bahrain Bangladesh Bhutan Brunei Cambodia China
+        Georgia Hong_Kong India Indonesia Iran Iraq Israel Japan Jordan Kazakhstan Kuwait
+        Kyrgyzstan Laos Lebanon Macau Malaysia Maldives Mongolia Myanmar Nepal North_Korea Oman
+        Pakistan Palestine Philippines Qatar Saudi_Arabia Singapore South_Korea Sri_Lanka Syria
+        Taiwan Tajikistan Thailand Timor-Leste Turkey Turkmenistan United_Arab_Emirates
+        Uzbekistan Vietnam Yemen""",
+    "Europe": """Albania Andorra Austria Belarus Belgium Bosnia_and_Herzegovina Bulgaria Croatia
+        Cyprus Czech_Republic Denmark England Estonia Finland France Germany Greece Hungary
+        Iceland Ireland Italy Kosovo Latvia Liechtenstein Lithuania Luxembourg Malta Moldova
+        Monaco Montenegro Netherlands North_Macedonia Norway Poland Portugal Romania Russia
+        San_Marino Scotland Serbia Slovakia Slovenia Spain Sweden Switzerland Ukraine
+        United_Kingdom Wales""",
+    "Latin America": """Argentina Belize Bolivia Brazil Chile Colombia Costa_Rica Cuba
+        Dominican_Republic Ecuador El_Salvador Guatemala Guyana Haiti Honduras Mexico Nicaragua
+        Panama Paraguay Peru Suriname Uruguay Venezuela""",
+    "Caribbean": """Bahamas Barbados Cuba Dominican_Republic Grenada Haiti Jamaica
+        Trinidad_and_Tobago""",
+    "North America": "Canada Greenland Mexico United_States",
+    "Pacific": """Australia Cook_Islands Fiji Kiribati Marshall_Islands Micronesia Nauru
+        New_Zealand Niue Palau Papua_New_Guinea Samoa Solomon_Islands Tokelau Tonga Tuvalu
+        Vanuatu""",
+    "Middle East": """Bahrain Egypt Iran Iraq Israel Jordan Kuwait Lebanon Oman Palestine Qatar
+        Saudi_Arabia Syria Turkey United_Arab_Emirates Yemen""",
+}
+# How a question names each region.
+_REGION_WORDS = {
+    "africa": "Africa", "african": "Africa", "asia": "Asia", "asian": "Asia",
+    "europe": "Europe", "european": "Europe", "latin america": "Latin America",
+    "latin american": "Latin America", "south america": "Latin America",
+    "south american": "Latin America", "caribbean": "Caribbean",
+    "north america": "North America", "north american": "North America",
+    "pacific": "Pacific", "oceania": "Pacific", "middle east": "Middle East",
+    "middle eastern": "Middle East",
+}  # fmt: skip
+
+
+def region_of(text: str) -> str:
+    """The world region a name or its adjective names ("African" -> "Africa"), or ""."""
+    return _REGION_WORDS.get(" ".join(text.lower().split()), "")
+
+
+@cache
+def in_region(country: str, region: str) -> bool:
+    """Whether a country (as country_of names it) lies in a region (as region_of names it)."""
+    members = {c.replace("_", " ") for c in _REGIONS.get(region, "").split()}
+    return country in members

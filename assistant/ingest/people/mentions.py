@@ -12,7 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 from assistant.countries import country_of
-from assistant.language import TITLES, with_initials
+from assistant.language import HONORIFICS, TITLES, with_initials
 from assistant.roles import EVENT_NOUNS, SESSION_NOUNS
 
 PERSON, COUNTRY, BODY = "person", "country", "body"
@@ -27,7 +27,8 @@ BODY_WORDS = frozenset(
     coalition partnership initiative observatory utility utilities port ports water
     international national trust cooperative chamber hall hotel palace house building
     convention congress summit conference university archive archives library libraries
-    museum museums hospital hospitals college school laboratory registry""".split()
+    museum museums hospital hospitals college school laboratory registry ltd limited inc plc
+    llc gmbh oy oyj corp""".split()
 )
 _TITLE_RUN = re.compile(
     r"^(?:(?:"
@@ -111,7 +112,7 @@ def holders(
     end_of_sentence = base + len(doc.text)
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for start, end, label in entities:
+    for start, end, label in _split_at_commas(text, entities):
         if start < base or end > end_of_sentence:
             continue
         if label in _NOT_NAMES:
@@ -143,6 +144,37 @@ def holders(
         if name and name[0].isupper() and name.lower() not in TITLES:
             found.append(Mention(start, end, name, kind_of(name, ""), ""))
     return _with_particles(_joined(sorted(found, key=lambda m: m.start), text), text)
+
+
+def _split_at_commas(text: str, entities: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The entities, one the recogniser ran over a comma into a person's name cut there
+    ("Minister of Education and Culture, Verónica Sastre" called a place: "Culture" and the
+    person "Verónica Sastre"); "Paris, France" and "Health, Labour and Welfare" stay whole."""
+    out = []
+    for start, end, label in entities:
+        # "Dr Aroha Ngata of Archives New Zealand" called a body: the person, then the body
+        titled = _TITLED_OF.match(text, start, end) if label != "PERSON" else None
+        if titled and titled.group(1).lower().rstrip(".") in _BEFORE_A_NAME:
+            out += [(titled.start(2), titled.end(2), "PERSON"), (titled.end(), end, label)]
+            continue
+        cut = text.rfind(", ", start, end)
+        tail = text[cut + 2 : end] if cut > start else ""
+        words = tail.split()
+        if (
+            label != "PERSON"
+            and 2 <= len(words) <= 4
+            and all(w[:1].isupper() for w in words)
+            and not country_of(tail)
+            and kind_of(tail, "") == PERSON
+        ):
+            out += [(start, cut, label), (cut + 2, end, "PERSON")]
+        else:
+            out.append((start, end, label))
+    return out
+
+
+_BEFORE_A_NAME = HONORIFICS | {"professor", "judge", "justice"}  # titles only a name follows
+_TITLED_OF = re.compile(r"([A-Z][a-z]{1,9}\.?)\s+((?:[A-Z][\w'’-]+\s+){0,3}[A-Z][\w'’-]+)\s+of\s+")
 
 
 # Lower-case words inside a person's name: "Ana María de la Fuente", "Mohamed Lemine ould
@@ -352,6 +384,11 @@ def _topic(doc: Any, root: Any, end: int, text: str) -> str:
                 last = max(x.i for x in t.subtree)
                 end = max(end, doc[last].idx + len(doc[last]))
                 continue
+            # not a clause set off after it (", led by Dr Aroha Ngata of ...")
+            cut = next((x.i for x in words if x.dep_ in {"acl", "relcl"} and x.i > 0
+                        and doc[x.i - 1].text == ","), None)  # fmt: skip
+            if cut is not None:
+                words = [x for x in words if x.i < cut - 1]
             if words:
                 return " ".join(text[words[0].idx : words[-1].idx + len(words[-1])].split())
     after = _TEXT_TOPIC.match(text, end)

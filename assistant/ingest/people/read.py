@@ -23,7 +23,7 @@ from assistant.ingest.people.mentions import (
     sessions,
 )
 from assistant.ingest.people.model import PeopleModel
-from assistant.ingest.people.propose import NAMES, Candidate, propose
+from assistant.ingest.people.propose import NAMES, Candidate, carried, cue_words, propose
 from assistant.ingest.people.rows import is_table_row, table_candidates
 from assistant.language import MONTHS, TIME_WORDS
 from assistant.roles import (
@@ -35,7 +35,7 @@ from assistant.roles import (
     RoleRow,
     roles_of_word,
 )
-from assistant.text import paragraph_bounds
+from assistant.text import paragraph_bounds, same_paragraph
 from assistant.types import Article
 
 _WORD = re.compile(r"[A-Za-z][\w-]*")
@@ -78,21 +78,43 @@ def to_parse(
 ) -> list[tuple[int, int]]:
     """The sentences of an article worth parsing: those that name a session, and those that
     may say a role and may name its holder (a name the recogniser found, a capitalised word
-    after the first, or "He"/"She")."""
+    after the first, "He"/"She", or a first word that is of a name the article gives a person
+    elsewhere), and those that name two holders after a sentence that says a role."""
     holders_at = sorted(e[0] for e in entities if e[2] in _HOLDER_LABELS)
+    people = person_words(text, entities)  # "Donnelly said ...": a name the recogniser missed
     out = []
+    said_before = False  # the sentence before, in the same paragraph, may say a role
+    last_end = -1
     for a, b in sentences:
         sentence = text[a:b]
-        if _names_a_session(sentence) or (
-            _may_say_a_role(sentence)
-            and (
-                any(a <= x < b for x in holders_at[bisect_left(holders_at, a) :][:1])
-                or _CAPITALISED.search(sentence)
-                or _PRONOUN.match(sentence)
+        may_say = _may_say_a_role(sentence)
+        first = bisect_left(holders_at, a)
+        held = holders_at[first : first + 2]
+        names = sum(1 for x in held[:2] if x < b)
+        # a sentence saying no role may name two holders of the role the one before it says
+        # in its paragraph ("... a bench of panellists. Anjali Deshpande sat beside ...")
+        listed = said_before and names >= 2 and same_paragraph(text, last_end, a)
+        if (
+            _names_a_session(sentence)
+            or listed
+            or (
+                may_say
+                and (
+                    names
+                    or _CAPITALISED.search(sentence)
+                    or _PRONOUN.match(sentence)
+                    or _first_word(sentence) in people
+                )
             )
         ):
             out.append((a, b))
+        said_before, last_end = may_say, b
     return out
+
+
+def _first_word(sentence: str) -> str:
+    found = _WORD.search(sentence)
+    return found.group().removesuffix("'s").removesuffix("’s") if found else ""
 
 
 _HOLDER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
@@ -120,11 +142,15 @@ def read_article(
     last_person: Mention | None = None
     last_session: dict[tuple[int, int], Session] = {}  # paragraph -> the session named last
     previous = -1  # where the sentence before this one starts
+    before_cues: list[tuple[str, frozenset[str]]] = []  # its words that may say a role
+    last_end = -1
     for a, b in sentences:
         doc = parsed.get((a, b))
         paragraph = paragraph_bounds(text, a, b)
         just_before = paragraph in last_session and last_session[paragraph].start >= previous
         previous = a
+        cues_before = before_cues if same_paragraph(text, last_end, a) else []
+        before_cues, last_end = cue_words(text[a:b]), b
         if doc is None:
             continue
         here = [Session(name, s, e) for s, e, name in sessions(doc, a)]
@@ -140,11 +166,16 @@ def read_article(
             mentions.append(Mention(at, at + len(pronoun.group(1)), last_person.name, PERSON,
                                     last_person.label, pronoun=True))  # fmt: skip
         named = [x for x in here if not _ANAPHORIC.match(x.name)]
-        if _may_say_a_role(text[a:b]):
-            if is_table_row(text[a:b]):  # "Session: ...; Chair: ...": its cells say the roles
+        says = _may_say_a_role(text[a:b])
+        if says or cues_before:
+            ordered = sorted(mentions, key=lambda m: m.start)
+            if is_table_row(text[a:b]):  # "Session: ...; Chair: ...": its cells say roles
                 proposed = table_candidates(text, a, b, mentions)
             else:
-                proposed = propose(doc, a, sorted(mentions, key=lambda m: m.start), a, b)
+                # a sentence that says no role: the roles the sentence before says ("... a
+                # bench of panellists. Anjali Deshpande ... sat beside Hanna Virtanen ...")
+                proposed = (propose(doc, a, ordered, a, b) if says
+                            else carried(doc, a, ordered, a, b, cues_before))  # fmt: skip
             # the session named last before this sentence: in its paragraph, else in one of
             # the few before it (an article names a session, then its speakers)
             before = last_session[paragraph].name if paragraph in last_session else ""

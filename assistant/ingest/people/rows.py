@@ -31,8 +31,12 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
         return []
     organisation = next((text[a:b].strip() for h, a, b in cells
                          if h.lower() in _HOLDER_HEADERS), "")  # fmt: skip
+    # "Session title", "Topic": the session's name; a lone "Title" in a row that names a
+    # country or a body is its person's title ("Title: Minister of Works and Transport")
+    named = {"topic", "theme"} | ({"title"} if not organisation else set())
     session = next((text[a:b].strip() for h, a, b in cells
-                    if h.lower().split()[-1] in SESSION_NOUNS | {"title", "topic", "theme"}
+                    if (h.lower().split()[-1] in SESSION_NOUNS | named
+                        or (h.lower().split()[-1] == "title" and len(h.split()) > 1))
                     and not is_table_row(text[a:b])), "")  # fmt: skip
     session = re.sub(r"^(?:session|panel)\s*\d+\s*(?:\([^)]*\))?\s*:\s*", "", session, flags=re.I)
     out = []
