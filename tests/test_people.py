@@ -440,6 +440,10 @@ def test_one_session_written_two_ways_in_two_articles_of_the_event() -> None:
     undated = "the motorcycle panel"
     assert joined([wednesday, undated], wednesday, asked) == {undated}
     assert joined([wednesday, undated, "Thursday's motorcycle panel"], wednesday, asked) == set()
+    # the matched name undated: a dated name joins unless a name like it is of another day
+    long = "panel on motorcycle safety in poorer countries"
+    assert joined([long, short], long, asked) == {short}
+    assert joined([long, short, "Thursday's motorcycle panel"], long, asked) == set()
     # "the technical session" is not "the technical session on drug trafficking" when human
     # trafficking is asked about
     drugs = "technical session on drug trafficking"
@@ -546,3 +550,132 @@ Peru's vice-minister for water resources, who said her country would host the ne
 from March 2027.
 
 Delegates from Bolivia, Chile, Colombia and Ecuador attended."""
+
+
+def test_an_article_calling_its_event_by_its_place_joins_the_event_there() -> None:
+    import numpy as np
+
+    from assistant.answering.people.table import group_events
+
+    # "the Montevideo assembly" is the one event near its date that names Montevideo; the
+    # names are unlike (orthogonal vectors) so only the place joins them
+    articles = [
+        ("wire", "Twelfth General Assembly of the International Federation of Archives",
+         "Archivists sign Montevideo charter", "2026-06-18"),
+        ("local", "Montevideo assembly", "Archivists open Montevideo assembly", "2026-06-16"),
+        ("bees", "Fourth Conference on Pollinators", "Pollinator talks open in Montevideo",
+         "2026-09-02"),
+        ("other", "Lima assembly", "Archivists meet in Lima", "2026-06-16"),
+    ]  # fmt: skip
+    vectors = np.eye(4, dtype=np.float32)
+    found = group_events(articles, vectors)
+    assert found[0] == found[1], found  # joined: the event in Montevideo that week
+    assert found[2] != found[1] and found[3] != found[1], found  # months later; no place named
+    # two events that week in Montevideo: which one it reports is not known, none is joined
+    both = [*articles[:2], ("bees", "Fourth Conference on Pollinators",
+                            "Pollinator talks open in Montevideo", "2026-06-17")]  # fmt: skip
+    found = group_events(both, np.eye(3, dtype=np.float32))
+    assert found[1] not in {found[0], found[2]}, found
+
+
+def test_a_list_said_in_the_sentence_after_its_role_and_a_name_run_over_a_comma() -> None:
+    from assistant.ingest import nlp
+    from assistant.ingest.people.mentions import holders, person_words, sessions
+    from assistant.ingest.people.read import read_article, to_parse
+    from assistant.ingest.people.rows import table_candidates
+    from assistant.types import Article
+
+    text = ("The panel on carbon credits was moderated by Matthias Grünwald. Grünwald had "
+            "assembled a bench of panellists. Anjali Deshpande of the Peat Carbon Standard sat "
+            "beside Hanna Virtanen of Järvimetsä Oy and Oliver Pennington.\n\nAnjali Deshpande "
+            "and Hanna Virtanen met for lunch.")  # fmt: skip
+    article = Article("a", "", "Bog money", "", "", text, "")
+    ends = [text.index(s) for s in ("Grünwald had", "Anjali Deshpande of", "\n\nAnjali")]
+    sentences = list(zip([0, *ends[:2], ends[2] + 2], [*ends, len(text)], strict=True))
+    entities = nlp.entities([text])[0]
+    # the list after "a bench of panellists" is read; the one in the next paragraph is not
+    assert sentences[2] in to_parse(text, sentences, entities)
+    assert sentences[3] not in to_parse(text, sentences, entities)
+    reading = read_article(article, sentences, entities)
+    carried = {(c.holder.name, c.role) for c in reading.candidates if c.start == sentences[2][0]}
+    assert {("Anjali Deshpande", "panelist"), ("Oliver Pennington", "panelist")} <= carried
+    # a sentence opening with the surname of a person named before is read ("Donnelly said")
+    text = ("Australia's team was headed by Peter Donnelly.\n\nDonnelly said the money would "
+            "pay for patrol flights.\n\nPatrol flights said little.")  # fmt: skip
+    bounds = [(0, 46), (48, 101), (103, len(text))]
+    assert to_parse(text, bounds, nlp.entities([text])[0])[1:] == [bounds[1]]
+    # "Minister of Education and Culture, Verónica Sastre" called one place: she is a person
+    said = "Uruguay's Minister of Education and Culture, Verónica Sastre, opened the assembly."
+    found = nlp.entities([said])[0]
+    named = holders(nlp.parse(said), 0, said, found, person_words(said, found))
+    assert ("Verónica Sastre", "person") in {(m.name, m.kind) for m in named}, named
+    # "Dr Aroha Ngata of Archives New Zealand" called a body: she is a person, of the body
+    led = ("A session on Indigenous records and community archives, led by Dr Aroha Ngata of "
+           "Archives New Zealand, preceded the vote.")  # fmt: skip
+    found = nlp.entities([led])[0]
+    named = holders(nlp.parse(led), 0, led, found, person_words(led, found))
+    assert {("Aroha Ngata", "person"), ("Archives New Zealand", "body")} <= {
+        (m.name, m.kind) for m in named}, named  # fmt: skip
+    # ... and the session is named without the clause set off after it
+    assert [n for *_, n in sessions(nlp.parse(led), 0)] == [
+        "session on Indigenous records and community archives"]  # fmt: skip
+    # a delegation table's "Title" is its head's title, not a session
+    row = "Country: Nigeria; Head of delegation: Ibrahim Lawal; Title: Corps Marshal"
+    heads = table_candidates(row, 0, len(row), holders(nlp.parse(row), 0, row,
+                                                       nlp.entities([row])[0]))  # fmt: skip
+    assert heads and all(c.session == "" for c in heads), heads
+
+
+def test_a_title_given_is_a_prize_and_delegations_ask_for_a_list() -> None:
+    from assistant.answering.people.asked import read_role_question
+
+    champion = read_role_question("Which official was named IRSP Road Safety Champion?")
+    assert champion is not None and champion.roles == {"award"}, champion
+    signed = read_role_question("Which countries were named as signatories?")
+    assert signed is not None and signed.roles == {"signatory"}, signed
+    heads = read_role_question("Who headed the African delegations at the road safety summit?")
+    assert heads is not None and heads.several and heads.roles == {"head-of-delegation"}, heads
+    assert heads.place == "Africa"  # a region: its countries' heads, not all of them
+    from assistant.answering.people.reply import _of_place
+    from assistant.roles import RoleRow
+
+    def head(country: str, quote: str = "") -> RoleRow:
+        return RoleRow("A B", "head-of-delegation", "", country, "", "a", None, quote, 0, 1, 1.0)
+
+    assert _of_place(head("Namibia"), "Africa") and not _of_place(head("Sweden"), "Africa")
+    assert _of_place(head("", "Ghana's delegation was led by A B."), "Africa")
+    congo = "The Republic of Congo was represented by A B, who led a delegation of eight."
+    assert _of_place(head("", congo), "Congo") and not _of_place(head("", congo), "Ghana")
+    forum = read_role_question("Who chaired the Asia-Pacific forum on fisheries?")
+    assert forum is not None and forum.place == "", forum
+    # the words of a document's name ask for no role: "Call" is no speaker's
+    call = read_role_question("Which countries endorsed the Kuopio Call to Action on Rewetting?")
+    assert call is not None and call.roles == {"signatory"}, call
+
+
+def test_an_event_is_told_by_a_word_of_its_name_in_another_form() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answering.people.asked import read_role_question
+    from assistant.answering.people.reply import _named_person
+    from assistant.answering.people.scope import scope_of
+    from assistant.answering.people.table import PeopleView
+
+    view = PeopleView.__new__(PeopleView)
+    view.names = {"bees": "Fourth Conference on Pollinators", "road": "Road Safety Summit"}
+    view._members = {"bees": ["b1"], "road": ["r1"]}
+    view.titles = {"b1": "", "r1": ""}
+    view._told, view._telling = {}, None
+    view._lock = __import__("threading").Lock()
+    assert view.telling({"pollinator"}) == {"bees": 1}  # "the pollinator conference"
+    assert view.telling({"roads", "safety"}) == {"road": 2}
+    # a role's word in any form tells no event, though a title says it ("talks close")
+    view.titles = {"b1": "Pollinator talks close in Montevideo", "r1": ""}
+    view._told, view._telling = {}, None
+    view.event_of, view.dates = {"b1": "bees", "r1": "road"}, {"b1": "", "r1": ""}
+    closed = read_role_question("Who closed the IFNAL assembly?")
+    assert closed is not None and scope_of(view, closed, None) == {"b1", "r1"}
+    # a document the parser took for a person is no person a question names
+    people = SimpleNamespace(persons=["Kuopio Call", "Aino Rautiainen"])
+    assert _named_person(people, "Which countries endorsed the Kuopio Call?") == ""
+    assert _named_person(people, "What did Rautiainen do?") == "Aino Rautiainen"

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.countries import country_of
+from assistant.countries import country_of, region_of
 from assistant.ingest import nlp
 from assistant.ingest.people.mentions import clean_name
+from assistant.ingest.people.propose import names_a_document
 from assistant.language import mend_spelling, stem
 from assistant.roles import DELEGATION_NOUNS, SESSION_NOUNS, cue_roles, role_words, roles_of_word
 
@@ -74,7 +75,7 @@ _WHICH_SESSION = re.compile(
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _PLURAL = re.compile(
     r"\b(who were|who all|which|list|name (?:all|the)|speakers|panel(?:l)?ists|"
-    r"signatories|co-?chairs|members|delegates|countries|nations|states|"
+    r"signatories|co-?chairs|members|delegates|countries|nations|states|delegations|teams|"
     r"ministers|participants|presenters|winners|recipients|heads)\b",
     re.I,
 )
@@ -86,6 +87,10 @@ _PEOPLE = re.compile(r"\b(which|what)\s+(?:\w+\s+){0,2}(officials?|ministers?|pe
 _BODIES = re.compile(r"\b(which|what)\s+(organi[sz]ations?|bodies|body|agencies|agency|"
                      r"institutions?|utilities|utility|companies|company|banks?|ministries|"
                      r"ministry|universities|authorities|authority)\b", re.I)  # fmt: skip
+
+
+# a run of capitalised words, with the small words inside names ("Call to Action on Peatland")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:to|on|of|for|the|and)\s+)*[A-Z][\w'’-]*)*")
 
 
 @dataclass(frozen=True)
@@ -124,16 +129,22 @@ def read_role_question(text: str) -> RoleQuestion | None:
     # the words of the session's name name it, they do not ask ("the case studies session")
     named_from = doc.text.find(session) if session else -1
     named = range(named_from, named_from + len(session)) if named_from >= 0 else range(0)
+    # nor do a document's ("the Kuopio Call to Action": "Call" asks for no speaker)
+    documents = [m.span() for m in _CAPITALISED_RUN.finditer(doc.text)
+                 if names_a_document(m.group())]  # fmt: skip
     vice = False  # "vice-president", "vice-chair": another role, whatever else is said
     for t in doc:
         if t.pos_ in {"VERB", "NOUN", "PROPN", "ADJ", "AUX"} or t.dep_ == "ROOT":
             word = _co(doc, t)
             vice = vice or word == _VICE
             said = set(roles_of_word(word))
+            if t.lower_ in {"named", "name"} and any(c.dep_ == "oprd" and c.pos_ == "PROPN"
+                                          for c in t.children):  # fmt: skip
+                said = {"award"}  # "was named Young Archivist of the Year": a title given
             if t.lower_ in SESSION_NOUNS:
                 by_session_noun |= said
                 continue
-            if t.idx in named:
+            if t.idx in named or any(a <= t.idx < b for a, b in documents):
                 continue
             if "chair" in said:  # asked, "chaired" means the chair (an article may say it of
                 said.discard("moderator")  # a moderator, a question means the chair)
@@ -307,4 +318,17 @@ def _names(text: str) -> tuple[str, str]:
             if country_of(word):
                 place = country_of(word)
                 break
+    if not place:  # "the African delegations", "which Asian countries": a region's
+        region = _REGION_HOLDERS.search(text)
+        place = region_of(region.group(1)) if region else ""
     return person, place
+
+
+# a region's name or adjective before holders ("African delegations", "Latin American
+# ministers"); not "the Asia-Pacific forum" or "the African Union"
+_REGION_HOLDERS = re.compile(
+    r"\b((?:Latin|South|North)\s+American?|Middle\s+East(?:ern)?|Africa|African|Asia|Asian|"
+    r"Europe|European|Caribbean|Pacific|Oceania)\s+(?:\w+\s+)?(?:countries|country|nations|"
+    r"states|delegations?|teams?|governments|ministers?|delegates|heads|members|signatories|"
+    r"participants|speakers|officials|representatives)\b"
+)

@@ -15,7 +15,7 @@ from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
 from assistant.answering.people.scope import names_the_event, scope_of
 from assistant.answering.people.sessions import content_words, matching
 from assistant.answering.people.table import PeopleView, distinctive
-from assistant.countries import country_of
+from assistant.countries import countries_in, country_of, in_region, region_of
 from assistant.ingest.people.mentions import same_person
 from assistant.ingest.people.propose import names_a_document
 from assistant.roles import AWARD_NOUNS, RoleRow
@@ -83,6 +83,8 @@ def _named_person(view: PeopleView, text: str) -> str:
     lina santos do"); "" when none or when two people share the name it gives."""
     found = []
     for person in view.persons:
+        if names_a_document(person):  # "the Kuopio Call" the parser took for a person
+            continue
         words = person.replace(".", " ").split()
         surname = words[-1]
         if len(surname) < 3 or not re.search(rf"\b{re.escape(surname)}\b", text, re.I):
@@ -343,19 +345,27 @@ def _who(row: RoleRow, q: RoleQuestion | None = None) -> str:
 
 
 def _of_place(row: RoleRow, place: str) -> bool:
-    """Whether a row's holder is of that country ("Japan" for "Japan's team"): by its
-    organisation, or, for a delegation's head, by the country its quote names."""
+    """Whether a row's holder is of that country ("Japan" for "Japan's team") or of a country
+    in that region ("Africa" for "the African delegations"): by its organisation, or, for a
+    delegation's head, by the country its quote names."""
     wanted = country_of(place) or place
-    if wanted.lower() in {(country_of(x) or x).lower() for x in (row.organisation, row.person)
-                          if x}:  # fmt: skip
+    region = region_of(place) if not country_of(place) else ""
+
+    def of(country: str) -> bool:  # the country asked for, or one in the region asked for
+        return in_region(country, region) if region else country.lower() == wanted.lower()
+
+    if any(of(country_of(x) or x) for x in (row.organisation, row.person) if x):
         return True
     if row.role != "head-of-delegation":
         return False
     # "Kazakhstan's delegation", "the Uzbek delegation", "the delegation of Fiji"
     for m in _DELEGATION_OF.finditer(row.quote):
-        if country_of(m.group(1) or m.group(2) or "") == wanted:
+        if of(country_of(m.group(1) or m.group(2) or "")):
             return True
-    return False
+    # "The Republic of Congo was represented by ..., who led a delegation of eight": the one
+    # country its quote names
+    named = countries_in(row.quote)
+    return len(named) == 1 and of(next(iter(named)))
 
 
 _DELEGATION_OF = re.compile(

@@ -10,7 +10,7 @@ from assistant.answering.people.asked import RoleQuestion
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.answering.vocabulary.lexicon import Lexicon
 from assistant.language import TIME_WORDS, numbers_differ, numbers_in, stem
-from assistant.roles import SESSION_NOUNS, role_words
+from assistant.roles import SESSION_NOUNS, role_words, roles_of_word
 from assistant.store.reader import Snapshot
 from assistant.types import Filters
 
@@ -28,7 +28,9 @@ def scope_of(
         admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
     outside = q.text.replace(q.session, " ") if q.session else q.text
     # not the role's or a session's words: "panel" tells no event from another
-    words = (distinctive(outside) - role_words() - SESSION_NOUNS) | numbers_in(outside)
+    # (in any form: "closed" is no event's word, though a title says "closes")
+    words = {w for w in distinctive(outside) - role_words() - SESSION_NOUNS
+             if not roles_of_word(w)} | numbers_in(outside)  # fmt: skip
     scored = view.telling(words)
     best = max(scored.values(), default=0)
     if best > 0:  # the event it names, or the events that name it alike

@@ -50,7 +50,8 @@ def _written_otherwise(
     panel" for "Wednesday morning's panel on motorcycle safety"; not "the technical session"
     for "the technical session on drug trafficking" when human trafficking is asked about);
     not of another day, nor undated when a name like it is of another day ("the motorcycle
-    panel" when there was also "Thursday's motorcycle panel"), nor of another number."""
+    panel" when there was also "Thursday's motorcycle panel"), nor of a day when the matched
+    name is undated and a name like it is of another day, nor of another number."""
     events = view.session_events()
     words = {n: content_words(n) for n in names}
     cores = {n: w - TIME_WORDS for n, w in words.items()}
@@ -67,12 +68,20 @@ def _written_otherwise(
             if (
                 core <= cores[m]
                 and events.get(name, set()) & events.get(m, set())
-                and (days[name] & days[m] if days[name] else not dated[frozenset(core)] - days[m])
+                and _same_day(days[name], days[m], dated[frozenset(core)])
                 and not numbers_differ(numbers_in(name), numbers_in(m))
             ):  # fmt: skip
                 out.add(name)
                 break
     return out
+
+
+def _same_day(name: set[str], matched: set[str], names_like: set[str]) -> bool:
+    """Whether a session name of these days (none: undated) may be the matched one's: a day
+    they share; or one is undated and no name like it is of another day than the other's."""
+    if name and matched:
+        return bool(name & matched)
+    return not names_like - (name or matched)
 
 
 def content_words(text: str) -> set[str]:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assistant.ingest.people.mentions import full_names
-from assistant.language import MONTHS, STOPWORDS, numbers_differ, numbers_in
+from assistant.language import MONTHS, STOPWORDS, numbers_differ, numbers_in, stem
 from assistant.roles import EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 
@@ -99,7 +99,7 @@ class PeopleView:
         self.persons = sorted({r.person for r in self.rows if r.person}, key=len, reverse=True)
         self._vectors: dict[str, np.ndarray] = {}
         self._told: dict[str, set[str]] = {}
-        self._telling: dict[str, list[str]] | None = None
+        self._telling: dict[str, set[str]] | None = None
         self._session_events: dict[str, set[str]] | None = None
         self._lock = threading.Lock()
 
@@ -117,17 +117,19 @@ class PeopleView:
         return sorted(self._members.get(event, []))
 
     def telling(self, words: set[str]) -> dict[str, int]:
-        """Event -> how many of these words tell it (see told), for the events any tells."""
+        """Event -> how many of these words tell it (see told), for the events any tells; a
+        word tells by its stem too ("the pollinator conference": "Pollinators")."""
         with self._lock:
             if self._telling is None:
-                index: dict[str, list[str]] = {}
+                index: dict[str, set[str]] = {}
                 for event in self.names:
                     for w in self._told_of(event):
-                        index.setdefault(w, []).append(event)
+                        index.setdefault(w, set()).add(event)
+                        index.setdefault(_stem_key(w), set()).add(event)
                 self._telling = index
         counts: dict[str, int] = {}
         for w in words:
-            for event in self._telling.get(w, ()):
+            for event in self._telling.get(w, set()) | self._telling.get(_stem_key(w), set()):
                 counts[event] = counts.get(event, 0) + 1
         return counts
 
@@ -148,6 +150,11 @@ class PeopleView:
                 for name, v in zip(missing, self.embedder.encode(missing), strict=True):
                     self._vectors[name] = np.asarray(v, dtype=np.float32)
             return np.array([self._vectors[n] for n in names]).reshape(len(names), -1)
+
+
+def _stem_key(word: str) -> str:
+    """A word's stem, marked apart from the words themselves ("~pollin")."""
+    return "~" + stem(word.removesuffix("'s").removesuffix("’s"))
 
 
 def _renamed(row: RoleRow, person: str) -> RoleRow:
@@ -249,7 +256,42 @@ def group_events(
         if similar >= SAME_EVENT or ((named or len(shared) >= 2) and similar >= floor):
             parent[second] = first
             numbers[first] = numbers[first] | numbers[second]
+    # "the Montevideo assembly", "the Apia meeting": an article that calls its event only by
+    # one name and the kind of event reports the one event near its date whose articles name
+    # it in their names or titles, when only one does
+    naming: dict[str, list[int]] = {}
+    for x, i in enumerate(ids):
+        for w in proper[i]:
+            naming.setdefault(w, []).append(x)
+    days = [_day(date) for *_, date in articles]
+    for x, (i, event, _, _) in enumerate(articles):
+        alone = _called_by_one_name(event)
+        if not alone:
+            continue
+        near = {
+            root(ids[y])
+            for y in naming.get(alone, ())
+            if y != x
+            and not _called_by_one_name(articles[y][1])
+            and (days[x] is None or days[y] is None or abs(days[x] - days[y]) <= DAYS_APART)
+        }
+        near.discard(root(i))
+        if len(near) == 1:
+            other = near.pop()
+            if not numbers_differ(numbers[root(i)], numbers[other]):
+                numbers[other] = numbers[other] | numbers[root(i)]
+                parent[root(i)] = other
     return [root(i) for i in ids]
+
+
+def _called_by_one_name(event: str) -> str:
+    """The one name an event is called by, lower case ("Montevideo" of "Montevideo
+    assembly"), when its name is that and the kind of event only; else ""."""
+    words = distinctive(event)
+    if len(words) != 1 or not any(w.lower() in EVENT_NOUNS for w in _TOKEN.findall(event)):
+        return ""
+    (word,) = words
+    return word if any(w.lower() == word and w[:1].isupper() for w in _TOKEN.findall(event)) else ""
 
 
 def _close_pairs(
