@@ -648,6 +648,11 @@ def test_a_title_given_is_a_prize_and_delegations_ask_for_a_list() -> None:
     assert _of_place(head("", congo), "Congo") and not _of_place(head("", congo), "Ghana")
     forum = read_role_question("Who chaired the Asia-Pacific forum on fisheries?")
     assert forum is not None and forum.place == "", forum
+    # who was to hold a role and did not is not the table's to say; who stood in is
+    assert read_role_question("And who was originally supposed to moderate it?") is None
+    assert read_role_question("Who was due to chair the session on ports?") is None
+    stand_in = read_role_question("Who stood in for Tom Ashworth as moderator?")
+    assert stand_in is not None and stand_in.roles == {"moderator"}, stand_in
     # the words of a document's name ask for no role: "Call" is no speaker's
     call = read_role_question("Which countries endorsed the Kuopio Call to Action on Rewetting?")
     assert call is not None and call.roles == {"signatory"}, call

@@ -72,6 +72,13 @@ _WHICH_SESSION = re.compile(
     r"round ?table|plenary|debate|discussion|workshop)s?\b",
     re.I,
 )
+# who was to hold a role and did not ("who was originally supposed to moderate it", "who
+# withdrew"): the table holds who did, the sentences say who was to
+_NOT_HELD = re.compile(
+    r"\b(?:originally|initially|supposed to|due to (?:have )?\w+|scheduled to|meant to|"
+    r"expected to|was to have|were to have|withdr[ae]w\w*|pulled out)\b",
+    re.I,
+)
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _PLURAL = re.compile(
     r"\b(who were|who all|which|list|name (?:all|the)|speakers|panel(?:l)?ists|"
@@ -118,8 +125,8 @@ class RoleQuestion:
 def read_role_question(text: str) -> RoleQuestion | None:
     """The question read as a who-did-what question, or None when it is not one (it asks
     what someone said, or names no role and asks no one's role)."""
-    if _CONTENT.search(text):
-        return None
+    if _CONTENT.search(text) or _NOT_HELD.search(text):
+        return None  # what was said; or who was to hold a role and did not: not the table's
     text = mend_spelling(text, role_words(), cue_roles())  # "delegaton"
     doc = nlp.parse(text.strip())
     found: set[str] = set()

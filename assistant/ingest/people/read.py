@@ -12,6 +12,7 @@ from typing import Any
 
 from assistant.countries import country_of
 from assistant.ingest import nlp
+from assistant.ingest.people.carry import carried, cue_words
 from assistant.ingest.people.mentions import (
     BODY,
     COUNTRY,
@@ -23,7 +24,7 @@ from assistant.ingest.people.mentions import (
     sessions,
 )
 from assistant.ingest.people.model import PeopleModel
-from assistant.ingest.people.propose import NAMES, Candidate, carried, cue_words, propose
+from assistant.ingest.people.propose import NAMES, Candidate, propose
 from assistant.ingest.people.rows import is_table_row, table_candidates
 from assistant.language import MONTHS, TIME_WORDS
 from assistant.roles import (
