@@ -70,6 +70,7 @@ def test_sync_adds_updates_deletes_and_skips(settings: Settings, embedder: Local
     assert counts(third) == (0, 0, 0, 4)
 
 
+@pytest.mark.slow  # several syncs of a corpus: left to make test
 def test_a_file_that_stops_reading_keeps_its_indexed_version(
     settings: Settings, embedder: LocalEmbeddings
 ) -> None:
@@ -198,6 +199,7 @@ def test_missing_index(settings: Settings, embedder: LocalEmbeddings) -> None:
         open_index(settings, embedder)
 
 
+@pytest.mark.slow  # three full builds: left to make test
 @pytest.mark.embedded_only  # tests/test_server.py checks the same on a server
 def test_rebuild_switches_only_when_complete(settings: Settings, embedder: LocalEmbeddings) -> None:
     sync_index(settings, embedder)
