@@ -513,6 +513,21 @@ def test_a_prize_the_question_names_is_the_one_answered() -> None:
     assert not _names("The IFNAL Memory of Nations Award went to Amina Diallo.", asked)
     assert _prize("Who won the Women in Science Award?") == {"women", "science"}
     assert _prize("Which Award did she win?") == set()
+    # the kind of event names no prize: "the Green Ports Summit" asks for every award there
+    from types import SimpleNamespace
+
+    from assistant.answering.people.reply import _names_a_prize, _specifics
+
+    view = SimpleNamespace(titles={"a": "Ports meet in Valencia"},
+                           names={"e": "Green Ports Summit"}, event_of={"a": "e"},
+                           persons=[])  # fmt: skip
+    assert _specifics("Who won awards at the Green Ports Summit 2025?", view, {"a"}) == []
+    assert _specifics("Who won the Blue Harbour Prize at the summit?", view, {"a"}) == [
+        {"blue", "harbour", "prize"}]  # fmt: skip
+    # a quote that names no prize may stand in a paragraph that does ("... received the Young
+    # Innovator Award. Fatima Bello ... was honoured alongside Joseph Tetteh ...")
+    assert not _names_a_prize("Fatima Bello was honoured alongside Joseph Tetteh.")
+    assert _names_a_prize("The IMCA Lifetime Achievement Award went to Gunnar Halvorsen.")
 
 
 def test_a_sentence_that_says_no_such_role_does_not_answer_who_held_it() -> None:

@@ -18,7 +18,7 @@ from assistant.answering.people.table import PeopleView, distinctive
 from assistant.countries import countries_in, country_of, in_region, region_of
 from assistant.ingest.people.mentions import same_person
 from assistant.ingest.people.propose import names_a_document
-from assistant.roles import AWARD_NOUNS, RoleRow
+from assistant.roles import AWARD_NOUNS, EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
 from assistant.types import Citation, Claim, Filters
@@ -113,8 +113,13 @@ def _holders(
     if q.place:
         held = [r for r in held if _of_place(r, q.place)]
     prize = _prize(q.text) if "award" in roles else set()
-    if prize:  # "the IMCA Sphagnum Medal": not the IMCA Lifetime Achievement Award
-        held = [r for r in held if r.role != "award" or _names(r.quote, prize)]
+    if prize:  # "the IMCA Sphagnum Medal": not the IMCA Lifetime Achievement Award; said in
+        # the quote or the paragraph it stands in ("Two received the Young Innovator Award.
+        # Fatima Bello ... was honoured alongside Joseph Tetteh ...")
+        # ... when the quote names no prize of its own
+        held = [r for r in held if r.role != "award" or _names(r.quote, prize)
+                or (not _names_a_prize(r.quote)
+                    and _names(_row_paragraph(snapshot, r), prize))]  # fmt: skip
         if not any(r.role == "award" for r in held):
             return None  # which of its prizes the table cannot tell: the sentences may
     if not q.session:  # who ran the event: not who ran one of its sessions
@@ -206,6 +211,17 @@ _RUNNING = frozenset({"chair", "co-chair", "moderator"})
 _TAKING_PART = frozenset({"speaker", "panelist", "presenter"})
 
 
+def _names_a_prize(quote: str) -> bool:
+    return any(w.lower().rstrip("s") in AWARD_NOUNS for w in re.findall(r"[A-Za-z]+", quote))
+
+
+def _row_paragraph(snapshot: Snapshot, row: RoleRow) -> str:
+    """The paragraph a row's quote stands in."""
+    text = snapshot.text(row.article)
+    start, end = paragraph_bounds(text, row.start, row.end)
+    return text[start:end]
+
+
 def _paragraph(snapshot: Snapshot, c: Citation) -> str:
     """The paragraph a quote stands in (and the one before it: the sentence naming what a
     list signed or won often ends the paragraph before)."""
@@ -229,7 +245,9 @@ def _specifics(text: str, view: PeopleView, scope: set[str]) -> list[set[str]]:
     out = []
     for m in re.finditer(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*", text):
         words = {w.lower().strip("'’") for w in m.group().split()}
-        words = {w for w in words if w not in people and not country_of(w) and len(w) > 2}
+        # not the kind of event ("the Green Ports Summit" names no prize or text)
+        words = {w for w in words if w not in people and not country_of(w) and len(w) > 2
+                 and w not in EVENT_NOUNS and not w.isdigit()}  # fmt: skip
         if len(words) > 1 and not words <= told:
             out.append(words - told or words)
     return out
