@@ -16,7 +16,8 @@ Bhutan: bhutanese; Bolivia: bolivian; Bosnia and Herzegovina: bosnian; Botswana:
 Brazil: brazilian; Brunei: bruneian; Bulgaria: bulgarian; Burkina Faso: burkinabe;
 Burundi: burundian; Cambodia: cambodian; Cameroon: cameroonian; Canada: canadian;
 Cape Verde: cape verdean; Chad: chadian; Chile: chilean; China: chinese; Colombia: colombian;
-Comoros: comorian; Congo: congolese; Costa Rica: costa rican; Croatia: croatian; Cuba: cuban;
+Comoros: comorian; Congo: congolese; Republic of the Congo: ; Costa Rica: costa rican;
+Croatia: croatian; Cuba: cuban;
 Cyprus: cypriot; Czech Republic: czech; Czechia: czech; Denmark: danish, dane;
 Djibouti: djiboutian; Dominican Republic: dominican; Ecuador: ecuadorian; Egypt: egyptian;
 El Salvador: salvadoran; Eritrea: eritrean; Estonia: estonian; Eswatini: swazi;
@@ -65,14 +66,8 @@ _ALSO = {
     "South Korea": ("Republic of Korea", "Korea"),
     "Czech Republic": ("Czechia",),
     "Ivory Coast": ("Côte d'Ivoire", "Cote d'Ivoire"),
-    "Congo": (
-        "Democratic Republic of the Congo",
-        "DRC",
-        "DR Congo",
-        "Republic of Congo",
-        "Republic of the Congo",
-        "Congo-Brazzaville",
-    ),
+    "Congo": ("Democratic Republic of the Congo", "DRC", "DR Congo", "Congo-Kinshasa"),
+    "Republic of the Congo": ("Republic of Congo", "Congo-Brazzaville"),
     "Myanmar": ("Burma",),
     "Timor-Leste": ("East Timor",),
     "Eswatini": ("Swaziland",),
@@ -132,7 +127,8 @@ def countries_in(text: str) -> set[str]:
 # each with the countries above that lie in it (UN geoscheme, by continent and sub-region).
 _REGIONS = {
     "Africa": """Algeria Angola Benin Botswana Burkina_Faso Burundi Cameroon Cape_Verde Chad Comoros
-        Congo Djibouti Egypt Eritrea Eswatini Ethiopia Gabon Gambia Ghana Guinea Ivory_Coast
+        Congo Republic_of_the_Congo Djibouti Egypt Eritrea Eswatini Ethiopia Gabon Gambia Ghana
+        Guinea Ivory_Coast
         Kenya Lesotho Liberia Libya Madagascar Malawi Mali Mauritania Mauritius Morocco
         Mozambique Namibia Niger Nigeria Rwanda Senegal Seychelles Sierra_Leone Somalia
         South_Africa South_Sudan Sudan Tanzania Togo Tunisia Uganda Zambia Zimbabwe""",
@@ -148,6 +144,8 @@ _REGIONS = {
         Monaco Montenegro Netherlands North_Macedonia Norway Poland Portugal Romania Russia
         San_Marino Scotland Serbia Slovakia Slovenia Spain Sweden Switzerland Ukraine
         United_Kingdom Wales""",
+    "South America": """Argentina Bolivia Brazil Chile Colombia Ecuador Guyana Paraguay Peru
+        Suriname Uruguay Venezuela""",
     "Latin America": """Argentina Belize Bolivia Brazil Chile Colombia Costa_Rica Cuba
         Dominican_Republic Ecuador El_Salvador Guatemala Guyana Haiti Honduras Mexico Nicaragua
         Panama Paraguay Peru Suriname Uruguay Venezuela""",
@@ -164,8 +162,8 @@ _REGIONS = {
 _REGION_WORDS = {
     "africa": "Africa", "african": "Africa", "asia": "Asia", "asian": "Asia",
     "europe": "Europe", "european": "Europe", "latin america": "Latin America",
-    "latin american": "Latin America", "south america": "Latin America",
-    "south american": "Latin America", "caribbean": "Caribbean",
+    "latin american": "Latin America", "south america": "South America",
+    "south american": "South America", "caribbean": "Caribbean",
     "north america": "North America", "north american": "North America",
     "pacific": "Pacific", "oceania": "Pacific", "middle east": "Middle East",
     "middle eastern": "Middle East",

@@ -12,6 +12,8 @@ from assistant.ingest.people.mentions import BODY, COUNTRY, PERSON, Mention
 from assistant.ingest.people.propose import (
     ELSEWHERE,
     NAMES,
+    PLANNED,
+    UNREALISED,
     Candidate,
     holder_features,
     token_of,
@@ -41,15 +43,21 @@ def carried(
     """The candidates of a sentence that says no role, from the words that may say one in the
     sentence before it ("Grünwald had assembled a bench of panellists. Anjali Deshpande ... sat
     beside Hanna Virtanen ..."): per role, the last such word (cues_before: (word, roles), in
-    order); the parse cannot join two sentences, so the relation is "before"."""
+    order); the parse cannot join two sentences, so the relation is "before". Only a list is
+    handed on (two holders or more), and no speaking: what the one before said ("said",
+    "told") says nothing of who speaks next."""
     last: dict[str, str] = {}
     for word, roles in cues_before:
-        for role in roles:
+        for role in roles - {"speaker"}:
             last[role] = word
-    if not last or not mentions:
+    if not last or len(mentions) < 2:
         return []
     tokens = [token_of(doc, base, m) for m in mentions]
     sentence = doc.text
+    # what this sentence says of them: "C, originally billed to speak, withdrew"
+    planned = any(t.lower_ in PLANNED for t in doc)
+    negated = any(t.dep_ == "neg" for t in doc)
+    unrealised = bool(UNREALISED.search(sentence.lower()))
     out = []
     for mention, token in zip(mentions, tokens, strict=True):
         for role, word in last.items():
@@ -68,6 +76,9 @@ def carried(
                 "unlabelled": float(not mention.label),
                 "pronoun": float(mention.pronoun),
                 "cue_ambiguous": float(len(roles_of_word(word)) > 1),
+                "planned": float(planned),
+                "negated": float(negated),
+                "unrealised": float(unrealised),
                 "holders": min(len(mentions), 6) / 6,
                 "quote_marks": float(bool(re.search(r"[\"“”]", sentence))),
                 "said_elsewhere": float(bool(ELSEWHERE.search(sentence))),

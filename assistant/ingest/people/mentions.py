@@ -112,9 +112,8 @@ def holders(
     end_of_sentence = base + len(doc.text)
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
-    for start, end, label in _split_at_commas(text, entities):
-        if start < base or end > end_of_sentence:
-            continue
+    inside = [e for e in entities if e[0] >= base and e[1] <= end_of_sentence]
+    for start, end, label in _split_at_commas(text, inside):
         if label in _NOT_NAMES:
             taken.append((start, end))  # a date or an amount is no run of proper nouns either
         if label not in {"PERSON", "ORG", "GPE", "NORP"}:
@@ -160,8 +159,13 @@ def _split_at_commas(text: str, entities: list[tuple[int, int, str]]) -> list[tu
         cut = text.rfind(", ", start, end)
         tail = text[cut + 2 : end] if cut > start else ""
         words = tail.split()
+        # only after an office ("Minister of ..., Name"): not "University of California, Los
+        # Angeles" or "Vancouver, British Columbia"
+        head = text[max(0, start - 60) : cut].split()[-8:]  # ("Minister of" may lead in)
+        office = cut > start and any(w.lower().strip(".,'’s") in TITLES for w in head)
         if (
-            label != "PERSON"
+            office
+            and label != "PERSON"
             and 2 <= len(words) <= 4
             and all(w[:1].isupper() for w in words)
             and not country_of(tail)

@@ -62,7 +62,7 @@ ELSEWHERE = re.compile(
     r"told (?:a|the) \w+ (?:radio|television|newspaper|station|channel|podcast))\b",
     re.IGNORECASE,
 )
-_PLANNED = frozenset("will would shall may might 'll expected scheduled due set slated planned "
+PLANNED = frozenset("will would shall may might 'll expected scheduled due set slated planned "
                      "billed poised".split())  # fmt: skip
 
 FEATURES: dict[str, str] = {
@@ -241,7 +241,7 @@ _JOINTLY = frozenset("jointly together joint".split())
 
 def _planned(cue: Any) -> bool:
     around = [cue, cue.head, *cue.children, *cue.head.children]
-    return any(t.lower_ in _PLANNED for t in around)
+    return any(t.lower_ in PLANNED for t in around)
 
 
 def _unrealised(cue: Any) -> bool:
@@ -249,10 +249,10 @@ def _unrealised(cue: Any) -> bool:
     "had been due to chair", "was originally to open", "was meant to speak"."""
     words = [t.lower_ for t in cue.doc[max(0, cue.i - 6) : cue.i]]
     text = " ".join(words)
-    return bool(_UNREALISED.search(text))
+    return bool(UNREALISED.search(text))
 
 
-_UNREALISED = re.compile(
+UNREALISED = re.compile(
     r"\b(?:(?:was|were)(?: \w+)? to have|had been (?:due|expected|scheduled|set|slated|"
     r"billed|meant|planned|asked)|originally|(?:was|were) meant|had planned)\b"
 )
