@@ -75,8 +75,9 @@ _WHICH_SESSION = re.compile(
 # who was to hold a role and did not ("who was originally supposed to moderate it", "who
 # withdrew"): the table holds who did, the sentences say who was to
 _NOT_HELD = re.compile(
-    r"\b(?:originally|initially|supposed to|due to (?:have )?\w+|scheduled to|meant to|"
-    r"expected to|was to have|were to have|withdr[ae]w\w*|pulled out)\b",
+    r"\b(?:(?:originally|initially)\s+(?:supposed|scheduled|due|meant|billed|expected|set|"
+    r"slated|planned|booked)|supposed to|(?:was|were|had been)\s+due to|scheduled to|"
+    r"meant to|was to have|were to have|withdr[ae]w\w*|pulled out)\b",
     re.I,
 )
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
@@ -145,9 +146,12 @@ def read_role_question(text: str) -> RoleQuestion | None:
             word = _co(doc, t)
             vice = vice or word == _VICE
             said = set(roles_of_word(word))
-            if t.lower_ in {"named", "name"} and any(c.dep_ == "oprd" and c.pos_ == "PROPN"
-                                          for c in t.children):  # fmt: skip
-                said = {"award"}  # "was named Young Archivist of the Year": a title given
+            given = [c for c in t.children if c.dep_ == "oprd"]
+            if t.lower_ in {"named", "name"} and given:
+                # "was named Young Archivist of the Year": a title given, a prize's; "was
+                # named Rapporteur": that role, which its own word says
+                titled = any(roles_of_word(x.text) for c in given for x in c.subtree)
+                said = set() if titled else {"award"} if given[0].pos_ == "PROPN" else said
             if t.lower_ in SESSION_NOUNS:
                 by_session_noun |= said
                 continue
@@ -320,21 +324,21 @@ def _names(text: str) -> tuple[str, str]:
             place = place or country_of(name)
         elif label == "PERSON" and not person:
             person = clean_name(name)
+    region = _REGION_HOLDERS.search(text)
+    if not place and region:  # "the African delegations", "which Latin American ministers"
+        return person, region_of(region.group(1))  # (not "American": the United States)
     if not place:
         for word in re.findall(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w-]+)?", text):
             if country_of(word):
                 place = country_of(word)
                 break
-    if not place:  # "the African delegations", "which Asian countries": a region's
-        region = _REGION_HOLDERS.search(text)
-        place = region_of(region.group(1)) if region else ""
     return person, place
 
 
 # a region's name or adjective before holders ("African delegations", "Latin American
 # ministers"); not "the Asia-Pacific forum" or "the African Union"
 _REGION_HOLDERS = re.compile(
-    r"\b((?:Latin|South|North)\s+American?|Middle\s+East(?:ern)?|Africa|African|Asia|Asian|"
+    r"(?<![-\w])((?:Latin|South|North)\s+American?|Middle\s+East(?:ern)?|Africa|African|Asia|Asian|"
     r"Europe|European|Caribbean|Pacific|Oceania)\s+(?:\w+\s+)?(?:countries|country|nations|"
     r"states|delegations?|teams?|governments|ministers?|delegates|heads|members|signatories|"
     r"participants|speakers|officials|representatives)\b"

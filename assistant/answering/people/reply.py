@@ -15,7 +15,7 @@ from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
 from assistant.answering.people.scope import names_the_event, scope_of
 from assistant.answering.people.sessions import content_words, matching
 from assistant.answering.people.table import PeopleView, distinctive
-from assistant.countries import countries_in, country_of, in_region, region_of
+from assistant.countries import country_of, in_region, region_of
 from assistant.ingest.people.mentions import same_person
 from assistant.ingest.people.propose import names_a_document
 from assistant.roles import AWARD_NOUNS, EVENT_NOUNS, RoleRow
@@ -119,7 +119,7 @@ def _holders(
         # ... when the quote names no prize of its own
         held = [r for r in held if r.role != "award" or _names(r.quote, prize)
                 or (not _names_a_prize(r.quote)
-                    and _names(_row_paragraph(snapshot, r), prize))]  # fmt: skip
+                    and _only_prize(_row_paragraph(snapshot, r), prize))]  # fmt: skip
         if not any(r.role == "award" for r in held):
             return None  # which of its prizes the table cannot tell: the sentences may
     if not q.session:  # who ran the event: not who ran one of its sessions
@@ -209,6 +209,14 @@ def _of_the_event(session: str) -> bool:
 _RUNNING = frozenset({"chair", "co-chair", "moderator"})
 # roles of taking part, of which the table reads too few to refuse on their absence
 _TAKING_PART = frozenset({"speaker", "panelist", "presenter"})
+
+
+def _only_prize(paragraph: str, words: set[str]) -> bool:
+    """Whether a paragraph names that prize and no other: every sentence of it that names a
+    prize names that one ("The Young Innovator Award went to A, while B was recognised for
+    lifetime service" names one; "... the Lifetime Award went to B" two)."""
+    said = [x for x in re.split(r"(?<=[.!?])\s+", paragraph) if _names_a_prize(x)]
+    return bool(said) and all(_names(x, words) for x in said)
 
 
 def _names_a_prize(quote: str) -> bool:
@@ -380,12 +388,15 @@ def _of_place(row: RoleRow, place: str) -> bool:
     for m in _DELEGATION_OF.finditer(row.quote):
         if of(country_of(m.group(1) or m.group(2) or "")):
             return True
-    # "The Republic of Congo was represented by ..., who led a delegation of eight": the one
-    # country its quote names
-    named = countries_in(row.quote)
-    return len(named) == 1 and of(next(iter(named)))
+    # "The Republic of Congo was represented by ..., who led a delegation of eight": the
+    # country represented
+    return any(of(country_of(m.group(1))) for m in _REPRESENTED.finditer(row.quote))
 
 
+_REPRESENTED = re.compile(
+    r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+the|of|and)?\s*[A-Z][\w'’-]*){0,4})\s+(?:was|were)\s+"
+    r"represented\s+by\b"
+)
 _DELEGATION_OF = re.compile(
     r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?:'s|’s)?\s+(?:\w+\s+)?(?:delegation|team)\b"
     r"|(?:delegation|team)\s+(?:of|from)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"

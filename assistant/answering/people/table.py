@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 
 from assistant.ingest.people.mentions import full_names
-from assistant.language import MONTHS, STOPWORDS, numbers_differ, numbers_in, stem
-from assistant.roles import EVENT_NOUNS, RoleRow
+from assistant.language import MONTHS, STOPWORDS, TIME_WORDS, numbers_differ, numbers_in, stem
+from assistant.roles import EVENT_NOUNS, RoleRow, roles_of_word
 from assistant.store.reader import Snapshot
 
 _TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d+")
@@ -258,10 +258,11 @@ def group_events(
             numbers[first] = numbers[first] | numbers[second]
     # "the Montevideo assembly", "the Apia meeting": an article that calls its event only by
     # one name and the kind of event reports the one event near its date whose articles name
-    # it in their names or titles, when only one does
+    # it in their names or titles (not as a text's: "the Paris Agreement"), when only one
+    # does; one of the two is dated, and none when the article's own event is one of several
     naming: dict[str, list[int]] = {}
-    for x, i in enumerate(ids):
-        for w in proper[i]:
+    for x, (i, event, title, _) in enumerate(articles):
+        for w in _place_words(f"{event} {title}") & proper[i]:
             naming.setdefault(w, []).append(x)
     days = [_day(date) for *_, date in articles]
     for x, (i, event, _, _) in enumerate(articles):
@@ -273,10 +274,10 @@ def group_events(
             for y in naming.get(alone, ())
             if y != x
             and not _called_by_one_name(articles[y][1])
+            and (days[x] is not None or days[y] is not None)
             and (days[x] is None or days[y] is None or abs(days[x] - days[y]) <= DAYS_APART)
         }
-        near.discard(root(i))
-        if len(near) == 1:
+        if len(near) == 1 and root(i) not in near:
             other = near.pop()
             if not numbers_differ(numbers[root(i)], numbers[other]):
                 numbers[other] = numbers[other] | numbers[root(i)]
@@ -286,12 +287,33 @@ def group_events(
 
 def _called_by_one_name(event: str) -> str:
     """The one name an event is called by, lower case ("Montevideo" of "Montevideo
-    assembly"), when its name is that and the kind of event only; else ""."""
+    assembly"), when its name is that and the kind of event only, and the name is no word
+    that says what kind ("Opening session", "Youth summit"); else ""."""
     words = distinctive(event)
     if len(words) != 1 or not any(w.lower() in EVENT_NOUNS for w in _TOKEN.findall(event)):
         return ""
     (word,) = words
+    if word in _KINDS or roles_of_word(word) or word in TIME_WORDS:
+        return ""
     return word if any(w.lower() == word and w[:1].isupper() for w in _TOKEN.findall(event)) else ""
+
+
+# words that say what kind of meeting, not where or whose
+_KINDS = frozenset(
+    """opening closing final annual plenary ministerial regional international national
+    global world joint special youth women high-level technical general extraordinary""".split()
+)
+_NAMED_TEXT = re.compile(
+    r"\b([A-Z][\w'’-]+)\s+(?:Agreement|Accord|Protocol|Convention|Declaration|Charter|Call|"
+    r"Plan|Principles|Process|Consensus|Commitment|Compact|Framework|Statement|Treaty)\b"
+)
+
+
+def _place_words(text: str) -> set[str]:
+    """The capitalised words of a name or title, lower case, not those that name a text ("the
+    Paris Agreement" names no place the meeting was in)."""
+    texts = {m.group(1).lower() for m in _NAMED_TEXT.finditer(text)}
+    return {w.lower() for w in _TOKEN.findall(text) if w[:1].isupper()} - texts
 
 
 def _close_pairs(
