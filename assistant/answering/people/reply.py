@@ -21,7 +21,7 @@ from assistant.ingest.people.propose import names_a_document
 from assistant.roles import AWARD_NOUNS, EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
-from assistant.types import Citation, Claim, Filters
+from assistant.types import Claim, Filters
 
 # A table's refusal stands unless the sentence path is at least this sure of an answer.
 SURE_DESPITE_TABLE = 0.9
@@ -119,7 +119,8 @@ def _holders(
         # ... when the quote names no prize of its own
         held = [r for r in held if r.role != "award" or _names(r.quote, prize)
                 or (not _names_a_prize(r.quote)
-                    and _only_prize(_row_paragraph(snapshot, r), prize))]  # fmt: skip
+                    and _only_prize(_paragraph(snapshot, r.article, r.start, r.end),
+                                    prize))]  # fmt: skip
         if not any(r.role == "award" for r in held):
             return None  # which of its prizes the table cannot tell: the sentences may
     if not q.session:  # who ran the event: not who ran one of its sessions
@@ -169,7 +170,13 @@ def _holders(
             c
             for c in claims
             if all(
-                any(words & content_words(_paragraph(snapshot, x)) for x in c.evidence)
+                any(
+                    words
+                    & content_words(
+                        _paragraph(snapshot, x.article_id, x.start, x.end, and_before=True)
+                    )
+                    for x in c.evidence
+                )
                 for words in named
             )
         ]
@@ -223,20 +230,14 @@ def _names_a_prize(quote: str) -> bool:
     return any(w.lower().rstrip("s") in AWARD_NOUNS for w in re.findall(r"[A-Za-z]+", quote))
 
 
-def _row_paragraph(snapshot: Snapshot, row: RoleRow) -> str:
-    """The paragraph a row's quote stands in."""
-    text = snapshot.text(row.article)
-    start, end = paragraph_bounds(text, row.start, row.end)
+def _paragraph(snapshot: Snapshot, article: str, at: int, to: int, and_before: bool = False) -> str:
+    """The paragraph text[at:to] of an article stands in (and_before: with the one before it,
+    where the sentence naming what a list signed or won often ends)."""
+    text = snapshot.text(article)
+    start, end = paragraph_bounds(text, at, to)
+    if and_before:
+        start, _ = paragraph_bounds(text, max(0, start - 2), max(0, start - 2))
     return text[start:end]
-
-
-def _paragraph(snapshot: Snapshot, c: Citation) -> str:
-    """The paragraph a quote stands in (and the one before it: the sentence naming what a
-    list signed or won often ends the paragraph before)."""
-    text = snapshot.text(c.article_id)
-    start, end = paragraph_bounds(text, c.start, c.end)
-    before, _ = paragraph_bounds(text, max(0, start - 2), max(0, start - 2))
-    return text[before:end]
 
 
 def _specifics(text: str, view: PeopleView, scope: set[str]) -> list[set[str]]:

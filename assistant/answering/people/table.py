@@ -265,15 +265,16 @@ def group_events(
         for w in _place_words(f"{event} {title}") & proper[i]:
             naming.setdefault(w, []).append(x)
     days = [_day(date) for *_, date in articles]
-    for x, (i, event, _, _) in enumerate(articles):
-        alone = _called_by_one_name(event)
+    called = [_called_by_one_name(event) for _, event, _, _ in articles]
+    for x, i in enumerate(ids):
+        alone = called[x]
         if not alone:
             continue
         near = {
             root(ids[y])
             for y in naming.get(alone, ())
             if y != x
-            and not _called_by_one_name(articles[y][1])
+            and not called[y]
             and (days[x] is not None or days[y] is not None)
             and (days[x] is None or days[y] is None or abs(days[x] - days[y]) <= DAYS_APART)
         }
