@@ -132,6 +132,17 @@ def test_find_date_formats() -> None:
     assert find_date("no date here") == ""
 
 
+def test_an_article_is_dated_at_its_top_not_by_a_date_further_down() -> None:
+    from assistant.ingest.dates import article_date
+
+    wire = ("Election bodies sign declaration\n\nWINDHOEK, Sept 17 (Meridian) - Commissions "
+            "met from 14 to 17 September 2026.\n\n" + "More text. " * 60
+            + "She will succeed Solheim on Jan. 1, 2027.")  # fmt: skip
+    assert article_date(wire) == "2026-09-17"  # the dateline's day, the year its month's date
+    assert article_date(wire.replace("from 14 to 17 September 2026", "this week")) == ""
+    assert article_date("Dhaka, 14 February 2020 - Ministers met.") == "2020-02-14"
+
+
 BAD_FILES = [
     ("empty.md", b"", "empty file"),
     ("blank.txt", b"   \n\n  ", "empty file"),

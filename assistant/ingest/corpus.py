@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from assistant.errors import CorpusError
-from assistant.ingest.dates import find_date, normalise_date
+from assistant.ingest.dates import article_date, find_date, normalise_date
 from assistant.ingest.document import Document, page_offsets, tables_as_rows
 from assistant.ingest.document import Unusable as _Unusable
 from assistant.ingest.furniture import article_paragraphs
@@ -246,7 +246,7 @@ def content_hash(title: str, date: str, source: str, text: str, pages: tuple[int
 def _article_date(doc: Document, body: str) -> str:
     if doc.dateline_first:  # a document's own date is often when it was printed or saved
         return find_date(body[:300]) or doc.date or find_date(body)
-    return doc.date or find_date(body)
+    return doc.date or article_date(body)
 
 
 def load_article(

@@ -43,6 +43,40 @@ def find_date(text: str) -> str:
     return min(found)[1] if found else ""
 
 
+# where news gives an article's date: its headline, byline and dateline
+TOP = 600
+_MONTH_DAY = re.compile(
+    rf"\b(?P<mon>{_MONTHS})\.?\s+(?P<d>\d{{1,2}})\b(?!,?\s+(?:19|20)\d\d)"
+    rf"|\b(?P<d2>\d{{1,2}})\s+(?P<mon2>{_MONTHS})\b(?!\.?,?\s+(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+
+
+def article_date(text: str) -> str:
+    """An article's date as news gives it, at its top: a date there, or a dateline's month and
+    day ("WINDHOEK, Sept 17 (Meridian)") with the year of a date of that month the text gives
+    ("from 14 to 17 September 2026"); "" when the top gives none: a date further down is of
+    something else ("She will succeed Solheim on Jan. 1, 2027")."""
+    top = text[:TOP]
+    found = find_date(top)
+    if found:
+        return found
+    short = _MONTH_DAY.search(top)
+    if short is None:
+        return ""
+    month = _month_number(short.group("mon") or short.group("mon2"))
+    day = int(short.group("d") or short.group("d2"))
+    for pattern in _DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parts = match.groupdict()
+            if (int(parts["m"]) if parts.get("m") else _month_number(parts["mon"])) == month:
+                try:
+                    return dt.date(int(parts["y"]), month, day).isoformat()
+                except ValueError:
+                    return ""
+    return ""
+
+
 def normalise_date(value: object) -> str:
     """A front-matter date (date, datetime or string) as YYYY-MM-DD; ValueError if it is not one."""
     if value is None or value == "":
