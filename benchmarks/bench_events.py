@@ -24,7 +24,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.answering.people.table import NAMED_FLOOR, group_events  # noqa: E402
+from assistant.answering.people.events import NAMED_FLOOR, group_events  # noqa: E402
 from assistant.evaluation.people_gold import load_gold  # noqa: E402
 from assistant.ingest.corpus import load_corpus  # noqa: E402
 from assistant.ingest.people import event_of  # noqa: E402

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answering.compose.compose import cite
 from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
-from assistant.answering.people.scope import names_the_event, scope_of
+from assistant.answering.people.scope import names_the_event, numbered_apart, scope_of
 from assistant.answering.people.sessions import content_words, matching
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.countries import country_of, in_region, region_of
@@ -65,6 +65,8 @@ def reply(
     rows = [r for r in view.rows if r.article in scope]
     if not rows:
         return None
+    if numbered_apart(view, q.text, scope):  # "the sixth assembly"; the articles: the fifth
+        return Reply(refusal=numbered_apart(view, q.text, scope), known=True)
     if q.person and not any(same_person(q.person, p) for p in view.persons):
         q = replace(q, person="")  # a recogniser's "person" the table does not know ("Apia")
     if not q.person:

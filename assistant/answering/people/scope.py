@@ -4,12 +4,14 @@ whether what it calls a session is the event itself."""
 
 from __future__ import annotations
 
+import math
 import re
 
 from assistant.answering.people.asked import RoleQuestion
+from assistant.answering.people.events import asked_numbers
 from assistant.answering.people.table import PeopleView, distinctive
-from assistant.answering.vocabulary.lexicon import Lexicon
-from assistant.language import TIME_WORDS, numbers_differ, numbers_in, stem
+from assistant.answering.vocabulary.lexicon import Lexicon, text_stems
+from assistant.language import TIME_WORDS, numbers_differ, numbers_in
 from assistant.roles import SESSION_NOUNS, role_words, roles_of_word
 from assistant.store.reader import Snapshot
 from assistant.types import Filters
@@ -46,20 +48,24 @@ def scope_of(
 
 
 def _saying(snapshot: Snapshot, words: set[str], articles: set[str]) -> set[str]:
-    """The articles whose sentences hold the most of these words ("the gala"), at least one
-    (read from the build's lexicon, not the texts); none when every article holds as many."""
-    stems = {stem(w.removesuffix("'s").removesuffix("’s")) for w in words}
+    """The articles whose sentences hold the most of these words ("the gala"), a word weighing
+    the more the fewer articles say it ("WFSCP-4" more than "countries"), at least one (read
+    from the build's lexicon, not the texts); none when every article holds as much."""
+    # as the lexicon reads them: "WFSCP-4" is "wfscp" (and a number, which tells nothing)
+    stems = {st for w in words for st, _ in text_stems(w.removesuffix("'s").removesuffix("’s"))
+             if not st.isdigit()}  # fmt: skip
     if not stems:
         return set()
     lexicon = Lexicon.of(snapshot)
-    held = dict.fromkeys(articles, 0)
+    held = dict.fromkeys(articles, 0.0)
     for st in stems:
-        for a in {snapshot.sentence_at(row).article_id for row in lexicon.rows.get(st, ())}:
-            if a in held:
-                held[a] += 1
-    most = max(held.values(), default=0)
-    chosen = {a for a, n in held.items() if n == most}
-    return chosen if most and len(chosen) < len(articles) else set()
+        saying = {snapshot.sentence_at(row).article_id for row in lexicon.rows.get(st, ())}
+        saying &= articles
+        for a in saying:
+            held[a] += math.log(1 + len(articles) / len(saying))
+    most = max(held.values(), default=0.0)
+    chosen = {a for a, n in held.items() if n >= most - 1e-9}
+    return chosen if most > 0 and len(chosen) < len(articles) else set()
 
 
 def names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
@@ -82,3 +88,14 @@ def names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
         ):
             return True
     return False
+
+
+def numbered_apart(view: PeopleView, question: str, scope: set[str]) -> str:
+    """Why the question's event is none of the scope's, when it numbers the event apart from
+    all of them ("the sixth GAEC assembly", the articles reporting the fifth); else ""."""
+    events = {view.event_of[a] for a in scope}
+    asked = asked_numbers(question)
+    if not asked or not events or not all(numbers_differ(asked, view.numbers(e)) for e in events):
+        return ""
+    names = " and ".join(sorted(view.names.get(e, "") for e in events))
+    return f"the articles report {names}, not the one the question numbers"

@@ -6,29 +6,24 @@ name so that a question's session is found by meaning."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import re
 import threading
 import weakref
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from assistant.answering.people.events import (
+    dateline_place,
+    distinctive,
+    event_numbers,
+    group_events,
+)
 from assistant.ingest.people.mentions import full_names
-from assistant.language import MONTHS, STOPWORDS, TIME_WORDS, numbers_differ, numbers_in, stem
-from assistant.roles import EVENT_NOUNS, RoleRow, roles_of_word
+from assistant.language import numbers_in, stem
+from assistant.roles import EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
-
-_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d+")
-DAYS_APART = 14  # articles of one event are at most this many days apart (when both dated)
-SAME_EVENT = 0.8  # event names this similar (cosine) name one event
-# ... and names sharing a name or two words must be this similar: fitted on the training
-# conferences' articles pooled undated (benchmarks/bench_events.py: pair precision 1.000,
-# recall 0.887, where sharing a word alone put 4 groups of different events together)
-NAMED_FLOOR = 0.6
 
 
 @dataclass(frozen=True)
@@ -53,6 +48,7 @@ class PeopleView:
         articles = snapshot.articles()
         self.event_of = _events(snapshot, articles, embedder)
         self.titles = {a.id: a.title for a in articles}
+        self._named = {a.id: snapshot.event(a.id) for a in articles}  # each article's name
         self.dates = {a.id: a.date for a in articles}
         self._members: dict[str, list[str]] = {}  # event -> its articles, newest first
         for a in articles:
@@ -113,6 +109,11 @@ class PeopleView:
                 self._session_events = found
             return self._session_events
 
+    def numbers(self, event: str) -> set[str]:
+        """The numbers that number an event in its articles' names or titles ("Fifth": 5)."""
+        return {n for a in self.articles_of(event)
+                for n in event_numbers(self._named.get(a, ""), self.titles.get(a, ""))}  # fmt: skip
+
     def articles_of(self, event: str) -> list[str]:
         return sorted(self._members.get(event, []))
 
@@ -165,17 +166,6 @@ def _renamed(row: RoleRow, person: str) -> RoleRow:
     return replace(row, person=person)
 
 
-def distinctive(text: str) -> set[str]:
-    """The words of an event's name that tell it from others: names, acronyms, not the kind of
-    event or a date ("BIMSTEC", "drug", "trafficking" of "the BIMSTEC conference on drug
-    trafficking")."""
-    return {
-        w.lower() for w in _TOKEN.findall(text)
-        if w.lower() not in STOPWORDS and w.lower() not in EVENT_NOUNS
-        and w.lower() not in MONTHS and not w.isdigit() and len(w) > 2
-    }  # fmt: skip
-
-
 def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str, str]:
     """Article -> the event it reports (the id of one of its articles)."""
     if not articles:
@@ -188,7 +178,11 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
                         strict=True):  # fmt: skip
             kept[i] = v
     vectors = np.array(kept, dtype=np.float32).reshape(len(articles), -1)
-    found = group_events([(a.id, snapshot.event(a.id), a.title, a.date) for a in articles], vectors)
+    found = group_events(
+        [(a.id, snapshot.event(a.id), a.title, a.date) for a in articles],
+        vectors,
+        places=[dateline_place(snapshot.text(a.id)) for a in articles],
+    )
     return dict(zip((a.id for a in articles), found, strict=True))
 
 
@@ -218,163 +212,6 @@ def _name_vectors(embedder: Any, names: list[str]) -> np.ndarray:
         with contextlib.suppress(TypeError):  # see above
             _NAMES[embedder] = (now, last)
         return np.array([now[n] for n in names], dtype=np.float32).reshape(len(names), -1)
-
-
-def group_events(
-    articles: list[tuple[str, str, str, str]], vectors: np.ndarray, floor: float = NAMED_FLOOR
-) -> list[str]:
-    """The event each article reports, as the id of one of them (articles: (id, event name,
-    title, date); vectors: of each event name). Articles a few days apart report one event when
-    their names mean the same (SAME_EVENT), or share a name ("BIMSTEC") or two other words and
-    mean much the same (floor), and do not number themselves apart."""
-    names = {i: f"{event} {title}" for i, event, title, _ in articles}
-    words = {i: distinctive(n) for i, n in names.items()}
-    proper = {i: {w.lower() for w in _TOKEN.findall(n) if w[:1].isupper()} & words[i]
-              for i, n in names.items()}  # fmt: skip
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = vectors / np.where(norms == 0, 1, norms)
-    parent = {i: i for i, *_ in articles}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    numbers = {i: _numbering(event, title) for i, event, title, _ in articles}
-    ids = [i for i, *_ in articles]
-    lowest = min(floor, SAME_EVENT)
-    for x, y, similar in _close_pairs(vectors, [date for *_, date in articles], lowest):
-        a, b = ids[x], ids[y]
-        first, second = root(a), root(b)
-        # the 3rd and the 4th meeting of one body are two events, even through an
-        # article that gives no number
-        if first == second or numbers_differ(numbers[first], numbers[second]):
-            continue
-        shared = words[a] & words[b]
-        named = proper[a] & proper[b]  # "BIMSTEC", "Apia", "IFWU"
-        if similar >= SAME_EVENT or ((named or len(shared) >= 2) and similar >= floor):
-            parent[second] = first
-            numbers[first] = numbers[first] | numbers[second]
-    # "the Montevideo assembly", "the Apia meeting": an article that calls its event only by
-    # one name and the kind of event reports the one event near its date whose articles name
-    # it in their names or titles (not as a text's: "the Paris Agreement"), when only one
-    # does; one of the two is dated, and none when the article's own event is one of several
-    naming: dict[str, list[int]] = {}
-    for x, (i, event, title, _) in enumerate(articles):
-        for w in _place_words(f"{event} {title}") & proper[i]:
-            naming.setdefault(w, []).append(x)
-    days = [_day(date) for *_, date in articles]
-    called = [_called_by_one_name(event) for _, event, _, _ in articles]
-    for x, i in enumerate(ids):
-        alone = called[x]
-        if not alone:
-            continue
-        near = {
-            root(ids[y])
-            for y in naming.get(alone, ())
-            if y != x
-            and not called[y]
-            and (days[x] is not None or days[y] is not None)
-            and (days[x] is None or days[y] is None or abs(days[x] - days[y]) <= DAYS_APART)
-        }
-        if len(near) == 1 and root(i) not in near:
-            other = near.pop()
-            if not numbers_differ(numbers[root(i)], numbers[other]):
-                numbers[other] = numbers[other] | numbers[root(i)]
-                parent[root(i)] = other
-    return [root(i) for i in ids]
-
-
-def _called_by_one_name(event: str) -> str:
-    """The one name an event is called by, lower case ("Montevideo" of "Montevideo
-    assembly"), when its name is that and the kind of event only, and the name is no word
-    that says what kind ("Opening session", "Youth summit"); else ""."""
-    words = distinctive(event)
-    if len(words) != 1 or not any(w.lower() in EVENT_NOUNS for w in _TOKEN.findall(event)):
-        return ""
-    (word,) = words
-    if word in _KINDS or roles_of_word(word) or word in TIME_WORDS:
-        return ""
-    return word if any(w.lower() == word and w[:1].isupper() for w in _TOKEN.findall(event)) else ""
-
-
-# words that say what kind of meeting, not where or whose
-_KINDS = frozenset(
-    """opening closing final annual plenary ministerial regional international national
-    global world joint special youth women high-level technical general extraordinary""".split()
-)
-_NAMED_TEXT = re.compile(
-    r"\b([A-Z][\w'’-]+)\s+(?:Agreement|Accord|Protocol|Convention|Declaration|Charter|Call|"
-    r"Plan|Principles|Process|Consensus|Commitment|Compact|Framework|Statement|Treaty)\b"
-)
-
-
-def _place_words(text: str) -> set[str]:
-    """The capitalised words of a name or title, lower case, not those that name a text ("the
-    Paris Agreement" names no place the meeting was in)."""
-    texts = {m.group(1).lower() for m in _NAMED_TEXT.finditer(text)}
-    return {w.lower() for w in _TOKEN.findall(text) if w[:1].isupper()} - texts
-
-
-def _close_pairs(
-    vectors: np.ndarray, dates: list[str], lowest: float
-) -> Iterator[tuple[int, int, float]]:
-    """(x, y, cosine) of the pairs x < y, in that order, whose names are at least `lowest`
-    alike and that are at most DAYS_APART days apart when both are dated: an article is
-    compared with those dated near it and the undated, not with the whole corpus."""
-    days = [_day(d) for d in dates]
-    dated = sorted((d, i) for i, d in enumerate(days) if d is not None)
-    undated = np.array([i for i, d in enumerate(days) if d is None], dtype=np.int64)
-    order = [d for d, _ in dated]
-    by_day = np.array([i for _, i in dated], dtype=np.int64)
-    for x, day in enumerate(days):
-        if day is None:
-            near = np.arange(x + 1, len(days), dtype=np.int64)
-        else:
-            window = by_day[bisect_left(order, day - DAYS_APART) :
-                            bisect_right(order, day + DAYS_APART)]  # fmt: skip
-            later = undated[np.searchsorted(undated, x, side="right") :]
-            near = np.sort(np.concatenate([window[window > x], later]))
-        if not len(near):
-            continue
-        cosine = vectors[near] @ vectors[x]
-        for y, c in zip(near[cosine >= lowest].tolist(), cosine[cosine >= lowest].tolist(),
-                        strict=True):  # fmt: skip
-            yield x, y, c
-
-
-def _day(date: str) -> int | None:
-    """A date's day number, None when undated or unreadable (compared with every date)."""
-    try:
-        return dt.date.fromisoformat(date).toordinal() if date else None
-    except ValueError:
-        return None
-
-
-def _numbering(event: str, title: str) -> set[str]:
-    """The numbers that number an event in its name, or, when that holds none, in its title:
-    next to an event's noun ("Meeting 284", "the ninth session"), after an acronym
-    ("IWPPR-3"), or a year ("COP 2025"); not "Nine countries sign", "enters second day"."""
-    return _numbers_of_event(event) or _numbers_of_event(title)
-
-
-_NOUNS = "|".join(sorted(EVENT_NOUNS))
-# "the ninth (plenary) session", "the 3rd meeting": an ordinal one or two words before the noun
-_BEFORE_NOUN = re.compile(rf"\b((?:[\w-]+\s+){{1,2}})(?:{_NOUNS})\b", re.I)
-_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|\w+th)$")  # not "twenty-fifth": 5
-_AFTER_NOUN = re.compile(rf"\b(?:{_NOUNS})\s+(\d+)\b", re.I)  # "Meeting 284"
-_AFTER_ACRONYM = re.compile(r"\b[A-Z]{2,}[A-Za-z]*-?\s?(\d{1,3})\b")  # "IWPPR-3", "COP 29"
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-
-
-def _numbers_of_event(name: str) -> set[str]:
-    found = [w for m in _BEFORE_NOUN.finditer(name) for w in m.group(1).lower().split()
-             if _ORDINAL.match(w)]  # fmt: skip
-    # an acronym and its number, unless the whole name is in capitals ("DAY 2 OF THE SUMMIT")
-    after = (_AFTER_NOUN, _YEAR) if name.isupper() else (_AFTER_NOUN, _AFTER_ACRONYM, _YEAR)
-    found += [m.group(1) for p in after for m in p.finditer(name)]
-    return {n for word in found for n in numbers_in(word)}
 
 
 def people_table(
