@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from assistant.language import one_edit_apart
+
 # country: demonyms (adjectives and nouns for its people), lower case; entries end with ';'
 _COUNTRIES = """
 Afghanistan: afghan; Albania: albanian; Algeria: algerian; Andorra: andorran; Angola: angolan;
@@ -105,6 +107,16 @@ def country_of(text: str) -> str:
         key = key.removesuffix(suffix)
     key = key.removeprefix("the ").strip(" .,")
     return _table().get(key, "")
+
+
+def country_misspelt(word: str) -> str:
+    """The country a word of six letters or more names when one slip is mended ("Indonesain",
+    "Ethopian"), when only one is that near; else ""."""
+    key = word.strip().lower().removesuffix("'s").removesuffix("’s")
+    if len(key) < 6 or key in _table():
+        return _table().get(key, "")
+    near = {c for k, c in _table().items() if k[:1] == key[:1] and one_edit_apart(key, k)}
+    return near.pop() if len(near) == 1 else ""
 
 
 @cache

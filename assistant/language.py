@@ -58,7 +58,8 @@ def mend_spelling(text: str, vocabulary: Collection[str], known: Collection[str]
             return word
         if word[0].isupper() and m.start() > 0:  # a name ("Pannel"), not a slip
             return word
-        near = sorted(w for w in vocabulary if one_edit_apart(lower, w))
+        # not a word that holds another whole ("emission" is no slip for "mission")
+        near = sorted(w for w in vocabulary if one_edit_apart(lower, w) and w not in lower)
         return near[0] if near and len({stem(w) for w in near}) == 1 else word
 
     return _WORD.sub(mended, text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.countries import country_of, region_of
+from assistant.countries import country_misspelt, country_of, region_of
 from assistant.ingest import nlp
 from assistant.ingest.people.mentions import clean_name
 from assistant.ingest.people.propose import names_a_document
@@ -141,6 +141,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     documents = [m.span() for m in _CAPITALISED_RUN.finditer(doc.text)
                  if names_a_document(m.group())]  # fmt: skip
     vice = False  # "vice-president", "vice-chair": another role, whatever else is said
+    timed: set[str] = set()  # roles said in a clause that tells when ("when it opened")
     for t in doc:
         if t.pos_ in {"VERB", "NOUN", "PROPN", "ADJ", "AUX"} or t.dep_ == "ROOT":
             word = _co(doc, t)
@@ -159,11 +160,14 @@ def read_role_question(text: str) -> RoleQuestion | None:
                 continue
             if "chair" in said:  # asked, "chaired" means the chair (an article may say it of
                 said.discard("moderator")  # a moderator, a question means the chair)
+            if _in_time_clause(t):  # "when the forum kicked off": when, not who opened it
+                timed |= said
+                continue
             if "other" in said:
                 cues.add(stem(t.text))
             found |= said
     if not found:  # "who was on the panel": the session's noun is the role asked
-        found = by_session_noun
+        found = by_session_noun or timed
     if "keynote" in found:  # "who gave / delivered the keynote": that speaker, not them all
         found -= {"speaker", "presenter", "panelist"}
     delegation = any(t.lower_ in DELEGATION_NOUNS for t in doc)
@@ -183,7 +187,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
         roles |= _ASKS.get(role, set())
     if "head-of-delegation" in roles or "chair" in roles:
         if delegation:  # "who led Japan's team", "the delegation, headed by"
-            roles = (roles - {"chair", "moderator"}) | {"head-of-delegation"}
+            roles = (roles - {"chair", "moderator", "president"}) | {"head-of-delegation"}
         else:
             roles.discard("head-of-delegation")
             if _IN_CHARGE.search(text) and "co-chair" not in roles:
@@ -206,6 +210,20 @@ def read_role_question(text: str) -> RoleQuestion | None:
         else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else "",
         primary=primary, cues=frozenset(cues), said=_said_thing(doc, session),
     )  # fmt: skip
+
+
+_WHEN = frozenset({"when", "as", "after", "before", "while", "once", "until"})
+
+
+def _in_time_clause(t: object) -> bool:
+    """Whether a word stands in a clause that says when ("when the coffee forum kicked off",
+    "as the summit closed"), not what the question asks."""
+    for head in [t, *t.ancestors]:  # type: ignore[attr-defined]
+        if head.dep_ == "advcl" and any(
+            c.dep_ in {"advmod", "mark"} and c.lower_ in _WHEN for c in head.children
+        ):
+            return True
+    return False
 
 
 def _said_thing(doc: object, session: str) -> str:
@@ -267,6 +285,8 @@ def _co(doc: object, t: object) -> str:
     if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "co":  # type: ignore[index]
         return "co-" + t.text  # type: ignore[attr-defined]
     if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "vice":  # type: ignore[index]
+        return _VICE
+    if i >= 1 and doc[i - 1].lower_ == "vice":  # type: ignore[index]  # "vice president"
         return _VICE
     return t.text  # type: ignore[attr-defined]
 
@@ -332,9 +352,16 @@ def _names(text: str) -> tuple[str, str]:
             if country_of(word):
                 place = country_of(word)
                 break
+    if not place:  # "the Indonesain delegation", "Keyna's team": a slip in a country's word
+        slips = [m.group(1) for m in _BEFORE_DELEGATION.finditer(text)]
+        place = next(filter(None, map(country_misspelt, slips)), "")
     return person, place
 
 
+# a capitalised word before a delegation's noun ("the Ethopian delegation", "Keyna's team")
+_BEFORE_DELEGATION = re.compile(
+    r"\b([A-Z][a-z]{5,})(?:['’]s)?\s+(?:" + "|".join(sorted(DELEGATION_NOUNS)) + r")\b"
+)
 # a region's name or adjective before holders ("African delegations", "Latin American
 # ministers"); not "the Asia-Pacific forum" or "the African Union"
 _REGION_HOLDERS = re.compile(

@@ -302,9 +302,15 @@ def event_of(article: Article) -> str:
     found: list[tuple[bool, bool, bool, int, str]] = []
     sources = [article.title, *_opening(article.text)]
     for doc in nlp.parse_many(sources):  # one batch: the parser's cost is per call
-        found += _event_names(doc)
+        names = _event_names(doc)
         if any(named for named, *_ in found):
-            break
+            # past the paragraph that named it, only a fuller form of that name ("Fourth
+            # World Forum" of a headline, "Fourth World Forum of Smallholder Coffee
+            # Producers" of the story's first paragraph)
+            found += [n for n in names if n[0] and any(
+                n[-1].startswith(f[-1] + " ") for f in found if f[0])]  # fmt: skip
+            continue
+        found += names
     if not found:
         return article.title
     return max(found)[-1]
@@ -330,6 +336,13 @@ def _event_names(doc: Any) -> list[tuple[bool, bool, bool, int, str]]:
             and (doc[first].lower_ not in {"first", "second", "third"})
         ):
             first += 1
+        # "the three-day ministerial meeting": how long it ran is no part of its name
+        while (
+            first + 1 < chunk.end
+            and doc[first].text in {"-", "–"}
+            and (doc[first + 1].lower_ in _DURATION_UNITS)
+        ):
+            first += 2
         end = chunk.end
         if end < len(doc) and doc[end].text.isdigit() and doc[end].head == root:
             end += 1  # "Meeting 284", "COP 29": the number is the event's name
@@ -339,6 +352,8 @@ def _event_names(doc: Any) -> list[tuple[bool, bool, bool, int, str]]:
                 end = max(end, max(x.i for x in t.subtree) + 1)
                 break
         name = doc[first:end].text.split(",")[0].strip(" ,-–")  # not ", which runs ..."
+        if name.count("(") > name.count(")"):  # "... Commissions (GAEC": the name before it
+            name = name[: name.rindex("(")].strip(" ,-–")
         name = _PLACE.split(name)[0]  # "... on Peatland Restoration at the Centre"
         if end == cut and root.text[:1].isupper():
             # a name the parser cut: "the Regional Forum" + "on Clean Urban Transport"
@@ -366,6 +381,7 @@ _NAMED_TOPIC = re.compile(
     r"\s+(?:on|of|for)\s+(?:the\s+)?[A-Z][\w'’-]*"
     r"(?:(?:\s+(?:of|for|on|the)|\s+and(?!\s+the\b))*\s+[A-Z][\w'’-]*)*"
 )
+_DURATION_UNITS = frozenset({"day", "week", "month", "year", "hour", "night"})
 _DATE_WORDS = MONTHS | frozenset({"today", "tomorrow", "yesterday"})
 _OTHER_TIME = frozenset({"last", "previous", "next", "past", "former", "upcoming"})
 _PLACE = re.compile(r"\s+at\s+the\s+(?=[A-Z])")

@@ -54,7 +54,11 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
         said_by = {f"cue_{stem(w)}": 1.0 for w in words if roles_of_word(w)}
         items = _items(text, a, b)
         # a role the value says in closing brackets is every item's ("A and B (co-chairs)")
-        closing = re.search(r"\(([^)]*)\)\s*$", text[a:b])
+        # or after its last comma, in a word or two ("A (Ghana) and B (Netherlands), co-chairs",
+        # "C (Bulgaria), Conference President"; not "D, Chair of the National Board")
+        closing = re.search(r"\(([^)]*)\)\s*$", text[a:b]) or re.search(
+            r",\s*((?:[\w-]+\s+)?[\w-]+)\s*$", text[a:b]
+        )
         all_said = _said(closing.group(1)) if closing else set()
         for n, (x, y) in enumerate(items):
             inside = [m for m in mentions if x <= m.start < y]
