@@ -25,11 +25,22 @@ MANY = 100  # articles from which parsing is shared among processes (as the enti
 
 def signature(model: PeopleModel) -> str:
     """What the rows were read with: the model (features, trees, threshold) and the code that
-    reads them, so an upgrade reads every article again at the next sync."""
+    reads them, so an upgrade reads every article again at the next sync. Computed once per
+    model a process loads (0.1 s each time: it wrote out the whole model), kept with it."""
+    kept = _SIGNATURES.get(id(model))
+    if kept is not None and kept[0] is model:
+        return kept[1]
     digest = hashlib.sha256(json.dumps(model.as_dict(), sort_keys=True).encode("utf-8"))
     for path in READERS:
         digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    found = digest.hexdigest()[:16]
+    if len(_SIGNATURES) >= 4:  # the last few models only (a process loads one or two)
+        del _SIGNATURES[next(iter(_SIGNATURES))]
+    _SIGNATURES[id(model)] = (model, found)  # the model kept too: its id is not reused
+    return found
+
+
+_SIGNATURES: dict[int, tuple[PeopleModel, str]] = {}
 
 
 _HERE = Path(__file__).resolve().parents[1]
