@@ -681,6 +681,33 @@ def test_question_words_that_say_when_a_vice_role_and_a_misspelt_country() -> No
     assert asked_numbers("Who will speak at the sixth GAEC general assembly?") == {"6"}
     assert asked_numbers("who was the keynote speaker at GA-5") == {"5"}
     assert asked_numbers("Who chaired the first session?") == set()
+    # what a person belongs to is read from their rows, with the sentence that says it
+    from assistant.answering.people.whose import asks_whose, whose
+    from assistant.roles import RoleRow
+
+    assert asks_whose("which country is he from?") == "country"
+    assert asks_whose("Which institute does Nana Boateng run?") == "body"
+    assert asks_whose("Which countries signed the declaration?") == ""
+    quote = "Nana Boateng, director of the West African Shipping Institute, anchored the debate."
+    rows = [
+        RoleRow(
+            "Nana Boateng",
+            "moderator",
+            "",
+            "West African Shipping Institute",
+            "",
+            "a",
+            None,
+            quote,
+            0,
+            len(quote),
+            0.9,
+        ),
+        RoleRow("Ana Ruiz", "chair", "", "Peru", "", "a", None, "Ana Ruiz (Peru)", 0, 9, 0.9),
+    ]
+    assert whose(rows, "Boateng", "body")[0] == "West African Shipping Institute"
+    assert whose(rows, "Ana Ruiz", "country")[0] == "Peru"
+    assert whose(rows, "Boateng", "country") == ("", [])  # the rows name no country of hers
     # a word holding a role's word whole is no slip for it
     mended = mend_spelling("the zero-emission fleets delegaton", role_words(), cue_roles())
     assert mended == "the zero-emission fleets delegation", mended
@@ -754,7 +781,7 @@ def test_a_title_given_is_a_prize_and_delegations_ask_for_a_list() -> None:
     heads = read_role_question("Who headed the African delegations at the road safety summit?")
     assert heads is not None and heads.several and heads.roles == {"head-of-delegation"}, heads
     assert heads.place == "Africa"  # a region: its countries' heads, not all of them
-    from assistant.answering.people.reply import _of_place
+    from assistant.answering.people.whose import of_place as _of_place
     from assistant.roles import RoleRow
 
     def head(country: str, quote: str = "") -> RoleRow:

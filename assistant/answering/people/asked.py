@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.people.whose import asks_whose
 from assistant.countries import country_misspelt, country_of, region_of
 from assistant.ingest import nlp
 from assistant.ingest.people.mentions import clean_name
@@ -15,6 +16,7 @@ from assistant.language import mend_spelling, stem
 from assistant.roles import DELEGATION_NOUNS, SESSION_NOUNS, cue_roles, role_words, roles_of_word
 
 HOLDER, ROLE, SESSION, COUNT = "holder", "role", "session", "count"
+WHOSE = "whose"  # the country or body a person named belongs to
 # Roles several people hold at once: "Who spoke in ...?" asks for all of them.
 _MANY = frozenset({"co-chair", "speaker", "panelist", "presenter", "signatory", "award"})
 # Nouns that name the whole event when a question says them ("the Cholpon-Ata forum"), though an
@@ -174,7 +176,10 @@ def read_role_question(text: str) -> RoleQuestion | None:
     if found == {"panelist"} and not any(t.lower_ in SESSION_NOUNS for t in doc):
         found = set()  # "members" of an organisation, not of a panel
     wants = HOLDER
-    if _HOW_MANY.search(text):
+    belongs = asks_whose(text)  # "which country is he from": "country"
+    if belongs:
+        wants = WHOSE
+    elif _HOW_MANY.search(text):
         wants = COUNT
     elif _WHICH_SESSION.search(text):
         wants = SESSION
@@ -198,7 +203,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
         roles = {"other"}  # found by its word in the quote ("vice")
     elif roles - {"other"}:
         roles.discard("other")
-    if not roles and wants != ROLE:
+    if not roles and wants not in {ROLE, WHOSE}:
         return None
     person, place = _names(text)
     primary = next((r for r in _PRIMARY if r in found and r in roles), "")
@@ -206,7 +211,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     return RoleQuestion(
         text=text, roles=frozenset(roles), wants=wants,
         several=several, session=session, person=person,
-        place=place, holder_kind="country" if _COUNTRIES.search(text)
+        place=place, holder_kind=belongs or "country" if belongs or _COUNTRIES.search(text)
         else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else "",
         primary=primary, cues=frozenset(cues), said=_said_thing(doc, session),
     )  # fmt: skip

@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.compose.compose import cite
-from assistant.answering.people.asked import COUNT, ROLE, SESSION, RoleQuestion
+from assistant.answering.people.asked import COUNT, ROLE, SESSION, WHOSE, RoleQuestion
 from assistant.answering.people.scope import names_the_event, numbered_apart, scope_of
 from assistant.answering.people.sessions import content_words, matching
 from assistant.answering.people.table import PeopleView, distinctive
-from assistant.countries import country_of, in_region, region_of
+from assistant.answering.people.whose import of_place, whose
+from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
 from assistant.ingest.people.propose import names_a_document
 from assistant.roles import AWARD_NOUNS, EVENT_NOUNS, RoleRow
@@ -71,7 +72,7 @@ def reply(
         q = replace(q, person="")  # a recogniser's "person" the table does not know ("Apia")
     if not q.person:
         q = replace(q, person=_named_person(view, q.text))
-    if q.wants == ROLE and not q.person:
+    if q.wants in {ROLE, WHOSE} and not q.person:
         return None
     if q.session and names_the_event(view, q.session, scope):
         q = replace(q, session="")  # "the Ninth Session of the Commission": the event itself
@@ -113,7 +114,7 @@ def _holders(
     if "other" in roles:  # "who closed", "the rapporteur": the question's word in the quote
         held = [r for r in held if r.role != "other" or _says(r.quote, q.cues)]
     if q.place:
-        held = [r for r in held if _of_place(r, q.place)]
+        held = [r for r in held if of_place(r, q.place)]
     prize = _prize(q.text) if "award" in roles else set()
     if prize:  # "the IMCA Sphagnum Medal": not the IMCA Lifetime Achievement Award; said in
         # the quote or the paragraph it stands in ("Two received the Young Innovator Award.
@@ -151,7 +152,7 @@ def _holders(
     if not held:
         if "vice" in q.cues:  # a vice-president asked: never the president instead
             return Reply(refusal="the articles name no one in the vice role asked", known=True)
-        if q.place and any(_of_place(r, q.place) for r in rows):
+        if q.place and any(of_place(r, q.place) for r in rows):
             return Reply(refusal=f"the articles name others of {q.place} but no one of it who "
                                  f"{DID[q.asked]}", known=True)  # fmt: skip
         return None
@@ -312,8 +313,11 @@ def _says(quote: str, cues: frozenset[str]) -> bool:
 def _about_person(snapshot: Snapshot, rows: list[RoleRow], q: RoleQuestion) -> Reply | None:
     """What a person did ("What did Dr X do?"), which sessions they held a role in."""
     theirs = [r for r in rows if r.person and same_person(r.person, q.person)]
-    if not theirs:
+    named, given = whose(theirs, q.person, q.holder_kind) if q.wants == WHOSE else ("", theirs)
+    if not given:
         return None
+    if q.wants == WHOSE:  # "which country is he from": what their rows give
+        return Reply((_claim(snapshot, named, given),), "", "", given[0].confidence)
     if q.wants == ROLE:
         claims = []
         for role in dict.fromkeys(r.role for r in theirs):
@@ -371,39 +375,6 @@ def _who(row: RoleRow, q: RoleQuestion | None = None) -> str:
     if q is not None and q.holder_kind == "country" and row.person:
         return country_of(row.organisation) or row.organisation
     return row.person or row.organisation
-
-
-def _of_place(row: RoleRow, place: str) -> bool:
-    """Whether a row's holder is of that country ("Japan" for "Japan's team") or of a country
-    in that region ("Africa" for "the African delegations"): by its organisation, or, for a
-    delegation's head, by the country its quote names."""
-    wanted = country_of(place) or place
-    region = region_of(place) if not country_of(place) else ""
-
-    def of(country: str) -> bool:  # the country asked for, or one in the region asked for
-        return in_region(country, region) if region else country.lower() == wanted.lower()
-
-    if any(of(country_of(x) or x) for x in (row.organisation, row.person) if x):
-        return True
-    if row.role != "head-of-delegation":
-        return False
-    # "Kazakhstan's delegation", "the Uzbek delegation", "the delegation of Fiji"
-    for m in _DELEGATION_OF.finditer(row.quote):
-        if of(country_of(m.group(1) or m.group(2) or "")):
-            return True
-    # "The Republic of Congo was represented by ..., who led a delegation of eight": the
-    # country represented
-    return any(of(country_of(m.group(1))) for m in _REPRESENTED.finditer(row.quote))
-
-
-_REPRESENTED = re.compile(
-    r"((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+the|of|and)?\s*[A-Z][\w'’-]*){0,4})\s+(?:was|were)\s+"
-    r"represented\s+by\b"
-)
-_DELEGATION_OF = re.compile(
-    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)(?:'s|’s)?\s+(?:\w+\s+)?(?:delegation|team)\b"
-    r"|(?:delegation|team)\s+(?:of|from)\s+(?:the\s+)?([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
-)
 
 
 def _bare(session: str) -> str:
