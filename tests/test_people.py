@@ -560,6 +560,15 @@ def test_a_prize_the_question_names_is_the_one_answered() -> None:
     said = "Two received the Young Innovator Award. Fatima Bello was honoured with Joe Tetteh."
     assert _only_prize(said, innovator)
     assert not _only_prize(f"{said} The Lifetime Award went to Gunnar Halvorsen.", innovator)
+    # ... the prize named last before the quote, when two are named ("collected the award"
+    # names none of its own)
+    gala = ("Modise was handed the Young Professional Prize. The top honour, the GAEC Award for "
+            "Excellence, went to the Fiji Authority. Its chief, Josefa Naivalu, collected the "
+            "award.")  # fmt: skip
+    collected = "Its chief, Josefa Naivalu, collected the award."
+    assert not _names_a_prize(collected)
+    assert _only_prize(gala, {"gaec"}, collected)
+    assert not _only_prize(gala, {"young", "professional"}, collected)
 
 
 def test_a_sentence_that_says_no_such_role_does_not_answer_who_held_it() -> None:
@@ -673,6 +682,8 @@ def test_question_words_that_say_when_a_vice_role_and_a_misspelt_country() -> No
     assert vice is not None and vice.roles == {"other"} and "vice" in vice.cues, vice
     led = read_role_question("Who led the Chilean delegation at the General Assembly?")
     assert led is not None and led.roles == {"head-of-delegation"}, led  # not its president
+    panel = read_role_question("Who moderated Panel 2 on zero-emission fleets at the Ruse meeting?")
+    assert panel is not None and panel.session == "Panel 2 on zero-emission fleets", panel
     slip = read_role_question("who led the Indonesain delegation at MCIWN-2?")
     assert slip is not None and slip.place == "Indonesia", slip
     from assistant.answering.people.events import asked_numbers

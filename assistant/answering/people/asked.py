@@ -315,6 +315,8 @@ def _session_phrase(doc: object) -> str:
             first += 1
         start = doc[first].idx if first < chunk.end else chunk.start_char  # type: ignore[index]
         end = chunk.end_char
+        numbered = re.match(r"\s+\d+\b", text[end:])  # "Panel 2", "Working Group 1"
+        end += numbered.end() if numbered else 0
         topic = _TOPIC.match(text, end)  # "... on pharmaceutical drugs" (wherever it hangs)
         if topic and not _OF_EVENT.match(topic.group(1)):  # not "of the Issyk-Kul forum"
             end = topic.end(1)

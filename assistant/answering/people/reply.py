@@ -123,7 +123,7 @@ def _holders(
         held = [r for r in held if r.role != "award" or _names(r.quote, prize)
                 or (not _names_a_prize(r.quote)
                     and _only_prize(_paragraph(snapshot, r.article, r.start, r.end),
-                                    prize))]  # fmt: skip
+                                    prize, r.quote))]  # fmt: skip
         if not any(r.role == "award" for r in held):
             return None  # which of its prizes the table cannot tell: the sentences may
     if not q.session:  # who ran the event: not who ran one of its sessions
@@ -136,8 +136,10 @@ def _holders(
                 return Reply(refusal=f"the articles name no {_bare(q.session)}", known=True)
             return None
         held = [r for r in held if r.session in matched]
-        if not held and q.asked in _TAKING_PART:
-            return None  # the table reads too few of these to say nobody did: the sentences
+        if not held and q.asked in _TAKING_PART | {"other"}:
+            # the table reads too few of these (or of rapporteurs, vice-chairs, closings) to
+            # say nobody did: the sentences
+            return None
         if not held:
             return Reply(refusal=f"the articles name the {_bare(q.session)} but not who "
                                  f"{DID_IT[q.asked]}", known=True)  # fmt: skip
@@ -221,16 +223,25 @@ _RUNNING = frozenset({"chair", "co-chair", "moderator"})
 _TAKING_PART = frozenset({"speaker", "panelist", "presenter"})
 
 
-def _only_prize(paragraph: str, words: set[str]) -> bool:
-    """Whether a paragraph names that prize and no other: every sentence of it that names a
-    prize names that one ("The Young Innovator Award went to A, while B was recognised for
-    lifetime service" names one; "... the Lifetime Award went to B" two)."""
-    said = [x for x in re.split(r"(?<=[.!?])\s+", paragraph) if _names_a_prize(x)]
+def _only_prize(paragraph: str, words: set[str], quote: str = "") -> bool:
+    """Whether the prize a paragraph names for a quote naming none is that one: the last prize
+    named before the quote ("The top honour, the GAEC Award, went to the Authority. Its chief,
+    Josefa Naivalu, collected the award"), or, when none is named before it, the one prize
+    every sentence naming a prize names ("... the Lifetime Award went to B": two)."""
+    sentences = re.split(r"(?<=[.!?])\s+", paragraph)
+    at = paragraph.find(quote[:40]) if quote else -1
+    before = [x for x in re.split(r"(?<=[.!?])\s+", paragraph[:at]) if _names_a_prize(x)]
+    if at > 0 and before:
+        return _names(before[-1], words)
+    said = [x for x in sentences if _names_a_prize(x)]
     return bool(said) and all(_names(x, words) for x in said)
 
 
 def _names_a_prize(quote: str) -> bool:
-    return any(w.lower().rstrip("s") in AWARD_NOUNS for w in re.findall(r"[A-Za-z]+", quote))
+    """Whether a quote names a prize ("the Young Innovator Award"), not one it points back to
+    ("collected the award")."""
+    return any(w.lower().rstrip("s") in AWARD_NOUNS and w[0].isupper()
+               for w in re.findall(r"[A-Za-z]+", quote))  # fmt: skip
 
 
 def _paragraph(snapshot: Snapshot, article: str, at: int, to: int, and_before: bool = False) -> str:
