@@ -814,6 +814,12 @@ def test_a_title_given_is_a_prize_and_delegations_ask_for_a_list() -> None:
     assert read_role_question("And who was originally supposed to moderate it?") is None
     assert read_role_question("Who was due to chair the session on ports?") is None
     assert read_role_question("Who initially chaired the panel?") is not None
+    from assistant.answering.people.asked import asks_who_did_not, says_not_held
+
+    # ... and the sentence it is answered from must say so, not name who did
+    assert asks_who_did_not("And who was originally meant to do it?")
+    assert says_not_held("Lukas Brenner, who had been billed as moderator, withdrew.")
+    assert not says_not_held("The panel was moderated by Kenyan broadcaster Daniel Mwangi.")
     assert read_role_question("Who chaired the session postponed due to rain?") is not None
     stand_in = read_role_question("Who stood in for Tom Ashworth as moderator?")
     assert stand_in is not None and stand_in.roles == {"moderator"}, stand_in

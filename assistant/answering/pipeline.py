@@ -34,7 +34,9 @@ from assistant.answering.people.asked import (
     HOLDER,
     SESSION,
     RoleQuestion,
+    asks_who_did_not,
     read_role_question,
+    says_not_held,
 )
 from assistant.answering.people.reply import SURE_DESPITE_TABLE, Reply, reply
 from assistant.answering.people.table import PeopleView
@@ -195,6 +197,8 @@ class Answerer:
         if asked is not None:
             claim = _saying_the_role(snapshot, asked, evidence, claim)
         unsupported = _unsupported(snapshot, asked, claim) if asked is not None else None
+        if asks_who_did_not(understood.standalone) and not says_not_held(_quoted(snapshot, claim)):
+            unsupported = ""  # asked who was to and did not: its quote says no such thing
         if unsupported is not None:  # a who-question's sentence that names no one for it
             clock.lap("compose")
             answer = refused(question, understood.standalone, unsupported, evidence.confidence,
@@ -262,6 +266,10 @@ def _saying_the_role(
     return replace(claim, evidence=(widened,))
 
 
+def _quoted(snapshot: Snapshot, claim: Claim) -> str:
+    return " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
+
+
 def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str | None:
     """Why a sentence chosen for a who-did-what question the table could not answer does not
     answer it, or None: asked who, it shows no one as the answer and its quote names no person,
@@ -269,7 +277,7 @@ def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str |
     document; asked which session, neither its answer nor its quote names one; asked
     about a country's delegation or official, it does not name the country ("Who led
     Mongolia's delegation?" is not answered by the Indian delegation's head)."""
-    quoted = " ".join(snapshot.text(c.article_id)[c.start : c.end] for c in claim.evidence)
+    quoted = _quoted(snapshot, claim)
     if asked.wants == HOLDER and claim.text and names_a_document(claim.text):
         return ""  # asked who, it shows a charter or a declaration
     if asked.wants == HOLDER and asked.roles <= _SAID_ROLES and not _says_a_role(quoted, asked):

@@ -82,6 +82,29 @@ _NOT_HELD = re.compile(
     r"meant to|was to have|were to have|withdr[ae]w\w*|pulled out)\b",
     re.I,
 )
+# what says a role was not held as planned ("had been billed as moderator but withdrew",
+# "stepped in for", "in place of"): the sentence a not-held question is answered from says it
+_NOT_HELD_SAID = re.compile(
+    r"\b(?:withdr[ae]w\w*|pulled out|billed|originally|initially|stepp(?:ed|ing) in|"
+    r"stand-in|stood in|standing in|in place of|replac\w+|instead of|cancel\w+|unable to|"
+    r"could not|(?:was|were|had been)\s+(?:due|scheduled|supposed|meant|set|slated|expected|"
+    r"listed|programmed|announced)\b)",
+    re.I,
+)
+
+
+def asks_who_did_not(question: str) -> bool:
+    """Whether a question asks who was to hold a role and did not ("who was originally
+    supposed to moderate it")."""
+    return bool(_NOT_HELD.search(question))
+
+
+def says_not_held(quote: str) -> bool:
+    """Whether a quote says a role was not held as planned ("billed as moderator but
+    withdrew")."""
+    return bool(_NOT_HELD_SAID.search(quote))
+
+
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _PLURAL = re.compile(
     r"\b(who were|who all|which|list|name (?:all|the)|speakers|panel(?:l)?ists|"
