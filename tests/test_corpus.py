@@ -143,6 +143,21 @@ def test_an_article_is_dated_at_its_top_not_by_a_date_further_down() -> None:
     assert article_date("Dhaka, 14 February 2020 - Ministers met.") == "2020-02-14"
 
 
+def test_the_corpus_walk_keeps_its_order_skips_hidden_and_linked_folders(tmp_path: Path) -> None:
+    from assistant.ingest.corpus import article_id_for, iter_corpus_files
+
+    for name in ["a.md", "a/b.md", "a/.drafts/x.md", ".hidden.md", "B.txt", "a/c/d.tar.md",
+                 "z.md", "a b/e.md"]:  # fmt: skip
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    found = list(iter_corpus_files(tmp_path))
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "B.txt", "a/b.md", "a/c/d.tar.md", "a b/e.md", "a.md", "z.md"]  # fmt: skip
+    assert [article_id_for(p, tmp_path) for p in found] == [
+        "B", "a/b", "a/c/d.tar", "a b/e", "a", "z"]  # fmt: skip
+
+
 BAD_FILES = [
     ("empty.md", b"", "empty file"),
     ("blank.txt", b"   \n\n  ", "empty file"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -298,16 +299,38 @@ def iter_corpus_files(corpus_dir: Path) -> Iterator[Path]:
         raise CorpusError(f"corpus folder {corpus_dir} does not exist: create it or pass --corpus")
     if not corpus_dir.is_dir():
         raise CorpusError(f"{corpus_dir} is not a folder: pass --corpus with a folder of articles")
-    for path in sorted(corpus_dir.rglob("*"), key=lambda p: p.parts):
-        rel = path.relative_to(corpus_dir)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+    for found in _files_under(str(corpus_dir)):
+        yield Path(found)
+
+
+def _files_under(folder: str) -> Iterator[str]:
+    """The non-hidden files under a folder, depth first in name order (the order of sorting
+    their paths' parts), not descending into hidden folders; one directory read per folder,
+    no path objects (a sync at 10,000 articles spent 0.35 s on pathlib here)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
             continue
-        yield path
+        if entry.is_dir(follow_symlinks=False):  # a linked folder is not entered, as rglob
+            yield from _files_under(entry.path)
+        elif entry.is_file():
+            yield entry.path
 
 
 def article_id_for(path: Path, corpus_dir: Path) -> str:
     """The article id: the file's path under the corpus folder without its extension."""
-    return path.relative_to(corpus_dir).with_suffix("").as_posix()
+    whole, root = str(path), str(corpus_dir)
+    if not whole.startswith(root + os.sep) or root in {"", "."}:  # not a plain prefix
+        return path.relative_to(corpus_dir).with_suffix("").as_posix()
+    rel = whole[len(root) + 1 :]
+    name = rel.rsplit(os.sep, 1)[-1]
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:  # as with_suffix(""): "a.tar.gz" -> "a.tar"; "a." and ".a" stay
+        rel = rel[: len(rel) - len(name) + dot]
+    return rel.replace(os.sep, "/")
 
 
 def load_corpus(
