@@ -234,8 +234,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
     return RoleQuestion(
         text=text, roles=frozenset(roles), wants=wants,
         several=several, session=session, person=person,
-        place=place, holder_kind=belongs or "country" if belongs or _COUNTRIES.search(text)
-        else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else "",
+        place=place, holder_kind=belongs or ("country" if _COUNTRIES.search(text)
+        else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else ""),
         primary=primary, cues=frozenset(cues), said=_said_thing(doc, session),
     )  # fmt: skip
 

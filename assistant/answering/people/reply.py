@@ -66,8 +66,8 @@ def reply(
     rows = [r for r in view.rows if r.article in scope]
     if not rows:
         return None
-    if numbered_apart(view, q.text, scope):  # "the sixth assembly"; the articles: the fifth
-        return Reply(refusal=numbered_apart(view, q.text, scope), known=True)
+    if apart := numbered_apart(view, q.text, scope):  # "the sixth assembly"; articles: the fifth
+        return Reply(refusal=apart, known=True)
     if q.person and not any(same_person(q.person, p) for p in view.persons):
         q = replace(q, person="")  # a recogniser's "person" the table does not know ("Apia")
     if not q.person:
@@ -228,12 +228,11 @@ def _only_prize(paragraph: str, words: set[str], quote: str = "") -> bool:
     named before the quote ("The top honour, the GAEC Award, went to the Authority. Its chief,
     Josefa Naivalu, collected the award"), or, when none is named before it, the one prize
     every sentence naming a prize names ("... the Lifetime Award went to B": two)."""
-    sentences = re.split(r"(?<=[.!?])\s+", paragraph)
     at = paragraph.find(quote[:40]) if quote else -1
     before = [x for x in re.split(r"(?<=[.!?])\s+", paragraph[:at]) if _names_a_prize(x)]
     if at > 0 and before:
         return _names(before[-1], words)
-    said = [x for x in sentences if _names_a_prize(x)]
+    said = [x for x in re.split(r"(?<=[.!?])\s+", paragraph) if _names_a_prize(x)]
     return bool(said) and all(_names(x, words) for x in said)
 
 

@@ -11,7 +11,7 @@ from assistant.countries import countries_in, country_of, in_region, region_of
 from assistant.ingest.people.mentions import same_person
 from assistant.roles import RoleRow
 
-# "which country is he from", "what organisation does she run", "where is X based"
+# "which country is he from", "what organisation does she run", "where is X from"
 _ASKS_WHOSE = re.compile(
     r"\b(?:which|what)\s+(?P<kind>countr(?:y|ies)|nations?|organi[sz]ations?|institut(?:e|ion)s?|"
     r"bod(?:y|ies)|agenc(?:y|ies)|compan(?:y|ies)|firms?|ministr(?:y|ies)|universit(?:y|ies)|"
@@ -42,7 +42,7 @@ def whose(rows: list[RoleRow], person: str, kind: str) -> tuple[str, list[RoleRo
     for r in theirs:
         country = country_of(r.organisation)
         if kind == "country":
-            named = country or _one(countries_in(r.quote))
+            named = country or _one(countries_in(r.quote))  # "of Denmark's Election Office"
         else:
             named = "" if country else r.organisation
         if named and (kind == "country" or named.lower() in r.quote.lower()):
