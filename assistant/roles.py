@@ -46,7 +46,7 @@ CUES: dict[str, tuple[str, ...]] = {
                   "demonstrate", "demonstration", "poster", "findings", "report", "sum",
                   "summarise", "summarize", "read"),
     "head-of-delegation": ("delegation", "team", "head", "lead", "led", "under"),
-    "host": ("host", "hosting"),
+    "host": ("host", "hosting", "mc", "emcee", "compere", "compère"),  # "MC'd the gala"
     "president": ("president", "presidency", "elect"),
     "signatory": ("sign", "signatory", "signature", "endorse", "ink", "countersign", "name"),
     "award": ("award", "prize", "honour", "honor", "medal", "win", "won", "receive",
@@ -96,7 +96,7 @@ def roles_of_word(word: str) -> frozenset[str]:
     """The roles a word of a sentence may say ("presided" -> chair; "co-chaired" -> co-chair)."""
     from assistant.language import stem
 
-    lowered = word.lower()
+    lowered = re.sub(r"['’]e?d$", "", word.lower())  # "MC'd"
     if lowered.startswith(("co-", "co‑", "cochair", "co-chair")):
         rest = lowered.split("-", 1)[-1] if "-" in lowered else lowered[2:]
         return (

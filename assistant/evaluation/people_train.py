@@ -45,6 +45,7 @@ class Conference:
     gold: list[GoldRow]
     candidates: list[tuple[Article, Candidate]]
     labels: np.ndarray
+    fitted: np.ndarray  # the candidates whose labels the trees are fitted on (not restated)
     sessions: dict[str, str]  # article -> its event, all one here
 
 
@@ -58,7 +59,7 @@ def read_conference(path: Path, chunk_size: int = Settings().chunk_size) -> Conf
     assert corpus is not None, f"{path} names no corpus"
     articles, _ = load_corpus(corpus, 2_000_000)
     found = entities([a.text for a in articles])
-    candidates, labels = [], []
+    candidates, labels, fitted = [], [], []
     for article, ents in zip(articles, found, strict=True):
         sentences = [s for c in chunk_article(article, chunk_size) for s in c.sentences]
         reading = read_article(article, sentences, ents)
@@ -66,12 +67,17 @@ def read_conference(path: Path, chunk_size: int = Settings().chunk_size) -> Conf
         spans = [(article.text.find(g.quote), g) for g in mine]
         for c in reading.candidates:
             candidates.append((article, c))
-            labels.append(any(
-                g.role == c.role and at >= 0 and at < c.end and c.start < at + len(g.quote)
-                and same_holder(g.holder, c.holder.name)
-                for at, g in spans
-            ))  # fmt: skip
+            held = [g for _, g in spans
+                    if g.role == c.role and same_holder(g.holder, c.holder.name)]  # fmt: skip
+            holds = any(at >= 0 and at < c.end and c.start < at + len(g.quote)
+                        for at, g in spans if g in held)  # fmt: skip
+            labels.append(holds)
+            # a fact the gold rows quote from another sentence of the article (its first
+            # saying; a table restating the text): this sentence may say it too, so it is no
+            # example either way
+            fitted.append(holds or not held)
     return Conference(path.stem, articles, gold, candidates, np.array(labels, dtype=bool),
+                      np.array(fitted, dtype=bool),
                       {a.id: path.stem for a in articles})  # fmt: skip
 
 
@@ -141,15 +147,15 @@ def train_people(out: Path, log: Log = print) -> PeopleModel:
     conferences = [read_conference(p) for p in gold_files()]
     for c in conferences:
         log(f"people: {c.name}: {len(c.candidates)} candidates, {int(c.labels.sum())} hold, "
-            f"{len(c.gold)} gold rows")  # fmt: skip
+            f"{int((~c.fitted).sum())} restate, {len(c.gold)} gold rows")  # fmt: skip
     x = {c.name: np.array([cand.features for _, cand in c.candidates]).reshape(-1, len(NAMES))
          for c in conferences}  # fmt: skip
     oof: dict[str, np.ndarray] = {}
     for held in conferences:
         rest = [c for c in conferences if c is not held]
         trees = fit_trees(
-            np.vstack([x[c.name] for c in rest]),
-            np.concatenate([c.labels for c in rest]),
+            np.vstack([x[c.name][c.fitted] for c in rest]),
+            np.concatenate([c.labels[c.fitted] for c in rest]),
             names=NAMES,
             shape=SHAPE,
         )
@@ -162,7 +168,8 @@ def train_people(out: Path, log: Log = print) -> PeopleModel:
     all_rows = [r for c in conferences for r in rows_of(c, oof[c.name], threshold)]
     total = score(all_rows, [g for c in conferences for g in c.gold],
                   {a: c.name for c in conferences for a in c.sessions})  # fmt: skip
-    trees = fit_trees(np.vstack(list(x.values())), np.concatenate([c.labels for c in conferences]),
+    trees = fit_trees(np.vstack([x[c.name][c.fitted] for c in conferences]),
+                      np.concatenate([c.labels[c.fitted] for c in conferences]),
                       names=NAMES, shape=SHAPE)  # fmt: skip
     model = PeopleModel(trees, threshold, {
         "trained": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),

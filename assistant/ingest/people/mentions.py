@@ -1,7 +1,7 @@
 """Who and what a sentence names: the people, countries and bodies that may hold a role
 (from the recogniser's entities, and runs of proper nouns it missed), with their names as a
-table shows them (titles dropped, initials kept, a later surname joined to the full name), and
-the sessions it names ("the session on pharmaceutical drugs", "the closing panel")."""
+table shows them (titles dropped, initials kept, a later surname joined to the full name); the
+sessions it names are read in sessions.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 
 from assistant.countries import country_of
 from assistant.language import HONORIFICS, TITLES, with_initials
-from assistant.roles import EVENT_NOUNS, SESSION_NOUNS
 
 PERSON, COUNTRY, BODY = "person", "country", "body"
 
@@ -333,79 +332,3 @@ def full_names(names: list[str]) -> dict[str, str]:
         people = {n.split()[0].lower().strip(".") for n in fuller}
         out[name] = max(fuller, key=len) if fuller and len(people) == 1 else name
     return out
-
-
-def sessions(doc: Any, base: int) -> list[tuple[int, int, str]]:
-    """(start, end, name) of each session a parsed sentence names: a noun phrase headed by a
-    session noun, with what it is on, however the sentence says it ("The opening session, on
-    tracing cryptocurrency payments," -> "opening session on tracing cryptocurrency payments";
-    "The first session dealt with maritime trafficking" -> "first session on maritime
-    trafficking")."""
-    out = []
-    text = doc.text
-    for chunk in doc.noun_chunks:
-        root = chunk.root
-        if root.lower_ not in SESSION_NOUNS:
-            continue
-        first = chunk.start
-        while first < chunk.end and doc[first].pos_ in {"DET", "PRON"}:
-            first += 1
-        if first >= chunk.end:
-            continue
-        start, end = doc[first].idx, chunk.end_char
-        topic = _topic(doc, root, chunk.end_char, text)
-        # "one of the most anticipated sessions", "the best attended side session": what a
-        # session was like, not its name
-        if not topic and any(t.tag_ in {"JJS", "RBS"} for t in chunk):
-            continue
-        name = " ".join(text[start:end].split())
-        if topic:
-            name = f"{name} on {topic}"
-        out.append((base + start, base + end, name.strip(" ,")))
-    return out
-
-
-_TOPIC_WORDS = {"on", "about", "for", "of", "regarding", "concerning"}
-_TOPIC_VERBS = {"deal", "dealt", "focus", "focused", "focussed", "discuss", "discussed",
-                "address", "addressed", "examine", "examined", "cover", "covered", "concern",
-                "concerned", "consider", "considered", "tackle", "tackled", "explore",
-                "explored", "devote", "devoted", "dedicate", "dedicated", "look", "looked",
-                "centre", "centred", "center", "centered", "review", "reviewed"}  # fmt: skip
-_NOT_TOPICS = EVENT_NOUNS | frozenset(
-    "day days morning afternoon evening week programme program agenda year".split()
-)
-_TEXT_TOPIC = re.compile(r"\s*,?\s*(?:on|about|regarding)\s+([^,;:.()]{3,120})")
-
-
-def _topic(doc: Any, root: Any, end: int, text: str) -> str:
-    """What a session is on: a preposition hanging on its noun ("session on X"), the words
-    after it (", on X,"), or what the sentence says it dealt with."""
-    for t in root.rights:
-        if t.dep_ == "prep" and t.lower_ in _TOPIC_WORDS:
-            words = [x for x in t.subtree if x.i != t.i]
-            objects = [x for x in t.children if x.dep_ == "pobj"]
-            if objects and objects[0].lower_ in _NOT_TOPICS:  # "of the conference", "of the day"
-                last = max(x.i for x in t.subtree)
-                end = max(end, doc[last].idx + len(doc[last]))
-                continue
-            # not a clause set off after it (", led by Dr Aroha Ngata of ...")
-            cut = next((x.i for x in words if x.dep_ in {"acl", "relcl"} and x.i > 0
-                        and doc[x.i - 1].text == ","), None)  # fmt: skip
-            if cut is not None:
-                words = [x for x in words if x.i < cut - 1]
-            if words:
-                return " ".join(text[words[0].idx : words[-1].idx + len(words[-1])].split())
-    after = _TEXT_TOPIC.match(text, end)
-    if after:
-        return " ".join(after.group(1).split()).strip(" '‘’\"“”")
-    verb = root.head
-    if root.dep_ in {"nsubj", "nsubjpass"} and verb.lower_ in _TOPIC_VERBS:
-        for t in verb.rights:
-            if t.dep_ in {"dobj", "prep", "attr", "xcomp"} and t.lower_ not in {"by", "in", "at"}:
-                words = [x for x in t.subtree if x.dep_ != "prep" or x.i != t.i]
-                words = [x for x in words if x.i != t.i or t.dep_ != "prep"]
-                if words:
-                    return " ".join(text[words[0].idx : words[-1].idx + len(words[-1])].split())[
-                        :160
-                    ]
-    return ""

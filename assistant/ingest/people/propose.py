@@ -146,6 +146,9 @@ def cue_tokens(doc: Any) -> list[tuple[Any, frozenset[str], bool]]:
             continue
         elif t.lower_ in {"co", "vice"}:
             continue
+        elif t.lower_ == "master" and doc[t.i + 1 : t.i + 3].text.lower() == "of ceremonies":
+            out.append((t, frozenset({"host"}), False))  # "served as master of ceremonies"
+            continue
         roles = roles_of_word(word)
         if roles:
             out.append((t, roles, co or word.lower().startswith("co")))

@@ -21,11 +21,11 @@ from assistant.ingest.people.mentions import (
     full_names,
     holders,
     person_words,
-    sessions,
 )
 from assistant.ingest.people.model import PeopleModel
 from assistant.ingest.people.propose import NAMES, Candidate, propose
 from assistant.ingest.people.rows import is_table_row, table_candidates
+from assistant.ingest.people.sessions import sessions
 from assistant.language import MONTHS, TIME_WORDS
 from assistant.roles import (
     DELEGATION_NOUNS,
