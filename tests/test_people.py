@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -313,8 +314,9 @@ def test_events_are_named_past_a_byline_and_told_apart_by_meaning(
 
 def test_sessions_documents_and_names_the_recogniser_called_places() -> None:
     from assistant.ingest import nlp
-    from assistant.ingest.people.mentions import holders, person_words, sessions
+    from assistant.ingest.people.mentions import holders, person_words
     from assistant.ingest.people.propose import names_a_document
+    from assistant.ingest.people.sessions import sessions
 
     text = "Delegates elected the ministry's head, Johannes Kauapirura, as president."
     doc = nlp.parse(text)
@@ -325,6 +327,22 @@ def test_sessions_documents_and_names_the_recogniser_called_places() -> None:
     # "one of the most anticipated sessions" names no session; "the panel on X" does
     sentence = "The panel on carbon credits was one of the most anticipated sessions of the week."
     assert [name for *_, name in sessions(nlp.parse(sentence), 0)] == ["panel on carbon credits"]
+    # a session's title in quotes is part of its name: asked by its topic, it is found
+    sentence = ('The first panel of the week, titled "Low Water, High Stakes", drew the largest '
+                "crowd.")  # fmt: skip
+    assert [name for *_, name in sessions(nlp.parse(sentence), 0)] == [
+        'first panel "Low Water, High Stakes"'
+    ]
+    # a numbered session keeps its number and its capitalised topic ("I" is no pronoun here)
+    sentence = ("Working Group I on Market Access and Living Income met under the chairmanship "
+                "of Honduras's Minister of Agriculture, Óscar Funes Aguilar.")  # fmt: skip
+    assert [name for *_, name in sessions(nlp.parse(sentence), 0)] == [
+        "Working Group I on Market Access and Living Income"
+    ]
+    sentence = "Panel 2: Zero-Emission Fleets and Green Ports was moderated by Nana Boateng."
+    assert [name for *_, name in sessions(nlp.parse(sentence), 0)] == [
+        "Panel 2 on Zero-Emission Fleets and Green Ports"
+    ]
     assert names_a_document("the Montevideo Charter") and not names_a_document("Ines Varga")
     assert names_a_document("Kuopio Call")  # "the Kuopio Call to Action", cut by the parser
     assert not names_a_document("Convention on Biological Diversity")  # a body, not a text
@@ -529,22 +547,25 @@ def test_an_edited_article_gets_its_new_event_names_vector(
 
 
 def test_a_prize_the_question_names_is_the_one_answered() -> None:
-    from assistant.answering.people.reply import _names, _prize
+    from assistant.answering.people.prizes import names_words, prize_words
 
-    asked = _prize("who received the IMCA Sphagnum Medal this year")
+    asked = prize_words("who received the IMCA Sphagnum Medal this year")
     assert asked == {"imca", "sphagnum"}
-    assert _names("The IMCA Sphagnum Medal was awarded to Nurhayati.", asked)
-    assert not _names("The IMCA Lifetime Achievement Award went to Gunnar Halvorsen.", asked)
-    assert _prize("Who won an award at the forum?") == set()  # no prize named: any
-    asked = _prize("Which institution received the award for institutional excellence at IFNAL?")
+    assert names_words("The IMCA Sphagnum Medal was awarded to Nurhayati.", asked)
+    assert not names_words("The IMCA Lifetime Achievement Award went to Gunnar Halvorsen.", asked)
+    assert prize_words("Who won an award at the forum?") == set()  # no prize named: any
+    asked = prize_words(
+        "Which institution received the award for institutional excellence at IFNAL?"
+    )
     assert asked == {"institutional", "excellence"}
-    assert not _names("The IFNAL Memory of Nations Award went to Amina Diallo.", asked)
-    assert _prize("Who won the Women in Science Award?") == {"women", "science"}
-    assert _prize("Which Award did she win?") == set()
+    assert not names_words("The IFNAL Memory of Nations Award went to Amina Diallo.", asked)
+    assert prize_words("Who won the Women in Science Award?") == {"women", "science"}
+    assert prize_words("Which Award did she win?") == set()
     # the kind of event names no prize: "the Green Ports Summit" asks for every award there
     from types import SimpleNamespace
 
-    from assistant.answering.people.reply import _names_a_prize, _only_prize, _specifics
+    from assistant.answering.people.prizes import names_a_prize, only_prize
+    from assistant.answering.people.reply import _specifics
 
     view = SimpleNamespace(titles={"a": "Ports meet in Valencia"},
                            names={"e": "Green Ports Summit"}, event_of={"a": "e"},
@@ -554,21 +575,21 @@ def test_a_prize_the_question_names_is_the_one_answered() -> None:
         {"blue", "harbour", "prize"}]  # fmt: skip
     # a quote that names no prize may stand in a paragraph that does ("... received the Young
     # Innovator Award. Fatima Bello ... was honoured alongside Joseph Tetteh ...")
-    assert not _names_a_prize("Fatima Bello was honoured alongside Joseph Tetteh.")
-    assert _names_a_prize("The IMCA Lifetime Achievement Award went to Gunnar Halvorsen.")
+    assert not names_a_prize("Fatima Bello was honoured alongside Joseph Tetteh.")
+    assert names_a_prize("The IMCA Lifetime Achievement Award went to Gunnar Halvorsen.")
     innovator = {"young", "innovator"}
     said = "Two received the Young Innovator Award. Fatima Bello was honoured with Joe Tetteh."
-    assert _only_prize(said, innovator)
-    assert not _only_prize(f"{said} The Lifetime Award went to Gunnar Halvorsen.", innovator)
+    assert only_prize(said, innovator)
+    assert not only_prize(f"{said} The Lifetime Award went to Gunnar Halvorsen.", innovator)
     # ... the prize named last before the quote, when two are named ("collected the award"
     # names none of its own)
     gala = ("Modise was handed the Young Professional Prize. The top honour, the GAEC Award for "
             "Excellence, went to the Fiji Authority. Its chief, Josefa Naivalu, collected the "
             "award.")  # fmt: skip
     collected = "Its chief, Josefa Naivalu, collected the award."
-    assert not _names_a_prize(collected)
-    assert _only_prize(gala, {"gaec"}, collected)
-    assert not _only_prize(gala, {"young", "professional"}, collected)
+    assert not names_a_prize(collected)
+    assert only_prize(gala, {"gaec"}, collected)
+    assert not only_prize(gala, {"young", "professional"}, collected)
 
 
 def test_a_sentence_that_says_no_such_role_does_not_answer_who_held_it() -> None:
@@ -726,9 +747,10 @@ def test_question_words_that_say_when_a_vice_role_and_a_misspelt_country() -> No
 
 def test_a_list_said_in_the_sentence_after_its_role_and_a_name_run_over_a_comma() -> None:
     from assistant.ingest import nlp
-    from assistant.ingest.people.mentions import holders, person_words, sessions
+    from assistant.ingest.people.mentions import holders, person_words
     from assistant.ingest.people.read import read_article, to_parse
     from assistant.ingest.people.rows import table_candidates
+    from assistant.ingest.people.sessions import sessions
     from assistant.types import Article
 
     text = ("The panel on carbon credits was moderated by Matthias Grünwald. Grünwald had "
@@ -855,3 +877,37 @@ def test_an_event_is_told_by_a_word_of_its_name_in_another_form() -> None:
     people = SimpleNamespace(persons=["Kuopio Call", "Aino Rautiainen"])
     assert _named_person(people, "Which countries endorsed the Kuopio Call?") == ""
     assert _named_person(people, "What did Rautiainen do?") == "Aino Rautiainen"
+
+
+def test_a_host_said_as_mc_and_a_follow_up_keeps_the_conversations_event() -> None:
+    from assistant.answering.people.asked import read_role_question
+    from assistant.answering.people.scope import scope_of
+    from assistant.ingest import nlp
+    from assistant.ingest.people.propose import cue_tokens
+
+    # "MC'd", "compered", "served as master of ceremonies" say who hosted an evening
+    for sentence in ("Valentina Oquendo MC'd the gala.", "The gala was compered by Ana Ruiz.",
+                     "Ana Ruiz served as master of ceremonies."):  # fmt: skip
+        assert any("host" in roles for _, roles, _ in cue_tokens(nlp.parse(sentence))), sentence
+    mc = read_role_question("Who acted as master of ceremonies at the opening?")
+    assert mc is not None and mc.roles == {"host"}, mc
+    # the awards night is when, not a prize asked about
+    night = read_role_question("who was the MC at the awards night in pereira")
+    assert night is not None and night.roles == {"host"}, night
+
+    class View:  # two events; only the first is named by "Windhoek"
+        def __init__(self) -> None:
+            self.event_of = {"w1": "assembly", "w2": "assembly", "p1": "forum"}
+
+        def telling(self, words: set[str]) -> dict[str, int]:
+            return {"assembly": 1} if "windhoek" in words else {}
+
+        def articles_of(self, event: str) -> list[str]:
+            return [a for a, e in self.event_of.items() if e == event]
+
+    follow_up = read_role_question("and who got the young professional prize that night?")
+    assert follow_up is not None
+    earlier = ["Who collected the award at the Windhoek assembly?", "which body does she run?"]
+    view: Any = View()
+    assert scope_of(view, follow_up, None, None, earlier) == {"w1", "w2"}
+    assert scope_of(view, follow_up, None, None) == {"w1", "w2", "p1"}  # no conversation

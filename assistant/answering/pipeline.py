@@ -223,7 +223,8 @@ class Answerer:
             short = evidence.short
             if short is not None and _a_number(short.text):
                 return q, None  # the number the articles state
-        told = reply(snapshot, PeopleView.of(snapshot, self.index.embedder), q, filters)
+        earlier = [t.rewritten_question or t.question for t in understood.turns]
+        told = reply(snapshot, PeopleView.of(snapshot, self.index.embedder), q, filters, earlier)
         if (
             told is not None
             and told.refusal

@@ -13,7 +13,14 @@ from assistant.ingest import nlp
 from assistant.ingest.people.mentions import clean_name
 from assistant.ingest.people.propose import names_a_document
 from assistant.language import mend_spelling, stem
-from assistant.roles import DELEGATION_NOUNS, SESSION_NOUNS, cue_roles, role_words, roles_of_word
+from assistant.roles import (
+    AWARD_NOUNS,
+    DELEGATION_NOUNS,
+    SESSION_NOUNS,
+    cue_roles,
+    role_words,
+    roles_of_word,
+)
 
 HOLDER, ROLE, SESSION, COUNT = "holder", "role", "session", "count"
 WHOSE = "whose"  # the country or body a person named belongs to
@@ -22,7 +29,7 @@ _MANY = frozenset({"co-chair", "speaker", "panelist", "presenter", "signatory", 
 # Nouns that name the whole event when a question says them ("the Cholpon-Ata forum"), though an
 # article may call a session so too.
 _EVENT_HEADS = frozenset("forum workshop conference summit meeting congress symposium "
-                         "convention assembly ministerial".split())  # fmt: skip
+                         "convention assembly ministerial event".split())  # fmt: skip
 # Which of several roles a question's words say first (it is how the answer words it).
 _PRIMARY = (
     "co-chair",
@@ -148,12 +155,18 @@ class RoleQuestion:
         return self.primary or next(iter(sorted(self.roles)), "")
 
 
+HOST_COUNTRY = "(the host country)"  # a place the table's host rows tell
+_HOST_COUNTRY = re.compile(r"\bhost(?:ing)?\s+(?:country|nation)(?:['’]s)?\b", re.IGNORECASE)
+_CEREMONIES = re.compile(r"\bmasters?\s+of\s+ceremon(?:y|ies)\b", re.IGNORECASE)
+
+
 def read_role_question(text: str) -> RoleQuestion | None:
     """The question read as a who-did-what question, or None when it is not one (it asks
     what someone said, or names no role and asks no one's role)."""
     if _CONTENT.search(text) or _NOT_HELD.search(text):
         return None  # what was said; or who was to hold a role and did not: not the table's
     text = mend_spelling(text, role_words(), cue_roles())  # "delegaton"
+    text = _CEREMONIES.sub("MC", text)  # a host's role, said in three words
     doc = nlp.parse(text.strip())
     found: set[str] = set()
     by_session_noun: set[str] = set()  # "panel" in "who moderated the panel" names, not asks
@@ -183,6 +196,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
                 continue
             if t.idx in named or any(a <= t.idx < b for a, b in documents):
                 continue
+            if "award" in said and t.dep_ == "compound" and t.head.lower_ not in AWARD_NOUNS:
+                said.discard("award")  # "the MC at the awards night": when, not a prize
             if "chair" in said:  # asked, "chaired" means the chair (an article may say it of
                 said.discard("moderator")  # a moderator, a question means the chair)
             if _in_time_clause(t):  # "when the forum kicked off": when, not who opened it
@@ -226,16 +241,22 @@ def read_role_question(text: str) -> RoleQuestion | None:
         roles = {"other"}  # found by its word in the quote ("vice")
     elif roles - {"other"}:
         roles.discard("other")
+    kind = belongs or ("country" if _COUNTRIES.search(text) else "body" if _BODIES.search(text)
+                       else "person" if _PEOPLE.search(text) else "")  # fmt: skip
+    if kind == "body" and not session and not delegation and roles & {"chair", "moderator"}:
+        # "Which body convened (ran) the summit?": a body runs an event by organising it
+        roles, found = {"other"}, found - {"chair", "moderator"}
+        cues |= {stem(w) for w in ("organise", "organize", "convene", "convener", "convenor")}
     if not roles and wants not in {ROLE, WHOSE}:
         return None
     person, place = _names(text)
+    if delegation and not place and _HOST_COUNTRY.search(text):
+        place, roles = HOST_COUNTRY, roles - {"host"}  # "the host country's delegation"
     primary = next((r for r in _PRIMARY if r in found and r in roles), "")
     several = bool(_PLURAL.search(text)) or wants == COUNT or bool(found & _MANY)
     return RoleQuestion(
         text=text, roles=frozenset(roles), wants=wants,
-        several=several, session=session, person=person,
-        place=place, holder_kind=belongs or ("country" if _COUNTRIES.search(text)
-        else "body" if _BODIES.search(text) else "person" if _PEOPLE.search(text) else ""),
+        several=several, session=session, person=person, place=place, holder_kind=kind,
         primary=primary, cues=frozenset(cues), said=_said_thing(doc, session),
     )  # fmt: skip
 
@@ -243,9 +264,14 @@ def read_role_question(text: str) -> RoleQuestion | None:
 _WHEN = frozenset({"when", "as", "after", "before", "while", "once", "until"})
 
 
+_AT_TIME = frozenset({"at", "during", "before", "after", "since", "until"})
+
+
 def _in_time_clause(t: object) -> bool:
-    """Whether a word stands in a clause that says when ("when the coffee forum kicked off",
-    "as the summit closed"), not what the question asks."""
+    """Whether a word stands in a clause or phrase that says when ("when the coffee forum
+    kicked off", "as the summit closed", "at the opening"), not what the question asks."""
+    if t.dep_ == "pobj" and t.head.lower_ in _AT_TIME:  # type: ignore[attr-defined]
+        return True
     for head in [t, *t.ancestors]:  # type: ignore[attr-defined]
         if head.dep_ == "advcl" and any(
             c.dep_ in {"advmod", "mark"} and c.lower_ in _WHEN for c in head.children
@@ -331,7 +357,7 @@ def _session_phrase(doc: object) -> str:
     chunks += [doc[t.left_edge.i : t.i + 1] for t in doc  # type: ignore[attr-defined]
                if t.lower_ in SESSION_NOUNS and t.pos_ != "NOUN" and t.i > 0]  # fmt: skip
     for chunk in chunks:
-        if chunk.root.lower_ not in SESSION_NOUNS:
+        if chunk.root.lower_ not in SESSION_NOUNS and chunk.root.lower_ not in _EVENT_HEADS:
             continue
         first = chunk.start
         while first < chunk.end and doc[first].pos_ in {"DET", "PRON"}:  # type: ignore[index]
@@ -344,7 +370,7 @@ def _session_phrase(doc: object) -> str:
         if topic and not _OF_EVENT.match(topic.group(1)):  # not "of the Issyk-Kul forum"
             end = topic.end(1)
         phrase = re.sub(r"^(?:which|what)\s+", "", text[start:end], flags=re.I).strip(" ?,.")
-        if chunk.root.lower_ in _EVENT_HEADS and not _SUB_EVENT.search(phrase):
+        if chunk.root.lower_ not in SESSION_NOUNS and not _SUB_EVENT.search(phrase):
             continue  # "the Issyk-Kul forum": the event, unless it says which part of it
         if phrase and phrase.lower() not in SESSION_NOUNS:
             return phrase

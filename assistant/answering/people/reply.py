@@ -11,7 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answering.compose.compose import cite
-from assistant.answering.people.asked import COUNT, ROLE, SESSION, WHOSE, RoleQuestion
+from assistant.answering.people.asked import (
+    COUNT,
+    HOST_COUNTRY,
+    ROLE,
+    SESSION,
+    WHOSE,
+    RoleQuestion,
+)
+from assistant.answering.people.prizes import names_a_prize, names_words, only_prize, prize_words
 from assistant.answering.people.scope import names_the_event, numbered_apart, scope_of
 from assistant.answering.people.sessions import content_words, matching
 from assistant.answering.people.table import PeopleView, distinctive
@@ -19,7 +27,7 @@ from assistant.answering.people.whose import of_place, whose
 from assistant.countries import country_of
 from assistant.ingest.people.mentions import same_person
 from assistant.ingest.people.propose import names_a_document
-from assistant.roles import AWARD_NOUNS, EVENT_NOUNS, RoleRow
+from assistant.roles import EVENT_NOUNS, RoleRow, roles_of_word
 from assistant.store.reader import Snapshot
 from assistant.text import paragraph_bounds
 from assistant.types import Claim, Filters
@@ -59,15 +67,20 @@ class Reply:
 
 
 def reply(
-    snapshot: Snapshot, view: PeopleView, q: RoleQuestion, filters: Filters | None = None
-) -> Reply | None:
-    """The table's answer, its refusal, or None when it knows nothing of what is asked."""
-    scope = scope_of(view, q, filters, snapshot)
+    snapshot: Snapshot, view: PeopleView, q: RoleQuestion, filters: Filters | None = None,
+    earlier: Sequence[str] = (),
+) -> Reply | None:  # fmt: skip
+    """The table's answer, its refusal, or None when it knows nothing of what is asked
+    (earlier: the conversation's earlier questions, oldest first)."""
+    scope = scope_of(view, q, filters, snapshot, earlier)
     rows = [r for r in view.rows if r.article in scope]
     if not rows:
         return None
     if apart := numbered_apart(view, q.text, scope):  # "the sixth assembly"; articles: the fifth
         return Reply(refusal=apart, known=True)
+    if q.place == HOST_COUNTRY:  # the country the rows in scope say hosted
+        hosts = {_country_in(r.person or r.organisation) for r in rows if r.role == "host"} - {""}
+        q = replace(q, place=hosts.pop() if len(hosts) == 1 else "")
     if q.person and not any(same_person(q.person, p) for p in view.persons):
         q = replace(q, person="")  # a recogniser's "person" the table does not know ("Apia")
     if not q.person:
@@ -79,6 +92,11 @@ def reply(
     if q.person:
         return _about_person(snapshot, rows, q)
     return _holders(snapshot, view, rows, q, scope)
+
+
+def _country_in(name: str) -> str:
+    """The country a holder's name is or names ("Namibian Independent Electoral Authority")."""
+    return country_of(name) or next(filter(None, map(country_of, name.split())), "")
 
 
 def _named_person(view: PeopleView, text: str) -> str:
@@ -115,14 +133,14 @@ def _holders(
         held = [r for r in held if r.role != "other" or _says(r.quote, q.cues)]
     if q.place:
         held = [r for r in held if of_place(r, q.place)]
-    prize = _prize(q.text) if "award" in roles else set()
+    prize = prize_words(q.text) if "award" in roles else set()
     if prize:  # "the IMCA Sphagnum Medal": not the IMCA Lifetime Achievement Award; said in
         # the quote or the paragraph it stands in ("Two received the Young Innovator Award.
         # Fatima Bello ... was honoured alongside Joseph Tetteh ...")
         # ... when the quote names no prize of its own
-        held = [r for r in held if r.role != "award" or _names(r.quote, prize)
-                or (not _names_a_prize(r.quote)
-                    and _only_prize(_paragraph(snapshot, r.article, r.start, r.end),
+        held = [r for r in held if r.role != "award" or names_words(r.quote, prize)
+                or (not names_a_prize(r.quote)
+                    and only_prize(_paragraph(snapshot, r.article, r.start, r.end),
                                     prize, r.quote))]  # fmt: skip
         if not any(r.role == "award" for r in held):
             return None  # which of its prizes the table cannot tell: the sentences may
@@ -223,26 +241,6 @@ _RUNNING = frozenset({"chair", "co-chair", "moderator"})
 _TAKING_PART = frozenset({"speaker", "panelist", "presenter"})
 
 
-def _only_prize(paragraph: str, words: set[str], quote: str = "") -> bool:
-    """Whether the prize a paragraph names for a quote naming none is that one: the last prize
-    named before the quote ("The top honour, the GAEC Award, went to the Authority. Its chief,
-    Josefa Naivalu, collected the award"), or, when none is named before it, the one prize
-    every sentence naming a prize names ("... the Lifetime Award went to B": two)."""
-    at = paragraph.find(quote[:40]) if quote else -1
-    before = [x for x in re.split(r"(?<=[.!?])\s+", paragraph[:at]) if _names_a_prize(x)]
-    if at > 0 and before:
-        return _names(before[-1], words)
-    said = [x for x in re.split(r"(?<=[.!?])\s+", paragraph) if _names_a_prize(x)]
-    return bool(said) and all(_names(x, words) for x in said)
-
-
-def _names_a_prize(quote: str) -> bool:
-    """Whether a quote names a prize ("the Young Innovator Award"), not one it points back to
-    ("collected the award")."""
-    return any(w.lower().rstrip("s") in AWARD_NOUNS and w[0].isupper()
-               for w in re.findall(r"[A-Za-z]+", quote))  # fmt: skip
-
-
 def _paragraph(snapshot: Snapshot, article: str, at: int, to: int, and_before: bool = False) -> str:
     """The paragraph text[at:to] of an article stands in (and_before: with the one before it,
     where the sentence naming what a list signed or won often ends)."""
@@ -279,38 +277,24 @@ def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
     """The claim whose quotes hold most of the question's own words (not the role's, the
     session's or the event's), when one holds more than every other."""
     words = content_words(q.text) - content_words(q.session)
-    if not words:
-        return claims[0] if len(claims) == 1 else None
-    counts = [max(len(words & content_words(c.quote)) for c in claim.evidence) for claim in claims]
+    # the word the question asks the role with, when a quote says it too ("the MC": "MC'd the
+    # gala", not "hosted the evening"), first
+    asking = _role_stems(q.text, q.roles)
+    counts = [max((bool(asking & _role_stems(c.quote, q.roles)),
+                   len(words & content_words(c.quote))) for c in claim.evidence)
+              for claim in claims]  # fmt: skip
     best = max(counts)
-    if best == 0 or counts.count(best) > 1:
+    if best == (False, 0) or counts.count(best) > 1:
         return None
     return claims[counts.index(best)]
 
 
-_PRIZES = "|".join(sorted(AWARD_NOUNS))
-# "the IMCA Sphagnum Medal", "the Women in Science Award"; "the award for institutional
-# excellence"
-_PRIZE = re.compile(
-    rf"((?:[A-Z][\w'’-]*\s+(?:(?:of|in|for|and|the|on)\s+)*){{1,6}})(?i:{_PRIZES})s?\b"
-)
-_PRIZE_FOR = re.compile(
-    rf"\b(?:{_PRIZES})s?\s+for\s+(.+?)(?=\s+(?:at|in|during|this|from)\b|[?.,;]|$)",
-    re.IGNORECASE,
-)
-_ASKING = frozenset({"which", "what", "who", "whose", "whom"})
+def _role_stems(text: str, roles: frozenset[str]) -> set[str]:
+    """The stems of a text's words that say one of these roles ("MC'd": "mc")."""
+    from assistant.language import stem
 
-
-def _prize(question: str) -> set[str]:
-    """The words that tell a prize the question names ("IMCA Sphagnum Medal": imca, sphagnum;
-    "the award for institutional excellence": institutional, excellence)."""
-    found = _PRIZE.search(question) or _PRIZE_FOR.search(question)
-    return content_words(found.group(1)) - _ASKING if found else set()
-
-
-def _names(quote: str, words: set[str]) -> bool:
-    """Whether a quote holds at least two thirds of these words."""
-    return 3 * len(words & content_words(quote)) >= 2 * len(words)
+    return {stem(re.sub(r"['’]e?d$", "", w.lower())) for w in re.findall(r"[\w'’-]+", text)
+            if roles_of_word(w) & roles}  # fmt: skip
 
 
 def _says(quote: str, cues: frozenset[str]) -> bool:

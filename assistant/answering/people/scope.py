@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 
 from assistant.answering.people.asked import RoleQuestion
 from assistant.answering.people.events import asked_numbers
@@ -18,26 +19,30 @@ from assistant.types import Filters
 
 
 def scope_of(
-    view: PeopleView, q: RoleQuestion, filters: Filters | None, snapshot: Snapshot | None = None
-) -> set[str]:
+    view: PeopleView, q: RoleQuestion, filters: Filters | None, snapshot: Snapshot | None = None,
+    earlier: Sequence[str] = (),
+) -> set[str]:  # fmt: skip
     """The articles the question is about: those the filters admit, of the event it names
     (by the words that tell events apart, not those of the session it names; of all that name
-    it alike), else of the events whose articles say its other telling words and those of the
-    session it names ("Who opened the gala?"), or of every event."""
+    it alike), else of the event the conversation's earlier questions (earlier, oldest first)
+    named last ("and who got the young professional prize that night?"), else of the events
+    whose articles say its other telling words and those of the session it names ("Who opened
+    the gala?"), or of every event."""
     admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
                 (filters.article_ids and a in filters.article_ids)}  # fmt: skip
     if filters is not None and (filters.since or filters.until):
         admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
     outside = q.text.replace(q.session, " ") if q.session else q.text
-    # not the role's or a session's words: "panel" tells no event from another
-    # (in any form: "closed" is no event's word, though a title says "closes")
-    words = {w for w in distinctive(outside) - role_words() - SESSION_NOUNS
-             if not roles_of_word(w)} | numbers_in(outside)  # fmt: skip
-    scored = view.telling(words)
-    best = max(scored.values(), default=0)
-    if best > 0:  # the event it names, or the events that name it alike
-        chosen = {e for e, n in scored.items() if n == best}
-        return {a for e in chosen for a in view.articles_of(e) if a in admitted}
+    words = _telling(outside)
+    for text in (outside, *reversed(earlier)):
+        scored = view.telling(words if text is outside else _telling(text))
+        best = max(scored.values(), default=0)
+        if best > 0:  # the event it names, or the events that name it alike
+            chosen = {e for e, n in scored.items() if n == best}
+            if len(chosen) > 1 and snapshot is not None:  # "GAEC" tells more than "country's"
+                chosen = _rarest(view, snapshot, words if text is outside else _telling(text),
+                                 chosen)  # fmt: skip
+            return {a for e in chosen for a in view.articles_of(e) if a in admitted}
     if snapshot is not None:  # no event's name: the events whose articles say it
         if q.session:  # and the session's words ("the panel on motorcycle safety")
             words |= distinctive(q.session) - role_words() - SESSION_NOUNS - TIME_WORDS
@@ -45,6 +50,33 @@ def scope_of(
         events = {view.event_of[a] for a in said}
         return {a for a in admitted if view.event_of[a] in events} or admitted
     return admitted
+
+
+def _telling(text: str) -> set[str]:
+    """The words of a question that may tell one event from another: not the role's or a
+    session's ("panel" tells no event from another; in any form: "closed" is no event's word,
+    though a title says "closes"), and its numbers."""
+    return {w for w in distinctive(text) - role_words() - SESSION_NOUNS
+            if not roles_of_word(w)} | numbers_in(text)  # fmt: skip
+
+
+def _rarest(view: PeopleView, snapshot: Snapshot, words: set[str], events: set[str]) -> set[str]:
+    """Of events that as many of the words tell, those the rarest words tell: a word weighing
+    the more the fewer of the build's articles say it (its lexicon), as in _saying."""
+    lexicon = Lexicon.of(snapshot)
+    total = max(len(view.event_of), 1)
+    weight: dict[str, float] = dict.fromkeys(events, 0.0)
+    for w in words:
+        told = set(view.telling({w})) & events
+        if not told:
+            continue
+        stems = [st for st, _ in text_stems(w.removesuffix("'s").removesuffix("’s"))]
+        saying = {snapshot.sentence_at(row).article_id
+                  for st in stems for row in lexicon.rows.get(st, ())}  # fmt: skip
+        for e in told:
+            weight[e] += math.log(1 + total / max(len(saying), 1))
+    most = max(weight.values())
+    return {e for e, n in weight.items() if n >= most - 1e-9}
 
 
 def _saying(snapshot: Snapshot, words: set[str], articles: set[str]) -> set[str]:
