@@ -90,6 +90,7 @@ class ArticleRecord:
     mtime_ns: int = 0
     pages: tuple[int, ...] = ()  # where each page begins in the text (PDF); () when unpaged
     scanned: tuple[int, ...] = ()  # the pages (from 1) read by OCR
+    text_key: str = ""  # what tells a copy of it (corpus.text_key; "": made again when needed)
 
     def as_dict(self) -> dict[str, Any]:
         """What `assistant articles --json` and the API list of an article."""

@@ -254,6 +254,23 @@ def test_an_article_with_the_same_text_as_another_is_reported_as_a_duplicate(
     assert [(Path(s.path).name, s.reason) for s in skipped] == [
         ("b.txt", f"duplicate: the same text as {tmp_path / 'a.md'}")
     ]
+    # an unchanged file is taken from the manifest with the key its record keeps (not made
+    # again from its text): a copy of it is still told
+    import os
+
+    from assistant.ingest.corpus import text_key
+
+    a = next(x for x in articles if x.id == "a")
+    info = os.stat(tmp_path / "a.md")
+    record = {"path": str(tmp_path / "a.md"), "title": a.title, "date": a.date,
+              "source": a.source, "content_hash": a.content_hash, "size": info.st_size,
+              "mtime_ns": info.st_mtime_ns, "text_key": text_key(a.text)}  # fmt: skip
+    manifest = {"articles": {"a": record}, "texts": {"a": a.text}}
+    articles, skipped = load_corpus(tmp_path, 10_000, manifest)
+    assert sorted(x.id for x in articles) == ["a", "c"] and len(skipped) == 1
+    record["text_key"] = "made up"  # proves the record's key is the one used
+    articles, skipped = load_corpus(tmp_path, 10_000, manifest)
+    assert sorted(x.id for x in articles) == ["a", "b", "c"] and not skipped
 
 
 def test_list_items_are_paragraphs_and_web_page_tables_read_as_rows(tmp_path: Path) -> None:

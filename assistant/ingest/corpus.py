@@ -360,26 +360,30 @@ def load_corpus(
             skipped.append(Skipped(shown, reason))
             continue
         limit = max_document_bytes if suffix in DOCUMENT_SUFFIXES else max_bytes
+        key = ""  # the text as duplicates are told: the manifest's, for a file unchanged
         try:
-            article = _known(known, article_id, path, limit) or load_article(
-                path, article_id, max_bytes, max_document_bytes, progress
-            )
+            article = _known(known, article_id, path, limit)
+            if article is not None:
+                key = known["articles"][article_id].get("text_key", "") if known else ""
+            else:
+                article = load_article(path, article_id, max_bytes, max_document_bytes, progress)
         except ValueError as exc:
             # A file that read before and no longer does (a copy still being written, a bad
             # save) keeps its indexed version: bad input never takes an article away. A size
             # limit is a setting: an article over it goes.
             kept = None if isinstance(exc, TooBig) else _indexed(known, article_id, path)
-            if kept is None or _text_key(kept.text) in texts:
+            if kept is None or text_key(kept.text) in texts:
                 skipped.append(Skipped(shown, str(exc)))
                 continue
             skipped.append(Skipped(shown, f"{exc}; the version indexed before stays in the "
                                           "index until the file reads again"))  # fmt: skip
             article = kept
-        same = texts.get(_text_key(article.text))
+        key = key or text_key(article.text)
+        same = texts.get(key)
         if same is not None:
             skipped.append(Skipped(shown, f"duplicate: the same text as {same.path}"))
             continue
-        texts[_text_key(article.text)] = article
+        texts[key] = article
         articles[article_id] = article
     return list(articles.values()), skipped
 
@@ -418,5 +422,7 @@ def _indexed(
     )  # fmt: skip
 
 
-def _text_key(text: str) -> str:
+def text_key(text: str) -> str:
+    """What tells a copy of an article: its text with spacing and case made alike, hashed
+    (kept in the manifest's record, so an unchanged file's is not made again)."""
     return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()

@@ -38,7 +38,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.ingest.chunking import chunk_article
-from assistant.ingest.corpus import load_corpus
+from assistant.ingest.corpus import load_corpus, text_key
 from assistant.ingest.ocr import PageProgress
 from assistant.ingest.people import load_people_model
 from assistant.store import files, people, records, segments
@@ -360,6 +360,7 @@ def _record(article: Article, chunks: int, now: str) -> ArticleRecord:
         mtime_ns=article.mtime_ns if settled else 0,
         pages=article.pages,
         scanned=article.scanned,
+        text_key=text_key(article.text),
     )
 
 
