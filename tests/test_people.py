@@ -911,3 +911,10 @@ def test_a_host_said_as_mc_and_a_follow_up_keeps_the_conversations_event() -> No
     view: Any = View()
     assert scope_of(view, follow_up, None, None, earlier) == {"w1", "w2"}
     assert scope_of(view, follow_up, None, None) == {"w1", "w2", "p1"}  # no conversation
+    # only a follow-up is given the conversation's questions: a new question keeps its own
+    from assistant.answering.question.conversation import follows_on
+
+    asked = "and who got the young professional prize that night?"
+    new = "Who opened the gala?"
+    assert follows_on(asked, asked) and not follows_on(new, new)
+    assert follows_on("Who chaired it?", "Who chaired the panel on ports?")

@@ -41,7 +41,11 @@ from assistant.answering.people.asked import (
 from assistant.answering.people.reply import SURE_DESPITE_TABLE, Reply, reply
 from assistant.answering.people.table import PeopleView
 from assistant.answering.question.analysis import Question, analyse
-from assistant.answering.question.conversation import conversation, standalone_question
+from assistant.answering.question.conversation import (
+    conversation,
+    follows_on,
+    standalone_question,
+)
 from assistant.answering.question.reading import search_text
 from assistant.answering.retrieval.retrieve import Retriever
 from assistant.answering.vocabulary.lexicon import Lexicon
@@ -223,7 +227,8 @@ class Answerer:
             short = evidence.short
             if short is not None and _a_number(short.text):
                 return q, None  # the number the articles state
-        earlier = [t.rewritten_question or t.question for t in understood.turns]
+        earlier = ([t.rewritten_question or t.question for t in understood.turns]
+                   if follows_on(understood.question, understood.standalone) else [])  # fmt: skip
         told = reply(snapshot, PeopleView.of(snapshot, self.index.embedder), q, filters, earlier)
         if (
             told is not None

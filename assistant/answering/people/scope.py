@@ -24,25 +24,21 @@ def scope_of(
 ) -> set[str]:  # fmt: skip
     """The articles the question is about: those the filters admit, of the event it names
     (by the words that tell events apart, not those of the session it names; of all that name
-    it alike), else of the event the conversation's earlier questions (earlier, oldest first)
-    named last ("and who got the young professional prize that night?"), else of the events
-    whose articles say its other telling words and those of the session it names ("Who opened
-    the gala?"), or of every event."""
+    it alike), else, for a follow-up, of the event the conversation's earlier questions
+    (earlier, oldest first: given only for a follow-up) named last ("and who got the young
+    professional prize that night?"), else of the events whose articles say its other telling
+    words and those of the session it names ("Who opened the gala?"), or of every event."""
     admitted = {a for a in view.event_of if filters is None or filters.admits(a, "") or
                 (filters.article_ids and a in filters.article_ids)}  # fmt: skip
     if filters is not None and (filters.since or filters.until):
         admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
     outside = q.text.replace(q.session, " ") if q.session else q.text
     words = _telling(outside)
-    for text in (outside, *reversed(earlier)):
-        scored = view.telling(words if text is outside else _telling(text))
-        best = max(scored.values(), default=0)
-        if best > 0:  # the event it names, or the events that name it alike
-            chosen = {e for e, n in scored.items() if n == best}
-            if len(chosen) > 1 and snapshot is not None:  # "GAEC" tells more than "country's"
-                chosen = _rarest(view, snapshot, words if text is outside else _telling(text),
-                                 chosen)  # fmt: skip
-            return {a for e in chosen for a in view.articles_of(e) if a in admitted}
+    for text in (outside, *reversed(earlier)):  # a follow-up's: the event named last
+        named = _named_event(view, snapshot, words if text is outside else _telling(text),
+                             admitted)  # fmt: skip
+        if named is not None:  # the event it names, or the events that name it alike
+            return named
     if snapshot is not None:  # no event's name: the events whose articles say it
         if q.session:  # and the session's words ("the panel on motorcycle safety")
             words |= distinctive(q.session) - role_words() - SESSION_NOUNS - TIME_WORDS
@@ -50,6 +46,22 @@ def scope_of(
         events = {view.event_of[a] for a in said}
         return {a for a in admitted if view.event_of[a] in events} or admitted
     return admitted
+
+
+def _named_event(
+    view: PeopleView, snapshot: Snapshot | None, words: set[str], admitted: set[str]
+) -> set[str] | None:
+    """The articles of the event these words name, or of all they name alike; of those the
+    rarest words name when a snapshot tells how rare ("GAEC" tells more than "country's");
+    None when they name none (an event named whose articles the filters leave out: none)."""
+    scored = view.telling(words)
+    best = max(scored.values(), default=0)
+    if best == 0:
+        return None
+    chosen = {e for e, n in scored.items() if n == best}
+    if len(chosen) > 1 and snapshot is not None:
+        chosen = _rarest(view, snapshot, words, chosen)
+    return {a for e in chosen for a in view.articles_of(e) if a in admitted}
 
 
 def _telling(text: str) -> set[str]:

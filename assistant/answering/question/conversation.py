@@ -265,6 +265,19 @@ def _content_nouns(question: str) -> list[str]:
     ]
 
 
+def follows_on(question: str, standalone: str) -> bool:
+    """Whether a question reads as a follow-up: rewritten to stand alone, or opening with
+    "and", or pointing back ("she", "it", "there", "that night")."""
+    return standalone.strip() != question.strip() or bool(_FOLLOWS.search(question))
+
+
+_FOLLOWS = re.compile(
+    r"^\s*(?:and|but|also|so|then)\b|\b(?:he|she|his|her|him|they|them|their|it|its|there|"
+    r"that|this|those|these|same)\b",
+    re.IGNORECASE,
+)
+
+
 def standalone_question(question: str, turns: Sequence[ChatTurn]) -> str:
     """The question rewritten to stand alone, given the conversation's earlier turns."""
     understood: list[ChatTurn] = []
