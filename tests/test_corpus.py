@@ -156,6 +156,14 @@ def test_the_corpus_walk_keeps_its_order_skips_hidden_and_linked_folders(tmp_pat
         "B.txt", "a/b.md", "a/c/d.tar.md", "a b/e.md", "a.md", "z.md"]  # fmt: skip
     assert [article_id_for(p, tmp_path) for p in found] == [
         "B", "a/b", "a/c/d.tar", "a b/e", "a", "z"]  # fmt: skip
+    # the walk's path strings give the suffix and id pathlib gives
+    from assistant.ingest.corpus import _suffix
+
+    for name in ["a.md", "a/c/d.tar.md", "notes.", "x/.profile", "README", "a.b/c"]:
+        assert _suffix(str(tmp_path / name)) == Path(name).suffix, name
+        assert article_id_for(str(tmp_path / name), tmp_path) == article_id_for(
+            tmp_path / name, tmp_path
+        )
 
 
 BAD_FILES = [
