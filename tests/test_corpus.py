@@ -144,7 +144,7 @@ def test_an_article_is_dated_at_its_top_not_by_a_date_further_down() -> None:
 
 
 def test_the_corpus_walk_keeps_its_order_skips_hidden_and_linked_folders(tmp_path: Path) -> None:
-    from assistant.ingest.corpus import article_id_for, iter_corpus_files
+    from assistant.ingest.walk import article_id_for, iter_corpus_files
 
     for name in ["a.md", "a/b.md", "a/.drafts/x.md", ".hidden.md", "B.txt", "a/c/d.tar.md",
                  "z.md", "a b/e.md"]:  # fmt: skip
@@ -157,10 +157,10 @@ def test_the_corpus_walk_keeps_its_order_skips_hidden_and_linked_folders(tmp_pat
     assert [article_id_for(p, tmp_path) for p in found] == [
         "B", "a/b", "a/c/d.tar", "a b/e", "a", "z"]  # fmt: skip
     # the walk's path strings give the suffix and id pathlib gives
-    from assistant.ingest.corpus import _suffix
+    from assistant.ingest.walk import suffix_of
 
     for name in ["a.md", "a/c/d.tar.md", "notes.", "x/.profile", "README", "a.b/c"]:
-        assert _suffix(str(tmp_path / name)) == Path(name).suffix, name
+        assert suffix_of(str(tmp_path / name)) == Path(name).suffix, name
         assert article_id_for(str(tmp_path / name), tmp_path) == article_id_for(
             tmp_path / name, tmp_path
         )

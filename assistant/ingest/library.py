@@ -20,12 +20,11 @@ from assistant.ingest.corpus import (
     ARTICLE_SUFFIXES,
     DOCUMENT_SUFFIXES,
     MAX_DOCUMENT_BYTES,
-    article_id_for,
-    iter_corpus_files,
     load_article,
     unsupported,
 )
 from assistant.ingest.dates import normalise_date
+from assistant.ingest.walk import article_id_for, iter_corpus_files
 from assistant.types import Article
 
 _UNSAFE = re.compile(r"[^\w.-]+")  # letters and digits of any script stay

@@ -126,6 +126,24 @@ def retired(manifest: dict[str, Any], kind: str) -> list[str]:
     return list(manifest.get("retired", {}).get(kind, []))
 
 
+def retired_between(
+    before: dict[str, Any], after: dict[str, Any], gone: set[str]
+) -> dict[str, list[str]]:
+    """The chunk and sentence records the build before used and this one does not: those of
+    the articles that went or changed (record ids carry the article's content version, so an
+    unchanged article's are the same in both), read from those articles only."""
+
+    def of(manifest: dict[str, Any]) -> dict[str, Any]:
+        return {part: {a: manifest[part][a] for a in gone if a in manifest[part]}
+                for part in ("articles", "chunks")}  # fmt: skip
+
+    old, new = of(before), of(after)
+    return {
+        "chunks": sorted(chunk_ids(old) - chunk_ids(new)),
+        "sentences": sorted(set(sentence_ids(old)) - set(sentence_ids(new))),
+    }
+
+
 def chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
     data = asdict(chunk)
     del data["text"]  # sliced from the article text on load

@@ -54,6 +54,7 @@ from assistant.store.layout import (
     index_settings,
     outdated,
     retired,
+    retired_between,
     sentence_ids,
 )
 from assistant.types import Article, ArticleRecord, Chunk, IndexReport, same_paragraph
@@ -306,29 +307,13 @@ def sync_index(
         manifest.update(
             generation=manifest["generation"] + 1,
             updated_at=now,
-            retired=_retired(before, manifest, set(changes.gone)),
+            retired=retired_between(before, manifest, set(changes.gone)),
         )
         refreshed = set(refreshed) | changed
         store.commit(manifest, sentence_vectors, _Touched(refreshed, changed, set(changes.gone)))
         report.chunks = sum(len(c) for c in manifest["chunks"].values())
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _retired(before: dict[str, Any], after: dict[str, Any], gone: set[str]) -> dict[str, list[str]]:
-    """The chunk and sentence records the build before used and this one does not: those of
-    the articles that went or changed (record ids carry the article's content version, so an
-    unchanged article's are the same in both), read from those articles only."""
-
-    def of(manifest: dict[str, Any]) -> dict[str, Any]:
-        return {part: {a: manifest[part][a] for a in gone if a in manifest[part]}
-                for part in ("articles", "chunks")}  # fmt: skip
-
-    old, new = of(before), of(after)
-    return {
-        "chunks": sorted(chunk_ids(old) - chunk_ids(new)),
-        "sentences": sorted(set(sentence_ids(old)) - set(sentence_ids(new))),
-    }
 
 
 @contextmanager
