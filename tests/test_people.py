@@ -891,6 +891,11 @@ def test_a_host_said_as_mc_and_a_follow_up_keeps_the_conversations_event() -> No
         assert any("host" in roles for _, roles, _ in cue_tokens(nlp.parse(sentence))), sentence
     mc = read_role_question("Who acted as master of ceremonies at the opening?")
     assert mc is not None and mc.roles == {"host"}, mc
+    # "the host country's delegation": its head, the country found from the rows (no made-up
+    # place the sentences would have to name)
+    host = read_role_question("Who headed the host country's delegation at the assembly?")
+    assert host is not None and host.host_delegation and host.place == "", host
+    assert host.roles == {"head-of-delegation"}, host
     # the awards night is when, not a prize asked about
     night = read_role_question("who was the MC at the awards night in pereira")
     assert night is not None and night.roles == {"host"}, night

@@ -148,6 +148,7 @@ class RoleQuestion:
     primary: str = ""  # the role its words say first ("speaker" for "who spoke")
     cues: frozenset[str] = frozenset()  # stems of the words of an "other" role ("close", "vice")
     said: str = ""  # stem of what the role's verb acts on, "pledge" of "Who announced the pledge?"
+    host_delegation: bool = False  # "the host country's delegation": its place is the host's
 
     @property
     def asked(self) -> str:
@@ -155,7 +156,6 @@ class RoleQuestion:
         return self.primary or next(iter(sorted(self.roles)), "")
 
 
-HOST_COUNTRY = "(the host country)"  # a place the table's host rows tell
 _HOST_COUNTRY = re.compile(r"\bhost(?:ing)?\s+(?:country|nation)(?:['’]s)?\b", re.IGNORECASE)
 _CEREMONIES = re.compile(r"\bmasters?\s+of\s+ceremon(?:y|ies)\b", re.IGNORECASE)
 
@@ -250,14 +250,16 @@ def read_role_question(text: str) -> RoleQuestion | None:
     if not roles and wants not in {ROLE, WHOSE}:
         return None
     person, place = _names(text)
-    if delegation and not place and _HOST_COUNTRY.search(text):
-        place, roles = HOST_COUNTRY, roles - {"host"}  # "the host country's delegation"
+    host_delegation = bool(delegation and not place and _HOST_COUNTRY.search(text))
+    if host_delegation:  # "the host country's delegation": its head, not the host
+        roles -= {"host"}
     primary = next((r for r in _PRIMARY if r in found and r in roles), "")
     several = bool(_PLURAL.search(text)) or wants == COUNT or bool(found & _MANY)
     return RoleQuestion(
         text=text, roles=frozenset(roles), wants=wants,
         several=several, session=session, person=person, place=place, holder_kind=kind,
         primary=primary, cues=frozenset(cues), said=_said_thing(doc, session),
+        host_delegation=host_delegation,
     )  # fmt: skip
 
 

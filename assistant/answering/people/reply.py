@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from assistant.answering.compose.compose import cite
 from assistant.answering.people.asked import (
     COUNT,
-    HOST_COUNTRY,
     ROLE,
     SESSION,
     WHOSE,
@@ -78,7 +77,7 @@ def reply(
         return None
     if apart := numbered_apart(view, q.text, scope):  # "the sixth assembly"; articles: the fifth
         return Reply(refusal=apart, known=True)
-    if q.place == HOST_COUNTRY:  # the country the rows in scope say hosted
+    if q.host_delegation:  # its place: the country the rows in scope say hosted
         hosts = {_country_in(r.person or r.organisation) for r in rows if r.role == "host"} - {""}
         q = replace(q, place=hosts.pop() if len(hosts) == 1 else "")
     if q.person and not any(same_person(q.person, p) for p in view.persons):

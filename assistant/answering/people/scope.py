@@ -34,10 +34,11 @@ def scope_of(
         admitted = {a for a in admitted if filters.admits(a, view.dates.get(a, ""))}
     outside = q.text.replace(q.session, " ") if q.session else q.text
     words = _telling(outside)
-    for text in (outside, *reversed(earlier)):  # a follow-up's: the event named last
-        named = _named_event(view, snapshot, words if text is outside else _telling(text),
-                             admitted)  # fmt: skip
-        if named is not None:  # the event it names, or the events that name it alike
+    # the event it names (or the events that name it alike); a follow-up naming none: the
+    # event the conversation named last
+    for told in (words, *(_telling(text) for text in reversed(earlier))):
+        named = _named_event(view, snapshot, told, admitted)
+        if named is not None:
             return named
     if snapshot is not None:  # no event's name: the events whose articles say it
         if q.session:  # and the session's words ("the panel on motorcycle safety")
