@@ -28,12 +28,12 @@ CUES: dict[str, tuple[str, ...]] = {
     "opened": ("open", "inaugurate", "launch", "kick", "opening", "inaugural", "inauguration"),
     "chair": ("chair", "chairman", "chairwoman", "chairperson", "preside", "lead", "led",
               "head", "run", "ran", "steer", "helm", "convene", "conduct", "oversee", "anchor",
-              "chairmanship", "direct", "charge", "under"),
+              "chairmanship", "direct", "charge", "under", "gavel"),
     "co-chair": ("co-chair", "cochair", "co-chairman", "co-chairwoman", "co-chairperson",
                  "co-preside", "co-lead", "co-host"),
     "moderator": ("moderate", "moderator", "facilitate", "facilitator", "moderation", "host",
                   "anchor", "chair"),
-    "keynote": ("keynote",),
+    "keynote": ("keynote", "headline", "curtain-raiser"),  # "headlined the opening day"
     "speaker": ("speak", "spoke", "spoken", "speaker", "address", "remark", "tell", "told",
                 "say", "said", "talk", "lecture", "ask", "announce", "defend", "remind",
                 "propose", "message", "reply", "respond", "acknowledge", "caution", "contend",
@@ -44,8 +44,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "panelist": ("panel", "panelist", "panellist", "discussant", "member", "feature"),
     "presenter": ("present", "presentation", "paper", "study", "unveil", "showcase",
                   "demonstrate", "demonstration", "poster", "findings", "report", "sum",
-                  "summarise", "summarize", "read"),
-    "head-of-delegation": ("delegation", "team", "head", "lead", "led", "under"),
+                  "summarise", "summarize", "read", "front"),
+    "head-of-delegation": ("delegation", "team", "head", "lead", "led", "under", "front"),
     "host": ("host", "hosting", "mc", "emcee", "compere", "compère"),  # "MC'd the gala"
     "president": ("president", "presidency", "elect"),
     "signatory": ("sign", "signatory", "signature", "endorse", "ink", "countersign", "name"),
@@ -53,7 +53,7 @@ CUES: dict[str, tuple[str, ...]] = {
               "recognition", "accolade", "laureate"),
     "other": ("close", "closing", "rapporteur", "vice-chair", "vice-president", "organise",
               "organize", "organiser", "organizer", "secretary", "convenor", "coordinator",
-              "wrap", "vice", "read", "co-organise", "co-organize", "serve"),
+              "wrap", "vice", "read", "co-organise", "co-organize", "serve", "gavel"),
 }  # fmt: skip
 
 # Nouns that name a part of the programme, a delegation, the event, or a prize.

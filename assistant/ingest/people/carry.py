@@ -12,6 +12,7 @@ from assistant.ingest.people.mentions import BODY, COUNTRY, PERSON, Mention
 from assistant.ingest.people.propose import (
     ELSEWHERE,
     NAMES,
+    OTHER_EDITION,
     PLANNED,
     UNREALISED,
     Candidate,
@@ -82,6 +83,7 @@ def carried(
                 "holders": min(len(mentions), 6) / 6,
                 "quote_marks": float(bool(re.search(r"[\"“”]", sentence))),
                 "said_elsewhere": float(bool(ELSEWHERE.search(sentence))),
+                "other_edition": float(bool(OTHER_EDITION.search(sentence))),
                 "first_in_sentence": float(token.i == min(t.i for t in tokens) and token.i < 4),
                 **holder_features(mention, token),
                 f"cue_{stem(word)}": 1.0,

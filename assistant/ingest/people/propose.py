@@ -62,6 +62,14 @@ ELSEWHERE = re.compile(
     r"told (?:a|the) \w+ (?:radio|television|newspaper|station|channel|podcast))\b",
     re.IGNORECASE,
 )
+# another edition of the event ("the previous edition ... was presided over by", "next
+# year's summit"): its roles are not this one's
+OTHER_EDITION = re.compile(
+    r"\b(?:(?:previous|preceding|past|prior|last|next|upcoming|following|forthcoming)|"
+    r"(?:19|20)\d\d(?:'s)?|(?:last|next) year's)\s+(?:edition|conference|summit|congress|"
+    r"forum|gathering|assembly|meeting|symposium|convention)s?\b",
+    re.IGNORECASE,
+)
 PLANNED = frozenset("will would shall may might 'll expected scheduled due set slated planned "
                      "billed poised".split())  # fmt: skip
 
@@ -98,6 +106,10 @@ FEATURES: dict[str, str] = {
     "quote_marks": "the sentence holds quotation marks (what someone said)",
     "said_elsewhere": "the sentence says it was said elsewhere or before ('in an interview', "
     "'in a statement issued in Geneva', 'told a radio station last month')",
+    "other_edition": "the sentence speaks of another edition of the event ('the previous "
+    "edition', 'next year's summit', 'the 2023 conference')",
+    "cue_present": "the cue word is a verb in the present tense ('who chairs the national "
+    "board at home': a title held elsewhere)",
     "first_in_sentence": "the holder opens the sentence",
     "session_here": "the sentence names a session (set when the article is read)",
     "session_just_before": "the sentence names none, the one before it in its paragraph does "
@@ -108,6 +120,8 @@ FEATURES: dict[str, str] = {
     "name_document": "the holder's name ends like a document's (Declaration, Communiqué, Plan)",
     "name_award": "the holder's name ends like a prize's (Medal, Award, Prize)",
     "name_title": "the holder's name is a title ('Deputy Governor', 'Chief Economist')",
+    "name_place": "the article writes the holder's name where a place stands too ('teaches in "
+    "Kraków', 'the Kraków conference'; set when the article is read)",
     **{f"holder_dep_{d}": f"the holder's word is the {d} of its head" for d in DEPS},
     **{f"cue_dep_{d}": f"the cue word is the {d} of its head" for d in DEPS},
     "cue_by": "a 'by' hangs on the cue word (a passive: 'chaired by')",
@@ -144,8 +158,10 @@ def cue_tokens(doc: Any) -> list[tuple[Any, frozenset[str], bool]]:
         elif joined and doc[t.i - 2].lower_ == "vice":  # a vice-chair is not the chair
             out.append((t, frozenset({"other"}), False))
             continue
-        elif t.lower_ in {"co", "vice"}:
-            continue
+        elif joined and doc[t.i - 2].lower_ == "curtain" and t.lower_.startswith("raiser"):
+            word = "curtain-raiser"  # the talk that opens a day: a keynote
+        elif joined or t.lower_ in {"co", "vice"} or _in_front(t):
+            continue  # a compound adjective says no role: "glass-fronted", "state-led"
         elif t.lower_ == "master" and doc[t.i + 1 : t.i + 3].text.lower() == "of ceremonies":
             out.append((t, frozenset({"host"}), False))  # "served as master of ceremonies"
             continue
@@ -153,6 +169,10 @@ def cue_tokens(doc: Any) -> list[tuple[Any, frozenset[str], bool]]:
         if roles:
             out.append((t, roles, co or word.lower().startswith("co")))
     return out
+
+
+def _in_front(token: Any) -> bool:
+    return token.lower_ == "front" and token.i > 0 and token.doc[token.i - 1].lower_ == "in"
 
 
 def token_of(doc: Any, base: int, mention: Mention) -> Any:
@@ -169,13 +189,15 @@ def _up(token: Any) -> list[Any]:
 
 def relation(holder: Any, cue: Any) -> tuple[str, int]:
     """How a holder's token stands to a cue word in the parse, and the steps between them."""
+    if cue.pos_ == "ADJ" and cue.dep_ in {"ccomp", "oprd", "xcomp"} and cue.head.pos_ == "VERB":
+        cue = cue.head  # a small clause: "X declared the forum open" says it of X
     up, down = _up(holder), _up(cue)
     down_at = {t.i: n for n, t in enumerate(down)}
     at = next((n for n, t in enumerate(up) if t.i in down_at), None)
     if at is None:
         return "sibling", 8
     common = up[at]
-    hs = [t.dep_ for t in up[:at]]
+    hs = [_apposed(t) for t in up[:at]]
     cs = [t.dep_ for t in down[: down_at[common.i]]]
     steps = len(hs) + len(cs)
     if common.i == cue.i:
@@ -219,6 +241,17 @@ def relation(holder: Any, cue: Any) -> tuple[str, int]:
     ):
         return "cue_subject", steps  # "The panel included X", "The prize went to X"
     return "sibling", steps
+
+
+def _apposed(token: Any) -> str:
+    """A token's dependency, a name set off by commas after a noun read as its appositive
+    ("Senegal's Minister of Environment, Ndèye Fatou Sarr-Diagne, declared ...": the parser
+    often hangs such a name on the noun as an adverbial modifier)."""
+    first = token.left_edge.i
+    nominal = token.head.pos_ in {"NOUN", "PROPN"}
+    if token.dep_ == "npadvmod" and nominal and first > 0 and token.doc[first - 1].text == ",":
+        return "appos"
+    return token.dep_
 
 
 def _governs(cue: Any) -> set[str]:
@@ -347,6 +380,8 @@ def propose(doc: Any, base: int, mentions: list[Mention], start: int, end: int) 
                 "holders": min(len(mentions), 6) / 6,
                 "quote_marks": float(bool(re.search(r"[\"“”]", sentence))),
                 "said_elsewhere": float(bool(ELSEWHERE.search(sentence))),
+                "other_edition": float(bool(OTHER_EDITION.search(sentence))),
+                "cue_present": float(cue.tag_ in {"VBZ", "VBP"}),
                 "first_in_sentence": float(token.i == min(t.i for t in tokens) and token.i < 4),
                 **holder_features(mention, token),
                 f"cue_dep_{_dep(cue)}": 1.0,

@@ -207,10 +207,12 @@ def read_article(
         people = [m for m in mentions if m.kind == PERSON and not m.pronoun]
         if people:
             last_person = people[-1]
-    # names made whole across the article
+    # names made whole across the article; a "person" the article writes as a place too
     whole = full_names([c.holder.name for c in candidates if c.holder.kind == PERSON])
+    places = places_in(article.text)
     candidates = [
-        replace(c, holder=replace(c.holder, name=whole.get(c.holder.name, c.holder.name)))
+        replace(c, holder=replace(c.holder, name=whole.get(c.holder.name, c.holder.name)),
+                features=_setting(c.features, name_place=any(c.holder.name in p for p in places)))
         if c.holder.kind == PERSON else c
         for c in candidates
     ]  # fmt: skip
@@ -225,6 +227,17 @@ def read_article(
 
 
 _AT = {name: i for i, name in enumerate(NAMES)}
+# a name written where a place stands: "teaches in Kraków", "the Kraków conference"
+_PLACED = re.compile(
+    r"\b(?:in|at|near|outside)\s+((?:[A-Z][\w.-]+)(?:\s+[A-Z][\w.-]+){0,2})(?!['’\w])"
+    r"|\bthe\s+((?:[A-Z][\w.-]+)(?:\s+[A-Z][\w.-]+){0,2})\s+(?:conference|summit|meeting|"
+    r"congress|forum|talks|symposium|convention)\b"
+)
+
+
+def places_in(text: str) -> set[str]:
+    """The capitalised names an article writes where a place stands."""
+    return {m.group(1) or m.group(2) for m in _PLACED.finditer(text)}
 
 
 def _setting(features: tuple[float, ...], **values: bool) -> tuple[float, ...]:
