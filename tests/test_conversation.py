@@ -72,6 +72,29 @@ def test_topic_of_a_question() -> None:
             "Kwame Asante and Pornpimon Chaiyasit",  # the short answer of a structured turn
             "What did Kwame Asante and Pornpimon Chaiyasit report?",
         ),
+        # a who-question's answer is a person, not "it", whatever the recogniser calls it
+        (
+            "who handed it to her?",
+            "Who got the Golden Spoonbill Award at the flyways conference?",
+            "Khady Sèye Mbaye",
+            "Who handed the Golden Spoonbill Award at the flyways conference to Khady Sèye Mbaye?",
+        ),
+        # "her" before a noun is a possessive
+        (
+            "and who headed her country's delegation?",
+            "Who gave the keynote?",
+            "Nandini Raghavan",
+            "Who headed Nandini Raghavan's country's delegation?",
+        ),
+        # a short question with a verb of its own is no fragment of the last one
+        ("which app won?", "What else did Samer Khouri do at the summit?", "", "Which app won?"),
+        # a prize the recogniser took for a person is no "she"; nobody to say who she is
+        (
+            "where does she study?",
+            "Who took the Best Poster Award at WCLAA-12?",
+            "",
+            "Where does she study?",
+        ),
     ],
 )
 def test_follow_ups_are_rewritten_to_stand_alone(

@@ -923,3 +923,97 @@ def test_a_host_said_as_mc_and_a_follow_up_keeps_the_conversations_event() -> No
     new = "Who opened the gala?"
     assert follows_on(asked, asked) and not follows_on(new, new)
     assert follows_on("Who chaired it?", "Who chaired the panel on ports?")
+
+
+def test_an_unnumbered_event_another_edition_and_a_stated_count() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answering.people.scope import numbered_apart
+    from assistant.answering.pipeline import counts_asked
+
+    texts = {
+        "wire": "The Sixth Intergovernmental Conference on Desert Locust Control opened.",
+        "local": "The international locust conference drew farmers to the field day.",
+        "other": "The seventh conference, to be held in Muscat, will be larger.",
+    }
+    numbers = {"sixth": {"6"}, "local": set(), "other": set()}
+    event_of = {"wire": "sixth", "local": "local", "other": "other"}
+    view = SimpleNamespace(
+        event_of=event_of,
+        numbers=lambda e: numbers.get(e, set()),
+        names={"sixth": "Sixth Intergovernmental Conference on Desert Locust Control"},
+        articles_of=lambda e: [a for a, x in event_of.items() if x == e],
+    )
+    snapshot = SimpleNamespace(text=lambda a: texts[a])
+    asked = "Who will chair the seventh locust conference in Muscat?"
+    # an event the articles' names do not number is apart when none of its articles says it
+    assert "Sixth" in numbered_apart(view, asked, {"wire", "local"}, snapshot)  # type: ignore[arg-type]
+    # ... and may be the one asked when one does
+    assert numbered_apart(view, asked, {"wire", "other"}, snapshot) == ""  # type: ignore[arg-type]
+    # nothing to tell by when no event in scope is numbered
+    assert numbered_apart(view, asked, {"local"}, snapshot) == ""  # type: ignore[arg-type]
+
+    # a number said of what a how-many question counts is the articles' count
+    text = "Ministers from 38 countries opened the meeting; Eighteen teams competed."
+    said = SimpleNamespace(text=lambda a: text)
+
+    def evidence(word: str) -> Any:
+        at = text.index(word)
+        short = SimpleNamespace(text=word, start=at, end=at + len(word))
+        return SimpleNamespace(short=short, unit=SimpleNamespace(article_id="a"))
+
+    assert counts_asked(said, evidence("38"), "How many countries sent delegations?")  # type: ignore[arg-type]
+    assert counts_asked(said, evidence("Eighteen"), "how many teams competed in the hackathon")  # type: ignore[arg-type]
+    assert not counts_asked(said, evidence("38"), "How many people attended?")  # type: ignore[arg-type]
+    assert not counts_asked(said, evidence("38"), "Who led the delegations?")  # type: ignore[arg-type]
+
+
+def test_a_place_or_a_longer_name_the_recogniser_calls_a_person_is_no_person() -> None:
+    from assistant.answering.people.naming import names_in
+    from assistant.answering.people.reply import _owns
+
+    assert names_in("Who formally opened the Kraków conference on space debris?")[0] == ""
+    assert names_in("Who brought the space debris conference in Kraków to a close?")[0] == ""
+    council = "the International Council of Sign Language Interpreters"
+    assert names_in(f"Who delivered the keynote at the congress of {council}?")[0] == ""
+    assert (
+        names_in("What role did Dawn Rivers have at the Ninth World Congress?")[0] == "Dawn Rivers"
+    )
+    # "Who was X's vice-president?" asks for someone else than X
+    assert _owns("Who was Nadim Haddadin's vice-president?", "Nadim Haddadin")
+    assert not _owns("Did Nadim Haddadin chair the closing plenary?", "Nadim Haddadin")
+
+
+FLYWAYS = """SAINT-LOUIS, Senegal, 19 October 2026 - Environment ministers from 38 countries \
+opened a four-day meeting on waterbird flyways on Monday.
+
+Senegal's environment minister, Awa Ndiaye, declared \
+the Third Conference on Waterbird Flyways open in front of roughly 900 participants.
+
+The curtain-raiser was given by Prof. Mohamed Lemine Ould Babah, a Mauritanian ornithologist.
+
+On Tuesday, Dr Lotte Vermeersch headlined the second morning with a talk on tracking data.
+
+The previous edition, in Aveiro in 2023, was presided over by former minister Joaquim Seabra \
+Pinto.
+
+Abdoulaye Diop Gningue, who presides over the Gandiol fishermen's federation, watched from the \
+back of the hall."""
+
+
+def test_roles_said_as_a_small_clause_a_curtain_raiser_and_not_at_this_edition(
+    tmp_path: Path, embedder: LocalEmbeddings
+) -> None:
+    write_article(tmp_path / "corpus", "flyways.md", "Flyway conference opens", "2026-10-19",
+                  FLYWAYS)  # fmt: skip
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    sync_index(settings, embedder)
+    rows = Index(settings, embedder).snapshot().people()
+    assert "Awa Ndiaye" in held(rows, "opened")  # "declared X open"
+    assert {"Mohamed Lemine Ould Babah", "Lotte Vermeersch"} <= held(rows, "keynote")
+    # a past edition's president and a title held at home are no role at this one
+    chairs = held(rows, "chair") | held(rows, "president")
+    assert not chairs & {"Joaquim Seabra Pinto", "Abdoulaye Diop Gningue"}, chairs
+    answerer = Answerer(Index(settings, embedder))
+    count = answerer.ask("How many countries sent ministers to the flyways meeting?")
+    assert not count.refused and count.short_answer == "38", count.text

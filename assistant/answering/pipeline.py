@@ -53,7 +53,7 @@ from assistant.answering.vocabulary.similarity import word_vectors
 from assistant.countries import countries_in
 from assistant.ingest import nlp
 from assistant.ingest.people.propose import names_a_document
-from assistant.language import NUMBER_VALUES
+from assistant.language import NUMBER_VALUES, stem
 from assistant.roles import SESSION_NOUNS, roles_of_word
 from assistant.store.reader import Index, Snapshot
 from assistant.types import Answer, ChatTurn, Claim, Filters, StreamItem
@@ -190,7 +190,9 @@ class Answerer:
                                   table.confidence, passages, clock.laps,
                                   coverage=table.coverage, count=table.count)  # fmt: skip
             return Explained(answer, found, evidence)
-        if evidence is None or evidence.confidence < self.threshold:
+        stated = asked is not None and asked.wants == COUNT and evidence is not None
+        stated = stated and counts_asked(snapshot, evidence, understood.standalone)
+        if evidence is None or (evidence.confidence < self.threshold and not stated):
             reason = nothing_about(evidence.missing) if evidence and evidence.missing else ""
             confidence = evidence.confidence if evidence else 0.0
             clock.lap("compose")
@@ -223,9 +225,9 @@ class Answerer:
         q = read_role_question(understood.standalone)
         if q is None:
             return None, None
-        if q.wants == COUNT and evidence is not None and evidence.confidence >= self.threshold:
-            short = evidence.short
-            if short is not None and _a_number(short.text):
+        if q.wants == COUNT and evidence is not None and evidence.short is not None:
+            sure = evidence.confidence >= self.threshold and _a_number(evidence.short.text)
+            if sure or counts_asked(snapshot, evidence, understood.standalone):
                 return q, None  # the number the articles state
         earlier = ([t.rewritten_question or t.question for t in understood.turns]
                    if follows_on(understood.question, understood.standalone) else [])  # fmt: skip
@@ -323,6 +325,26 @@ def _a_session(text: str) -> bool:
 _PROGRAMME = frozenset(w.removesuffix("s") for w in SESSION_NOUNS) | {
     "workshop", "event", "ceremony", "keynote", "address", "seminar", "lecture", "briefing",
 }  # fmt: skip
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+([\w-]+(?:\s+[\w-]+){0,2})", re.IGNORECASE)
+
+
+def counts_asked(snapshot: Snapshot, evidence: Evidence, question: str) -> bool:
+    """Whether the chosen short answer is a number said of what a how-many question counts
+    ("How many countries sent delegations?": "officials from 38 countries"): the articles
+    state the count, whatever the evidence's confidence."""
+    asked = _HOW_MANY.search(question)
+    short = evidence.short
+    if asked is None or short is None or not _a_number(short.text):
+        return False
+    counted = {stem(w) for w in re.findall(r"[a-z]+", asked.group(1).lower())} - _NOT_COUNTED
+    text = snapshot.text(evidence.unit.article_id)[short.end : short.end + 60]
+    after = re.findall(r"[A-Za-z]+", text)[:3]
+    return any(stem(w.lower()) in counted for w in after)
+
+
+_NOT_COUNTED = frozenset({"of", "the", "did", "were", "was", "are", "have", "had", "do"})
 
 
 def _a_number(text: str) -> bool:

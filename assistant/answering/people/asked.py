@@ -7,10 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.answering.people.naming import names_in
 from assistant.answering.people.whose import asks_whose
-from assistant.countries import country_misspelt, country_of, region_of
 from assistant.ingest import nlp
-from assistant.ingest.people.mentions import clean_name
 from assistant.ingest.people.propose import names_a_document
 from assistant.language import mend_spelling, stem
 from assistant.roles import (
@@ -249,7 +248,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
         cues |= {stem(w) for w in ("organise", "organize", "convene", "convener", "convenor")}
     if not roles and wants not in {ROLE, WHOSE}:
         return None
-    person, place = _names(text)
+    person, place = names_in(text)
     host_delegation = bool(delegation and not place and _HOST_COUNTRY.search(text))
     if host_delegation:  # "the host country's delegation": its head, not the host
         roles -= {"host"}
@@ -391,40 +390,3 @@ _OF_EVENT = re.compile(r"(?:of|at|in|during)\s+(?:the\s+)?(?:\S+\s+){0,6}?(?:"
 _TOPIC = re.compile(r",?\s+((?:on|about|for|of|dealing with|devoted to)\s+[^,?.;]+?)"
                     r"(?=\s+(?:at|in|during)\s+(?:the\s+)?[A-Z0-9]|\s+(?:held|on (?:the )?\w+day)\b"
                     r"|[,?.;]|$)")  # fmt: skip
-
-
-def _names(text: str) -> tuple[str, str]:
-    """(the person, the country) a question names."""
-    person = place = ""
-    for start, end, label in nlp.entities([text])[0]:
-        name = text[start:end]
-        if country_of(name):
-            place = place or country_of(name)
-        elif label == "PERSON" and not person:
-            person = clean_name(name)
-    region = _REGION_HOLDERS.search(text)
-    if not place and region:  # "the African delegations", "which Latin American ministers"
-        return person, region_of(region.group(1))  # (not "American": the United States)
-    if not place:
-        for word in re.findall(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w-]+)?", text):
-            if country_of(word):
-                place = country_of(word)
-                break
-    if not place:  # "the Indonesain delegation", "Keyna's team": a slip in a country's word
-        slips = [m.group(1) for m in _BEFORE_DELEGATION.finditer(text)]
-        place = next(filter(None, map(country_misspelt, slips)), "")
-    return person, place
-
-
-# a capitalised word before a delegation's noun ("the Ethopian delegation", "Keyna's team")
-_BEFORE_DELEGATION = re.compile(
-    r"\b([A-Z][a-z]{5,})(?:['’]s)?\s+(?:" + "|".join(sorted(DELEGATION_NOUNS)) + r")\b"
-)
-# a region's name or adjective before holders ("African delegations", "Latin American
-# ministers"); not "the Asia-Pacific forum" or "the African Union"
-_REGION_HOLDERS = re.compile(
-    r"(?<![-\w])((?:Latin|South|North)\s+American?|Middle\s+East(?:ern)?|Africa|African|Asia|Asian|"
-    r"Europe|European|Caribbean|Pacific|Oceania)\s+(?:\w+\s+)?(?:countries|country|nations|"
-    r"states|delegations?|teams?|governments|ministers?|delegates|heads|members|signatories|"
-    r"participants|speakers|officials|representatives)\b"
-)

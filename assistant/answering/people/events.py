@@ -197,7 +197,7 @@ def event_numbers(event: str, title: str) -> set[str]:
 _NOUNS = "|".join(sorted(EVENT_NOUNS))
 # "the ninth (plenary) session", "the 3rd meeting": an ordinal one or two words before the noun
 _BEFORE_NOUN = re.compile(rf"\b((?:[\w-]+\s+){{1,2}})(?:{_NOUNS})\b", re.I)
-_ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|\w+th)$")  # not "twenty-fifth": 5
+ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|\w+th)$")  # not "twenty-fifth": 5
 _AFTER_NOUN = re.compile(rf"\b(?:{_NOUNS})\s+(\d+)\b", re.I)  # "Meeting 284"
 _AFTER_ACRONYM = re.compile(r"\b[A-Z]{2,}[A-Za-z]*-?\s?(\d{1,3})\b")  # "IWPPR-3", "COP 29"
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -212,14 +212,14 @@ def asked_numbers(question: str) -> set[str]:
     """The numbers a question numbers an event by: an ordinal up to three words before its
     noun ("the sixth GAEC general assembly"), or after an acronym ("GA-5")."""
     found = [w for m in _ASKED_NUMBER.finditer(question) for w in m.group(1).lower().split()
-             if _ORDINAL.match(w)]  # fmt: skip
+             if ORDINAL.match(w)]  # fmt: skip
     found += [m.group(1) for m in _AFTER_ACRONYM.finditer(question)]
     return {n for word in found for n in numbers_in(word)}
 
 
 def _numbers_of_event(name: str) -> set[str]:
     found = [w for m in _BEFORE_NOUN.finditer(name) for w in m.group(1).lower().split()
-             if _ORDINAL.match(w)]  # fmt: skip
+             if ORDINAL.match(w)]  # fmt: skip
     # an acronym and its number, unless the whole name is in capitals ("DAY 2 OF THE SUMMIT")
     after = (_AFTER_NOUN, _YEAR) if name.isupper() else (_AFTER_NOUN, _AFTER_ACRONYM, _YEAR)
     found += [m.group(1) for p in after for m in p.finditer(name)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from assistant.answering.compose.compose import cite
 from assistant.answering.people.asked import (
     COUNT,
+    HOLDER,
     ROLE,
     SESSION,
     WHOSE,
@@ -75,7 +76,9 @@ def reply(
     rows = [r for r in view.rows if r.article in scope]
     if not rows:
         return None
-    if apart := numbered_apart(view, q.text, scope):  # "the sixth assembly"; articles: the fifth
+    if apart := numbered_apart(
+        view, q.text, scope, snapshot
+    ):  # "the sixth assembly"; articles: the fifth
         return Reply(refusal=apart, known=True)
     if q.host_delegation:  # its place: the country the rows in scope say hosted
         hosts = {_country_in(r.person or r.organisation) for r in rows if r.role == "host"} - {""}
@@ -86,6 +89,10 @@ def reply(
         q = replace(q, person=_named_person(view, q.text))
     if q.wants in {ROLE, WHOSE} and not q.person:
         return None
+    if q.person and q.wants == HOLDER and _owns(q.text, q.person):
+        # "Who was Nadim Haddadin's vice-president?": someone else, in the role asked
+        rows = [r for r in rows if not (r.person and same_person(r.person, q.person))]
+        q = replace(q, person="")
     if q.session and names_the_event(view, q.session, scope):
         q = replace(q, session="")  # "the Ninth Session of the Commission": the event itself
     if q.person:
@@ -96,6 +103,12 @@ def reply(
 def _country_in(name: str) -> str:
     """The country a holder's name is or names ("Namibian Independent Electoral Authority")."""
     return country_of(name) or next(filter(None, map(country_of, name.split())), "")
+
+
+def _owns(text: str, person: str) -> bool:
+    """Whether a question names the person as the owner of what it asks ("X's deputy")."""
+    surname = person.split()[-1] if person.split() else person
+    return re.search(rf"\b{re.escape(surname)}['’]s?\b", text) is not None
 
 
 def _named_person(view: PeopleView, text: str) -> str:
@@ -162,6 +175,8 @@ def _holders(
                                  f"{DID_IT[q.asked]}", known=True)  # fmt: skip
     if q.holder_kind == "country":
         held = [r for r in held if not r.person or country_of(r.organisation)]
+    elif q.holder_kind == "body":  # "Which body organised ...?": not a person
+        held = [r for r in held if not r.person]
     elif q.holder_kind == "person":  # "Which New Zealand official co-chaired ...?"
         people = [r for r in held if r.person]
         if held and not people:
@@ -279,13 +294,19 @@ def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
     # the word the question asks the role with, when a quote says it too ("the MC": "MC'd the
     # gala", not "hosted the evening"), first
     asking = _role_stems(q.text, q.roles)
-    counts = [max((bool(asking & _role_stems(c.quote, q.roles)),
+    counts = [max((_same_word(asking, _role_stems(c.quote, q.roles)),
                    len(words & content_words(c.quote))) for c in claim.evidence)
               for claim in claims]  # fmt: skip
     best = max(counts)
     if best == (False, 0) or counts.count(best) > 1:
         return None
     return claims[counts.index(best)]
+
+
+def _same_word(asking: set[str], said: set[str]) -> bool:
+    """Whether a quote says a role word the question asks with, in any of its forms ("chair":
+    "chairmanship", "chairwoman")."""
+    return any(a.startswith(b) or b.startswith(a) for a in asking for b in said)
 
 
 def _role_stems(text: str, roles: frozenset[str]) -> set[str]:
@@ -300,7 +321,9 @@ def _says(quote: str, cues: frozenset[str]) -> bool:
     """Whether a quote says the words of the role asked ("closed"; "vice" and "chair")."""
     from assistant.language import stem
 
-    return bool(cues) and cues <= {stem(w) for w in re.findall(r"[a-z]+", quote.lower())}
+    # "organisations" is a body, not organising (they share a stem)
+    words = re.findall(r"[a-z]+", re.sub(r"organi[sz]ations?", " ", quote.lower()))
+    return bool(cues) and cues <= {stem(w) for w in words}
 
 
 def _about_person(snapshot: Snapshot, rows: list[RoleRow], q: RoleQuestion) -> Reply | None:

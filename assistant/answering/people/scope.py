@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answering.people.asked import RoleQuestion
-from assistant.answering.people.events import asked_numbers
+from assistant.answering.people.events import ORDINAL, asked_numbers
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.answering.vocabulary.lexicon import Lexicon, text_stems
 from assistant.language import TIME_WORDS, numbers_differ, numbers_in
@@ -135,12 +135,30 @@ def names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
     return False
 
 
-def numbered_apart(view: PeopleView, question: str, scope: set[str]) -> str:
+def numbered_apart(
+    view: PeopleView, question: str, scope: set[str], snapshot: Snapshot | None = None
+) -> str:
     """Why the question's event is none of the scope's, when it numbers the event apart from
-    all of them ("the sixth GAEC assembly", the articles reporting the fifth); else ""."""
+    all of them ("the sixth GAEC assembly", the articles reporting the fifth); else "". An
+    event its articles' names do not number ("the locust conference", beside "the Sixth
+    Conference on Desert Locust") is apart when none of its articles says the number."""
     events = {view.event_of[a] for a in scope}
     asked = asked_numbers(question)
-    if not asked or not events or not all(numbers_differ(asked, view.numbers(e)) for e in events):
+    numbered = {e for e in events if view.numbers(e)}
+    if (
+        not asked
+        or not numbered
+        or not all(numbers_differ(asked, view.numbers(e)) for e in numbered)
+    ):
         return ""
-    names = " and ".join(sorted(view.names.get(e, "") for e in events))
+    for event in events - numbered:
+        if snapshot is None or asked & ordinals_in(snapshot, view.articles_of(event)):
+            return ""
+    names = " and ".join(sorted(view.names.get(e, "") for e in numbered))
     return f"the articles report {names}, not the one the question numbers"
+
+
+def ordinals_in(snapshot: Snapshot, articles: list[str]) -> set[str]:
+    """The ordinals the articles say ("the seventh", "7th"), as numbers_in writes them."""
+    words = {w for a in articles for w in re.findall(r"[\w-]+", snapshot.text(a).lower())}
+    return {n for w in words if ORDINAL.match(w) for n in numbers_in(w)}

@@ -19,6 +19,7 @@ from typing import Any
 from assistant.answering.question.analysis import ANSWER_TYPE_NOUNS, answer_kinds
 from assistant.ingest import nlp
 from assistant.language import STOPWORDS, WH_WORD, with_initials
+from assistant.roles import AWARD_NOUNS, EVENT_NOUNS, SESSION_NOUNS
 from assistant.types import ChatTurn
 
 _FRAGMENT_LEAD = re.compile(r"^\s*(and\s+)?(what|how)\s+about\s+|^\s*(and|so|then|also)\s+", re.I)
@@ -111,7 +112,11 @@ def _is_fragment(question: str) -> bool:
         len(words) <= 4
         and bool(WH_WORD.search(question))
         and not any(pos in {"AUX", "PRON"} for _, pos, _ in tagged)
+        and not any(t.tag_ in _FINITE for t in nlp.parse(question))  # "Which app won?"
     )
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
 def _entity_in(text: str, labels: set[str]) -> str:
@@ -146,9 +151,13 @@ def _person(turns: Sequence[ChatTurn]) -> str:
             "" if turn.refused else turn.answer, {"PERSON"}
         )
         person = person or _entity_in(turn.rewritten_question or turn.question, {"PERSON"})
-        if person:
+        if person and person.split()[-1].lower() not in _NOT_A_PERSON:
             return person
     return ""
+
+
+# what the recogniser may call a person in a question ("the Best Poster Award")
+_NOT_A_PERSON = AWARD_NOUNS | EVENT_NOUNS | SESSION_NOUNS
 
 
 def _named(turns: Sequence[ChatTurn], head: str) -> str:
@@ -200,18 +209,29 @@ def rewrite(question: str, turns: Sequence[ChatTurn]) -> str:
         # ("What did Archie receive after his arrival?": "his" is Archie's)
         person = _person(turns)
         if person:
+            owner = _possessive(rewritten)
             rewritten = _PERSON_PRONOUN.sub(
-                lambda m: f"{person}'s" if m.group().lower() == "his" else person, rewritten, 1
+                lambda m: f"{person}'s" if owner else person, rewritten, 1
             )
     if _THEY.search(rewritten):
         # "Who co-chaired it?" -> "A and B" -> "What did they report?": A and B.
         short = "" if last.refused else last.short_answer
         if short and _names_only(short, {"PERSON", "GPE", "NORP", "ORG"}):
             rewritten = _THEY.sub(short.strip(), rewritten, 1)
-    if rewritten == rest[:1].upper() + rest[1:] and topic and not _content_nouns(rewritten):
+    unresolved = bool(_PERSON_PRONOUN.search(rewritten))  # no one to say who "she" is
+    if (rewritten == rest[:1].upper() + rest[1:] and topic and not unresolved
+            and not _content_nouns(rewritten)):  # fmt: skip
         # "And who co-chaired?": the question says nothing of what it is about
         rewritten = f"{rewritten.rstrip(' ?.!')} {topic}?"
     return rewritten
+
+
+def _possessive(question: str) -> bool:
+    """Whether the question's first he/she/his/her is a possessive ("his", "her country's")."""
+    for t in nlp.parse(question):
+        if _PERSON_PRONOUN.fullmatch(t.text):
+            return t.lower_ == "his" or t.tag_ == "PRP$"
+    return False
 
 
 def _resolve_it(question: str, turns: Sequence[ChatTurn], previous: str, topic: str) -> str:
@@ -226,11 +246,17 @@ def _resolve_it(question: str, turns: Sequence[ChatTurn], previous: str, topic: 
     if match is None:
         return question
     last = turns[-1]
-    thing = _short_of(last, _THING) or _named_answer(last, previous)
+    # a who-question's answer is a person, whatever the recogniser calls the name
+    who = re.match(r"\s*(?:who|whom)\b", previous, re.I) is not None
+    thing = "" if who else _short_of(last, _THING) or _named_answer(last, previous)
     thing = "" if re.search(r"\band\b|,", thing) else thing
     if not thing and answer_kinds(previous) == {nlp.ORG}:
         thing = _entity_in(last.answer, {"ORG"})  # "Which agency organised it?" -> the agency
-    thing = thing or topic
+    # what the last question was about, not a person it named ("Whose seat did Saima Rizvi
+    # take on the roundtable?": "it" is the roundtable)
+    things = [p for p in _noun_phrases(previous)
+              if any(pos == "NOUN" for _, pos, _ in nlp.tag(p))]  # fmt: skip
+    thing = thing or (things[0] if things else topic)
     if not thing:
         return question
     if match.group().lower() != "its":
