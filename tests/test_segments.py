@@ -129,3 +129,47 @@ def test_a_sync_writes_the_manifest_rows_of_what_it_changed_and_keeps_the_state_
     assert list(second["articles"])[-2:] == ["day-1", "new"]
     assert list(second["texts"]) == list(second["chunks"]) == list(second["articles"])
     assert "A late addition." in second["texts"]["day-1"]
+
+
+def test_heavy_parts_are_read_when_used_and_a_manifest_without_them_is_read_and_moved_on(
+    settings: Settings, embedder: LocalEmbeddings
+) -> None:
+    import json
+
+    from assistant.store.layout import chunk_count, chunk_ids
+
+    sync_index(settings, embedder)
+    build = files.current_build(settings.index_dir)
+    assert build is not None
+    manifest = files.read_manifest(build)
+    held = manifest["chunks"]._held.raw
+    # what a sync that adds one article reads of the others: no chunks, rows or vectors (the
+    # ids are made from the records once one article's chunks show they are made that way)
+    ids, count = chunk_ids(manifest), chunk_count(manifest)
+    assert sum(not isinstance(raw, str) for raw in held.values()) == 1 < len(held)
+    read = {c["id"] for chunks in manifest["chunks"].values() for c in chunks}
+    assert ids == read and count == len(read) > 0
+    assert not any(isinstance(raw, str) for raw in held.values())  # read once used
+    whole = {part: dict(manifest[part]) for part in ("chunks", "people", "sessions")}
+
+    # a manifest written before the heavy column: the heavy parts in each row's data
+    with closing(sqlite3.connect(build / "manifest.sqlite")) as db, db:
+        for article_id, first, data, heavy in db.execute(
+            "SELECT id, first, data, heavy FROM articles"
+        ).fetchall():
+            merged = {k: v for k, v in json.loads(data).items() if k != "heavy"}
+            merged |= json.loads(heavy)
+            db.execute("UPDATE articles SET data = ? WHERE id = ? AND first = ?",
+                       (json.dumps(merged), article_id, first))  # fmt: skip
+        db.execute("ALTER TABLE articles DROP COLUMN heavy")
+    old = files.read_manifest(build)
+    assert {part: dict(old[part]) for part in whole} == whole
+    assert Index(settings, embedder).snapshot().people() != []
+    # its next sync writes the column, and every row again, once, with its heavy parts in it
+    write_article(settings.corpus_dir, "new.md", "New", "2021-01-01", "A new article text.")
+    sync_index(settings, embedder)
+    with closing(sqlite3.connect(build / "manifest.sqlite")) as db:
+        current = db.execute("SELECT heavy FROM articles WHERE last IS NULL").fetchall()
+    assert len(current) == 5 and all("chunks" in json.loads(h) for (h,) in current)
+    after = files.read_manifest(build)
+    assert {part: {a: v for a, v in after[part].items() if a != "new"} for part in whole} == whole

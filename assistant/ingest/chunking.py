@@ -78,9 +78,7 @@ def chunk_article(article: Article, chunk_size: int) -> list[Chunk]:
         start, end = group[0][0], group[-1][1]
         chunks.append(
             Chunk(
-                # the content's version in the id: an edit writes new records beside the
-                # old ones, which readers of the previous build still use
-                id=f"{article.id}#{i}@{article.content_hash[:12]}",
+                id=chunk_id(article.id, article.content_hash, i),
                 article_id=article.id,
                 index=i,
                 text=article.text[start:end],
@@ -90,3 +88,9 @@ def chunk_article(article: Article, chunk_size: int) -> list[Chunk]:
             )
         )
     return chunks
+
+
+def chunk_id(article_id: str, content_hash: str, i: int) -> str:
+    """The id of an article's chunk i: the content's version in it, so an edit writes new
+    records beside the old ones, which readers of the previous build still use."""
+    return f"{article_id}#{i}@{content_hash[:12]}"

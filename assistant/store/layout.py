@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, IndexMismatchError
-from assistant.ingest.chunking import SPLITTER_VERSION
+from assistant.ingest.chunking import SPLITTER_VERSION, chunk_id
 from assistant.store.embeddings import LocalEmbeddings
 from assistant.types import Chunk, Sentence
 
@@ -116,8 +116,33 @@ def sentence_ids(manifest: dict[str, Any]) -> list[str]:
 
 
 def chunk_ids(manifest: dict[str, Any]) -> set[str]:
-    """Ids of the manifest's chunk records."""
-    return {c["id"] for chunks in manifest["chunks"].values() for c in chunks}
+    """Ids of the manifest's chunk records, made from each article's record (its chunk count
+    and content version) without reading its chunks, once one article's chunks show the ids
+    are made that way; else read from the chunks."""
+    records, chunks = manifest["articles"], manifest["chunks"]
+    first = next(iter(chunks), None)
+    if first is None:
+        return set()
+    if [c["id"] for c in chunks[first]] != _ids_of(first, records.get(first)):
+        return {c["id"] for article_chunks in chunks.values() for c in article_chunks}
+    return {i for a in chunks
+            for i in _ids_of(a, records.get(a)) or [c["id"] for c in chunks[a]]}  # fmt: skip
+
+
+def chunk_count(manifest: dict[str, Any]) -> int:
+    """The chunks the manifest holds, as its records count them (an article's chunks are read
+    only when its record does not say)."""
+    return sum(
+        record["chunks"] if "chunks" in record else len(manifest["chunks"].get(article_id, ()))
+        for article_id, record in manifest["articles"].items()
+    )
+
+
+def _ids_of(article_id: str, record: dict[str, Any] | None) -> list[str] | None:
+    """The ids of an article's chunks by its record (None: the record does not say)."""
+    if not record or "chunks" not in record or "content_hash" not in record:
+        return None
+    return [chunk_id(article_id, record["content_hash"], i) for i in range(record["chunks"])]
 
 
 def retired(manifest: dict[str, Any], kind: str) -> list[str]:

@@ -3,11 +3,13 @@ article, so a sync writes the articles it changed instead of the whole manifest.
 
     meta(generation, data)      the small parts of each committed generation, as JSON
                                 (settings, generation, updated_at, retired, people_model)
-    articles(id, first, last, seq, pseq, text, data)
+    articles(id, first, last, seq, pseq, text, data, heavy)
                                 an article as generations first .. last - 1 see it (last NULL:
-                                still current): its text, and as JSON its record, chunks,
-                                people rows, sessions, event (and its name's vector) and
-                                where its rows are in the segments.
+                                still current): its text; as JSON its record, event and where
+                                its rows are in the segments (data), and its chunks, people
+                                rows, sessions and event name's vector (heavy: decoded only
+                                when one of them is first used, see LazyPart; NULL in a row
+                                written before, whose data holds them).
                                 seq orders the articles (their texts, chunks and rows) as the
                                 manifest's dicts order them, pseq the people table
 
@@ -25,7 +27,7 @@ import base64
 import gc
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,9 @@ PARTS = {"articles": "record", "texts": "text", "chunks": "chunks", "people": "p
          "sessions": "sessions", "events": "event", "vectors": "vectors",
          "keywords": "keywords", "event_vectors": "event_vector"}  # fmt: skip
 PEOPLE = ("people", "sessions", "events")  # ordered by pseq, held for the articles read
+# the parts kept apart in the heavy column: most of a row, and what a sync that adds one
+# article reads for that article only
+HEAVY = ("chunks", "people", "sessions", "event_vectors")
 VISIBLE = "first <= ? AND (last IS NULL OR last > ?)"
 
 
@@ -64,7 +69,13 @@ def _connect(build: Path, writer: bool = False) -> sqlite3.Connection:
             "PRIMARY KEY (id, first))"
         )
         db.execute("CREATE INDEX IF NOT EXISTS current ON articles (last, id)")
+        if "heavy" not in _columns(db):  # a manifest written before the heavy column
+            db.execute("ALTER TABLE articles ADD COLUMN heavy TEXT")
     return db
+
+
+def _columns(db: sqlite3.Connection) -> set[str]:
+    return {row[1] for row in db.execute("PRAGMA table_info(articles)")}
 
 
 def committed(build: Path) -> int | None:
@@ -80,6 +91,16 @@ def committed(build: Path) -> int | None:
     return None if row[0] is None else int(row[0])
 
 
+def unsplit(build: Path) -> bool:
+    """Whether a current row keeps its heavy parts in its data (written before the heavy
+    column): the next commit writes every row again, once."""
+    with _closing(_connect(build)) as db:
+        if "heavy" not in _columns(db):
+            return True
+        found = db.execute("SELECT 1 FROM articles WHERE last IS NULL AND heavy IS NULL LIMIT 1")
+        return found.fetchone() is not None
+
+
 def read(build: Path, generation: int | None = None) -> dict[str, Any]:
     """The manifest of one committed generation (the latest by default) as one dict;
     ValueError when that generation is no longer kept."""
@@ -91,8 +112,9 @@ def read(build: Path, generation: int | None = None) -> dict[str, Any]:
         meta = found.fetchone()
         if meta is None:
             raise ValueError(f"generation {generation} of the manifest is no longer kept")
+        heavy = "heavy" if "heavy" in _columns(db) else "NULL"
         rows = db.execute(
-            f"SELECT id, pseq, text, data FROM articles WHERE {VISIBLE} ORDER BY seq",
+            f"SELECT id, pseq, text, data, {heavy} FROM articles WHERE {VISIBLE} ORDER BY seq",
             (generation, generation),
         ).fetchall()
         db.execute("COMMIT")
@@ -101,25 +123,102 @@ def read(build: Path, generation: int | None = None) -> dict[str, Any]:
 
 
 def _assembled(manifest: dict[str, Any], rows: list[Any]) -> dict[str, Any]:
-    """The manifest dict of a generation's meta and its articles' rows."""
+    """The manifest dict of a generation's meta and its articles' rows, the heavy parts lazy."""
     for part in PARTS:
         manifest.setdefault(part, {})
+    held = _Held()
+    has: dict[str, list[str]] = {part: [] for part in HEAVY}  # the articles holding each
     people = []
     texts = manifest["texts"]
-    for article_id, pseq, text, data in rows:
+    for article_id, pseq, text, data, heavy in rows:
         parsed = json.loads(data)
         if text is not None:  # kept as it is: the largest part, and no JSON to parse
             texts[article_id] = text
+        if heavy is not None:
+            held.raw[article_id] = heavy
+            kept = parsed.pop("heavy", [])
+        else:  # written before the heavy column: its data holds them
+            held.raw[article_id] = {PARTS[p]: parsed.pop(PARTS[p]) for p in HEAVY
+                                    if PARTS[p] in parsed}  # fmt: skip
+            kept = list(held.raw[article_id])
         for part, key in PARTS.items():
             if key in parsed and part not in PEOPLE:
                 manifest[part][article_id] = parsed[key]
+        for part in HEAVY:
+            if PARTS[part] in kept and part not in PEOPLE:
+                has[part].append(article_id)
         if pseq is not None:
-            people.append((pseq, article_id, parsed))
-    for _, article_id, parsed in sorted(people, key=lambda p: p[0]):
+            people.append((pseq, article_id, parsed, kept))
+    for _, article_id, parsed, kept in sorted(people, key=lambda p: p[0]):
         for part in PEOPLE:
-            if PARTS[part] in parsed:
+            if part in HEAVY and PARTS[part] in kept:
+                has[part].append(article_id)
+            elif PARTS[part] in parsed:
                 manifest[part][article_id] = parsed[PARTS[part]]
+    for part in HEAVY:
+        manifest[part] = LazyPart(held, PARTS[part], has[part])
     return manifest
+
+
+class _Held:
+    """The heavy parts of the articles read: each article's as its JSON text until one of
+    them is first used, then as a dict."""
+
+    def __init__(self) -> None:
+        self.raw: dict[str, str | dict[str, Any]] = {}
+
+    def parts(self, article_id: str) -> dict[str, Any]:
+        found = self.raw[article_id]
+        if isinstance(found, str):
+            found = self.raw[article_id] = json.loads(found)
+        return found
+
+
+class LazyPart(MutableMapping[str, Any]):
+    """One heavy part of the manifest (an article's chunks, people rows, sessions or event
+    name vector, by article id), in the manifest's order, decoded article by article when
+    first used: a sync that adds one article to many reads the others' records, not these.
+    Reads and writes as a dict does (a value set replaces the one read)."""
+
+    def __init__(self, held: _Held, key: str, ids: Iterable[str]) -> None:
+        self._held, self._key = held, key
+        self._ids: dict[str, None] = dict.fromkeys(ids)  # ordered, as a dict's keys
+        self._set: dict[str, Any] = {}
+
+    def __getitem__(self, article_id: str) -> Any:
+        if article_id in self._set:
+            return self._set[article_id]
+        if article_id not in self._ids:
+            raise KeyError(article_id)
+        return self._held.parts(article_id)[self._key]
+
+    def __setitem__(self, article_id: str, value: Any) -> None:
+        self._set[article_id] = value
+        self._ids[article_id] = None
+
+    def __delitem__(self, article_id: str) -> None:
+        del self._ids[article_id]
+        self._set.pop(article_id, None)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def copy(self) -> LazyPart:
+        """A shallow copy, as dict.copy (what a sync keeps of the manifest before it)."""
+        out = LazyPart(self._held, self._key, self._ids)
+        out._set = dict(self._set)
+        return out
+
+    def as_read(self, article_id: str) -> str | None:
+        """The article's heavy JSON text as read, when no value of it was decoded or set."""
+        found = self._held.raw.get(article_id)
+        return found if isinstance(found, str) and article_id not in self._set else None
 
 
 @contextmanager
@@ -183,11 +282,11 @@ def write(
                 (generation, *part),
             )
         texts = manifest["texts"]
-        rows = [(a, generation, order[a], people.get(a), texts.get(a), _row(manifest, a))
+        rows = [(a, generation, order[a], people.get(a), texts.get(a), *_row(manifest, a))
                 for a in dirty]  # fmt: skip
         db.executemany(
-            "INSERT INTO articles (id, first, last, seq, pseq, text, data) "
-            "VALUES (?, ?, NULL, ?, ?, ?, ?)",
+            "INSERT INTO articles (id, first, last, seq, pseq, text, data, heavy) "
+            "VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
             rows,
         )
         db.execute(
@@ -200,10 +299,22 @@ def write(
         db.execute("COMMIT")
 
 
-def _row(manifest: dict[str, Any], article_id: str) -> str:
+def _row(manifest: dict[str, Any], article_id: str) -> tuple[str, str]:
+    """An article's data and heavy columns (its heavy parts as read, when none changed)."""
     data = {key: manifest[part][article_id] for part, key in PARTS.items()
-            if part != "texts" and article_id in manifest.get(part, {})}  # fmt: skip
-    return json.dumps(data, ensure_ascii=False)
+            if part not in ("texts", *HEAVY) and article_id in manifest.get(part, {})}  # fmt: skip
+    parts = [manifest.get(part, {}) for part in HEAVY]
+    kept = [PARTS[part] for part, held in zip(HEAVY, parts, strict=True) if article_id in held]
+    data["heavy"] = kept
+    same = {h.as_read(article_id) if isinstance(h, LazyPart) else None for h in parts
+            if article_id in h}  # fmt: skip
+    if len(same) == 1 and None not in same:  # untouched since read: written as read
+        heavy = same.pop()
+    else:
+        heavy = json.dumps({PARTS[part]: held[article_id] for part, held
+                            in zip(HEAVY, parts, strict=True) if article_id in held},
+                           ensure_ascii=False)  # fmt: skip
+    return json.dumps(data, ensure_ascii=False), heavy
 
 
 def _batches(ids: list[str], size: int = 500) -> Iterable[list[str]]:

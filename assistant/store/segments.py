@@ -106,7 +106,8 @@ class Written:
 def written(build: Path, manifest: dict[str, Any], dimensions: int) -> Written:
     """Where the manifest's articles' rows are, with their segments mapped (ValueError or
     OSError when one is damaged or missing)."""
-    counts = sentence_counts(manifest)
+    # the counts only for an index written before segments (they read every article's chunks)
+    counts = {} if "vectors" in manifest else sentence_counts(manifest)
     sentences = locations(manifest, counts)
     used = {segment for segment, _, _ in sentences.values()}
     for segment in used:

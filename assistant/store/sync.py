@@ -47,6 +47,7 @@ from assistant.store.embeddings import LocalEmbeddings
 from assistant.store.layout import (
     check_settings,
     chroma_client,
+    chunk_count,
     chunk_ids,
     chunk_to_dict,
     collection,
@@ -182,8 +183,8 @@ class _FolderStore:
         manifest["vectors"], manifest["keywords"] = segments.write(
             self.build, generation, manifest, self.before, sentence_vectors
         )
-        if store_manifest.committed(self.build) is None:  # a new build, or one kept in JSON
-            dirty = set(manifest["articles"])
+        if store_manifest.committed(self.build) is None or store_manifest.unsplit(self.build):
+            dirty = set(manifest["articles"])  # a new build, kept in JSON or by older code
         else:  # what the sync changed, and the articles whose rows a merge moved
             dirty = touched.dirty | {
                 a for a, where in manifest["vectors"].items()
@@ -280,7 +281,7 @@ def sync_index(
         if dry_run or (
             not changes.changed and not report.deleted and not fresh and not stale and not unnamed
         ):
-            report.chunks = sum(len(c) for c in manifest["chunks"].values())
+            report.chunks = chunk_count(manifest)
             report.seconds = time.perf_counter() - started
             return report
         store.remember(manifest)
@@ -288,7 +289,7 @@ def sync_index(
         new_chunks = _annotated_chunks(changes.changed, settings.chunk_size, processes)
         chunk_vectors, sentence_vectors = _embed(changes.changed, new_chunks, embedder, progress)
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        before = {**manifest, "chunks": dict(manifest["chunks"]),
+        before = {**manifest, "chunks": manifest["chunks"].copy(),
                   "articles": dict(manifest["articles"])}  # fmt: skip
         _update_manifest(manifest, changes, new_chunks, now)
         changed = {a.id for a in changes.changed}
@@ -311,7 +312,7 @@ def sync_index(
         )
         refreshed = set(refreshed) | changed
         store.commit(manifest, sentence_vectors, _Touched(refreshed, changed, set(changes.gone)))
-        report.chunks = sum(len(c) for c in manifest["chunks"].values())
+        report.chunks = chunk_count(manifest)
     report.seconds = time.perf_counter() - started
     return report
 
