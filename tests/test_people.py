@@ -1017,3 +1017,27 @@ def test_roles_said_as_a_small_clause_a_curtain_raiser_and_not_at_this_edition(
     answerer = Answerer(Index(settings, embedder))
     count = answerer.ask("How many countries sent ministers to the flyways meeting?")
     assert not count.refused and count.short_answer == "38", count.text
+
+
+def test_articles_giving_roles_to_the_same_people_report_one_event() -> None:
+    import numpy as np
+
+    from assistant.answering.people.events import group_events
+
+    articles = [
+        ("wire", "Second Intergovernmental Conference on Space Debris", "Debris talks open",
+         "2026-05-11"),
+        ("herald", "Kraków conference", "Who pays for debris removal?", "2026-05-12"),
+        ("later", "Kraków conference", "Debris follow-up", "2026-07-30"),
+        ("third", "Third Intergovernmental Conference on Space Debris", "Next round",
+         "2026-05-13"),
+    ]  # fmt: skip
+    vectors = np.eye(4, dtype=np.float32)  # names that mean nothing alike
+    both = {"Ivy Wood", "Lars-Erik Lindqvist", "Anne-Sophie Lemaire"}
+    # three of the same people given roles: one event; two only, or months apart, or numbered
+    # apart: not
+    found = group_events(articles, vectors, people=[both, both, both, both])
+    assert found[0] == found[1] and len({found[0], found[2], found[3]}) == 3, found
+    two = group_events(articles, vectors, people=[both, {"Ivy Wood", "Anne-Sophie Lemaire"},
+                                                  set(), set()])  # fmt: skip
+    assert two[0] != two[1]

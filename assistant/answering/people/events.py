@@ -21,7 +21,8 @@ DAYS_APART = 14  # articles of one event are at most this many days apart (when 
 SAME_EVENT = 0.8  # event names this similar (cosine) name one event
 # ... and names sharing a name or two words must be this similar: fitted on the training
 # conferences' articles pooled undated (benchmarks/bench_events.py: pair precision 1.000,
-# recall 0.887, where sharing a word alone put 4 groups of different events together)
+# recall 0.887 on 24 conferences, where sharing a word alone put 4 groups of different events
+# together; 0.952 and 0.775 on 42, results.md)
 NAMED_FLOOR = 0.6
 
 
@@ -41,12 +42,15 @@ def group_events(
     vectors: np.ndarray,
     floor: float = NAMED_FLOOR,
     places: list[str] | None = None,
+    people: list[set[str]] | None = None,
 ) -> list[str]:
     """The event each article reports, as the id of one of them (articles: (id, event name,
     title, date); vectors: of each event name; places: where each article's dateline puts it,
-    "" when none). Articles a few days apart report one event when their names mean the same
-    (SAME_EVENT), or share a name ("BIMSTEC") or two other words and mean much the same
-    (floor), and do not number themselves apart."""
+    "" when none; people: the full names each article gives a role). Articles a few days apart
+    report one event when their names mean the same (SAME_EVENT), or share a name ("BIMSTEC")
+    or two other words and mean much the same (floor), or give roles at it to the same
+    SHARED_PEOPLE people ("the Kraków conference" and "the Second Intergovernmental Conference
+    on Space Debris"), and do not number themselves apart."""
     names = {i: f"{event} {title}" for i, event, title, _ in articles}
     words = {i: distinctive(n) for i, n in names.items()}
     proper = {i: {w.lower() for w in _TOKEN.findall(n) if w[:1].isupper()} & words[i]
@@ -74,6 +78,11 @@ def group_events(
         shared = words[a] & words[b]
         named = proper[a] & proper[b]  # "BIMSTEC", "Apia", "IFWU"
         if similar >= SAME_EVENT or ((named or len(shared) >= 2) and similar >= floor):
+            parent[second] = first
+            numbers[first] = numbers[first] | numbers[second]
+    for x, y in _sharing_people(people or [], [date for *_, date in articles]):
+        first, second = root(ids[x]), root(ids[y])
+        if first != second and not numbers_differ(numbers[first], numbers[second]):
             parent[second] = first
             numbers[first] = numbers[first] | numbers[second]
     # "the Montevideo assembly", "the Apia meeting": an article that calls its event only by
@@ -106,6 +115,31 @@ def group_events(
                 numbers[other] = numbers[other] | numbers[root(i)]
                 parent[root(i)] = other
     return [root(i) for i in ids]
+
+
+SHARED_PEOPLE = 3  # people given roles in both of two articles that report one event (the
+# best F1 on the training conferences pooled undated, benchmarks/bench_events.py)
+
+
+def _sharing_people(people: list[set[str]], dates: list[str]) -> Iterator[tuple[int, int]]:
+    """(x, y) of the articles a few days apart (or undated) that give roles to SHARED_PEOPLE
+    or more of the same people; a name given roles in many articles tells nothing."""
+    days = [_day(d) for d in dates]
+    holding: dict[str, list[int]] = {}
+    for x, names in enumerate(people):
+        for name in names:
+            holding.setdefault(name, []).append(x)
+    shared: dict[tuple[int, int], int] = {}
+    for found in holding.values():
+        if len(found) > 50:
+            continue
+        for i, x in enumerate(found):
+            for y in found[i + 1 :]:
+                shared[(x, y)] = shared.get((x, y), 0) + 1
+    for (x, y), n in sorted(shared.items()):
+        apart = days[x] is not None and days[y] is not None and abs(days[x] - days[y]) > DAYS_APART
+        if n >= SHARED_PEOPLE and not apart:
+            yield x, y
 
 
 def _called_by_one_name(event: str) -> str:

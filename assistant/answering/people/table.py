@@ -178,10 +178,15 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
                         strict=True):  # fmt: skip
             kept[i] = v
     vectors = np.array(kept, dtype=np.float32).reshape(len(articles), -1)
+    named: dict[str, set[str]] = {}  # the full names each article gives a role
+    for r in snapshot.people():
+        if len(r.person.split()) >= 2:
+            named.setdefault(r.article, set()).add(r.person)
     found = group_events(
         [(a.id, snapshot.event(a.id), a.title, a.date) for a in articles],
         vectors,
         places=[dateline_place(snapshot.text(a.id)) for a in articles],
+        people=[named.get(a.id, set()) for a in articles],
     )
     return dict(zip((a.id for a in articles), found, strict=True))
 
