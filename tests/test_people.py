@@ -954,7 +954,7 @@ def test_an_unnumbered_event_another_edition_and_a_stated_count() -> None:
     assert numbered_apart(view, asked, {"local"}, snapshot) == ""  # type: ignore[arg-type]
 
     # a number said of what a how-many question counts is the articles' count
-    text = "Ministers from 38 countries opened the meeting; Eighteen teams competed."
+    text = "Ministers from 38 countries attended the meeting; Eighteen teams competed."
     said = SimpleNamespace(text=lambda a: text)
 
     def evidence(word: str) -> Any:
@@ -964,6 +964,7 @@ def test_an_unnumbered_event_another_edition_and_a_stated_count() -> None:
 
     assert counts_asked(said, evidence("38"), "How many countries sent delegations?")  # type: ignore[arg-type]
     assert counts_asked(said, evidence("Eighteen"), "how many teams competed in the hackathon")  # type: ignore[arg-type]
+    # (the question's verb said after the number is not what it counts)
     assert not counts_asked(said, evidence("38"), "How many people attended?")  # type: ignore[arg-type]
     assert not counts_asked(said, evidence("38"), "Who led the delegations?")  # type: ignore[arg-type]
 
@@ -982,6 +983,8 @@ def test_a_place_or_a_longer_name_the_recogniser_calls_a_person_is_no_person() -
     # "Who was X's vice-president?" asks for someone else than X
     assert _owns("Who was Nadim Haddadin's vice-president?", "Nadim Haddadin")
     assert not _owns("Did Nadim Haddadin chair the closing plenary?", "Nadim Haddadin")
+    assert _owns("Who was Ana Santos' deputy?", "Ana Santos")
+    assert names_in("Who did Lina Santos meet at the summit?")[0] == "Lina Santos"
 
 
 FLYWAYS = """SAINT-LOUIS, Senegal, 19 October 2026 - Environment ministers from 38 countries \
@@ -1041,3 +1044,9 @@ def test_articles_giving_roles_to_the_same_people_report_one_event() -> None:
     two = group_events(articles, vectors, people=[both, {"Ivy Wood", "Anne-Sophie Lemaire"},
                                                   set(), set()])  # fmt: skip
     assert two[0] != two[1]
+    # an undated article naming the same officers joins no two editions a year apart
+    forums = [("f23", "Annual Fisheries Forum", "Forum opens", "2023-05-10"),
+              ("f24", "Annual Fisheries Forum", "Forum opens", "2024-05-10"),
+              ("undated", "Fisheries Forum", "Officers re-elected", "")]  # fmt: skip
+    editions = group_events(forums, np.eye(3, dtype=np.float32), people=[both, both, both])
+    assert editions[0] != editions[1], editions

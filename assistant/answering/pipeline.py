@@ -199,7 +199,7 @@ class Answerer:
             answer = refused(question, understood.standalone, reason, confidence, passages,
                              clock.laps)  # fmt: skip
             return Explained(answer, found, evidence)
-        claim = self._claim(snapshot, evidence)
+        claim = self._claim(snapshot, evidence, stated=stated)
         if asked is not None:
             claim = _saying_the_role(snapshot, asked, evidence, claim)
         unsupported = _unsupported(snapshot, asked, claim) if asked is not None else None
@@ -242,11 +242,13 @@ class Answerer:
             return q, None  # the table missed it; a sentence says it plainly
         return q, told
 
-    def _claim(self, snapshot: Snapshot, evidence: Evidence) -> Claim:
+    def _claim(self, snapshot: Snapshot, evidence: Evidence, stated: bool = False) -> Claim:
         """The chosen unit as a claim: the short answer when the span model gives it enough
-        weight, and the quote that holds it."""
+        weight (or it is the count a how-many question asks: stated), and the quote that
+        holds it."""
         short = evidence.short
-        shown = short if short and short.probability >= self.model.span_threshold else None
+        sure = short is not None and (stated or short.probability >= self.model.span_threshold)
+        shown = short if sure else None
         unit = evidence.unit
         start, end = quote_bounds(snapshot, unit.sentences, shown.start if shown else None)
         citation = cite(snapshot, 1, unit.article_id, start, end)
@@ -327,24 +329,27 @@ _PROGRAMME = frozenset(w.removesuffix("s") for w in SESSION_NOUNS) | {
 }  # fmt: skip
 
 
-_HOW_MANY = re.compile(r"\bhow many\s+([\w-]+(?:\s+[\w-]+){0,2})", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow many\s+([^?.!,;]+)", re.IGNORECASE)
 
 
 def counts_asked(snapshot: Snapshot, evidence: Evidence, question: str) -> bool:
-    """Whether the chosen short answer is a number said of what a how-many question counts
-    ("How many countries sent delegations?": "officials from 38 countries"): the articles
-    state the count, whatever the evidence's confidence."""
+    """Whether the chosen short answer is a number said of what a how-many question counts,
+    its noun the first noun after the number ("How many countries sent delegations?":
+    "officials from 38 countries"; not "How many people attended?"): the articles state the
+    count, whatever the evidence's confidence."""
     asked = _HOW_MANY.search(question)
     short = evidence.short
     if asked is None or short is None or not _a_number(short.text):
         return False
-    counted = {stem(w) for w in re.findall(r"[a-z]+", asked.group(1).lower())} - _NOT_COUNTED
-    text = snapshot.text(evidence.unit.article_id)[short.end : short.end + 60]
-    after = re.findall(r"[A-Za-z]+", text)[:3]
-    return any(stem(w.lower()) in counted for w in after)
+    counted = _first_noun(asked.group(1))
+    said = _first_noun(snapshot.text(evidence.unit.article_id)[short.end : short.end + 40])
+    return bool(counted) and stem(counted) == stem(said)
 
 
-_NOT_COUNTED = frozenset({"of", "the", "did", "were", "was", "are", "have", "had", "do"})
+def _first_noun(text: str) -> str:
+    """The first noun of a phrase, lower case, within its first four words ("" when none)."""
+    words = nlp.tag(text)[:4]
+    return next((w.lower() for w, pos, _ in words if pos in {"NOUN", "PROPN"}), "")
 
 
 def _a_number(text: str) -> bool:

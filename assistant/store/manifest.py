@@ -118,7 +118,7 @@ def read(build: Path, generation: int | None = None) -> dict[str, Any]:
             (generation, generation),
         ).fetchall()
         db.execute("COMMIT")
-    with _collector_paused():
+    with collector_paused():
         return _assembled(json.loads(meta[0]), rows)
 
 
@@ -222,7 +222,7 @@ class LazyPart(MutableMapping[str, Any]):
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """The cycle collector off while every article's row is decoded and put in place: that
     makes no cycles, but its many new dicts and lists set off collections that walk the whole
     heap, which holds the models in a syncing or serving process (most of a 10,000-article

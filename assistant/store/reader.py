@@ -37,7 +37,7 @@ from assistant.store.layout import (
     read_chunks,
     sentence_ids,
 )
-from assistant.store.manifest import text_vector
+from assistant.store.manifest import collector_paused, text_vector
 from assistant.text import PagedText, page_at
 from assistant.types import ArticleRecord, Chunk, Sentence
 
@@ -282,7 +282,8 @@ class Index:
         check_settings(
             index_dir, manifest["settings"], index_settings(self.settings, self.embedder)
         )
-        counts = segments.sentence_counts(manifest)
+        with collector_paused():  # every article's chunks decoded here (manifest.LazyPart)
+            counts = segments.sentence_counts(manifest)
         vectors = segments.SentenceMatrix.open(
             build, segments.locations(manifest, counts), counts, self.embedder.dimensions
         )

@@ -80,11 +80,27 @@ def group_events(
         if similar >= SAME_EVENT or ((named or len(shared) >= 2) and similar >= floor):
             parent[second] = first
             numbers[first] = numbers[first] | numbers[second]
+    # the dates each event's articles span: people join no two that would span more than
+    # DAYS_APART together (an undated article naming the officers of a body that meets every
+    # year joins neither year to the other)
+    span: dict[str, tuple[int, int]] = {}
+    for i, *_, date in articles:
+        day = _day(date)
+        if day is not None:
+            low, high = span.get(root(i), (day, day))
+            span[root(i)] = (min(low, day), max(high, day))
     for x, y in _sharing_people(people or [], [date for *_, date in articles]):
         first, second = root(ids[x]), root(ids[y])
-        if first != second and not numbers_differ(numbers[first], numbers[second]):
-            parent[second] = first
-            numbers[first] = numbers[first] | numbers[second]
+        if first == second or numbers_differ(numbers[first], numbers[second]):
+            continue
+        both = [span[r] for r in (first, second) if r in span]
+        joined = (min(b[0] for b in both), max(b[1] for b in both)) if both else None
+        if joined is not None and joined[1] - joined[0] > DAYS_APART:
+            continue
+        parent[second] = first
+        numbers[first] = numbers[first] | numbers[second]
+        if joined is not None:
+            span[first] = joined
     # "the Montevideo assembly", "the Apia meeting": an article that calls its event only by
     # one name and the kind of event reports the one event near its date whose articles name
     # it in their names, titles (not as a text's: "the Paris Agreement") or datelines, when
@@ -233,7 +249,7 @@ _NOUNS = "|".join(sorted(EVENT_NOUNS))
 _BEFORE_NOUN = re.compile(rf"\b((?:[\w-]+\s+){{1,2}})(?:{_NOUNS})\b", re.I)
 ORDINAL = re.compile(r"^(?:\d+(?:st|nd|rd|th)|first|second|third|\w+th)$")  # not "twenty-fifth": 5
 _AFTER_NOUN = re.compile(rf"\b(?:{_NOUNS})\s+(\d+)\b", re.I)  # "Meeting 284"
-_AFTER_ACRONYM = re.compile(r"\b[A-Z]{2,}[A-Za-z]*-?\s?(\d{1,3})\b")  # "IWPPR-3", "COP 29"
+AFTER_ACRONYM = re.compile(r"\b[A-Z]{2,}[A-Za-z]*-?\s?(\d{1,3})\b")  # "IWPPR-3", "COP 29"
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
@@ -247,7 +263,7 @@ def asked_numbers(question: str) -> set[str]:
     noun ("the sixth GAEC general assembly"), or after an acronym ("GA-5")."""
     found = [w for m in _ASKED_NUMBER.finditer(question) for w in m.group(1).lower().split()
              if ORDINAL.match(w)]  # fmt: skip
-    found += [m.group(1) for m in _AFTER_ACRONYM.finditer(question)]
+    found += [m.group(1) for m in AFTER_ACRONYM.finditer(question)]
     return {n for word in found for n in numbers_in(word)}
 
 
@@ -255,6 +271,6 @@ def _numbers_of_event(name: str) -> set[str]:
     found = [w for m in _BEFORE_NOUN.finditer(name) for w in m.group(1).lower().split()
              if ORDINAL.match(w)]  # fmt: skip
     # an acronym and its number, unless the whole name is in capitals ("DAY 2 OF THE SUMMIT")
-    after = (_AFTER_NOUN, _YEAR) if name.isupper() else (_AFTER_NOUN, _AFTER_ACRONYM, _YEAR)
+    after = (_AFTER_NOUN, _YEAR) if name.isupper() else (_AFTER_NOUN, AFTER_ACRONYM, _YEAR)
     found += [m.group(1) for p in after for m in p.finditer(name)]
     return {n for word in found for n in numbers_in(word)}

@@ -47,7 +47,7 @@ def _a_place(text: str, start: int, end: int) -> bool:
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|at)\s+$", re.IGNORECASE)
-_PLACE_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(EVENT_NOUNS | {"talks", "meet"})) + r")s?\b")
+_PLACE_AFTER = re.compile(r"\s+(?:" + "|".join(sorted(EVENT_NOUNS | {"talks"})) + r")s?\b")
 # a capitalised word before a delegation's noun ("the Ethopian delegation", "Keyna's team")
 _BEFORE_DELEGATION = re.compile(
     r"\b([A-Z][a-z]{5,})(?:['’]s)?\s+(?:" + "|".join(sorted(DELEGATION_NOUNS)) + r")\b"

@@ -108,7 +108,7 @@ def _country_in(name: str) -> str:
 def _owns(text: str, person: str) -> bool:
     """Whether a question names the person as the owner of what it asks ("X's deputy")."""
     surname = person.split()[-1] if person.split() else person
-    return re.search(rf"\b{re.escape(surname)}['’]s?\b", text) is not None
+    return re.search(rf"\b{re.escape(surname)}(?:['’]s\b|['’](?=\s))", text) is not None
 
 
 def _named_person(view: PeopleView, text: str) -> str:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answering.people.asked import RoleQuestion
-from assistant.answering.people.events import ORDINAL, asked_numbers
+from assistant.answering.people.events import AFTER_ACRONYM, ORDINAL, asked_numbers
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.answering.vocabulary.lexicon import Lexicon, text_stems
 from assistant.language import TIME_WORDS, numbers_differ, numbers_in
@@ -159,6 +159,9 @@ def numbered_apart(
 
 
 def ordinals_in(snapshot: Snapshot, articles: list[str]) -> set[str]:
-    """The ordinals the articles say ("the seventh", "7th"), as numbers_in writes them."""
-    words = {w for a in articles for w in re.findall(r"[\w-]+", snapshot.text(a).lower())}
-    return {n for w in words if ORDINAL.match(w) for n in numbers_in(w)}
+    """The numbers the articles may number an event by, as numbers_in writes them: their
+    ordinals ("the seventh", "7th") and the numbers after an acronym ("WCLAA-12")."""
+    texts = [snapshot.text(a) for a in articles]
+    words = {w for t in texts for w in re.findall(r"[\w-]+", t.lower())}
+    found = {n for w in words if ORDINAL.match(w) for n in numbers_in(w)}
+    return found | {m.group(1) for t in texts for m in AFTER_ACRONYM.finditer(t)}
