@@ -175,3 +175,10 @@ def test_heavy_parts_are_read_when_used_and_a_manifest_without_them_is_read_and_
     after = files.read_manifest(build)
     kept = {part: [(a, v) for a, v in after[part].items() if a != "new"] for part in whole}
     assert kept == whole
+    # a damaged heavy column is found when it is first read, and said plainly
+    from assistant.errors import AssistantError
+
+    with closing(sqlite3.connect(build / "manifest.sqlite")) as db, db:
+        db.execute("UPDATE articles SET heavy = '{broken' WHERE id = 'new' AND last IS NULL")
+    with pytest.raises(AssistantError, match=r"manifest row of 'new' is damaged.*--rebuild"):
+        Index(settings, embedder).snapshot()

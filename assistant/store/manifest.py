@@ -34,6 +34,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.errors import AssistantError
+
 FILE = "manifest.sqlite"
 # per-article parts of the manifest dict, by the key each has in a row's data
 PARTS = {"articles": "record", "texts": "text", "chunks": "chunks", "people": "people",
@@ -170,7 +172,13 @@ class _Held:
     def parts(self, article_id: str) -> dict[str, Any]:
         found = self.raw[article_id]
         if isinstance(found, str):
-            found = self.raw[article_id] = json.loads(found)
+            try:
+                found = self.raw[article_id] = json.loads(found)
+            except ValueError as exc:  # read when first used: say what to do, as a read does
+                raise AssistantError(
+                    f"the index's manifest row of {article_id!r} is damaged ({exc}): "
+                    "run `assistant index --rebuild`"
+                ) from None
         return found
 
 
