@@ -3,13 +3,14 @@ article, so a sync writes the articles it changed instead of the whole manifest.
 
     meta(generation, data)      the small parts of each committed generation, as JSON
                                 (settings, generation, updated_at, retired, people_model)
-    articles(id, first, last, seq, pseq, text, data, heavy)
+    articles(id, first, last, seq, pseq, text, light, heavy)
                                 an article as generations first .. last - 1 see it (last NULL:
                                 still current): its text; as JSON its record, event and where
-                                its rows are in the segments (data), and its chunks, people
+                                its rows are in the segments (light), and its chunks, people
                                 rows, sessions and event name's vector (heavy: decoded only
-                                when one of them is first used, see LazyPart; NULL in a row
-                                written before, whose data holds them).
+                                when one of them is first used, see LazyPart). A manifest
+                                written before holds them all in a column `data`; its first
+                                commit from now on renames it and writes every row again.
                                 seq orders the articles (their texts, chunks and rows) as the
                                 manifest's dicts order them, pseq the people table
 
@@ -67,11 +68,16 @@ def _connect(build: Path, writer: bool = False) -> sqlite3.Connection:
         )
         db.execute(
             "CREATE TABLE IF NOT EXISTS articles (id TEXT NOT NULL, first INTEGER NOT NULL, "
-            "last INTEGER, seq INTEGER NOT NULL, pseq INTEGER, text TEXT, data TEXT NOT NULL, "
-            "PRIMARY KEY (id, first))"
+            "last INTEGER, seq INTEGER NOT NULL, pseq INTEGER, text TEXT, light TEXT NOT NULL, "
+            "heavy TEXT, PRIMARY KEY (id, first))"
         )
         db.execute("CREATE INDEX IF NOT EXISTS current ON articles (last, id)")
-        if "heavy" not in _columns(db):  # a manifest written before the heavy column
+        # a manifest written before the heavy column: its data column becomes the light one,
+        # so the code before, which reads `data`, stops with an error instead of reading no
+        # chunks from the rows written from now on
+        if "data" in _columns(db):
+            db.execute("ALTER TABLE articles RENAME COLUMN data TO light")
+        if "heavy" not in _columns(db):
             db.execute("ALTER TABLE articles ADD COLUMN heavy TEXT")
     return db
 
@@ -114,9 +120,11 @@ def read(build: Path, generation: int | None = None) -> dict[str, Any]:
         meta = found.fetchone()
         if meta is None:
             raise ValueError(f"generation {generation} of the manifest is no longer kept")
-        heavy = "heavy" if "heavy" in _columns(db) else "NULL"
+        columns = _columns(db)  # as this read transaction sees them
+        light = "light" if "light" in columns else "data"
+        heavy = "heavy" if "heavy" in columns else "NULL"
         rows = db.execute(
-            f"SELECT id, pseq, text, data, {heavy} FROM articles WHERE {VISIBLE} ORDER BY seq",
+            f"SELECT id, pseq, text, {light}, {heavy} FROM articles WHERE {VISIBLE} ORDER BY seq",
             (generation, generation),
         ).fetchall()
         db.execute("COMMIT")
@@ -293,7 +301,7 @@ def write(
         rows = [(a, generation, order[a], people.get(a), texts.get(a), *_row(manifest, a))
                 for a in dirty]  # fmt: skip
         db.executemany(
-            "INSERT INTO articles (id, first, last, seq, pseq, text, data, heavy) "
+            "INSERT INTO articles (id, first, last, seq, pseq, text, light, heavy) "
             "VALUES (?, ?, NULL, ?, ?, ?, ?, ?)",
             rows,
         )
