@@ -46,7 +46,8 @@ class PeopleView:
     def __init__(self, snapshot: Snapshot, embedder: Any) -> None:
         self.embedder = embedder
         articles = snapshot.articles()
-        self.event_of = _events(snapshot, articles, embedder)
+        rows = snapshot.people()  # read once: the events are told by them too
+        self.event_of = _events(snapshot, articles, embedder, rows)
         self.titles = {a.id: a.title for a in articles}
         self._named = {a.id: snapshot.event(a.id) for a in articles}  # each article's name
         self.dates = {a.id: a.date for a in articles}
@@ -66,7 +67,6 @@ class PeopleView:
                 ),
                 default="",
             )
-        rows = snapshot.people()
         named_in: dict[str, list[str]] = {}  # event -> the people its rows name
         for r in rows:
             if r.person and r.article in self.event_of:
@@ -166,7 +166,9 @@ def _renamed(row: RoleRow, person: str) -> RoleRow:
     return replace(row, person=person)
 
 
-def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str, str]:
+def _events(
+    snapshot: Snapshot, articles: list[Any], embedder: Any, rows: list[RoleRow] | None = None
+) -> dict[str, str]:
     """Article -> the event it reports (the id of one of its articles)."""
     if not articles:
         return {}
@@ -179,7 +181,7 @@ def _events(snapshot: Snapshot, articles: list[Any], embedder: Any) -> dict[str,
             kept[i] = v
     vectors = np.array(kept, dtype=np.float32).reshape(len(articles), -1)
     named: dict[str, set[str]] = {}  # the full names each article gives a role
-    for r in snapshot.people():
+    for r in snapshot.people() if rows is None else rows:
         if len(r.person.split()) >= 2:
             named.setdefault(r.article, set()).add(r.person)
     found = group_events(
