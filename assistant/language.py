@@ -189,6 +189,14 @@ def numbers_in(text: str) -> set[str]:
     return out
 
 
+def an_ordinal(word: str) -> bool:
+    """Whether a word is an ordinal or a number in words ("first", "ninth", "3rd", "twelve"),
+    not a name that holds a number ("G20", "PTMC-9")."""
+    return re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word.lower()) is not None and bool(
+        numbers_in(word)
+    )
+
+
 def numbers_differ(a: set[str], b: set[str]) -> bool:
     """Whether two names number themselves apart: both give a year, or both another number,
     and none is shared ("the 3rd meeting" and "the fourth meeting"; not "the second forum"

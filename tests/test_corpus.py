@@ -141,6 +141,14 @@ def test_an_article_is_dated_at_its_top_not_by_a_date_further_down() -> None:
     assert article_date(wire) == "2026-09-17"  # the dateline's day, the year its month's date
     assert article_date(wire.replace("from 14 to 17 September 2026", "this week")) == ""
     assert article_date("Dhaka, 14 February 2020 - Ministers met.") == "2020-02-14"
+    # a Word or PDF file without a date at its top or in its properties: none, not the day a
+    # president-elect takes office further down
+    from assistant.ingest.corpus import _article_date
+    from assistant.ingest.document import Document
+
+    release = ("PRESS RELEASE\n\nSANKT ARLEN, Austria - The congress closed on Friday.\n\n"
+               + "More text. " * 60 + "She will take office on 1 January 2026.")  # fmt: skip
+    assert _article_date(Document([release], "", "", dateline_first=True), release) == ""
 
 
 def test_the_corpus_walk_keeps_its_order_skips_hidden_and_linked_folders(tmp_path: Path) -> None:

@@ -855,7 +855,7 @@ def test_an_event_is_told_by_a_word_of_its_name_in_another_form() -> None:
     from types import SimpleNamespace
 
     from assistant.answering.people.asked import read_role_question
-    from assistant.answering.people.reply import _named_person
+    from assistant.answering.people.naming import named_person
     from assistant.answering.people.scope import scope_of
     from assistant.answering.people.table import PeopleView
 
@@ -863,6 +863,8 @@ def test_an_event_is_told_by_a_word_of_its_name_in_another_form() -> None:
     view.names = {"bees": "Fourth Conference on Pollinators", "road": "Road Safety Summit"}
     view._members = {"bees": ["b1"], "road": ["r1"]}
     view.titles = {"b1": "", "r1": ""}
+    view._named, view._acronyms = {"b1": "", "r1": ""}, {}
+    view.dates = {"b1": "", "r1": ""}
     view._told, view._telling = {}, None
     view._lock = __import__("threading").Lock()
     assert view.telling({"pollinator"}) == {"bees": 1}  # "the pollinator conference"
@@ -875,8 +877,8 @@ def test_an_event_is_told_by_a_word_of_its_name_in_another_form() -> None:
     assert closed is not None and scope_of(view, closed, None) == {"b1", "r1"}
     # a document the parser took for a person is no person a question names
     people = SimpleNamespace(persons=["Kuopio Call", "Aino Rautiainen"])
-    assert _named_person(people, "Which countries endorsed the Kuopio Call?") == ""
-    assert _named_person(people, "What did Rautiainen do?") == "Aino Rautiainen"
+    assert named_person(people.persons, "Which countries endorsed the Kuopio Call?") == ""
+    assert named_person(people.persons, "What did Rautiainen do?") == "Aino Rautiainen"
 
 
 def test_a_host_said_as_mc_and_a_follow_up_keeps_the_conversations_event() -> None:
@@ -943,8 +945,13 @@ def test_an_unnumbered_event_another_edition_and_a_stated_count() -> None:
         numbers=lambda e: numbers.get(e, set()),
         names={"sixth": "Sixth Intergovernmental Conference on Desert Locust Control"},
         articles_of=lambda e: [a for a, x in event_of.items() if x == e],
+        dates={"wire": "2025-10-10"},
     )
     snapshot = SimpleNamespace(text=lambda a: texts[a])
+    # a year asked of the event, against the years its articles are dated
+    later = "Who will chair the opening plenary of the 2027 congress in Muscat?"
+    assert "Sixth" in numbered_apart(view, later, {"wire"}, snapshot)  # type: ignore[arg-type]
+    assert numbered_apart(view, later.replace("2027", "2025"), {"wire"}, snapshot) == ""  # type: ignore[arg-type]
     asked = "Who will chair the seventh locust conference in Muscat?"
     # an event the articles' names do not number is apart when none of its articles says it
     assert "Sixth" in numbered_apart(view, asked, {"wire", "local"}, snapshot)  # type: ignore[arg-type]
@@ -1050,3 +1057,70 @@ def test_articles_giving_roles_to_the_same_people_report_one_event() -> None:
               ("undated", "Fisheries Forum", "Officers re-elected", "")]  # fmt: skip
     editions = group_events(forums, np.eye(3, dtype=np.float32), people=[both, both, both])
     assert editions[0] != editions[1], editions
+
+
+def test_an_event_told_by_its_acronym_not_by_a_morning_and_its_parts_not_named_as_it() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answering.people.events import acronyms_of
+    from assistant.answering.people.naming import named_person
+    from assistant.answering.people.scope import _telling
+    from assistant.ingest.people.read import event_of
+    from assistant.types import Article
+
+    tidal = "Fifth Atlantic Summit on Tidal and Wave Energy"
+    texts = ["Delegates at ASTWE heard from MEIA and the EU.", "The PTMC-9 met too."]
+    assert acronyms_of(tidal, texts) == {"astwe"}  # not MEIA, which is a body
+    assert acronyms_of("Ninth Pacific Tuna Ministerial Conference on Fisheries", texts) == {"ptmc"}
+    # "the first morning" numbers no edition; "PTMC-9" is told by its letters and its number
+    assert not {"first", "1"} & _telling("Who gave the keynote on the first morning of the summit?")
+    assert {"ptmc", "9"} <= _telling("Who chaired PTMC-9?")
+    # "Workshop 1" of an article going on to "Workshop 2" is a part of the event, not its name
+    text = (
+        "The workshops were the draw of the Sankt Arlen congress.\n\n## Workshop 1: beacons"
+        "\n\nA colonel was in the chair.\n\n## Workshop 2: hoists\n\nTwo pilots co-chaired."
+    )
+    assert event_of(Article("w", "", "What the workshops taught us", "", "", text, "")) != (
+        "Workshop 1")  # fmt: skip
+    # a name the table holds, written where the question puts a place, is no person asked
+    people = SimpleNamespace(persons=["Bergrettung Rötental", "Ana Lucía Ccori Mamani"])
+    assert named_person(people.persons, "Who headed Peru's team at the Rötental congress?") == ""
+    assert (
+        named_person(people.persons, "What did Ccori Mamani present?") == "Ana Lucía Ccori Mamani"
+    )
+    junk = ["Staff Mountain Rescue", "Lina Santos"]  # a panel's title the recogniser took
+    assert named_person(junk, "Who signed the Declaration on Cross-Border Mountain Rescue?") == ""
+    assert named_person(junk, "Which panel did Dr Santos chair?") == "Lina Santos"
+
+
+def test_roles_said_in_idioms_a_deputy_and_a_day_named_by_its_opening() -> None:
+    from assistant.answering.people.asked import read_role_question
+
+    def read(text: str) -> tuple[set[str], set[str]]:
+        q = read_role_question(text)
+        assert q is not None, text
+        return set(q.roles), set(q.cues)
+
+    assert read("Who put pen to paper on the communique for Australia?")[0] == {"signatory"}
+    assert read("Who officially got the Sankt Arlen congress under way?")[0] == {"opened"}
+    # a deputy is the vice role, found by its words in the quote (never a "-" no quote says)
+    assert read("who was deputy to the president at the Vila ministerial") == (
+        {"other"}, {"vice", "presid"})  # fmt: skip
+    assert read("who was second in charge of the officials' meeting") == (
+        {"other"}, {"vice", "chair"})  # fmt: skip
+    assert read("Who was the vice-president of the ministerial?")[1] == {"vice", "presid"}
+    # "on the opening day" says when, not who opened
+    assert read("Who gave the keynote on the opening day of the summit?")[0] == {"keynote"}
+
+
+def test_one_asked_for_and_two_held_the_one_two_articles_agree_on() -> None:
+    from assistant.answering.people.reply import _most_told
+    from assistant.types import Citation, Claim
+
+    def claim(name: str, *articles: str) -> Claim:
+        return Claim(name, tuple(Citation(0, a, "", "", name, 0, 1) for a in articles), 0.9)
+
+    agreed, misread = claim("Litia Rokovada", "wire", "release"), claim("Rosalie Namaka", "wire")
+    assert _most_told([misread, agreed]) is agreed
+    assert _most_told([misread, claim("Katrin Holmqvist", "local")]) is None  # one each
+    assert _most_told([agreed, claim("Ana Ruiz", "a", "b")]) is None  # two each

@@ -246,7 +246,7 @@ def content_hash(title: str, date: str, source: str, text: str, pages: tuple[int
 
 def _article_date(doc: Document, body: str) -> str:
     if doc.dateline_first:  # a document's own date is often when it was printed or saved
-        return find_date(body[:300]) or doc.date or find_date(body)
+        return find_date(body[:300]) or doc.date or article_date(body)
     return doc.date or article_date(body)
 
 

@@ -11,7 +11,7 @@ from assistant.answering.people.naming import names_in
 from assistant.answering.people.whose import asks_whose
 from assistant.ingest import nlp
 from assistant.ingest.people.propose import names_a_document
-from assistant.language import mend_spelling, stem
+from assistant.language import TIME_WORDS, mend_spelling, stem
 from assistant.roles import (
     AWARD_NOUNS,
     DELEGATION_NOUNS,
@@ -157,6 +157,18 @@ class RoleQuestion:
 
 _HOST_COUNTRY = re.compile(r"\bhost(?:ing)?\s+(?:country|nation)(?:['’]s)?\b", re.IGNORECASE)
 _CEREMONIES = re.compile(r"\bmasters?\s+of\s+ceremon(?:y|ies)\b", re.IGNORECASE)
+# roles said in idioms, said in their word: "put pen to paper" (signed), "got X under way"
+# (opened X), "deputy to the president" and "second in charge" (vice-president, vice-chair)
+_IDIOMS = [
+    (re.compile(p, re.IGNORECASE), to)
+    for p, to in (
+        (r"\bput\s+(?:\w+\s+)?pen\s+to\s+paper\b", "signed"),
+        (r"\b(?:got|get|gets|getting)\s+(.{1,80}?)\s+under\s*way\b", r"opened \1"),
+        (r"\bdeputy\s+(?:to|of)\s+(?:the\s+)?(chair\w*|president)\b", r"vice-\1"),
+        (r"\bdeputy\s+(chair\w*|president)\b", r"vice-\1"),
+        (r"\bsecond[\s-]+in[\s-]+(?:charge|command)\b", "vice-chair"),
+    )
+]
 
 
 def read_role_question(text: str) -> RoleQuestion | None:
@@ -166,6 +178,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
         return None  # what was said; or who was to hold a role and did not: not the table's
     text = mend_spelling(text, role_words(), cue_roles())  # "delegaton"
     text = _CEREMONIES.sub("MC", text)  # a host's role, said in three words
+    for idiom, said in _IDIOMS:
+        text = idiom.sub(said, text)
     doc = nlp.parse(text.strip())
     found: set[str] = set()
     by_session_noun: set[str] = set()  # "panel" in "who moderated the panel" names, not asks
@@ -178,12 +192,15 @@ def read_role_question(text: str) -> RoleQuestion | None:
     documents = [m.span() for m in _CAPITALISED_RUN.finditer(doc.text)
                  if names_a_document(m.group())]  # fmt: skip
     vice = False  # "vice-president", "vice-chair": another role, whatever else is said
+    vice_words = {"vice"}  # its words, which the quote must say ("served" need not be said)
     timed: set[str] = set()  # roles said in a clause that tells when ("when it opened")
     for t in doc:
         if t.pos_ in {"VERB", "NOUN", "PROPN", "ADJ", "AUX"} or t.dep_ == "ROOT":
             word = _co(doc, t)
-            vice = vice or word == _VICE
-            said = set(roles_of_word(word))
+            if word.startswith("vice-"):  # its own word, which the quote must say too
+                vice = True
+                vice_words.add(stem(t.text))
+            said = {"other"} if word.startswith("vice-") else set(roles_of_word(word))
             given = [c for c in t.children if c.dep_ == "oprd"]
             if t.lower_ in {"named", "name"} and given:
                 # "was named Young Archivist of the Year": a title given, a prize's; "was
@@ -237,7 +254,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
     if "president" in roles and "chair" in roles and session:  # "presided over" a session
         roles.discard("president")  # chaired it; over the event: its president or its chair
     if vice:
-        roles = {"other"}  # found by its word in the quote ("vice")
+        roles = {"other"}  # found by its words in the quote ("vice", "chair")
+        cues = vice_words
     elif roles - {"other"}:
         roles.discard("other")
     kind = belongs or ("country" if _COUNTRIES.search(text) else "body" if _BODIES.search(text)
@@ -248,6 +266,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
         cues |= {stem(w) for w in ("organise", "organize", "convene", "convener", "convenor")}
     if not roles and wants not in {ROLE, WHOSE}:
         return None
+    if cues - _SERVED:  # "who served as rapporteur": the rapporteur, said in any words
+        cues -= _SERVED
     person, place = names_in(text)
     host_delegation = bool(delegation and not place and _HOST_COUNTRY.search(text))
     if host_delegation:  # "the host country's delegation": its head, not the host
@@ -262,6 +282,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     )  # fmt: skip
 
 
+_SERVED = frozenset({stem("serve"), stem("served"), stem("acted")})
 _WHEN = frozenset({"when", "as", "after", "before", "while", "once", "until"})
 
 
@@ -273,6 +294,8 @@ def _in_time_clause(t: object) -> bool:
     kicked off", "as the summit closed", "at the opening"), not what the question asks."""
     if t.dep_ == "pobj" and t.head.lower_ in _AT_TIME:  # type: ignore[attr-defined]
         return True
+    if t.dep_ in {"amod", "compound"} and t.head.lower_ in TIME_WORDS:  # type: ignore[attr-defined]
+        return True  # "on the opening day", "the closing night"
     for head in [t, *t.ancestors]:  # type: ignore[attr-defined]
         if head.dep_ == "advcl" and any(
             c.dep_ in {"advmod", "mark"} and c.lower_ in _WHEN for c in head.children
@@ -339,14 +362,11 @@ def _co(doc: object, t: object) -> str:
     i = t.i  # type: ignore[attr-defined]
     if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "co":  # type: ignore[index]
         return "co-" + t.text  # type: ignore[attr-defined]
-    if i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "vice":  # type: ignore[index]
-        return _VICE
-    if i >= 1 and doc[i - 1].lower_ == "vice":  # type: ignore[index]  # "vice president"
-        return _VICE
+    vice = (i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "vice") or (  # type: ignore[index]
+        i >= 1 and doc[i - 1].lower_ == "vice" and t.is_alpha)  # type: ignore[index,attr-defined]  # fmt: skip
+    if vice:  # "vice-chair", "vice president"
+        return "vice-" + t.text  # type: ignore[attr-defined]
     return t.text  # type: ignore[attr-defined]
-
-
-_VICE = "rapporteur"  # a word that says only the role "other", for "vice-" anything
 
 
 def _session_phrase(doc: object) -> str:

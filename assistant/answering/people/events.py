@@ -37,6 +37,15 @@ def distinctive(text: str) -> set[str]:
     }  # fmt: skip
 
 
+def acronyms_of(name: str, texts: list[str]) -> set[str]:
+    """The acronyms the texts call an event by: words in capitals whose letters run, in order
+    and together, through its name's capitalised words ("ASTWE" of "Fifth Atlantic Summit on
+    Tidal and Wave Energy", "PTMC" of "Ninth Pacific Tuna Ministerial Conference on ...")."""
+    initials = "".join(w[0] for w in re.findall(r"[A-Z][\w'’-]*", name))
+    found = {w for t in texts for w in re.findall(r"\b[A-Z]{3,}\b", t)}
+    return {w.lower() for w in found if w in initials}
+
+
 def group_events(
     articles: list[tuple[str, str, str, str]],
     vectors: np.ndarray,

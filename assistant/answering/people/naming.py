@@ -8,7 +8,9 @@ import re
 
 from assistant.countries import country_misspelt, country_of, region_of
 from assistant.ingest import nlp
-from assistant.ingest.people.mentions import clean_name
+from assistant.ingest.people.mentions import clean_name, same_person
+from assistant.ingest.people.propose import names_a_document
+from assistant.language import TITLES
 from assistant.roles import DELEGATION_NOUNS, EVENT_NOUNS
 
 
@@ -19,7 +21,7 @@ def names_in(text: str) -> tuple[str, str]:
         name = text[start:end]
         if country_of(name):
             place = place or country_of(name)
-        elif label == "PERSON" and not person and not _a_place(text, start, end):
+        elif label == "PERSON" and not person and not a_place(text, start, end):
             person = clean_name(name)
     region = _REGION_HOLDERS.search(text)
     if not place and region:  # "the African delegations", "which Latin American ministers"
@@ -35,7 +37,7 @@ def names_in(text: str) -> tuple[str, str]:
     return person, place
 
 
-def _a_place(text: str, start: int, end: int) -> bool:
+def a_place(text: str, start: int, end: int) -> bool:
     """Whether a name the recogniser called a person is a place where the question stands it
     ("the Kraków conference", "the congress in Kraków"), or part of a longer name ("the
     International Council of Sign Language Interpreters")."""
@@ -44,6 +46,49 @@ def _a_place(text: str, start: int, end: int) -> bool:
     after = text[end:]
     return bool(_PLACE_BEFORE.search(text[:start]) or _PLACE_AFTER.match(after)
                 or re.match(r"\s+[A-Z][a-z]", after))  # fmt: skip
+
+
+def named_person(persons: list[str], text: str) -> str:
+    """The person of the table a question names, by name or surname in any case ("what did dr
+    lina santos do"); "" when none or when two people share the name it gives."""
+    found = []
+    for person in persons:
+        if names_a_document(person):  # "the Kuopio Call" the parser took for a person
+            continue
+        words = person.replace(".", " ").split()
+        surname = words[-1]
+        given = [w for w in words[:-1] if len(w) > 1]
+        # not where the question stands a place ("the Rötental congress") or another name
+        # ("the Sankt Arlen Declaration on Mountain Rescue": not "Staff Mountain Rescue")
+        at = [
+            m
+            for m in re.finditer(rf"\b{re.escape(surname)}\b", text, re.I)
+            if not a_place(text, m.start(), m.end()) and not _in_other_name(text, m.start(), given)
+        ]
+        if len(surname) < 3 or not at:
+            continue
+        both = all(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in given) and given
+        written = any(m.group()[0].isupper() for m in at)  # as a name: capitalised
+        if both or written:
+            found.append((bool(both), person))
+    if not found:
+        return ""
+    found.sort(key=lambda x: (not x[0], -len(x[1])))
+    best = found[0][1]
+    rivals = [p for full, p in found if not same_person(p, best) and full == found[0][0]]
+    return "" if rivals else best
+
+
+def _in_other_name(text: str, at: int, given: list[str]) -> bool:
+    """Whether the word at text[at:] ends a run of capitalised words that holds a word that
+    is none of the person's given names and no title: it is part of another name."""
+    mine = {w.lower() for w in given}
+    for word in reversed(re.findall(r"[\w.'’-]+", text[:at])[-6:]):
+        if not word[:1].isupper() or word.lower().rstrip(".") in TITLES:
+            return False
+        if word.lower() not in mine:
+            return True
+    return False
 
 
 _PLACE_BEFORE = re.compile(r"\b(?:in|at)\s+$", re.IGNORECASE)

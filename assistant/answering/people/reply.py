@@ -19,6 +19,7 @@ from assistant.answering.people.asked import (
     WHOSE,
     RoleQuestion,
 )
+from assistant.answering.people.naming import named_person
 from assistant.answering.people.prizes import names_a_prize, names_words, only_prize, prize_words
 from assistant.answering.people.scope import names_the_event, numbered_apart, scope_of
 from assistant.answering.people.sessions import content_words, matching
@@ -86,7 +87,7 @@ def reply(
     if q.person and not any(same_person(q.person, p) for p in view.persons):
         q = replace(q, person="")  # a recogniser's "person" the table does not know ("Apia")
     if not q.person:
-        q = replace(q, person=_named_person(view, q.text))
+        q = replace(q, person=named_person(view.persons, q.text))
     if q.wants in {ROLE, WHOSE} and not q.person:
         return None
     if q.person and q.wants == HOLDER and _owns(q.text, q.person):
@@ -94,7 +95,10 @@ def reply(
         rows = [r for r in rows if not (r.person and same_person(r.person, q.person))]
         q = replace(q, person="")
     if q.session and names_the_event(view, q.session, scope):
-        q = replace(q, session="")  # "the Ninth Session of the Commission": the event itself
+        # "the Ninth Session of the Commission": the event itself, whose chair may be called
+        # its president
+        roles = q.roles | ({"president"} if "chair" in q.roles else set())
+        q = replace(q, session="", roles=frozenset(roles))
     if q.person:
         return _about_person(snapshot, rows, q)
     return _holders(snapshot, view, rows, q, scope)
@@ -109,30 +113,6 @@ def _owns(text: str, person: str) -> bool:
     """Whether a question names the person as the owner of what it asks ("X's deputy")."""
     surname = person.split()[-1] if person.split() else person
     return re.search(rf"\b{re.escape(surname)}(?:['’]s\b|['’](?=\s))", text) is not None
-
-
-def _named_person(view: PeopleView, text: str) -> str:
-    """The person of the table a question names, by name or surname in any case ("what did dr
-    lina santos do"); "" when none or when two people share the name it gives."""
-    found = []
-    for person in view.persons:
-        if names_a_document(person):  # "the Kuopio Call" the parser took for a person
-            continue
-        words = person.replace(".", " ").split()
-        surname = words[-1]
-        if len(surname) < 3 or not re.search(rf"\b{re.escape(surname)}\b", text, re.I):
-            continue
-        given = [w for w in words[:-1] if len(w) > 1]
-        both = all(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in given) and given
-        written = re.search(rf"\b{re.escape(surname)}\b", text)  # as a name: capitalised
-        if both or written:
-            found.append((bool(both), person))
-    if not found:
-        return ""
-    found.sort(key=lambda x: (not x[0], -len(x[1])))
-    best = found[0][1]
-    rivals = [p for full, p in found if not same_person(p, best) and full == found[0][0]]
-    return "" if rivals else best
 
 
 def _holders(
@@ -235,7 +215,7 @@ def _holders(
     if not q.several and q.wants != COUNT and len(claims) > 1:
         # One is asked for and the table holds several: the one whose quote says what else
         # the question says ("Who received the Early Career Prize?"), or the sentence path.
-        chosen = _best_said(claims, q)
+        chosen = _best_said(claims, q) or _most_told(claims)
         if chosen is None:
             return None
         claims = [chosen]
@@ -301,6 +281,14 @@ def _best_said(claims: list[Claim], q: RoleQuestion) -> Claim | None:
     if best == (False, 0) or counts.count(best) > 1:
         return None
     return claims[counts.index(best)]
+
+
+def _most_told(claims: list[Claim]) -> Claim | None:
+    """The claim two or more articles make when every other is made by fewer: reports that
+    agree outweigh one that may have misread (a withdrawn moderator, a session misplaced)."""
+    told = [len({x.article_id for x in c.evidence}) for c in claims]
+    best = max(told)
+    return claims[told.index(best)] if best >= 2 and told.count(best) == 1 else None
 
 
 def _same_word(asking: set[str], said: set[str]) -> bool:

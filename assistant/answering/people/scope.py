@@ -12,7 +12,7 @@ from assistant.answering.people.asked import RoleQuestion
 from assistant.answering.people.events import AFTER_ACRONYM, ORDINAL, asked_numbers
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.answering.vocabulary.lexicon import Lexicon, text_stems
-from assistant.language import TIME_WORDS, numbers_differ, numbers_in
+from assistant.language import TIME_WORDS, an_ordinal, numbers_differ, numbers_in
 from assistant.roles import SESSION_NOUNS, role_words, roles_of_word
 from assistant.store.reader import Snapshot
 from assistant.types import Filters
@@ -69,8 +69,12 @@ def _telling(text: str) -> set[str]:
     """The words of a question that may tell one event from another: not the role's or a
     session's ("panel" tells no event from another; in any form: "closed" is no event's word,
     though a title says "closes"), and its numbers."""
-    return {w for w in distinctive(text) - role_words() - SESSION_NOUNS
-            if not roles_of_word(w)} | numbers_in(text)  # fmt: skip
+    words = {w for w in distinctive(text) - role_words() - SESSION_NOUNS
+             if not roles_of_word(w) and not an_ordinal(w)}  # fmt: skip
+    # an acronym's own letters too ("PTMC" of "PTMC-9"); the numbers that number an event
+    # ("the ninth ministerial", "PTMC-9") and years, not "the first morning"
+    words |= {m[1].lower() for m in re.finditer(r"\b([A-Z]{3,})-?\d", text)}
+    return words | asked_numbers(text) | {n for n in numbers_in(text) if n.startswith("y")}
 
 
 def _rarest(view: PeopleView, snapshot: Snapshot, words: set[str], events: set[str]) -> set[str]:
@@ -143,19 +147,25 @@ def numbered_apart(
     event its articles' names do not number ("the locust conference", beside "the Sixth
     Conference on Desert Locust") is apart when none of its articles says the number."""
     events = {view.event_of[a] for a in scope}
-    asked = asked_numbers(question)
-    numbered = {e for e in events if view.numbers(e)}
-    if (
-        not asked
-        or not numbered
-        or not all(numbers_differ(asked, view.numbers(e)) for e in numbered)
-    ):
+    # a year before the event's noun too ("the 2027 congress"), against the years its
+    # articles are dated
+    asked = asked_numbers(question) | {
+        n for m in _YEAR_BEFORE.finditer(question) for n in numbers_in(m.group(1))}  # fmt: skip
+    numbers = {e: view.numbers(e) | {f"y{view.dates[a][:4]}" for a in view.articles_of(e)
+                                      if view.dates.get(a)} for e in events}  # fmt: skip
+    numbered = {e for e in events if numbers[e]}
+    if not asked or not numbered or not all(numbers_differ(asked, numbers[e]) for e in numbered):
         return ""
     for event in events - numbered:
         if snapshot is None or asked & ordinals_in(snapshot, view.articles_of(event)):
             return ""
     names = " and ".join(sorted(view.names.get(e, "") for e in numbered))
     return f"the articles report {names}, not the one the question numbers"
+
+
+_YEAR_BEFORE = re.compile(
+    r"\b((?:19|20)\d\d)\s+(?:[\w-]+\s+)?(?:forum|conference|summit|congress|symposium|"
+    r"convention|assembly|ministerial|edition|meeting)s?\b", re.IGNORECASE)  # fmt: skip
 
 
 def ordinals_in(snapshot: Snapshot, articles: list[str]) -> set[str]:

@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 
 from assistant.answering.people.events import (
+    acronyms_of,
     dateline_place,
     distinctive,
     event_numbers,
     group_events,
 )
 from assistant.ingest.people.mentions import full_names
-from assistant.language import numbers_in, stem
+from assistant.language import an_ordinal, numbers_in, stem
 from assistant.roles import EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 
@@ -67,6 +68,10 @@ class PeopleView:
                 ),
                 default="",
             )
+        self._acronyms = {
+            event: acronyms_of(self.names[event], [snapshot.text(a) for a in members])
+            for event, members in self._members.items()
+        }
         named_in: dict[str, list[str]] = {}  # event -> the people its rows name
         for r in rows:
             if r.person and r.article in self.event_of:
@@ -140,7 +145,15 @@ class PeopleView:
         if event not in self._told:
             titles = [self.titles.get(a, "") for a in self.articles_of(event)]
             texts = [self.names.get(event, ""), *titles]
-            self._told[event] = {w for t in texts for w in distinctive(t) | numbers_in(t)}
+            # not a number or an ordinal ("first woman leader") but those that number it, and
+            # its years (its articles' too); the acronyms its articles call it by
+            self._told[event] = (
+                {w for t in texts for w in distinctive(t) if not an_ordinal(w)}
+                | self.numbers(event)
+                | {n for t in texts for n in numbers_in(t) if n.startswith("y")}
+                | {f"y{self.dates[a][:4]}" for a in self.articles_of(event) if self.dates.get(a)}
+                | self._acronyms.get(event, set())
+            )
         return self._told[event]
 
     def vectors(self, names: list[str]) -> np.ndarray:

@@ -72,6 +72,8 @@ OTHER_EDITION = re.compile(
 )
 PLANNED = frozenset("will would shall may might 'll expected scheduled due set slated planned "
                      "billed poised".split())  # fmt: skip
+BILLED = frozenset("announced advertised listed billed original intended programmed".split())
+CALLED_OFF = frozenset("withdraw lose cancel replace".split())  # "the moderator withdrew"
 
 FEATURES: dict[str, str] = {
     **{f"role_{r}": f"the role proposed is {r}" for r in ROLES},
@@ -98,9 +100,10 @@ FEATURES: dict[str, str] = {
     "governs_delegation": "... a delegation or team",
     "governs_event": "... the event (conference, summit, meeting)",
     "governs_award": "... an award or prize",
-    "planned": "the cue word is in the future or planned ('will chair', 'is expected to')",
+    "planned": "the cue word is in the future or planned ('will chair', 'is expected to', "
+    "'its advertised moderator')",
     "unrealised": "the cue word says a plan that did not happen ('was to have been moderated "
-    "by', 'had been due to chair')",
+    "by', 'had been due to chair', 'the moderator, X, withdrew')",
     "negated": "the cue word is denied ('did not chair')",
     "holders": "holders in the sentence (capped at 6), / 6",
     "quote_marks": "the sentence holds quotation marks (what someone said)",
@@ -167,7 +170,8 @@ def cue_tokens(doc: Any) -> list[tuple[Any, frozenset[str], bool]]:
             continue
         roles = roles_of_word(word)
         if roles:
-            out.append((t, roles, co or word.lower().startswith("co")))
+            # written with co- in one word ("cochaired"), not "compered" or "convened"
+            out.append((t, roles, co or word.lower().startswith(("co-", "co‑", "cochair"))))
     return out
 
 
@@ -277,7 +281,9 @@ _JOINTLY = frozenset("jointly together joint".split())
 
 def _planned(cue: Any) -> bool:
     around = [cue, cue.head, *cue.children, *cue.head.children]
-    return any(t.lower_ in PLANNED for t in around)
+    # "its advertised moderator", "the announced speaker": who was to, not who did
+    return any(t.lower_ in PLANNED for t in around) or any(
+        c.dep_ == "amod" and c.lower_ in BILLED for c in cue.children)  # fmt: skip
 
 
 def _unrealised(cue: Any) -> bool:
@@ -285,7 +291,11 @@ def _unrealised(cue: Any) -> bool:
     "had been due to chair", "was originally to open", "was meant to speak"."""
     words = [t.lower_ for t in cue.doc[max(0, cue.i - 6) : cue.i]]
     text = " ".join(words)
-    return bool(UNREALISED.search(text))
+    # "the moderator, X, withdrew", "the panel lost its moderator", "... fell ill"
+    head = cue.head
+    called_off = head.lemma_ in CALLED_OFF or (
+        head.lemma_ == "fall" and any(c.lower_ == "ill" for c in head.children))  # fmt: skip
+    return bool(UNREALISED.search(text)) or (cue.pos_ == "NOUN" and called_off)
 
 
 UNREALISED = re.compile(

@@ -324,9 +324,17 @@ def event_of(article: Article) -> str:
                 n[-1].startswith(f[-1] + " ") for f in found if f[0])]  # fmt: skip
             continue
         found += names
+    # "Workshop 1" of an article that goes on to "Workshop 2": a numbered part of the event
+    found = [n for n in found if not _numbered_part(n[-1], article.text)]
     if not found:
         return article.title
     return max(found)[-1]
+
+
+def _numbered_part(name: str, text: str) -> bool:
+    part = re.fullmatch(r"(\w+) (\d{1,2})", name)
+    return part is not None and any(
+        f"{part[1]} {int(part[2]) + step}" in text for step in (-1, 1))  # fmt: skip
 
 
 def _event_names(doc: Any) -> list[tuple[bool, bool, bool, int, str]]:
