@@ -5,6 +5,7 @@ the vocabulary of proceedings, and the rule that makes an organisation after "at
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from functools import cache
 from typing import Any, Protocol
@@ -187,6 +188,12 @@ def numbers_in(text: str) -> set[str]:
             number = word.rstrip("stndrh")
             out.add(f"y{number}" if len(number) == 4 and 1900 <= int(number) <= 2100 else number)
     return out
+
+
+def fold(word: str) -> str:
+    """A word without its accents ("Rötental": "Rotental")."""
+    text = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in text if not unicodedata.combining(c))
 
 
 def an_ordinal(word: str) -> bool:

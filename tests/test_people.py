@@ -863,12 +863,16 @@ def test_an_event_is_told_by_a_word_of_its_name_in_another_form() -> None:
     view.names = {"bees": "Fourth Conference on Pollinators", "road": "Road Safety Summit"}
     view._members = {"bees": ["b1"], "road": ["r1"]}
     view.titles = {"b1": "", "r1": ""}
-    view._named, view._acronyms = {"b1": "", "r1": ""}, {}
+    view._named, view._called = {"b1": "", "r1": ""}, {}
     view.dates = {"b1": "", "r1": ""}
     view._told, view._telling = {}, None
     view._lock = __import__("threading").Lock()
     assert view.telling({"pollinator"}) == {"bees": 1}  # "the pollinator conference"
     assert view.telling({"roads", "safety"}) == {"road": 2}
+    view._named["r1"] = "the Rötental congress"  # an article's own name for it, any accents
+    view._told, view._telling = {}, None
+    assert view.telling({"rotental"}) == {"road": 1}
+    view._named["r1"] = ""
     # a role's word in any form tells no event, though a title says it ("talks close")
     view.titles = {"b1": "Pollinator talks close in Montevideo", "r1": ""}
     view._told, view._telling = {}, None
@@ -891,6 +895,17 @@ def test_a_host_said_as_mc_and_a_follow_up_keeps_the_conversations_event() -> No
     for sentence in ("Valentina Oquendo MC'd the gala.", "The gala was compered by Ana Ruiz.",
                      "Ana Ruiz served as master of ceremonies."):  # fmt: skip
         assert any("host" in roles for _, roles, _ in cue_tokens(nlp.parse(sentence))), sentence
+    # ... and no co-chair ("compered" starts with "co"); "the open session" opened nothing
+    said = cue_tokens(nlp.parse("The gala was compered by Ana Ruiz."))
+    assert [co for t, _, co in said if t.text == "compered"] == [False]
+    opened = cue_tokens(nlp.parse("Dr Frost chaired the Medical Commission's open session."))
+    assert not any("opened" in roles for _, roles, _ in opened)
+    # a dateline's place in capitals is no holder
+    from assistant.ingest.people.mentions import holders
+
+    line = "SANKT ARLEN, Austria, Oct 10 (CPS) - Rescuers signed a pact on Friday."
+    held = holders(nlp.parse(line), 0, line, nlp.entities([line])[0])
+    assert "SANKT ARLEN" not in {m.name for m in held}, held
     mc = read_role_question("Who acted as master of ceremonies at the opening?")
     assert mc is not None and mc.roles == {"host"}, mc
     # "the host country's delegation": its head, the country found from the rows (no made-up
@@ -1124,3 +1139,22 @@ def test_one_asked_for_and_two_held_the_one_two_articles_agree_on() -> None:
     assert _most_told([misread, agreed]) is agreed
     assert _most_told([misread, claim("Katrin Holmqvist", "local")]) is None  # one each
     assert _most_told([agreed, claim("Ana Ruiz", "a", "b")]) is None  # two each
+
+
+def test_a_number_tells_apart_only_the_events_a_word_of_the_question_names() -> None:
+    from assistant.answering.people.scope import _named_event
+
+    view = __import__("types").SimpleNamespace(
+        telling=lambda words: {
+            e: n
+            for e, n in {
+                "tidal": len(words & {"5", "atlantic"}),
+                "rectors": len(words & {"4", "lumen"}),
+            }.items()
+            if n
+        },  # fmt: skip
+        articles_of=lambda e: [e],
+    )
+    # "the fifth Lumen summit": the Lumen summit (numbered apart later), not the Fifth Atlantic
+    assert _named_event(view, None, {"lumen", "5"}, {"tidal", "rectors"}) == {"rectors"}  # type: ignore[arg-type]
+    assert _named_event(view, None, {"5"}, {"tidal", "rectors"}) == {"tidal"}  # type: ignore[arg-type]

@@ -148,6 +148,9 @@ class RoleQuestion:
     cues: frozenset[str] = frozenset()  # stems of the words of an "other" role ("close", "vice")
     said: str = ""  # stem of what the role's verb acts on, "pledge" of "Who announced the pledge?"
     host_delegation: bool = False  # "the host country's delegation": its place is the host's
+    # a phrase with an event's noun that may name a part of it ("the transceiver workshop",
+    # "the workshop on drones"): a session when the event's articles name such a session
+    part: str = ""
 
     @property
     def asked(self) -> str:
@@ -184,7 +187,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     found: set[str] = set()
     by_session_noun: set[str] = set()  # "panel" in "who moderated the panel" names, not asks
     cues: set[str] = set()  # the words of a role of the "other" kind: "closed", "vice", ...
-    session = _session_phrase(doc)
+    session, part = _session_phrase(doc)
     # the words of the session's name name it, they do not ask ("the case studies session")
     named_from = doc.text.find(session) if session else -1
     named = range(named_from, named_from + len(session)) if named_from >= 0 else range(0)
@@ -278,7 +281,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
         text=text, roles=frozenset(roles), wants=wants,
         several=several, session=session, person=person, place=place, holder_kind=kind,
         primary=primary, cues=frozenset(cues), said=_said_thing(doc, session),
-        host_delegation=host_delegation,
+        host_delegation=host_delegation, part=part,
     )  # fmt: skip
 
 
@@ -369,10 +372,12 @@ def _co(doc: object, t: object) -> str:
     return t.text  # type: ignore[attr-defined]
 
 
-def _session_phrase(doc: object) -> str:
+def _session_phrase(doc: object) -> tuple[str, str]:
     """The session the question names: a noun phrase headed by a session noun with what it is
-    on ("the closing panel", "the session on pharmaceutical drugs")."""
+    on ("the closing panel", "the session on pharmaceutical drugs"); and the first phrase
+    headed by an event's noun that may name a part of the event ("the drone workshop")."""
     text = doc.text  # type: ignore[attr-defined]
+    part = ""
     chunks = list(doc.noun_chunks)  # type: ignore[attr-defined]
     # a session's noun the tagger did not call a noun ("the roundtable on ..." as ADJ)
     chunks += [doc[t.left_edge.i : t.i + 1] for t in doc  # type: ignore[attr-defined]
@@ -392,10 +397,13 @@ def _session_phrase(doc: object) -> str:
             end = topic.end(1)
         phrase = re.sub(r"^(?:which|what)\s+", "", text[start:end], flags=re.I).strip(" ?,.")
         if chunk.root.lower_ not in SESSION_NOUNS and not _SUB_EVENT.search(phrase):
-            continue  # "the Issyk-Kul forum": the event, unless it says which part of it
+            # "the Issyk-Kul forum": the event, unless it says which part of it, or its
+            # articles name a part so ("the workshop on drones": answering tells)
+            part = part or phrase
+            continue
         if phrase and phrase.lower() not in SESSION_NOUNS:
-            return phrase
-    return ""
+            return phrase, part
+    return "", part
 
 
 # A part of an event named with an event's noun: "the Senior Officials' Meeting", "the

@@ -94,6 +94,11 @@ def reply(
         # "Who was Nadim Haddadin's vice-president?": someone else, in the role asked
         rows = [r for r in rows if not (r.person and same_person(r.person, q.person))]
         q = replace(q, person="")
+    if not q.session and q.part and not names_the_event(view, q.part, scope):
+        # "the workshop on drones": a part of the event its articles name so
+        names = sorted({s.name for s in view.sessions if s.article in scope})
+        if distinctive(q.part) and matching(view, q.part, names):
+            q = replace(q, session=q.part)
     if q.session and names_the_event(view, q.session, scope):
         # "the Ninth Session of the Commission": the event itself, whose chair may be called
         # its president
@@ -153,8 +158,8 @@ def _holders(
         if not held:
             return Reply(refusal=f"the articles name the {_bare(q.session)} but not who "
                                  f"{DID_IT[q.asked]}", known=True)  # fmt: skip
-    if q.holder_kind == "country":
-        held = [r for r in held if not r.person or country_of(r.organisation)]
+    if q.holder_kind == "country":  # a country, or a person of one; not a regional body
+        held = [r for r in held if country_of(r.organisation)]
     elif q.holder_kind == "body":  # "Which body organised ...?": not a person
         held = [r for r in held if not r.person]
     elif q.holder_kind == "person":  # "Which New Zealand official co-chaired ...?"

@@ -55,7 +55,16 @@ def _named_event(
     """The articles of the event these words name, or of all they name alike; of those the
     rarest words name when a snapshot tells how rare ("GAEC" tells more than "country's");
     None when they name none (an event named whose articles the filters leave out: none)."""
-    scored = view.telling(words)
+    # by the words of its name first; a number tells apart only the events those tell
+    # ("the fifth Lumen summit": the Lumen summit, not the Fifth Atlantic Summit)
+    numbers = {w for w in words if w.isdigit() or re.fullmatch(r"y\d{4}", w)}
+    scored = view.telling(words - numbers)
+    if scored:
+        most = max(scored.values())
+        told = view.telling(numbers)
+        scored = {e: n + told.get(e, 0) for e, n in scored.items() if n == most}
+    else:
+        scored = view.telling(numbers)
     best = max(scored.values(), default=0)
     if best == 0:
         return None
@@ -130,7 +139,7 @@ def names_the_event(view: PeopleView, phrase: str, scope: set[str]) -> bool:
         told = distinctive(name) | ({
             w.lower() for a in view.articles_of(event)
             for w in re.findall(r"[A-Z][\w'’-]*", view.titles.get(a, ""))
-        } & capitalised)  # fmt: skip
+        } & capitalised) | (view.told_of(event) & capitalised)  # fmt: skip
         shared = len(words & told)
         if ((shared >= 2 and shared >= 0.6 * len(words)) or (words and words <= told)) and not (
             numbers_differ(numbers_in(phrase), numbers_in(name))

@@ -22,7 +22,7 @@ from assistant.answering.people.events import (
     group_events,
 )
 from assistant.ingest.people.mentions import full_names
-from assistant.language import an_ordinal, numbers_in, stem
+from assistant.language import an_ordinal, fold, numbers_in, stem
 from assistant.roles import EVENT_NOUNS, RoleRow
 from assistant.store.reader import Snapshot
 
@@ -68,10 +68,13 @@ class PeopleView:
                 ),
                 default="",
             )
-        self._acronyms = {
-            event: acronyms_of(self.names[event], [snapshot.text(a) for a in members])
-            for event, members in self._members.items()
-        }
+        # what else tells an event: the acronyms its articles call it by, its datelines'
+        # places ("the Sankt Arlen congress")
+        self._called: dict[str, set[str]] = {}
+        for event, members in self._members.items():
+            texts = [snapshot.text(a) for a in members]
+            self._called[event] = acronyms_of(self.names[event], texts) | {
+                w for t in texts for w in distinctive(dateline_place(t))}  # fmt: skip
         named_in: dict[str, list[str]] = {}  # event -> the people its rows name
         for r in rows:
             if r.person and r.article in self.event_of:
@@ -129,22 +132,25 @@ class PeopleView:
             if self._telling is None:
                 index: dict[str, set[str]] = {}
                 for event in self.names:
-                    for w in self._told_of(event):
-                        index.setdefault(w, set()).add(event)
-                        index.setdefault(_stem_key(w), set()).add(event)
+                    for w in self.told_of(event):  # as written and without accents
+                        for key in {w, fold(w), _stem_key(w), _stem_key(fold(w))}:
+                            index.setdefault(key, set()).add(event)
                 self._telling = index
         counts: dict[str, int] = {}
         for w in words:
-            for event in self._telling.get(w, set()) | self._telling.get(_stem_key(w), set()):
+            keys = {w, fold(w), _stem_key(w), _stem_key(fold(w))}
+            for event in set().union(*(self._telling.get(k, set()) for k in keys)):
                 counts[event] = counts.get(event, 0) + 1
         return counts
 
-    def _told_of(self, event: str) -> set[str]:
+    def told_of(self, event: str) -> set[str]:
         """The words and numbers that tell an event from others: of its name and its
         articles' titles (computed once per event)."""
         if event not in self._told:
-            titles = [self.titles.get(a, "") for a in self.articles_of(event)]
-            texts = [self.names.get(event, ""), *titles]
+            members = self.articles_of(event)
+            titles = [self.titles.get(a, "") for a in members]
+            # its name, and each article's own name for it and title
+            texts = [self.names.get(event, ""), *titles, *(self._named.get(a, "") for a in members)]
             # not a number or an ordinal ("first woman leader") but those that number it, and
             # its years (its articles' too); the acronyms its articles call it by
             self._told[event] = (
@@ -152,7 +158,7 @@ class PeopleView:
                 | self.numbers(event)
                 | {n for t in texts for n in numbers_in(t) if n.startswith("y")}
                 | {f"y{self.dates[a][:4]}" for a in self.articles_of(event) if self.dates.get(a)}
-                | self._acronyms.get(event, set())
+                | self._called.get(event, set())
             )
         return self._told[event]
 

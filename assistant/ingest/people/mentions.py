@@ -124,6 +124,8 @@ def holders(
         name = clean_name(text[start:end])
         if not name or not any(c.isupper() for c in name):
             continue
+        if name.isupper() and text[start - 1 : start] in {"", "\n"} and text[end : end + 1] == ",":
+            continue  # a dateline's place ("SANKT ARLEN, Austria, Oct 10 (CPS) -")
         kind = kind_of(name, label)
         if (
             kind != PERSON

@@ -163,20 +163,21 @@ def cue_tokens(doc: Any) -> list[tuple[Any, frozenset[str], bool]]:
             continue
         elif joined and doc[t.i - 2].lower_ == "curtain" and t.lower_.startswith("raiser"):
             word = "curtain-raiser"  # the talk that opens a day: a keynote
-        elif joined or t.lower_ in {"co", "vice"} or _in_front(t):
+        elif joined or t.lower_ in {"co", "vice"} or _says_none(t):
             continue  # a compound adjective says no role: "glass-fronted", "state-led"
         elif t.lower_ == "master" and doc[t.i + 1 : t.i + 3].text.lower() == "of ceremonies":
             out.append((t, frozenset({"host"}), False))  # "served as master of ceremonies"
             continue
         roles = roles_of_word(word)
         if roles:
-            # written with co- in one word ("cochaired"), not "compered" or "convened"
-            out.append((t, roles, co or word.lower().startswith(("co-", "co‑", "cochair"))))
+            co = co or word.lower().startswith(("co-", "co‑", "cochair"))  # not "compered"
+            out.append((t, roles, co))
     return out
 
 
-def _in_front(token: Any) -> bool:
-    return token.lower_ == "front" and token.i > 0 and token.doc[token.i - 1].lower_ == "in"
+def _says_none(t: Any) -> bool:  # "in front of"; "the open session", "open data"
+    before = t.doc[t.i - 1].lower_ if t.i > 0 else ""
+    return (t.lower_, before) == ("front", "in") or (t.lower_, t.dep_) == ("open", "amod")
 
 
 def token_of(doc: Any, base: int, mention: Mention) -> Any:
@@ -289,8 +290,7 @@ def _planned(cue: Any) -> bool:
 def _unrealised(cue: Any) -> bool:
     """Whether the cue word says a plan that did not happen: "was to have been moderated by",
     "had been due to chair", "was originally to open", "was meant to speak"."""
-    words = [t.lower_ for t in cue.doc[max(0, cue.i - 6) : cue.i]]
-    text = " ".join(words)
+    text = " ".join(t.lower_ for t in cue.doc[max(0, cue.i - 6) : cue.i])
     # "the moderator, X, withdrew", "the panel lost its moderator", "... fell ill"
     head = cue.head
     called_off = head.lemma_ in CALLED_OFF or (
