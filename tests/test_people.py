@@ -720,6 +720,8 @@ def test_question_words_that_say_when_a_vice_role_and_a_misspelt_country() -> No
     assert asks_whose("which country is he from?") == "country"
     assert asks_whose("Which institute does Nana Boateng run?") == "body"
     assert asks_whose("Which countries signed the declaration?") == ""
+    assert asks_whose("Which country does Dr Elin Sandvik, who presented, come from?") == (
+        "country")  # fmt: skip
     quote = "Nana Boateng, director of the West African Shipping Institute, anchored the debate."
     rows = [
         RoleRow(
@@ -967,6 +969,11 @@ def test_an_unnumbered_event_another_edition_and_a_stated_count() -> None:
     later = "Who will chair the opening plenary of the 2027 congress in Muscat?"
     assert "Sixth" in numbered_apart(view, later, {"wire"}, snapshot)  # type: ignore[arg-type]
     assert numbered_apart(view, later.replace("2027", "2025"), {"wire"}, snapshot) == ""  # type: ignore[arg-type]
+    # another edition said without a number; who will host one is not asked apart
+    cork = "Who will chair the roundtable at next year's summit in Cork?"
+    assert "Sixth" in numbered_apart(view, cork, {"wire"}, snapshot)  # type: ignore[arg-type]
+    host = "Which city will host the 2027 congress?"
+    assert numbered_apart(view, host, {"wire"}, snapshot) == ""  # type: ignore[arg-type]
     asked = "Who will chair the seventh locust conference in Muscat?"
     # an event the articles' names do not number is apart when none of its articles says it
     assert "Sixth" in numbered_apart(view, asked, {"wire", "local"}, snapshot)  # type: ignore[arg-type]
@@ -1090,6 +1097,11 @@ def test_an_event_told_by_its_acronym_not_by_a_morning_and_its_parts_not_named_a
     # "the first morning" numbers no edition; "PTMC-9" is told by its letters and its number
     assert not {"first", "1"} & _telling("Who gave the keynote on the first morning of the summit?")
     assert {"ptmc", "9"} <= _telling("Who chaired PTMC-9?")
+    # a phrase with an event's noun that may name a part of it, for answering to tell
+    from assistant.answering.people.asked import read_role_question
+
+    part = read_role_question("who was in the chair for the transceiver workshop at ICMRAS 2025")
+    assert part is not None and part.part == "transceiver workshop" and not part.session, part
     # "Workshop 1" of an article going on to "Workshop 2" is a part of the event, not its name
     text = (
         "The workshops were the draw of the Sankt Arlen congress.\n\n## Workshop 1: beacons"
@@ -1144,17 +1156,55 @@ def test_one_asked_for_and_two_held_the_one_two_articles_agree_on() -> None:
 def test_a_number_tells_apart_only_the_events_a_word_of_the_question_names() -> None:
     from assistant.answering.people.scope import _named_event
 
-    view = __import__("types").SimpleNamespace(
-        telling=lambda words: {
-            e: n
-            for e, n in {
-                "tidal": len(words & {"5", "atlantic"}),
-                "rectors": len(words & {"4", "lumen"}),
-            }.items()
-            if n
-        },  # fmt: skip
-        articles_of=lambda e: [e],
-    )
+    told = {"tidal": {"5", "atlantic"}, "rectors": {"4", "lumen"}}
+
+    def telling(words: set[str]) -> dict[str, int]:
+        return {e: len(words & w) for e, w in told.items() if words & w}
+
+    view = __import__("types").SimpleNamespace(telling=telling, articles_of=lambda e: [e])
     # "the fifth Lumen summit": the Lumen summit (numbered apart later), not the Fifth Atlantic
     assert _named_event(view, None, {"lumen", "5"}, {"tidal", "rectors"}) == {"rectors"}  # type: ignore[arg-type]
     assert _named_event(view, None, {"5"}, {"tidal", "rectors"}) == {"tidal"}  # type: ignore[arg-type]
+
+
+def test_a_session_named_alike_in_another_article_of_the_event(embedder: LocalEmbeddings) -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.answering.people.sessions import matching
+
+    names = ["ministers' roundtable", "High-Level Ministerial Roundtable",
+             "first investor panel", "insurance and warranties investor panel"]  # fmt: skip
+
+    def vectors(texts: list[str]) -> np.ndarray:
+        v = np.asarray(embedder.encode(texts), dtype=np.float32)
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    events = {n: {"tidal"} for n in names}
+    view = SimpleNamespace(vectors=vectors, context={}, session_events=lambda: events)
+    assert matching(view, "ministers' roundtable", names) == set(names[:2])  # type: ignore[arg-type]
+    # two panels of one kind are two sessions
+    assert matching(view, "first investor panel", names) == {"first investor panel"}  # type: ignore[arg-type]
+    events["High-Level Ministerial Roundtable"] = {"other"}  # of another event: not it
+    assert matching(view, "ministers' roundtable", names) == {"ministers' roundtable"}  # type: ignore[arg-type]
+
+
+def test_asked_which_country_someone_is_from_a_sentence_naming_none_does_not_answer() -> None:
+    from types import SimpleNamespace
+
+    from assistant.answering.people.asked import read_role_question
+    from assistant.answering.pipeline import _unsupported
+    from assistant.types import Citation, Claim
+
+    q = read_role_question("Which country does Dr Elin Sandvik come from?")
+    assert q is not None
+
+    def claim(quote: str) -> Claim:
+        return Claim("Elin Sandvik", (Citation(1, "a", "", "", quote, 0, len(quote)),), 0.8)
+
+    said = "Dr Elin Sandvik presented data compiled by Nordic services."
+    norway = "Dr Elin Sandvik of Norway presented data."
+    for quote, why in ((said, ""), (norway, None)):
+        snapshot = SimpleNamespace(text=lambda a, quote=quote: quote)
+        assert _unsupported(snapshot, q, claim(quote)) == why, quote  # type: ignore[arg-type]

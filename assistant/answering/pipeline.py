@@ -33,6 +33,7 @@ from assistant.answering.people.asked import (
     COUNT,
     HOLDER,
     SESSION,
+    WHOSE,
     RoleQuestion,
     asks_who_did_not,
     read_role_question,
@@ -286,7 +287,8 @@ def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str |
     country or body ("The programme gave no name for whoever was to chair it"), or it shows a
     document; asked which session, neither its answer nor its quote names one; asked
     about a country's delegation or official, it does not name the country ("Who led
-    Mongolia's delegation?" is not answered by the Indian delegation's head)."""
+    Mongolia's delegation?" is not answered by the Indian delegation's head); asked which
+    country someone is from, it names none."""
     quoted = _quoted(snapshot, claim)
     if asked.wants == HOLDER and claim.text and names_a_document(claim.text):
         return ""  # asked who, it shows a charter or a declaration
@@ -300,6 +302,12 @@ def _unsupported(snapshot: Snapshot, asked: RoleQuestion, claim: Claim) -> str |
             return ""
     if asked.place and asked.place not in countries_in(quoted):
         return nothing_about([asked.place])
+    if (
+        asked.wants == WHOSE
+        and asked.holder_kind == "country"
+        and not countries_in(f"{claim.text} {quoted}")
+    ):
+        return ""  # asked which country someone is from, it names none
     return None
 
 

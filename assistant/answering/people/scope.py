@@ -154,8 +154,15 @@ def numbered_apart(
     """Why the question's event is none of the scope's, when it numbers the event apart from
     all of them ("the sixth GAEC assembly", the articles reporting the fifth); else "". An
     event its articles' names do not number ("the locust conference", beside "the Sixth
-    Conference on Desert Locust") is apart when none of its articles says the number."""
+    Conference on Desert Locust") is apart when none of its articles says the number. So is
+    "next year's summit" or "the previous congress"; who will host one is not asked apart
+    (articles often name the next host)."""
     events = {view.event_of[a] for a in scope}
+    if _HOSTING.search(question):  # who will host the next one: articles often say
+        return ""
+    if _OTHER_EDITION.search(question):  # "next year's summit", "the previous congress"
+        names = " and ".join(sorted(view.names.get(e, "") for e in events))
+        return f"the articles report {names}, not the edition the question asks about"
     # a year before the event's noun too ("the 2027 congress"), against the years its
     # articles are dated
     asked = asked_numbers(question) | {
@@ -172,6 +179,13 @@ def numbered_apart(
     return f"the articles report {names}, not the one the question numbers"
 
 
+_OTHER_EDITION = re.compile(
+    r"\b(?:next|last|previous|past|upcoming|following)(?:\s+year['’]s)?\s+(?:[\w-]+\s+)?"
+    r"(?:forum|conference|summit|congress|symposium|convention|assembly|ministerial|edition)s?\b",
+    re.IGNORECASE)  # fmt: skip
+
+
+_HOSTING = re.compile(r"\bhost", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:[\w-]+\s+)?(?:forum|conference|summit|congress|symposium|"
     r"convention|assembly|ministerial|edition|meeting)s?\b", re.IGNORECASE)  # fmt: skip

@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 
+from assistant.answering.people.events import SAME_EVENT
 from assistant.answering.people.table import PeopleView
 from assistant.language import MONTHS, TIME_WORDS, numbers_differ, numbers_in
 from assistant.roles import SESSION_NOUNS
@@ -39,7 +40,14 @@ def matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
     if best < SESSION_MATCH:
         return set()
     matched = {n for n, s in zip(names, score, strict=True) if s >= best - SESSION_MARGIN}
-    return matched | _written_otherwise(view, matched, names, words)
+    # a name of the event's as close to a matched one as two names of one event are ("the
+    # ministers' roundtable", "the High-Level Ministerial Roundtable")
+    events = view.session_events()
+    near = vectors[1:] @ vectors[1:].T
+    alike = {n for i, n in enumerate(names) for j, m in enumerate(names)
+             if m in matched and near[i, j] >= SAME_EVENT
+             and events.get(n, set()) & events.get(m, set())}  # fmt: skip
+    return matched | alike | _written_otherwise(view, matched, names, words)
 
 
 def _written_otherwise(

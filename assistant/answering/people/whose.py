@@ -26,7 +26,8 @@ _ASKS_WHOSE = re.compile(
 
 def asks_whose(question: str) -> str:
     """ "country" or "body" when a question asks what a person belongs to, else ""."""
-    found = _ASKS_WHOSE.search(question)
+    # "Which country does Dr X, who presented to the commission, come from?"
+    found = _ASKS_WHOSE.search(re.sub(r",\s+(?:who|which)\s+[^,?]+,", "", question))
     if found is None:
         return ""
     kind = (found.group("kind") or "").lower()
