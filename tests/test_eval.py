@@ -147,3 +147,17 @@ def test_eval_squad_and_bad_input(tmp_path: Path) -> None:
     unknown = run_cli("eval", "--fail-under", "speed=3", "--report", str(tmp_path / "r"))
     assert unknown.returncode == 1 and "unknown metric" in unknown.stderr
     assert "Traceback" not in result.stderr + unknown.stderr
+
+
+def test_a_count_answer_states_its_number() -> None:
+    from assistant.evaluation.runner import score_turn
+    from assistant.types import Citation, Claim
+
+    quote = "The declaration was signed by Botswana, Brazil and Kenya."
+    claims = tuple(Claim(c, (Citation(1, "a", "", "", quote, 0, len(quote)),), 0.9)
+                   for c in ("Botswana", "Brazil", "Kenya"))  # fmt: skip
+    answer = Answer("How many countries signed?", "", "3 named in the articles: ...", claims,
+                    False, 0.9, (), count=3)  # fmt: skip
+    turn = Turn(question="How many countries signed?", answers=["3", "three"])
+    assert score_turn(turn, answer)[0]  # "3 named in the articles" says 3
+    assert not score_turn(Turn(question="How many?", answers=["4", "four"]), answer)[0]

@@ -79,8 +79,9 @@ def item_scores(expected: Turn, answer: Answer) -> tuple[float, float] | None:
 
 def stated(answer: Answer) -> str:
     """What an answer states, from its claims: each claim's words, and the quotes of claims
-    that quote the article (a language model's sentences stand on their own words)."""
-    parts = []
+    that quote the article (a language model's sentences stand on their own words); and
+    the number a how-many answer counts ("7 named in the articles")."""
+    parts = [str(answer.count)] if answer.count is not None else []
     for claim in answer.claims:
         parts.append(claim.text)
         if not answer.generated:

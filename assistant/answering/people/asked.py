@@ -118,12 +118,12 @@ _PLURAL = re.compile(
     r"ministers|participants|presenters|winners|recipients|heads)\b",
     re.I,
 )
-_COUNTRIES = re.compile(r"\b(which|what)\s+(countries|country|nations?|states?|governments?|"
-                        r"delegations?)\b", re.I)  # fmt: skip
-_PEOPLE = re.compile(r"\b(which|what)\s+(?:\w+\s+){0,2}(officials?|ministers?|persons?|people|"
-                     r"delegates?|representatives?|experts?|individuals?|diplomats?|envoys?)\b",
-                     re.I)  # fmt: skip
-_BODIES = re.compile(r"\b(which|what)\s+(organi[sz]ations?|bodies|body|agencies|agency|"
+_COUNTRIES = re.compile(r"\b(which|what|how many)\s+(countries|country|nations?|states?|"
+                        r"governments?|delegations?)\b", re.I)  # fmt: skip
+_PEOPLE = re.compile(r"\b(which|what|how many)\s+(?:\w+\s+){0,2}(officials?|ministers?|persons?|"
+                     r"people|delegates?|representatives?|experts?|individuals?|diplomats?|"
+                     r"envoys?)\b", re.I)  # fmt: skip
+_BODIES = re.compile(r"\b(which|what|how many)\s+(organi[sz]ations?|bodies|body|agencies|agency|"
                      r"institutions?|utilities|utility|companies|company|banks?|ministries|"
                      r"ministry|universities|authorities|authority)\b", re.I)  # fmt: skip
 
