@@ -95,6 +95,27 @@ def test_topic_of_a_question() -> None:
             "",
             "Where does she study?",
         ),
+        # ... nor a place a question names before the kind of event ("the Vila ministerial")
+        (
+            "which country does she represent?",
+            "Who moderated the panel on illegal fishing at the Vila ministerial?",
+            "",
+            "Which country does she represent?",
+        ),
+        # "what about" a thing of the same kind as a part of what was asked
+        (
+            "what about the second day?",
+            "Who gave the keynote on the opening day of the Saint-Malo summit?",
+            "Aurelia Constantinescu",
+            "Who gave the keynote on the second day of the Saint-Malo summit?",
+        ),
+        # "what about X, who steered that?": the question, of X
+        (
+            "what about the Students' Forum, who steered that?",
+            "Who chaired the first thematic dialogue at LRS-4?",
+            "Thandeka Mokoena-Dlamini",
+            "Who steered the Students' Forum?",
+        ),
     ],
 )
 def test_follow_ups_are_rewritten_to_stand_alone(
@@ -132,3 +153,15 @@ def test_history_as_messages_records_or_turns_reads_the_same() -> None:
         assert standalone_question("Which countries co-chaired it?", turns) == (
             "Which countries co-chaired the session on pharmaceutical drugs?"
         )
+
+
+def test_he_is_not_the_person_the_conversation_called_she() -> None:
+    elected = ChatTurn("Who was elected IARA president?", "Carolina Etxeberria Goñi: ...",
+                       "Who was elected IARA president?", "Carolina Etxeberria Goñi")  # fmt: skip
+    beaten = ChatTurn("who did she beat?", "Tomás Ibarra Quiroga: ...",
+                      "Who did Carolina Etxeberria Goñi beat?", "Tomás Ibarra Quiroga")  # fmt: skip
+    asked = "and which workshop did he co-chair?"
+    assert rewrite(asked, [elected, beaten]) == "Which workshop did Tomás Ibarra Quiroga co-chair?"
+    missed = ChatTurn("who did she beat?", "The articles don't say.",
+                      "Who did Carolina Etxeberria Goñi beat?", "", True)  # fmt: skip
+    assert rewrite(asked, [elected, missed]) == "Which workshop did he co-chair?"

@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from assistant.answering.people.naming import a_place
 from assistant.answering.question.analysis import ANSWER_TYPE_NOUNS, answer_kinds
 from assistant.ingest import nlp
-from assistant.language import STOPWORDS, WH_WORD, with_initials
+from assistant.language import STOPWORDS, WH_WORD, stem, with_initials
 from assistant.roles import AWARD_NOUNS, EVENT_NOUNS, SESSION_NOUNS
 from assistant.types import ChatTurn
 
@@ -119,14 +120,23 @@ def _is_fragment(question: str) -> bool:
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
-def _entity_in(text: str, labels: set[str]) -> str:
-    """The first named entity with one of those spaCy labels in the text, or ""."""
+def _entity_in(text: str, labels: set[str], in_question: bool = False) -> str:
+    """The first named entity with one of those spaCy labels in the text, or "" (in a
+    question, not a name written as a place or before a noun: "the Vila ministerial")."""
     if not text:
         return ""
     for start, end, found in nlp.entities([text])[0]:
+        if in_question and (a_place(text, start, end) or _BEFORE_NOUN.match(text, end)):
+            continue
         if found in labels:
             return text[with_initials(text, start) : end]
     return ""
+
+
+# a name before a part of the programme: "the Deck side event", "the Vila ministerial"
+_BEFORE_NOUN = re.compile(
+    r"\s+(?:[a-z-]+\s+)?(?:event|" + "|".join(sorted(EVENT_NOUNS | SESSION_NOUNS)) + r")s?\b"
+)
 
 
 def _names_only(text: str, labels: set[str]) -> bool:
@@ -144,16 +154,34 @@ def _short_of(turn: ChatTurn, labels: set[str]) -> str:
     return turn.short_answer if _names_only(turn.short_answer, labels) else ""
 
 
-def _person(turns: Sequence[ChatTurn]) -> str:
-    """The last person the conversation named: in an answer, then in its question."""
+def _person(turns: Sequence[ChatTurn], pronoun: str = "") -> str:
+    """The last person the conversation named: in an answer, then in its question (not a
+    name it writes as a place or before a noun: "the Vila ministerial", "the Deck side
+    event"); not one it called by the other gender's pronoun ("he" after "she beat ...")."""
+    other = _OTHER_GENDER.get(pronoun.lower(), set())
     for turn in reversed(turns):
         person = _short_of(turn, {"PERSON"}) or _entity_in(
             "" if turn.refused else turn.answer, {"PERSON"}
         )
-        person = person or _entity_in(turn.rewritten_question or turn.question, {"PERSON"})
-        if person and person.split()[-1].lower() not in _NOT_A_PERSON:
-            return person
+        asked = turn.rewritten_question or turn.question
+        person = person or _entity_in(asked, {"PERSON"}, in_question=True)
+        if not person or person.split()[-1].lower() in _NOT_A_PERSON:
+            continue
+        if other and any(_called(t, person, other) for t in turns):
+            continue
+        return person
     return ""
+
+
+_OTHER_GENDER = {p: {"he", "him", "his"} for p in ("she", "her")} | {
+    p: {"she", "her"} for p in ("he", "him", "his")}  # fmt: skip
+
+
+def _called(turn: ChatTurn, person: str, pronouns: set[str]) -> bool:
+    """Whether a turn's question called the person by one of those pronouns (its rewriting
+    put the name where the pronoun stood)."""
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", turn.question)}
+    return bool(said & pronouns) and person in (turn.rewritten_question or "")
 
 
 # what the recogniser may call a person in a question ("the Best Poster Award")
@@ -190,11 +218,19 @@ def rewrite(question: str, turns: Sequence[ChatTurn]) -> str:
         changed = _change_number(previous, rest.rstrip(" ?.!"))
         if changed:
             return changed
+    told = _THEN_ASKED.match(rest) if lead else None
+    if told and _POINTER.search(told.group(2)):
+        # "what about the Students' Forum, who steered that?": the question, of that thing
+        asked = _POINTER.sub(told.group(1), told.group(2), count=1)
+        return asked[:1].upper() + asked[1:]
     fragment = _is_fragment(rest)
     topic = topic_of(previous)
     if fragment and not WH_WORD.search(rest) and lead:
         # "What about the maritime session?": the last question, about that instead
         thing = rest.rstrip(" ?.!")
+        alike = _alike(previous, thing)  # "what about the second day?": "the opening day"
+        if alike and not topic.startswith(alike):  # (a part of what it was about)
+            return previous.replace(alike, thing, 1)
         if topic and not _NUMBER.search(thing):
             return previous.replace(topic, thing, 1)
         return f"{previous.rstrip(' ?.!')} {thing}?"
@@ -207,7 +243,7 @@ def rewrite(question: str, turns: Sequence[ChatTurn]) -> str:
     rewritten = _resolve_it(rewritten, turns, previous, topic)
     if _PERSON_PRONOUN.search(rewritten) and not _entity_in(rewritten, {"PERSON"}):
         # ("What did Archie receive after his arrival?": "his" is Archie's)
-        person = _person(turns)
+        person = _person(turns, _PERSON_PRONOUN.search(rewritten).group())
         if person:
             owner = _possessive(rewritten)
             rewritten = _PERSON_PRONOUN.sub(
@@ -224,6 +260,22 @@ def rewrite(question: str, turns: Sequence[ChatTurn]) -> str:
         # "And who co-chaired?": the question says nothing of what it is about
         rewritten = f"{rewritten.rstrip(' ?.!')} {topic}?"
     return rewritten
+
+
+_THEN_ASKED = re.compile(r"^([^,?]+?),\s+((?:who|which|what|when|where|how)\b.+)$", re.I)
+_POINTER = re.compile(r"\b(?:that|it|this|them)\b(?=\s*[?.!]?\s*$)", re.I)
+
+
+def _alike(previous: str, thing: str) -> str:
+    """The noun phrase of the previous question with the same head noun as the thing asked
+    about instead ("the opening day" for "the second day"), or ""."""
+    head = next(iter(nlp.parse(thing).noun_chunks), None)
+    if head is None:
+        return ""
+    for chunk in nlp.parse(previous).noun_chunks:
+        if stem(chunk.root.lower_) == stem(head.root.lower_) and chunk.text != thing:
+            return chunk.text
+    return ""
 
 
 def _possessive(question: str) -> bool:
