@@ -713,6 +713,8 @@ def test_question_words_that_say_when_a_vice_role_and_a_misspelt_country() -> No
     assert asked_numbers("Who will speak at the sixth GAEC general assembly?") == {"6"}
     assert asked_numbers("who was the keynote speaker at GA-5") == {"5"}
     assert asked_numbers("Who chaired the first session?") == set()
+    assert asked_numbers("Who chaired meeting 284?") == {"284"}
+    assert asked_numbers("Who chaired Session 3?") == set()
     # what a person belongs to is read from their rows, with the sentence that says it
     from assistant.answering.people.whose import asks_whose, whose
     from assistant.roles import RoleRow
@@ -800,6 +802,11 @@ def test_a_list_said_in_the_sentence_after_its_role_and_a_name_run_over_a_comma(
     heads = table_candidates(row, 0, len(row), holders(nlp.parse(row), 0, row,
                                                        nlp.entities([row])[0]))  # fmt: skip
     assert heads and all(c.session == "" for c in heads), heads
+    # ... and "Country / body" is a header of holders: its value the signatory's country
+    row = "Country / body: Chile; Signatory: Tomás Echeverría Larraín; Title: Ambassador"
+    signed = table_candidates(row, 0, len(row), holders(nlp.parse(row), 0, row,
+                                                        nlp.entities([row])[0]))  # fmt: skip
+    assert signed and all((c.organisation, c.session) == ("Chile", "") for c in signed), signed
 
 
 def test_a_title_given_is_a_prize_and_delegations_ask_for_a_list() -> None:
@@ -1136,6 +1143,10 @@ def test_roles_said_in_idioms_a_deputy_and_a_day_named_by_its_opening() -> None:
     assert read("who was second in charge of the officials' meeting") == (
         {"other"}, {"vice", "chair"})  # fmt: skip
     assert read("Who was the vice-president of the ministerial?")[1] == {"vice", "presid"}
+    assert read("Who were the award winners at the conference?")[0] == {"award"}
+    # a title in quotation marks asks no role ("Closed"); bodies that hosted are hosts
+    assert read('who sat on the panel "Open Science, Closed Doors?"')[0] == {"panelist", "speaker"}
+    assert "host" in read("Which bodies hosted the Rötental congress?")[0]
     # "on the opening day" says when, not who opened
     assert read("Who gave the keynote on the opening day of the summit?")[0] == {"keynote"}
 
@@ -1208,3 +1219,11 @@ def test_asked_which_country_someone_is_from_a_sentence_naming_none_does_not_ans
     for quote, why in ((said, ""), (norway, None)):
         snapshot = SimpleNamespace(text=lambda a, quote=quote: quote)
         assert _unsupported(snapshot, q, claim(quote)) == why, quote  # type: ignore[arg-type]
+
+
+def test_a_place_is_read_within_a_sentence_and_a_name_in_it_whole() -> None:
+    from assistant.ingest.people.read import places_in
+
+    text = "A busy second day at the summit in Halifax.\n\nGrace Okonkwo spoke on grid access."
+    assert places_in(text) == {"Halifax"}  # not "Halifax.\n\nGrace Okonkwo"
+    assert places_in("She teaches in Kraków. The Kraków conference opened.") == {"Kraków"}

@@ -194,6 +194,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
     # nor do a document's ("the Kuopio Call to Action": "Call" asks for no speaker)
     documents = [m.span() for m in _CAPITALISED_RUN.finditer(doc.text)
                  if names_a_document(m.group())]  # fmt: skip
+    # nor a title in quotation marks ("Open Science, Closed Doors?": "Closed" closed nothing)
+    documents += [m.span() for m in re.finditer(r"[\"“][^\"”]+[\"”]", doc.text)]
     vice = False  # "vice-president", "vice-chair": another role, whatever else is said
     vice_words = {"vice"}  # its words, which the quote must say ("served" need not be said)
     timed: set[str] = set()  # roles said in a clause that tells when ("when it opened")
@@ -204,6 +206,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
                 vice = True
                 vice_words.add(stem(t.text))
             said = {"other"} if word.startswith("vice-") else set(roles_of_word(word))
+            said = said or set(_ASKED_AS.get(t.lower_.removesuffix("s"), ()))
             given = [c for c in t.children if c.dep_ == "oprd"]
             if t.lower_ in {"named", "name"} and given:
                 # "was named Young Archivist of the Year": a title given, a prize's; "was
@@ -263,7 +266,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
         roles.discard("other")
     kind = belongs or ("country" if _COUNTRIES.search(text) else "body" if _BODIES.search(text)
                        else "person" if _PEOPLE.search(text) else "")  # fmt: skip
-    if kind == "body" and not session and not delegation and roles & {"chair", "moderator"}:
+    if (kind == "body" and not session and not delegation and roles & {"chair", "moderator"}
+            and "host" not in roles):  # fmt: skip
         # "Which body convened (ran) the summit?": a body runs an event by organising it
         roles, found = {"other"}, found - {"chair", "moderator"}
         cues |= {stem(w) for w in ("organise", "organize", "convene", "convener", "convenor")}
@@ -285,6 +289,8 @@ def read_role_question(text: str) -> RoleQuestion | None:
     )  # fmt: skip
 
 
+# nouns a question names holders by, which articles rarely use for the role itself
+_ASKED_AS = {w: ("award",) for w in "winner recipient awardee honouree honoree prizewinner".split()}
 _SERVED = frozenset({stem("serve"), stem("served"), stem("acted")})
 _WHEN = frozenset({"when", "as", "after", "before", "while", "once", "until"})
 

@@ -265,14 +265,16 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # the nouns that name a whole event in a question (not its sessions: "the first session")
 _WHOLE = "forum|conference|summit|congress|symposium|convention|assembly|ministerial"
 _ASKED_NUMBER = re.compile(rf"\b((?:[\w-]+\s+){{1,3}})(?:{_WHOLE})s?\b", re.I)
+_ASKED_AFTER = re.compile(rf"\b(?:{_WHOLE}|meeting)\s+(\d+)\b", re.I)  # not "Session 3"
 
 
 def asked_numbers(question: str) -> set[str]:
     """The numbers a question numbers an event by: an ordinal up to three words before its
-    noun ("the sixth GAEC general assembly"), or after an acronym ("GA-5")."""
+    noun ("the sixth GAEC general assembly"), or after an acronym ("GA-5") or its noun
+    ("meeting 284")."""
     found = [w for m in _ASKED_NUMBER.finditer(question) for w in m.group(1).lower().split()
              if ORDINAL.match(w)]  # fmt: skip
-    found += [m.group(1) for m in AFTER_ACRONYM.finditer(question)]
+    found += [m.group(1) for p in (AFTER_ACRONYM, _ASKED_AFTER) for m in p.finditer(question)]
     return {n for word in found for n in numbers_in(word)}
 
 

@@ -306,10 +306,13 @@ def _same_word(asking: set[str], said: set[str]) -> bool:
 
 def _role_stems(text: str, roles: frozenset[str]) -> set[str]:
     """The stems of a text's words that say one of these roles ("MC'd": "mc")."""
-    from assistant.language import stem
+    from assistant.language import fold, stem
 
-    return {stem(re.sub(r"['’]e?d$", "", w.lower())) for w in re.findall(r"[\w'’-]+", text)
-            if roles_of_word(w) & roles}  # fmt: skip
+    text = re.sub(r"\bmasters?\s+of\s+ceremon(?:y|ies)\b", "MC", text, flags=re.I)
+    found = {stem(re.sub(r"['’]e?d$", "", w.lower())) for w in re.findall(r"[\w'’-]+", text)
+             if roles_of_word(w) & roles}  # fmt: skip
+    # who ran a ceremony, in any of its words ("MC", "emceed", "compèred")
+    return {"mc" if fold(w).startswith(("mc", "emce", "compe")) else w for w in found}
 
 
 def _says(quote: str, cues: frozenset[str]) -> bool:

@@ -212,7 +212,8 @@ def read_article(
     places = places_in(article.text)
     candidates = [
         replace(c, holder=replace(c.holder, name=whole.get(c.holder.name, c.holder.name)),
-                features=_setting(c.features, name_place=any(c.holder.name in p for p in places)))
+                features=_setting(c.features, name_place=any(
+                    re.search(rf"\b{re.escape(c.holder.name)}\b", p) for p in places)))
         if c.holder.kind == PERSON else c
         for c in candidates
     ]  # fmt: skip
@@ -228,9 +229,9 @@ def read_article(
 
 _AT = {name: i for i, name in enumerate(NAMES)}
 # a name written where a place stands: "teaches in Kraków", "the Kraków conference"
-_PLACED = re.compile(
-    r"\b(?:in|at|near|outside)\s+((?:[A-Z][\w.-]+)(?:\s+[A-Z][\w.-]+){0,2})(?!['’\w])"
-    r"|\bthe\s+((?:[A-Z][\w.-]+)(?:\s+[A-Z][\w.-]+){0,2})\s+(?:conference|summit|meeting|"
+_PLACED = re.compile(  # (within a sentence: not "in Halifax.\n\nGrace Okonkwo")
+    r"\b(?:in|at|near|outside)\s+((?:[A-Z][\w-]+)(?:[ ]+[A-Z][\w-]+){0,2})(?!['’\w])"
+    r"|\bthe\s+((?:[A-Z][\w-]+)(?:[ ]+[A-Z][\w-]+){0,2})\s+(?:conference|summit|meeting|"
     r"congress|forum|talks|symposium|convention)\b"
 )
 

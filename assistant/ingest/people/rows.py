@@ -29,8 +29,8 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
     cells = [(m.group(1), start + m.start(2), start + m.end(2)) for m in TABLE_CELL.finditer(row)]
     if len(cells) < 2:
         return []
-    organisation = next((text[a:b].strip() for h, a, b in cells
-                         if h.lower() in _HOLDER_HEADERS), "")  # fmt: skip
+    # "Country", "Country / body", "Member state": a header of holders that says no role
+    organisation = next((text[a:b].strip() for h, a, b in cells if _of_holders(h)), "")
     # "Session title", "Topic": the session's name; a lone "Title" in a row that names a
     # country or a body is its person's title ("Title: Minister of Works and Transport")
     named = {"topic", "theme"} | ({"title"} if not organisation else set())
@@ -88,6 +88,12 @@ def table_candidates(text: str, start: int, end: int, mentions: list[Mention]) -
                                      tuple(values.get(name, 0.0) for name in NAMES), own,
                                      session=session, at=a))  # fmt: skip
     return out
+
+
+def _of_holders(header: str) -> bool:
+    words = re.findall(r"[a-z]+", header.lower())
+    others = [w for w in words if w not in _HOLDER_HEADERS]  # "head" of "Head of delegation"
+    return len(others) < len(words) and not any(map(roles_of_word, others))
 
 
 def _said(words: str) -> set[str]:
