@@ -102,6 +102,19 @@ def test_topic_of_a_question() -> None:
             "",
             "Which country does she represent?",
         ),
+        (
+            "what organisation is she with?",
+            "Who moderated the Voices from the Deck side event at PTMC-9?",
+            "",
+            "What organisation is she with?",
+        ),
+        # ... while a name before a verb is a person ("chaired panels")
+        (
+            "which country is she from?",
+            "Has Jacinda Ardern chaired panels before?",
+            "",
+            "Which country is Jacinda Ardern from?",
+        ),
         # "what about" a thing of the same kind as a part of what was asked
         (
             "what about the second day?",

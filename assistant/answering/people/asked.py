@@ -159,19 +159,18 @@ class RoleQuestion:
 
 
 _HOST_COUNTRY = re.compile(r"\bhost(?:ing)?\s+(?:country|nation)(?:['’]s)?\b", re.IGNORECASE)
-_CEREMONIES = re.compile(r"\bmasters?\s+of\s+ceremon(?:y|ies)\b", re.IGNORECASE)
+CEREMONIES = re.compile(r"\bmasters?\s+of\s+ceremon(?:y|ies)\b", re.IGNORECASE)
 # roles said in idioms, said in their word: "put pen to paper" (signed), "got X under way"
 # (opened X), "deputy to the president" and "second in charge" (vice-president, vice-chair)
 _IDIOMS = [
     (re.compile(p, re.IGNORECASE), to)
     for p, to in (
         (r"\bput\s+(?:\w+\s+)?pen\s+to\s+paper\b", "signed"),
-        (r"\b(?:got|get|gets|getting)\s+(.{1,80}?)\s+under\s*way\b", r"opened \1"),
-        (r"\bdeputy\s+(?:to|of)\s+(?:the\s+)?(chair\w*|president)\b", r"vice-\1"),
-        (r"\bdeputy\s+(chair\w*|president)\b", r"vice-\1"),
+        (r"\b(?:got|get\w*)\s+((?:(?!\band\b)[^,;?]){1,80}?)\s+under\s*way\b", r"opened \1"),
+        (r"\bdeputy\s+(?:(?:to|of)\s+(?:the\s+)?)?(chair\w*|president)\b", r"vice-\1"),
         (r"\bsecond[\s-]+in[\s-]+(?:charge|command)\b", "vice-chair"),
     )
-]
+]  # fmt: skip
 
 
 def read_role_question(text: str) -> RoleQuestion | None:
@@ -180,7 +179,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     if _CONTENT.search(text) or _NOT_HELD.search(text):
         return None  # what was said; or who was to hold a role and did not: not the table's
     text = mend_spelling(text, role_words(), cue_roles())  # "delegaton"
-    text = _CEREMONIES.sub("MC", text)  # a host's role, said in three words
+    text = CEREMONIES.sub("MC", text)  # a host's role, said in three words
     for idiom, said in _IDIOMS:
         text = idiom.sub(said, text)
     doc = nlp.parse(text.strip())
@@ -206,7 +205,10 @@ def read_role_question(text: str) -> RoleQuestion | None:
                 vice = True
                 vice_words.add(stem(t.text))
             said = {"other"} if word.startswith("vice-") else set(roles_of_word(word))
-            said = said or set(_ASKED_AS.get(t.lower_.removesuffix("s"), ()))
+            asked_as = _ASKED_AS.get(t.lower_.removesuffix("s"), ())
+            if t.lower_.startswith("winner") and not any(x.lower_ in AWARD_NOUNS for x in doc):
+                asked_as = ()  # "the winner of the election": no prize
+            said = said or set(asked_as)
             given = [c for c in t.children if c.dep_ == "oprd"]
             if t.lower_ in {"named", "name"} and given:
                 # "was named Young Archivist of the Year": a title given, a prize's; "was

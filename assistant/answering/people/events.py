@@ -13,7 +13,14 @@ from collections.abc import Iterator
 import numpy as np
 
 from assistant.ingest.dates import TOP
-from assistant.language import MONTHS, STOPWORDS, TIME_WORDS, numbers_differ, numbers_in
+from assistant.language import (
+    MONTHS,
+    STOPWORDS,
+    TIME_WORDS,
+    an_ordinal,
+    numbers_differ,
+    numbers_in,
+)
 from assistant.roles import EVENT_NOUNS, roles_of_word
 
 _TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d+")
@@ -38,12 +45,14 @@ def distinctive(text: str) -> set[str]:
 
 
 def acronyms_of(name: str, texts: list[str]) -> set[str]:
-    """The acronyms the texts call an event by: words in capitals whose letters run, in order
-    and together, through its name's capitalised words ("ASTWE" of "Fifth Atlantic Summit on
-    Tidal and Wave Energy", "PTMC" of "Ninth Pacific Tuna Ministerial Conference on ...")."""
-    initials = "".join(w[0] for w in re.findall(r"[A-Z][\w'’-]*", name))
+    """The acronyms the texts call an event by: words in capitals that are the first letters
+    of its name's capitalised words, from the first, ordinals aside ("ASTWE" of "Fifth
+    Atlantic Summit on Tidal and Wave Energy", "PTMC" of "Ninth Pacific Tuna Ministerial
+    Conference on ...")."""
+    words = [w for w in re.findall(r"[A-Z][\w'’-]*", name) if not an_ordinal(w)]
+    initials = "".join(w[0] for w in words)  # "Fifth" aside: "ASTWE", not "FASTWE"
     found = {w for t in texts for w in re.findall(r"\b[A-Z]{3,}\b", t)}
-    return {w.lower() for w in found if w in initials}
+    return {w.lower() for w in found if initials.startswith(w)}
 
 
 def group_events(

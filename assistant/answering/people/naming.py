@@ -83,7 +83,10 @@ def _in_other_name(text: str, at: int, given: list[str]) -> bool:
     """Whether the word at text[at:] ends a run of capitalised words that holds a word that
     is none of the person's given names and no title: it is part of another name."""
     mine = {w.lower() for w in given}
-    for word in reversed(re.findall(r"[\w.'’-]+", text[:at])[-6:]):
+    words = re.findall(r"[\w.'’-]+", text[:at])
+    for n, word in enumerate(reversed(words[-6:])):
+        if n == len(words) - 1:  # the question's first word ("Did Okonkwo chair ...?")
+            return False
         if not word[:1].isupper() or word.lower().rstrip(".") in TITLES:
             return False
         if word.lower() not in mine:

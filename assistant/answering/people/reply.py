@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from assistant.answering.compose.compose import cite
 from assistant.answering.people.asked import (
+    CEREMONIES,
     COUNT,
     HOLDER,
     ROLE,
@@ -295,7 +296,10 @@ def _most_told(claims: list[Claim]) -> Claim | None:
     agree outweigh one that may have misread (a withdrawn moderator, a session misplaced)."""
     told = [len({x.article_id for x in c.evidence}) for c in claims]
     best = max(told)
-    return claims[told.index(best)] if best >= 2 and told.count(best) == 1 else None
+    if best < 2 or told.count(best) > 1:
+        return None
+    chosen = claims[told.index(best)]  # (and no other surer of its own)
+    return chosen if all(c.support <= chosen.support for c in claims) else None
 
 
 def _same_word(asking: set[str], said: set[str]) -> bool:
@@ -308,7 +312,7 @@ def _role_stems(text: str, roles: frozenset[str]) -> set[str]:
     """The stems of a text's words that say one of these roles ("MC'd": "mc")."""
     from assistant.language import fold, stem
 
-    text = re.sub(r"\bmasters?\s+of\s+ceremon(?:y|ies)\b", "MC", text, flags=re.I)
+    text = CEREMONIES.sub("MC", text)
     found = {stem(re.sub(r"['’]e?d$", "", w.lower())) for w in re.findall(r"[\w'’-]+", text)
              if roles_of_word(w) & roles}  # fmt: skip
     # who ran a ceremony, in any of its words ("MC", "emceed", "compèred")

@@ -160,17 +160,25 @@ def numbered_apart(
     events = {view.event_of[a] for a in scope}
     if _HOSTING.search(question):  # who will host the next one: articles often say
         return ""
+    names = " and ".join(sorted(view.names.get(e, "") for e in events))
     if _OTHER_EDITION.search(question):  # "next year's summit", "the previous congress"
-        names = " and ".join(sorted(view.names.get(e, "") for e in events))
         return f"the articles report {names}, not the edition the question asks about"
-    # a year before the event's noun too ("the 2027 congress"), against the years its
-    # articles are dated
-    asked = asked_numbers(question) | {
-        n for m in _YEAR_BEFORE.finditer(question) for n in numbers_in(m.group(1))}  # fmt: skip
-    numbers = {e: view.numbers(e) | {f"y{view.dates[a][:4]}" for a in view.articles_of(e)
-                                      if view.dates.get(a)} for e in events}  # fmt: skip
-    numbered = {e for e in events if numbers[e]}
-    if not asked or not numbered or not all(numbers_differ(asked, numbers[e]) for e in numbered):
+    # a year before the event's noun ("the 2027 congress"): apart from every event in scope
+    # whose articles are all dated more than a year from it (a preview the year before, a
+    # review the year after, may be of it)
+    years = {int(m.group(1)) for m in _YEAR_BEFORE.finditer(question)}
+    dated = {e: {int(view.dates[a][:4]) for a in view.articles_of(e) if view.dates.get(a)}
+             for e in events}  # fmt: skip
+    if years and all(dated[e] and all(abs(y - d) > 1 for y in years for d in dated[e])
+                     for e in events):  # fmt: skip
+        return f"the articles report {names}, not the edition the question asks about"
+    asked = asked_numbers(question)
+    numbered = {e for e in events if view.numbers(e)}
+    if (
+        not asked
+        or not numbered
+        or not all(numbers_differ(asked, view.numbers(e)) for e in numbered)
+    ):
         return ""
     for event in events - numbered:
         if snapshot is None or asked & ordinals_in(snapshot, view.articles_of(event)):
@@ -179,13 +187,15 @@ def numbered_apart(
     return f"the articles report {names}, not the one the question numbers"
 
 
+# another edition, said without its number: "next year's summit", "the previous congress",
+# "last year's forum" (not "the last session", "the next ministerial session")
 _OTHER_EDITION = re.compile(
-    r"\b(?:next|last|previous|past|upcoming|following)(?:\s+year['’]s)?\s+(?:[\w-]+\s+)?"
-    r"(?:forum|conference|summit|congress|symposium|convention|assembly|ministerial|edition)s?\b",
+    r"\b(?:(?:next|previous|following)(?:\s+year['’]s)?|last\s+year['’]s)\s+(?:[\w-]+\s+)?"
+    r"(?:forum|conference|summit|congress|symposium|convention|assembly|ministerial|edition)s?"
+    r"\b(?!\s+(?:session|panel|segment|day|meeting|dinner|plenary)\b)",
     re.IGNORECASE)  # fmt: skip
-
-
-_HOSTING = re.compile(r"\bhost", re.IGNORECASE)
+# who will host one (not "hostage", nor who hosted one)
+_HOSTING = re.compile(r"\b(?:will|to)\s+(?:\w+\s+)?host\b|\bnext\s+host\b", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:[\w-]+\s+)?(?:forum|conference|summit|congress|symposium|"
     r"convention|assembly|ministerial|edition|meeting)s?\b", re.IGNORECASE)  # fmt: skip

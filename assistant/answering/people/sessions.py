@@ -46,7 +46,8 @@ def matching(view: PeopleView, asked: str, names: list[str]) -> set[str]:
     near = vectors[1:] @ vectors[1:].T
     alike = {n for i, n in enumerate(names) for j, m in enumerate(names)
              if m in matched and near[i, j] >= SAME_EVENT
-             and events.get(n, set()) & events.get(m, set())}  # fmt: skip
+             and events.get(n, set()) & events.get(m, set())
+             and not numbers_differ(numbers_in(n), numbers_in(m))}  # fmt: skip
     return matched | alike | _written_otherwise(view, matched, names, words)
 
 

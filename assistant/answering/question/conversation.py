@@ -126,11 +126,20 @@ def _entity_in(text: str, labels: set[str], in_question: bool = False) -> str:
     if not text:
         return ""
     for start, end, found in nlp.entities([text])[0]:
-        if in_question and (a_place(text, start, end) or _BEFORE_NOUN.match(text, end)):
+        if in_question and (a_place(text, start, end) or _before_noun(text, end)):
             continue
         if found in labels:
             return text[with_initials(text, start) : end]
     return ""
+
+
+def _before_noun(text: str, end: int) -> bool:
+    """Whether the name ending at text[end] stands before a part of the programme ("the Deck
+    side event"), not before a verb ("Has Jacinda Ardern chaired panels before?")."""
+    if not _BEFORE_NOUN.match(text, end):
+        return False
+    after = next((pos for _, pos, at in nlp.tag(text) if at >= end), "")
+    return after not in {"VERB", "AUX"}
 
 
 # a name before a part of the programme: "the Deck side event", "the Vila ministerial"

@@ -333,7 +333,7 @@ def event_of(article: Article) -> str:
 
 
 def _numbered_part(name: str, text: str) -> bool:
-    part = re.fullmatch(r"(\w+) (\d{1,2})", name)
+    part = _PART.fullmatch(name)
     return part is not None and any(
         f"{part[1]} {int(part[2]) + step}" in text for step in (-1, 1))  # fmt: skip
 
@@ -403,6 +403,7 @@ _NAMED_TOPIC = re.compile(
     r"\s+(?:on|of|for)\s+(?:the\s+)?[A-Z][\w'’-]*"
     r"(?:(?:\s+(?:of|for|on|the)|\s+and(?!\s+the\b))*\s+[A-Z][\w'’-]*)*"
 )
+_PART = re.compile(r"#*\s*(workshop|session|panel|seminar|track|group|day) (\d{1,2})", re.I)
 _DURATION_UNITS = frozenset({"day", "week", "month", "year", "hour", "night"})
 _DATE_WORDS = MONTHS | frozenset({"today", "tomorrow", "yesterday"})
 _OTHER_TIME = frozenset({"last", "previous", "next", "past", "former", "upcoming"})
