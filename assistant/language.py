@@ -197,8 +197,8 @@ def fold(word: str) -> str:
 
 
 def an_ordinal(word: str) -> bool:
-    """Whether a word is an ordinal or a number in words ("first", "ninth", "3rd", "twelve"),
-    not a name that holds a number ("G20", "PTMC-9")."""
+    """Whether a word is an ordinal as numbers_in reads one ("first", "ninth", "3rd"), not a
+    name that holds a number ("G20", "PTMC-9")."""
     return re.fullmatch(r"\d+(?:st|nd|rd|th)|[a-z]+", word.lower()) is not None and bool(
         numbers_in(word)
     )

@@ -197,6 +197,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
     documents += [m.span() for m in re.finditer(r"[\"“][^\"”]+[\"”]", doc.text)]
     vice = False  # "vice-president", "vice-chair": another role, whatever else is said
     vice_words = {"vice"}  # its words, which the quote must say ("served" need not be said)
+    prized = any(t.lower_ in AWARD_NOUNS for t in doc)
     timed: set[str] = set()  # roles said in a clause that tells when ("when it opened")
     for t in doc:
         if t.pos_ in {"VERB", "NOUN", "PROPN", "ADJ", "AUX"} or t.dep_ == "ROOT":
@@ -204,11 +205,11 @@ def read_role_question(text: str) -> RoleQuestion | None:
             if word.startswith("vice-"):  # its own word, which the quote must say too
                 vice = True
                 vice_words.add(stem(t.text))
-            said = {"other"} if word.startswith("vice-") else set(roles_of_word(word))
-            asked_as = _ASKED_AS.get(t.lower_.removesuffix("s"), ())
-            if t.lower_.startswith("winner") and not any(x.lower_ in AWARD_NOUNS for x in doc):
-                asked_as = ()  # "the winner of the election": no prize
-            said = said or set(asked_as)
+                said = {"other"}
+            else:  # "the winners" of a prize asked for (not "the winner of the election")
+                noun = t.lower_.removesuffix("s")
+                asked_as = noun in _ASKED_AS and (noun != "winner" or prized)
+                said = set(roles_of_word(word)) or ({"award"} if asked_as else set())
             given = [c for c in t.children if c.dep_ == "oprd"]
             if t.lower_ in {"named", "name"} and given:
                 # "was named Young Archivist of the Year": a title given, a prize's; "was
@@ -292,7 +293,7 @@ def read_role_question(text: str) -> RoleQuestion | None:
 
 
 # nouns a question names holders by, which articles rarely use for the role itself
-_ASKED_AS = {w: ("award",) for w in "winner recipient awardee honouree honoree prizewinner".split()}
+_ASKED_AS = frozenset("winner recipient awardee honouree honoree prizewinner".split())
 _SERVED = frozenset({stem("serve"), stem("served"), stem("acted")})
 _WHEN = frozenset({"when", "as", "after", "before", "while", "once", "until"})
 

@@ -44,15 +44,14 @@ def distinctive(text: str) -> set[str]:
     }  # fmt: skip
 
 
-def acronyms_of(name: str, texts: list[str]) -> set[str]:
-    """The acronyms the texts call an event by: words in capitals that are the first letters
-    of its name's capitalised words, from the first, ordinals aside ("ASTWE" of "Fifth
-    Atlantic Summit on Tidal and Wave Energy", "PTMC" of "Ninth Pacific Tuna Ministerial
-    Conference on ...")."""
+def acronyms_of(name: str, capitals: set[str]) -> set[str]:
+    """Of the words in capitals an event's articles write, its acronyms: the first letters of
+    its name's capitalised words, from the first, ordinals aside ("ASTWE" of "Fifth Atlantic
+    Summit on Tidal and Wave Energy", "PTMC" of "Ninth Pacific Tuna Ministerial Conference
+    on ...")."""
     words = [w for w in re.findall(r"[A-Z][\w'’-]*", name) if not an_ordinal(w)]
     initials = "".join(w[0] for w in words)  # "Fifth" aside: "ASTWE", not "FASTWE"
-    found = {w for t in texts for w in re.findall(r"\b[A-Z]{3,}\b", t)}
-    return {w.lower() for w in found if initials.startswith(w)}
+    return {w.lower() for w in capitals if len(w) >= 3 and initials.startswith(w)}
 
 
 def group_events(
@@ -272,9 +271,9 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 
 
 # the nouns that name a whole event in a question (not its sessions: "the first session")
-_WHOLE = "forum|conference|summit|congress|symposium|convention|assembly|ministerial"
-_ASKED_NUMBER = re.compile(rf"\b((?:[\w-]+\s+){{1,3}})(?:{_WHOLE})s?\b", re.I)
-_ASKED_AFTER = re.compile(rf"\b(?:{_WHOLE}|meeting)\s+(\d+)\b", re.I)  # not "Session 3"
+WHOLE_NOUNS = "forum|conference|summit|congress|symposium|convention|assembly|ministerial"
+_ASKED_NUMBER = re.compile(rf"\b((?:[\w-]+\s+){{1,3}})(?:{WHOLE_NOUNS})s?\b", re.I)
+_ASKED_AFTER = re.compile(rf"\b(?:{WHOLE_NOUNS}|meeting)\s+(\d+)\b", re.I)  # not "Session 3"
 
 
 def asked_numbers(question: str) -> set[str]:

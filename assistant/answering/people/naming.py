@@ -59,7 +59,7 @@ def named_person(persons: list[str], text: str) -> str:
         surname = words[-1]
         given = [w for w in words[:-1] if len(w) > 1]
         # not where the question stands a place ("the Rötental congress") or another name
-        # ("the Sankt Arlen Declaration on Mountain Rescue": not "Staff Mountain Rescue")
+        # ("the Declaration on Cross-Border Mountain Rescue": not "Staff Mountain Rescue")
         at = [
             m
             for m in re.finditer(rf"\b{re.escape(surname)}\b", text, re.I)

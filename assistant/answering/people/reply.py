@@ -95,12 +95,12 @@ def reply(
         # "Who was Nadim Haddadin's vice-president?": someone else, in the role asked
         rows = [r for r in rows if not (r.person and same_person(r.person, q.person))]
         q = replace(q, person="")
-    told = set().union(*(view.told_of(view.event_of[a]) for a in scope)) if scope else set()
-    if q.part and not distinctive(q.part) <= told and not names_the_event(view, q.part, scope):
+    if q.part and not q.session and not names_the_event(view, q.part, scope):
         # "the workshop on drones": a part of the event its articles name so (not "the
         # saint-malo summit", whose words tell the event)
+        told = set().union(*(view.told_of(e) for e in {view.event_of[a] for a in scope}))
         names = sorted({s.name for s in view.sessions if s.article in scope})
-        if not q.session and matching(view, q.part, names):
+        if not distinctive(q.part) <= told and matching(view, q.part, names):
             q = replace(q, session=q.part)
     if q.session and names_the_event(view, q.session, scope):
         # "the Ninth Session of the Commission": the event itself, whose chair may be called

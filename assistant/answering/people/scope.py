@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answering.people.asked import RoleQuestion
-from assistant.answering.people.events import AFTER_ACRONYM, ORDINAL, asked_numbers
+from assistant.answering.people.events import AFTER_ACRONYM, ORDINAL, WHOLE_NOUNS, asked_numbers
 from assistant.answering.people.table import PeopleView, distinctive
 from assistant.answering.vocabulary.lexicon import Lexicon, text_stems
 from assistant.language import TIME_WORDS, an_ordinal, numbers_differ, numbers_in
@@ -191,14 +191,13 @@ def numbered_apart(
 # "last year's forum" (not "the last session", "the next ministerial session")
 _OTHER_EDITION = re.compile(
     r"\b(?:(?:next|previous|following)(?:\s+year['’]s)?|last\s+year['’]s)\s+(?:[\w-]+\s+)?"
-    r"(?:forum|conference|summit|congress|symposium|convention|assembly|ministerial|edition)s?"
-    r"\b(?!\s+(?:session|panel|segment|day|meeting|dinner|plenary)\b)",
+    rf"(?:{WHOLE_NOUNS}|edition)s?\b(?!\s+(?:session|panel|segment|day|meeting|dinner|plenary)\b)",
     re.IGNORECASE)  # fmt: skip
 # who will host one (not "hostage", nor who hosted one)
 _HOSTING = re.compile(r"\b(?:will|to)\s+(?:\w+\s+)?host\b|\bnext\s+host\b", re.IGNORECASE)
 _YEAR_BEFORE = re.compile(
-    r"\b((?:19|20)\d\d)\s+(?:[\w-]+\s+)?(?:forum|conference|summit|congress|symposium|"
-    r"convention|assembly|ministerial|edition|meeting)s?\b", re.IGNORECASE)  # fmt: skip
+    rf"\b((?:19|20)\d\d)\s+(?:[\w-]+\s+)?(?:{WHOLE_NOUNS}|edition|meeting)s?\b", re.IGNORECASE
+)
 
 
 def ordinals_in(snapshot: Snapshot, articles: list[str]) -> set[str]:

@@ -48,7 +48,13 @@ class PeopleView:
         self.embedder = embedder
         articles = snapshot.articles()
         rows = snapshot.people()  # read once: the events are told by them too
-        self.event_of = _events(snapshot, articles, embedder, rows)
+        # each article's text read once: its dateline's place and its words in capitals
+        places, capitals = {}, {}
+        for a in articles:
+            text = snapshot.text(a.id)
+            places[a.id] = dateline_place(text)
+            capitals[a.id] = set(re.findall(r"\b[A-Z]{3,}\b", text))
+        self.event_of = _events(snapshot, articles, embedder, rows, places)
         self.titles = {a.id: a.title for a in articles}
         self._named = {a.id: snapshot.event(a.id) for a in articles}  # each article's name
         self.dates = {a.id: a.date for a in articles}
@@ -70,11 +76,11 @@ class PeopleView:
             )
         # what else tells an event: the acronyms its articles call it by, its datelines'
         # places ("the Sankt Arlen congress")
-        self._called: dict[str, set[str]] = {}
-        for event, members in self._members.items():
-            texts = [snapshot.text(a) for a in members]
-            self._called[event] = acronyms_of(self.names[event], texts) | {
-                w for t in texts for w in distinctive(dateline_place(t))}  # fmt: skip
+        self._called = {
+            event: acronyms_of(self.names[event], set().union(*(capitals[a] for a in members)))
+            | {w for a in members for w in distinctive(places[a])}
+            for event, members in self._members.items()
+        }
         named_in: dict[str, list[str]] = {}  # event -> the people its rows name
         for r in rows:
             if r.person and r.article in self.event_of:
@@ -144,20 +150,19 @@ class PeopleView:
         return counts
 
     def told_of(self, event: str) -> set[str]:
-        """The words and numbers that tell an event from others: of its name and its
-        articles' titles (computed once per event)."""
+        """The words and numbers that tell an event from others (computed once per event):
+        of its name, its articles' titles and own names for it, not an ordinal ("first woman
+        leader"); the numbers that number it; its years and its articles'; the acronyms its
+        articles call it by and its datelines' places."""
         if event not in self._told:
             members = self.articles_of(event)
-            titles = [self.titles.get(a, "") for a in members]
-            # its name, and each article's own name for it and title
-            texts = [self.names.get(event, ""), *titles, *(self._named.get(a, "") for a in members)]
-            # not a number or an ordinal ("first woman leader") but those that number it, and
-            # its years (its articles' too); the acronyms its articles call it by
+            texts = [self.names.get(event, ""), *(self.titles.get(a, "") for a in members),
+                     *(self._named.get(a, "") for a in members)]  # fmt: skip
             self._told[event] = (
                 {w for t in texts for w in distinctive(t) if not an_ordinal(w)}
                 | self.numbers(event)
                 | {n for t in texts for n in numbers_in(t) if n.startswith("y")}
-                | {f"y{self.dates[a][:4]}" for a in self.articles_of(event) if self.dates.get(a)}
+                | {f"y{self.dates[a][:4]}" for a in members if self.dates.get(a)}
                 | self._called.get(event, set())
             )
         return self._told[event]
@@ -186,9 +191,11 @@ def _renamed(row: RoleRow, person: str) -> RoleRow:
 
 
 def _events(
-    snapshot: Snapshot, articles: list[Any], embedder: Any, rows: list[RoleRow] | None = None
-) -> dict[str, str]:
-    """Article -> the event it reports (the id of one of its articles)."""
+    snapshot: Snapshot, articles: list[Any], embedder: Any, rows: list[RoleRow] | None = None,
+    places: dict[str, str] | None = None,
+) -> dict[str, str]:  # fmt: skip
+    """Article -> the event it reports (the id of one of its articles); places: each
+    article's dateline place, when already read."""
     if not articles:
         return {}
     names = [snapshot.event(a.id) or a.title for a in articles]
@@ -206,7 +213,10 @@ def _events(
     found = group_events(
         [(a.id, snapshot.event(a.id), a.title, a.date) for a in articles],
         vectors,
-        places=[dateline_place(snapshot.text(a.id)) for a in articles],
+        places=[
+            places[a.id] if places is not None else dateline_place(snapshot.text(a.id))
+            for a in articles
+        ],
         people=[named.get(a.id, set()) for a in articles],
     )
     return dict(zip((a.id for a in articles), found, strict=True))

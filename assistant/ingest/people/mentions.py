@@ -6,13 +6,12 @@ sessions it names are read in sessions.py."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
 from assistant.countries import country_of
-from assistant.language import HONORIFICS, TITLES, with_initials
+from assistant.language import HONORIFICS, TITLES, fold, with_initials
 
 PERSON, COUNTRY, BODY = "person", "country", "body"
 
@@ -320,9 +319,7 @@ def same_person(a: str, b: str) -> bool:
 
 def _folded(name: str) -> str:
     """A name lower-cased without accents or apostrophes: "Inês" and "Ines", "Va'ai" and "Vaai"."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"['’]", "", text.lower())
+    return re.sub(r"['’]", "", fold(name).lower())
 
 
 def full_names(names: list[str]) -> dict[str, str]:
